@@ -1,0 +1,278 @@
+// Wire constants, named as in the Linux uapi headers so they can be grepped against them.
+// Sources: include/uapi/linux/{netlink,rtnetlink,if_link,if_addr,if,if_arp}.h (Linux 6.18).
+
+// --- include/uapi/linux/netlink.h ---
+export const NLMSG_NOOP = 1;
+export const NLMSG_ERROR = 2;
+export const NLMSG_DONE = 3;
+export const NLMSG_OVERRUN = 4;
+export const NLMSG_MIN_TYPE = 0x10;
+
+export const NLM_F_REQUEST = 0x01;
+export const NLM_F_MULTI = 0x02;
+export const NLM_F_ACK = 0x04;
+export const NLM_F_ECHO = 0x08;
+export const NLM_F_DUMP_INTR = 0x10;
+export const NLM_F_DUMP_FILTERED = 0x20;
+// GET modifiers
+export const NLM_F_ROOT = 0x100;
+export const NLM_F_MATCH = 0x200;
+export const NLM_F_ATOMIC = 0x400;
+export const NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
+// NEW modifiers
+export const NLM_F_REPLACE = 0x100;
+export const NLM_F_EXCL = 0x200;
+export const NLM_F_CREATE = 0x400;
+export const NLM_F_APPEND = 0x800;
+// ACK modifiers
+export const NLM_F_CAPPED = 0x100;
+export const NLM_F_ACK_TLVS = 0x200;
+
+export const NLA_F_NESTED = 0x8000;
+export const NLA_F_NET_BYTEORDER = 0x4000;
+export const NLA_TYPE_MASK = 0x3fff;
+
+export const NLMSGERR_ATTR_MSG = 1;
+export const NLMSGERR_ATTR_OFFS = 2;
+export const NLMSGERR_ATTR_COOKIE = 3;
+export const NLMSGERR_ATTR_POLICY = 4;
+export const NLMSGERR_ATTR_MISS_TYPE = 5;
+export const NLMSGERR_ATTR_MISS_NEST = 6;
+
+export const NL_POLICY_TYPE_ATTR_TYPE = 1;
+export const NL_POLICY_TYPE_ATTR_MIN_VALUE_S = 2;
+export const NL_POLICY_TYPE_ATTR_MAX_VALUE_S = 3;
+export const NL_POLICY_TYPE_ATTR_MIN_VALUE_U = 4;
+export const NL_POLICY_TYPE_ATTR_MAX_VALUE_U = 5;
+export const NL_POLICY_TYPE_ATTR_MIN_LENGTH = 6;
+export const NL_POLICY_TYPE_ATTR_MAX_LENGTH = 7;
+
+export const NL_ATTR_TYPE_U8 = 2;
+export const NL_ATTR_TYPE_U16 = 3;
+export const NL_ATTR_TYPE_U32 = 4;
+export const NL_ATTR_TYPE_U64 = 5;
+export const NL_ATTR_TYPE_S32 = 8;
+export const NL_ATTR_TYPE_BINARY = 10;
+export const NL_ATTR_TYPE_STRING = 11;
+export const NL_ATTR_TYPE_NUL_STRING = 12;
+export const NL_ATTR_TYPE_NESTED = 13;
+
+export const SOL_NETLINK = 270;
+export const NETLINK_ADD_MEMBERSHIP = 1;
+export const NETLINK_DROP_MEMBERSHIP = 2;
+export const NETLINK_PKTINFO = 3;
+export const NETLINK_BROADCAST_ERROR = 4;
+export const NETLINK_NO_ENOBUFS = 5;
+export const NETLINK_LISTEN_ALL_NSID = 8;
+export const NETLINK_LIST_MEMBERSHIPS = 9;
+export const NETLINK_CAP_ACK = 10;
+export const NETLINK_EXT_ACK = 11;
+export const NETLINK_GET_STRICT_CHK = 12;
+
+// --- include/uapi/linux/rtnetlink.h ---
+export const RTM_NEWLINK = 16;
+export const RTM_DELLINK = 17;
+export const RTM_GETLINK = 18;
+export const RTM_SETLINK = 19;
+export const RTM_NEWADDR = 20;
+export const RTM_DELADDR = 21;
+export const RTM_GETADDR = 22;
+/** Highest rtnetlink message type on 6.18 (RTM_MAX); types above it get -EOPNOTSUPP. */
+export const RTM_MAX = 0x7b;
+
+export const RTNLGRP_LINK = 1;
+export const RTNLGRP_IPV4_IFADDR = 5;
+export const RTNLGRP_IPV6_IFADDR = 9;
+export const RTNLGRP_MAX = 39;
+
+export const RTEXT_FILTER_VF = 1;
+export const RTEXT_FILTER_SKIP_STATS = 8;
+
+export const RT_SCOPE_UNIVERSE = 0;
+export const RT_SCOPE_SITE = 200;
+export const RT_SCOPE_LINK = 253;
+export const RT_SCOPE_HOST = 254;
+
+// --- address families ---
+export const AF_UNSPEC = 0;
+export const AF_INET = 2;
+export const AF_BRIDGE = 7;
+export const AF_INET6 = 10;
+export const AF_PACKET = 17;
+
+// --- include/uapi/linux/if_link.h ---
+export const IFLA_UNSPEC = 0;
+export const IFLA_ADDRESS = 1;
+export const IFLA_BROADCAST = 2;
+export const IFLA_IFNAME = 3;
+export const IFLA_MTU = 4;
+export const IFLA_LINK = 5;
+export const IFLA_QDISC = 6;
+export const IFLA_STATS = 7;
+export const IFLA_COST = 8;
+export const IFLA_PRIORITY = 9;
+export const IFLA_MASTER = 10;
+export const IFLA_WIRELESS = 11;
+export const IFLA_PROTINFO = 12;
+export const IFLA_TXQLEN = 13;
+export const IFLA_MAP = 14;
+export const IFLA_WEIGHT = 15;
+export const IFLA_OPERSTATE = 16;
+export const IFLA_LINKMODE = 17;
+export const IFLA_LINKINFO = 18;
+export const IFLA_NET_NS_PID = 19;
+export const IFLA_IFALIAS = 20;
+export const IFLA_NUM_VF = 21;
+export const IFLA_VFINFO_LIST = 22;
+export const IFLA_STATS64 = 23;
+export const IFLA_VF_PORTS = 24;
+export const IFLA_PORT_SELF = 25;
+export const IFLA_AF_SPEC = 26;
+export const IFLA_GROUP = 27;
+export const IFLA_NET_NS_FD = 28;
+export const IFLA_EXT_MASK = 29;
+export const IFLA_PROMISCUITY = 30;
+export const IFLA_NUM_TX_QUEUES = 31;
+export const IFLA_NUM_RX_QUEUES = 32;
+export const IFLA_CARRIER = 33;
+export const IFLA_PHYS_PORT_ID = 34;
+export const IFLA_CARRIER_CHANGES = 35;
+export const IFLA_PHYS_SWITCH_ID = 36;
+export const IFLA_LINK_NETNSID = 37;
+export const IFLA_PHYS_PORT_NAME = 38;
+export const IFLA_PROTO_DOWN = 39;
+export const IFLA_GSO_MAX_SEGS = 40;
+export const IFLA_GSO_MAX_SIZE = 41;
+export const IFLA_PAD = 42;
+export const IFLA_XDP = 43;
+export const IFLA_EVENT = 44;
+export const IFLA_NEW_NETNSID = 45;
+export const IFLA_TARGET_NETNSID = 46;
+export const IFLA_CARRIER_UP_COUNT = 47;
+export const IFLA_CARRIER_DOWN_COUNT = 48;
+export const IFLA_NEW_IFINDEX = 49;
+export const IFLA_MIN_MTU = 50;
+export const IFLA_MAX_MTU = 51;
+export const IFLA_PROP_LIST = 52;
+export const IFLA_ALT_IFNAME = 53;
+export const IFLA_PERM_ADDRESS = 54;
+export const IFLA_PROTO_DOWN_REASON = 55;
+export const IFLA_PARENT_DEV_NAME = 56;
+export const IFLA_PARENT_DEV_BUS_NAME = 57;
+export const IFLA_GRO_MAX_SIZE = 58;
+export const IFLA_TSO_MAX_SIZE = 59;
+export const IFLA_TSO_MAX_SEGS = 60;
+export const IFLA_ALLMULTI = 61;
+export const IFLA_DEVLINK_PORT = 62;
+export const IFLA_GSO_IPV4_MAX_SIZE = 63;
+export const IFLA_GRO_IPV4_MAX_SIZE = 64;
+export const IFLA_DPLL_PIN = 65;
+export const IFLA_MAX_PACING_OFFLOAD_HORIZON = 66;
+export const IFLA_NETNS_IMMUTABLE = 67;
+export const IFLA_HEADROOM = 68;
+export const IFLA_TAILROOM = 69;
+export const IFLA_MAX = 69;
+
+export const IFLA_INFO_KIND = 1;
+export const IFLA_INFO_DATA = 2;
+export const IFLA_INFO_XSTATS = 3;
+export const IFLA_INFO_SLAVE_KIND = 4;
+export const IFLA_INFO_SLAVE_DATA = 5;
+export const IFLA_INFO_MAX = 5;
+
+export const VETH_INFO_PEER = 1;
+export const VETH_INFO_MAX = 1;
+
+export const IFLA_VLAN_ID = 1;
+export const IFLA_VLAN_FLAGS = 2;
+export const IFLA_VLAN_EGRESS_QOS = 3;
+export const IFLA_VLAN_INGRESS_QOS = 4;
+export const IFLA_VLAN_PROTOCOL = 5;
+export const IFLA_VLAN_MAX = 5;
+export const ETH_P_8021Q = 0x8100;
+export const ETH_P_8021AD = 0x88a8;
+
+export const IFLA_MACVLAN_MODE = 1;
+export const IFLA_MACVLAN_FLAGS = 2;
+export const IFLA_MACVLAN_MAX = 2;
+export const MACVLAN_MODE_PRIVATE = 1;
+export const MACVLAN_MODE_VEPA = 2;
+export const MACVLAN_MODE_BRIDGE = 4;
+export const MACVLAN_MODE_PASSTHRU = 8;
+export const MACVLAN_MODE_SOURCE = 16;
+
+export const IFLA_XDP_ATTACHED = 2;
+
+export const IFLA_INET_CONF = 1;
+export const IFLA_INET6_FLAGS = 1;
+export const IFLA_INET6_CONF = 2;
+export const IFLA_INET6_STATS = 3;
+export const IFLA_INET6_CACHEINFO = 5;
+export const IFLA_INET6_ICMP6STATS = 6;
+export const IFLA_INET6_TOKEN = 7;
+export const IFLA_INET6_ADDR_GEN_MODE = 8;
+
+export const IF_LINK_MODE_DEFAULT = 0;
+export const IF_LINK_MODE_DORMANT = 1;
+export const IF_LINK_MODE_TESTING = 2;
+
+// --- include/uapi/linux/if_addr.h ---
+export const IFA_UNSPEC = 0;
+export const IFA_ADDRESS = 1;
+export const IFA_LOCAL = 2;
+export const IFA_LABEL = 3;
+export const IFA_BROADCAST = 4;
+export const IFA_ANYCAST = 5;
+export const IFA_CACHEINFO = 6;
+export const IFA_MULTICAST = 7;
+export const IFA_FLAGS = 8;
+export const IFA_RT_PRIORITY = 9;
+export const IFA_TARGET_NETNSID = 10;
+export const IFA_PROTO = 11;
+export const IFA_MAX = 11;
+
+// --- include/uapi/linux/if.h ---
+export const IFF_UP = 0x1;
+export const IFF_BROADCAST = 0x2;
+export const IFF_DEBUG = 0x4;
+export const IFF_LOOPBACK = 0x8;
+export const IFF_POINTOPOINT = 0x10;
+export const IFF_NOTRAILERS = 0x20;
+export const IFF_RUNNING = 0x40;
+export const IFF_NOARP = 0x80;
+export const IFF_PROMISC = 0x100;
+export const IFF_ALLMULTI = 0x200;
+export const IFF_MASTER = 0x400;
+export const IFF_SLAVE = 0x800;
+export const IFF_MULTICAST = 0x1000;
+export const IFF_PORTSEL = 0x2000;
+export const IFF_AUTOMEDIA = 0x4000;
+export const IFF_DYNAMIC = 0x8000;
+export const IFF_LOWER_UP = 0x10000;
+export const IFF_DORMANT = 0x20000;
+export const IFF_ECHO = 0x40000;
+
+export const IF_OPER_UNKNOWN = 0;
+export const IF_OPER_NOTPRESENT = 1;
+export const IF_OPER_DOWN = 2;
+export const IF_OPER_LOWERLAYERDOWN = 3;
+export const IF_OPER_TESTING = 4;
+export const IF_OPER_DORMANT = 5;
+export const IF_OPER_UP = 6;
+
+// --- include/uapi/linux/if_arp.h ---
+export const ARPHRD_ETHER = 1;
+export const ARPHRD_LOOPBACK = 772;
+export const ARPHRD_NONE = 0xfffe;
+
+export const IFNAMSIZ = 16;
+export const ALTIFNAMSIZ = 128;
+export const IFALIASZ = 256;
+export const MAX_ADDR_LEN = 32;
+
+/** The in-band socket-call message type of our Unix-socket transport (protocol/TRANSPORT.md). */
+export const RTNLD_SOCKET_CALL = 15;
+export const SOCKET_CALL_SETSOCKOPT = 1;
+export const SOCKET_CALL_GETSOCKOPT = 2;
+export const SOCKET_CALL_BIND = 3;
+export const SOCKET_CALL_GETSOCKNAME = 4;

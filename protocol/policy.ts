@@ -1,0 +1,220 @@
+import { NLA_HDRLEN, align4 } from './align.js';
+import {
+  NLA_TYPE_MASK,
+  NL_ATTR_TYPE_BINARY,
+  NL_ATTR_TYPE_NESTED,
+  NL_ATTR_TYPE_NUL_STRING,
+  NL_ATTR_TYPE_S32,
+  NL_ATTR_TYPE_STRING,
+  NL_ATTR_TYPE_U16,
+  NL_ATTR_TYPE_U32,
+  NL_ATTR_TYPE_U64,
+  NL_ATTR_TYPE_U8,
+  NL_POLICY_TYPE_ATTR_MAX_LENGTH,
+  NL_POLICY_TYPE_ATTR_MAX_VALUE_S,
+  NL_POLICY_TYPE_ATTR_MAX_VALUE_U,
+  NL_POLICY_TYPE_ATTR_MIN_VALUE_S,
+  NL_POLICY_TYPE_ATTR_MIN_VALUE_U,
+  NL_POLICY_TYPE_ATTR_TYPE,
+} from './constants.js';
+import { Errno } from './errno.js';
+import { NlError, type PolicyInfo } from './nl-error.js';
+
+/**
+ * Attribute policies as data, after the kernel's struct nla_policy (include/net/netlink.h),
+ * walked by one generic validator (lib/nlattr.c: __nla_validate_parse, validate_nla).
+ */
+export type AttrKind =
+  | 'unspec' // NLA_UNSPEC: only `len` (a minimum) is checked
+  | 'u8'
+  | 'u16'
+  | 'u32'
+  | 'u64'
+  | 's32'
+  | 'string' // NLA_STRING: `len` is the maximum length without the NUL
+  | 'nul_string'
+  | 'binary' // NLA_BINARY: `len` is the maximum length
+  | 'nested'
+  | 'flag'
+  | 'reject'; // NLA_REJECT
+
+export interface AttrPolicy {
+  kind: AttrKind;
+  len?: number;
+  /** NLA_POLICY_MIN: smallest accepted integer value. */
+  min?: number;
+}
+
+export interface Policy {
+  name: string;
+  maxType: number;
+  attrs: Readonly<Record<number, AttrPolicy>>;
+  /** nla_policy[0].strict_start_type: attributes from this type on are validated strictly. */
+  strictStartType?: number;
+}
+
+export interface NlAttr {
+  /** Attribute type without the NESTED / NET_BYTEORDER bits. */
+  type: number;
+  /** Offset of the attribute header from the start of the message (extack OFFS). */
+  offset: number;
+  /** The payload (nla_len - 4 bytes), a view into the request. */
+  data: Buffer;
+}
+
+/** Parsed attributes indexed by type; a repeated attribute keeps the last one, as tb[] does. */
+export type AttrTable = Map<number, NlAttr>;
+
+export interface ParseResult {
+  attrs: AttrTable;
+  /** Set when the kernel would attach a warning to a successful ACK. */
+  warning?: string;
+}
+
+const FIXED_LEN: Partial<Record<AttrKind, number>> = { u8: 1, u16: 2, u32: 4, u64: 8, s32: 4 };
+
+const POLICY_FAILED = 'Attribute failed policy validation';
+
+/** The NLMSGERR_ATTR_POLICY nest the kernel writes for a failing attribute (net/netlink/policy.c). */
+function policyInfo(p: AttrPolicy): PolicyInfo | undefined {
+  const entries: PolicyInfo['entries'] = [];
+  const unsigned = (type: number, bits: number) => {
+    entries.push([NL_POLICY_TYPE_ATTR_MIN_VALUE_U, 'u64', BigInt(p.min ?? 0)]);
+    entries.push([NL_POLICY_TYPE_ATTR_MAX_VALUE_U, 'u64', (1n << BigInt(bits)) - 1n]);
+    entries.push([NL_POLICY_TYPE_ATTR_TYPE, 'u32', type]);
+  };
+  switch (p.kind) {
+    case 'u8': unsigned(NL_ATTR_TYPE_U8, 8); break;
+    case 'u16': unsigned(NL_ATTR_TYPE_U16, 16); break;
+    case 'u32': unsigned(NL_ATTR_TYPE_U32, 32); break;
+    case 'u64': unsigned(NL_ATTR_TYPE_U64, 64); break;
+    case 's32':
+      entries.push([NL_POLICY_TYPE_ATTR_MIN_VALUE_S, 's64', BigInt(p.min ?? -0x80000000)]);
+      entries.push([NL_POLICY_TYPE_ATTR_MAX_VALUE_S, 's64', 0x7fffffffn]);
+      entries.push([NL_POLICY_TYPE_ATTR_TYPE, 'u32', NL_ATTR_TYPE_S32]);
+      break;
+    case 'string':
+    case 'nul_string':
+    case 'binary':
+      if (p.len) entries.push([NL_POLICY_TYPE_ATTR_MAX_LENGTH, 'u32', p.len]);
+      entries.push([NL_POLICY_TYPE_ATTR_TYPE, 'u32',
+        p.kind === 'string' ? NL_ATTR_TYPE_STRING : p.kind === 'binary' ? NL_ATTR_TYPE_BINARY : NL_ATTR_TYPE_NUL_STRING]);
+      break;
+    case 'nested':
+      entries.push([NL_POLICY_TYPE_ATTR_TYPE, 'u32', NL_ATTR_TYPE_NESTED]);
+      break;
+    default:
+      return undefined; // unspec and reject carry no POLICY nest
+  }
+  return { entries };
+}
+
+function readInt(p: AttrPolicy, data: Buffer): number {
+  switch (p.kind) {
+    case 'u8': return data.readUInt8(0);
+    case 'u16': return data.readUInt16LE(0);
+    case 's32': return data.readInt32LE(0);
+    default: return data.readUInt32LE(0);
+  }
+}
+
+/** validate_nla(): one attribute against its policy entry. Throws NlError on failure. */
+function validateAttr(attr: NlAttr, p: AttrPolicy, strictAttrs: boolean): void {
+  const n = attr.data.length;
+  const fail = (errno: number, msg = POLICY_FAILED, withPolicy = true): never => {
+    throw new NlError(errno, msg, attr.offset, withPolicy ? policyInfo(p) : undefined);
+  };
+  const fixed = FIXED_LEN[p.kind];
+  if (fixed !== undefined && strictAttrs && n !== fixed) fail(Errno.EINVAL, 'invalid attribute length');
+  switch (p.kind) {
+    case 'reject':
+      fail(Errno.EINVAL, POLICY_FAILED, false);
+      break;
+    case 'flag':
+      if (n > 0) fail(Errno.ERANGE);
+      break;
+    case 'string': {
+      if (n < 1) fail(Errno.ERANGE);
+      if (p.len) {
+        const len = attr.data[n - 1] === 0 ? n - 1 : n;
+        if (len > p.len) fail(Errno.ERANGE);
+      }
+      break;
+    }
+    case 'nul_string': {
+      const max = p.len ? p.len + 1 : 0;
+      if (n < 1 || (max && n > max)) fail(Errno.ERANGE);
+      if (attr.data.indexOf(0) < 0) fail(Errno.EINVAL);
+      break;
+    }
+    case 'binary':
+      if (p.len && n > p.len) fail(Errno.ERANGE);
+      break;
+    case 'nested':
+      if (n > 0 && n < NLA_HDRLEN) fail(Errno.ERANGE);
+      break;
+    default: {
+      const minLen = p.len ?? fixed ?? 0;
+      if (n < minLen) fail(Errno.ERANGE, POLICY_FAILED, p.kind !== 'unspec');
+    }
+  }
+  if (p.min !== undefined && fixed !== undefined && readInt(p, attr.data) < p.min) {
+    fail(Errno.ERANGE, 'integer out of range');
+  }
+}
+
+/**
+ * __nla_validate_parse(): walks the attribute stream msg[start, end) and validates each
+ * attribute against `policy`. `strict` is nlmsg_parse_deprecated_strict (unknown types and
+ * trailing bytes are errors); otherwise the liberal nlmsg_parse_deprecated.
+ */
+export function parseAttrs(msg: Buffer, start: number, end: number, policy: Policy, strict: boolean): ParseResult {
+  const attrs: AttrTable = new Map();
+  let pos = start;
+  while (end - pos >= NLA_HDRLEN) {
+    const nlaLen = msg.readUInt16LE(pos);
+    if (nlaLen < NLA_HDRLEN || nlaLen > end - pos) break;
+    const type = msg.readUInt16LE(pos + 2) & NLA_TYPE_MASK;
+    const attr: NlAttr = { type, offset: pos, data: msg.subarray(pos + NLA_HDRLEN, pos + nlaLen) };
+    pos += align4(nlaLen);
+    if (type === 0 || type > policy.maxType) {
+      if (strict) throw new NlError(Errno.EINVAL, 'Unknown attribute type', attr.offset);
+      continue;
+    }
+    const p = policy.attrs[type];
+    if (p) {
+      const strictAttrs = policy.strictStartType !== undefined && type >= policy.strictStartType;
+      validateAttr(attr, p, strictAttrs);
+    }
+    attrs.set(type, attr);
+  }
+  const leftover = end - pos;
+  if (leftover > 0) {
+    const warning = 'bytes leftover after parsing attributes';
+    if (strict) throw new NlError(Errno.EINVAL, warning);
+    return { attrs, warning };
+  }
+  return { attrs };
+}
+
+/** nla_parse_nested_deprecated(): the payload of `attr` parsed with `policy`. */
+export function parseNested(attr: NlAttr, policy: Policy, strict = false): AttrTable {
+  const base = attr.offset + NLA_HDRLEN;
+  // Offsets of nested attributes stay relative to the message: rebuild a view that starts at the message.
+  const msgView = Buffer.from(attr.data.buffer, attr.data.byteOffset - base, base + attr.data.length);
+  return parseAttrs(msgView, base, base + attr.data.length, policy, strict).attrs;
+}
+
+// --- value accessors (the kernel's nla_get_*; the policy already checked the lengths) ---
+
+export const attrU8 = (a: NlAttr): number => a.data.readUInt8(0);
+export const attrU16 = (a: NlAttr): number => a.data.readUInt16LE(0);
+export const attrBe16 = (a: NlAttr): number => a.data.readUInt16BE(0);
+export const attrU32 = (a: NlAttr): number => a.data.readUInt32LE(0);
+export const attrS32 = (a: NlAttr): number => a.data.readInt32LE(0);
+
+/** nla_strscpy(): the string up to its first NUL, or the whole payload if there is none. */
+export function attrString(a: NlAttr): string {
+  const nul = a.data.indexOf(0);
+  return a.data.toString('utf8', 0, nul < 0 ? a.data.length : nul);
+}

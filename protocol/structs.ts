@@ -1,0 +1,90 @@
+import { Parser } from 'binary-parser';
+
+// Fixed-size wire structs, decoded with binary-parser. binary-parser does not check bounds
+// (a short buffer decodes silently), so every caller checks the length first.
+
+export interface NlMsgHdr {
+  len: number;
+  type: number;
+  flags: number;
+  seq: number;
+  pid: number;
+}
+export const NLMSGHDR_SIZE = 16;
+
+/** struct nlmsghdr */
+const nlmsghdrParser = new Parser()
+  .endianness('little')
+  .uint32('len')
+  .uint16('type')
+  .uint16('flags')
+  .uint32('seq')
+  .uint32('pid');
+
+export interface IfInfoMsg {
+  family: number;
+  pad: number;
+  type: number;
+  index: number;
+  flags: number;
+  change: number;
+}
+export const IFINFOMSG_SIZE = 16;
+
+/** struct ifinfomsg */
+const ifinfomsgParser = new Parser()
+  .endianness('little')
+  .uint8('family')
+  .uint8('pad')
+  .uint16('type')
+  .int32('index')
+  .uint32('flags')
+  .uint32('change');
+
+export interface IfAddrMsg {
+  family: number;
+  prefixlen: number;
+  flags: number;
+  scope: number;
+  index: number;
+}
+export const IFADDRMSG_SIZE = 8;
+
+/** struct ifaddrmsg */
+const ifaddrmsgParser = new Parser()
+  .endianness('little')
+  .uint8('family')
+  .uint8('prefixlen')
+  .uint8('flags')
+  .uint8('scope')
+  .uint32('index');
+
+export interface IfaCacheinfo {
+  prefered: number;
+  valid: number;
+  cstamp: number;
+  tstamp: number;
+}
+export const IFA_CACHEINFO_SIZE = 16;
+
+/** struct ifa_cacheinfo */
+const ifaCacheinfoParser = new Parser()
+  .endianness('little')
+  .uint32('prefered')
+  .uint32('valid')
+  .uint32('cstamp')
+  .uint32('tstamp');
+
+function checked<T>(parser: Parser, size: number, what: string) {
+  return (buf: Buffer, offset = 0): T => {
+    if (offset < 0 || buf.length - offset < size) {
+      throw new RangeError(`${what} needs ${size} bytes at offset ${offset}, have ${buf.length - offset}`);
+    }
+    return parser.parse(offset === 0 ? buf : buf.subarray(offset)) as T;
+  };
+}
+
+export const decodeNlMsgHdr = checked<NlMsgHdr>(nlmsghdrParser, NLMSGHDR_SIZE, 'nlmsghdr');
+export const decodeIfInfoMsg = checked<IfInfoMsg>(ifinfomsgParser, IFINFOMSG_SIZE, 'ifinfomsg');
+export const decodeIfAddrMsg = checked<IfAddrMsg>(ifaddrmsgParser, IFADDRMSG_SIZE, 'ifaddrmsg');
+export const decodeIfaCacheinfo = checked<IfaCacheinfo>(ifaCacheinfoParser, IFA_CACHEINFO_SIZE, 'ifa_cacheinfo');

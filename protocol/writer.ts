@@ -1,0 +1,196 @@
+import { align4, NLA_HDRLEN, NLMSG_HDRLEN } from './align.js';
+
+/**
+ * A growable little-endian byte writer for netlink messages and attributes.
+ * binary-parser only decodes, so encoding is this small hand-written writer.
+ * Padding bytes are always zero, as the kernel's are.
+ */
+export class NlWriter {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(initialSize = 4096) {
+    this.buf = Buffer.alloc(initialSize);
+  }
+
+  get length(): number {
+    return this.pos;
+  }
+
+  private ensure(extra: number): void {
+    const need = this.pos + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.alloc(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  u8(v: number): this {
+    this.ensure(1);
+    this.buf[this.pos++] = v & 0xff;
+    return this;
+  }
+
+  u16(v: number): this {
+    this.ensure(2);
+    this.buf.writeUInt16LE(v & 0xffff, this.pos);
+    this.pos += 2;
+    return this;
+  }
+
+  u32(v: number): this {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v >>> 0, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  s32(v: number): this {
+    this.ensure(4);
+    this.buf.writeInt32LE(v | 0, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  u64(v: bigint | number): this {
+    this.ensure(8);
+    this.buf.writeBigUInt64LE(BigInt(v), this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  bytes(b: Uint8Array): this {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    return this;
+  }
+
+  zeros(n: number): this {
+    this.ensure(n);
+    this.buf.fill(0, this.pos, this.pos + n);
+    this.pos += n;
+    return this;
+  }
+
+  /** Pads with zeros to the next 4-byte boundary. */
+  pad(): this {
+    return this.zeros(align4(this.pos) - this.pos);
+  }
+
+  // --- attributes (struct nlattr) ---
+
+  private attrHeader(type: number, payloadLen: number): void {
+    this.ensure(NLA_HDRLEN);
+    this.buf.writeUInt16LE(NLA_HDRLEN + payloadLen, this.pos);
+    this.buf.writeUInt16LE(type, this.pos + 2);
+    this.pos += NLA_HDRLEN;
+  }
+
+  attrU8(type: number, v: number): this {
+    this.attrHeader(type, 1);
+    return this.u8(v).pad();
+  }
+
+  attrU16(type: number, v: number): this {
+    this.attrHeader(type, 2);
+    return this.u16(v).pad();
+  }
+
+  /** A big-endian u16 (e.g. IFLA_VLAN_PROTOCOL, a __be16). */
+  attrBe16(type: number, v: number): this {
+    this.attrHeader(type, 2);
+    this.ensure(2);
+    this.buf.writeUInt16BE(v & 0xffff, this.pos);
+    this.pos += 2;
+    return this.pad();
+  }
+
+  attrU32(type: number, v: number): this {
+    this.attrHeader(type, 4);
+    return this.u32(v);
+  }
+
+  attrS32(type: number, v: number): this {
+    this.attrHeader(type, 4);
+    return this.s32(v);
+  }
+
+  attrU64(type: number, v: bigint | number): this {
+    this.attrHeader(type, 8);
+    return this.u64(v);
+  }
+
+  attrBytes(type: number, b: Uint8Array): this {
+    this.attrHeader(type, b.length);
+    return this.bytes(b).pad();
+  }
+
+  /** A NUL-terminated string attribute (NLA_STRING / NLA_NUL_STRING as the kernel emits them). */
+  attrString(type: number, s: string): this {
+    const n = Buffer.byteLength(s);
+    this.attrHeader(type, n + 1);
+    this.ensure(n + 1);
+    this.buf.write(s, this.pos, 'utf8');
+    this.buf[this.pos + n] = 0;
+    this.pos += n + 1;
+    return this.pad();
+  }
+
+  /** Starts a nested attribute; close it with nestEnd(returned offset). */
+  nestStart(type: number): number {
+    const at = this.pos;
+    this.attrHeader(type, 0);
+    return at;
+  }
+
+  nestEnd(at: number): this {
+    this.buf.writeUInt16LE(this.pos - at, at);
+    return this;
+  }
+
+  // --- messages (struct nlmsghdr) ---
+
+  /** Starts a message; close it with msgEnd(returned offset). */
+  msgStart(type: number, flags: number, seq: number, pid: number): number {
+    const at = this.pos;
+    this.ensure(NLMSG_HDRLEN);
+    this.buf.writeUInt32LE(0, at);
+    this.buf.writeUInt16LE(type, at + 4);
+    this.buf.writeUInt16LE(flags, at + 6);
+    this.buf.writeUInt32LE(seq >>> 0, at + 8);
+    this.buf.writeUInt32LE(pid >>> 0, at + 12);
+    this.pos += NLMSG_HDRLEN;
+    return at;
+  }
+
+  msgEnd(at: number): this {
+    this.pad();
+    this.buf.writeUInt32LE(this.pos - at, at);
+    return this;
+  }
+
+  /** Ors flags into the header of the message that starts at `at`. */
+  orMsgFlags(at: number, flags: number): void {
+    this.buf.writeUInt16LE(this.buf.readUInt16LE(at + 6) | flags, at + 6);
+  }
+
+  /** Drops everything written after `at` (used to undo a message that did not fit). */
+  truncate(at: number): void {
+    this.pos = at;
+  }
+
+  /** A view of `len` bytes written at `at` (valid until the next write). */
+  peek(at: number, len: number): Buffer {
+    return this.buf.subarray(at, Math.min(at + len, this.pos));
+  }
+
+  /** A copy of the bytes written so far; the writer is reset for reuse. */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    return out;
+  }
+}

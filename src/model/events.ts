@@ -1,0 +1,18 @@
+import type { Link } from './types.js';
+
+/** Who asked for a change: lets notifications carry the requester's port id and seq (NLM_F_ECHO rules). */
+export interface Cause {
+  portid: number;
+  seq: number;
+  echo: boolean;
+}
+
+/**
+ * A change of the model, emitted synchronously in the order Linux sends its notifications.
+ * `change` is ifi_change: 0xffffffff on create/delete, the changed flag bits otherwise.
+ */
+export type ModelEvent =
+  | { type: 'newlink'; link: Readonly<Link>; change: number; cause?: Cause | undefined }
+  | { type: 'dellink'; link: Readonly<Link>; cause?: Cause | undefined };
+
+export type ModelListener = (event: ModelEvent) => void;

@@ -1,0 +1,677 @@
+import { availableParallelism } from 'node:os';
+import { ModelError } from './errors.js';
+import type { Cause, ModelEvent, ModelListener } from './events.js';
+import {
+  combineFlags, DIRECT_FLAGS, IFF_ALLMULTI, IFF_PROMISC, IFF_UP, IF_LINK_MODE_DORMANT, IF_LINK_MODE_TESTING,
+  IF_OPER_DORMANT, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN, IF_OPER_TESTING, IF_OPER_UNKNOWN, IF_OPER_UP, operUp,
+} from './flags.js';
+import { IndexAllocator } from './index-allocator.js';
+import { KINDS, type KindSpec } from './kinds.js';
+import { ETHER_BROADCAST, stableMac } from './mac.js';
+import { allocateName, isValidName, templateOf } from './names.js';
+import type { KindName, Link, MacvlanMode, VlanOptions } from './types.js';
+
+/** What a create request asks for; absent fields take the kind's defaults. */
+export interface NewLinkSpec {
+  kind: KindName;
+  name?: string | undefined;
+  index?: number | undefined;
+  mtu?: number | undefined;
+  address?: Uint8Array | undefined;
+  broadcast?: Uint8Array | undefined;
+  txqlen?: number | undefined;
+  group?: number | undefined;
+  operstate?: number | undefined;
+  linkmode?: number | undefined;
+  numTxQueues?: number | undefined;
+  numRxQueues?: number | undefined;
+  /** ifi_flags / ifi_change applied by rtnl_configure_link. */
+  flags?: number | undefined;
+  change?: number | undefined;
+  master?: number | undefined;
+  /** IFLA_LINK: the parent of a vlan or macvlan. */
+  parent?: number | undefined;
+  vlan?: VlanOptions | undefined;
+  macvlanMode?: MacvlanMode | undefined;
+  /** veth only: the peer's own settings (VETH_INFO_PEER). */
+  peer?: NewLinkSpec | undefined;
+}
+
+const NOTIFY_ALL = 0xffffffff;
+
+/**
+ * The network model of one namespace: links, their indexes and names, and the rules Linux
+ * applies when they change. Synchronous and byte-free; callers serialise access (async-mutex)
+ * and turn ModelErrors into netlink errors. Every change is announced as a ModelEvent.
+ */
+export class NetworkModel {
+  private readonly links = new Map<number, Link>();
+  /** Primary names and altnames, as __dev_get_by_name matches both. */
+  private readonly names = new Map<string, Link>();
+  /** Indexes in ascending order, for dumps (for_each_netdev_dump). */
+  private sorted: number[] = [];
+  private readonly allocator = new IndexAllocator((i) => this.links.has(i));
+  private readonly listeners = new Set<ModelListener>();
+  /** Bumped when the device list changes (dev_base_seq), for NLM_F_DUMP_INTR. */
+  generation = 1;
+  private readonly startedAt = Date.now();
+  /** Devices whose carrier changed, waiting for the linkwatch step. */
+  private linkwatchQueue: Link[] = [];
+  readonly cpuCount: number;
+
+  constructor(options: { cpuCount?: number } = {}) {
+    this.cpuCount = options.cpuCount ?? availableParallelism();
+  }
+
+  // --- events ---
+
+  onEvent(listener: ModelListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: ModelEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private notify(link: Link, change = 0, cause?: Cause): void {
+    this.emit({ type: 'newlink', link, change, cause });
+  }
+
+  // --- lookups ---
+
+  get size(): number {
+    return this.links.size;
+  }
+
+  byIndex(index: number): Link | undefined {
+    return this.links.get(index);
+  }
+
+  byName(name: string): Link | undefined {
+    return this.names.get(name);
+  }
+
+  /** Links in ascending index order, starting after `afterIndex`. */
+  *iterate(afterIndex = 0): IterableIterator<Link> {
+    const sorted = this.sorted;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! <= afterIndex) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < sorted.length; i++) {
+      const link = this.links.get(sorted[i]!);
+      if (link) yield link;
+    }
+  }
+
+  portsOf(master: number): Link[] {
+    return [...this.iterate()].filter((l) => l.master === master);
+  }
+
+  kindOf(link: Link): KindSpec {
+    return KINDS[link.kind];
+  }
+
+  get lastAutoIndex(): number {
+    return this.allocator.lastAllocated;
+  }
+
+  set lastAutoIndex(v: number) {
+    this.allocator.lastAllocated = v;
+  }
+
+  /** Milliseconds since the model started (the model's "jiffies"). */
+  now(): number {
+    return Date.now() - this.startedAt;
+  }
+
+  // --- creation ---
+
+  /** The loopback device every namespace starts with. */
+  addLoopback(): Link {
+    const lo = this.buildLink(KINDS.lo, 'lo', 1);
+    lo.address = new Uint8Array(6);
+    lo.broadcast = new Uint8Array(6);
+    lo.carrier = true;
+    this.insert(lo);
+    this.allocator.commit(1);
+    this.notify(lo, NOTIFY_ALL);
+    return lo;
+  }
+
+  private buildLink(kind: KindSpec, name: string, index: number): Link {
+    const queues = kind.queues === 'cpus' ? this.cpuCount : kind.queues;
+    return {
+      index, name, altnames: [], kind: kind.name, flags: kind.initialFlags, gflags: 0, promiscuity: 0, allmulti: 0,
+      mtu: kind.mtu, txqlen: kind.txqlen, group: 0, alias: '',
+      address: kind.deviceType === 'ether' ? stableMac(name, index) : new Uint8Array(6),
+      broadcast: kind.deviceType === 'ether' ? ETHER_BROADCAST : new Uint8Array(6),
+      operstate: IF_OPER_UNKNOWN, linkmode: 0, carrier: true, adminCarrier: true,
+      carrierUpCount: 0, carrierDownCount: 0, everUp: false, master: 0, link: 0,
+      numTxQueues: queues, numRxQueues: queues, createdAt: this.now(),
+    } as Link;
+  }
+
+  private insert(link: Link): void {
+    this.links.set(link.index, link);
+    this.names.set(link.name, link);
+    for (const alt of link.altnames) this.names.set(alt, link);
+    const s = this.sorted;
+    if (s.length === 0 || s[s.length - 1]! < link.index) s.push(link.index);
+    else {
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (s[mid]! < link.index) lo = mid + 1;
+        else hi = mid;
+      }
+      s.splice(lo, 0, link.index);
+    }
+    this.generation++;
+  }
+
+  private remove(link: Link): void {
+    this.links.delete(link.index);
+    this.names.delete(link.name);
+    for (const alt of link.altnames) this.names.delete(alt);
+    const at = this.sorted.indexOf(link.index);
+    if (at >= 0) this.sorted.splice(at, 1);
+    this.generation++;
+  }
+
+  /** Resolves a requested name (or template) to a free, valid name. */
+  private resolveName(requested: string, reserved: ReadonlySet<string>): string {
+    const tpl = templateOf(requested);
+    if (tpl === 'invalid') throw new ModelError('EINVAL');
+    if (tpl) {
+      if (!isValidName(requested.replace('%d', '0'))) throw new ModelError('EINVAL');
+      const name = allocateName(tpl, (n) => this.names.has(n) || reserved.has(n));
+      if (!name) throw new ModelError('ENFILE');
+      if (!isValidName(name)) throw new ModelError('EINVAL');
+      return name;
+    }
+    if (!isValidName(requested)) throw new ModelError('EINVAL');
+    if (this.names.has(requested) || reserved.has(requested)) throw new ModelError('EEXIST');
+    return requested;
+  }
+
+  private checkMtu(kind: KindSpec, mtu: number, parent?: Link): void {
+    if (mtu < kind.minMtu || mtu > 0x7fffffff) throw new ModelError('EINVAL', 'mtu less than device minimum');
+    if (kind.maxMtu > 0 && mtu > kind.maxMtu) throw new ModelError('EINVAL', 'mtu greater than device maximum');
+    if (parent && mtu > parent.mtu) throw new ModelError('EINVAL');
+  }
+
+  /**
+   * RTM_NEWLINK create (rtnl_newlink_create, and veth_newlink for pairs). Everything is checked
+   * before anything is registered, so a failing request leaves nothing behind.
+   * Returns the new devices, peer first.
+   */
+  createLink(spec: NewLinkSpec, cause?: Cause): Link[] {
+    const kind = KINDS[spec.kind];
+    if (!kind.creatable) throw new ModelError('EOPNOTSUPP', 'Unknown device type');
+    const plan: Array<{ spec: NewLinkSpec; name: string; index: number; auto: boolean; parent?: Link | undefined }> = [];
+    const reservedNames = new Set<string>();
+    const reservedIndexes = new Set<number>();
+    const prepare = (s: NewLinkSpec) => {
+      const k = KINDS[s.kind];
+      let parent: Link | undefined;
+      if (k.needsParent) {
+        parent = s.parent ? this.links.get(s.parent) : undefined;
+        if (!parent) throw new ModelError('ENODEV');
+      }
+      if (s.mtu !== undefined) this.checkMtu(k, s.mtu, parent);
+      const name = this.resolveName(s.name ?? k.nameTemplate, reservedNames);
+      reservedNames.add(name);
+      let index = s.index ?? 0;
+      const auto = index <= 0;
+      if (auto) {
+        const next = this.allocator.peek(reservedIndexes);
+        if (next === undefined) throw new ModelError('ENFILE');
+        index = next;
+      } else if (this.links.has(index) || reservedIndexes.has(index)) {
+        throw new ModelError('EEXIST');
+      }
+      reservedIndexes.add(index);
+      plan.push({ spec: s, name, index, auto, parent });
+    };
+    if (spec.kind === 'veth') {
+      // The peer is registered first; without VETH_INFO_PEER it is configured from the main
+      // device's attributes, but not its flags (veth_newlink).
+      const peerSpec: NewLinkSpec = spec.peer ?? { ...spec, name: undefined, index: undefined, flags: 0, change: 0, master: undefined };
+      if ((peerSpec.flags ?? 0) & IFF_UP) throw new ModelError('ENOTCONN');
+      prepare({ ...peerSpec, kind: 'veth', peer: undefined });
+    }
+    prepare(spec);
+    if (spec.master !== undefined && spec.master !== 0) this.checkMaster(spec.master, undefined);
+
+    const created: Link[] = [];
+    for (const p of plan) {
+      const k = KINDS[p.spec.kind];
+      const link = this.buildLink(k, p.name, p.index);
+      const s = p.spec;
+      if (p.parent) {
+        link.link = p.parent.index;
+        link.mtu = p.parent.mtu;
+      }
+      if (s.mtu !== undefined) link.mtu = s.mtu;
+      if (s.address) link.address = new Uint8Array(s.address);
+      if (s.broadcast) link.broadcast = new Uint8Array(s.broadcast);
+      if (s.txqlen !== undefined) link.txqlen = s.txqlen;
+      if (s.group !== undefined) link.group = s.group;
+      if (s.linkmode !== undefined) link.linkmode = s.linkmode;
+      if (s.numTxQueues !== undefined) link.numTxQueues = s.numTxQueues;
+      if (s.numRxQueues !== undefined) link.numRxQueues = s.numRxQueues;
+      if (s.vlan) link.vlan = { ...s.vlan };
+      if (s.kind === 'macvlan') link.macvlanMode = s.macvlanMode ?? 'vepa';
+      if (s.kind === 'bridge') link.bridge = { mtuSetByUser: false, carrierFollowsPorts: s.address !== undefined, macSetByUser: s.address !== undefined };
+      this.insert(link);
+      if (p.auto) this.allocator.commit(p.index);
+      created.push(link);
+    }
+    if (spec.kind === 'veth') {
+      // The main device learns its peer now; the peer's own link is set after its creation
+      // notification, which Linux sends before the main device exists (IFLA_LINK 0).
+      created[1]!.link = created[0]!.index;
+    }
+    for (const link of created) {
+      // veth_newlink / ifb: netif_carrier_off() at creation, so they start with one carrier-down count.
+      if (!this.wantedCarrier(link) && link.carrier) {
+        link.carrier = false;
+        link.carrierDownCount = 1;
+      }
+    }
+    for (const [i, link] of created.entries()) {
+      const s = plan[i]!.spec;
+      link.operstate = link.carrier ? IF_OPER_UNKNOWN : this.defaultOperstate(link);
+      // rtnl_configure_link: ifi_flags applied before the one creation notification.
+      if ((s.flags ?? 0) !== 0 || (s.change ?? 0) !== 0) this.applyFlags(link, s.flags ?? 0, s.change ?? 0);
+      this.recomputeCarrier(link, false);
+      if (s.operstate !== undefined) this.applyOperstate(link, s.operstate);
+      this.notify(link, NOTIFY_ALL, i === created.length - 1 ? cause : undefined);
+      if (spec.kind === 'veth' && i === 0) link.link = created[1]!.index;
+    }
+    const main = created[created.length - 1]!;
+    if (spec.master) this.setMaster(main, spec.master);
+    this.runLinkwatch();
+    return created;
+  }
+
+  // --- flags and state ---
+
+  /** netif_get_flags(): the flags reported in ifi_flags. */
+  reportedFlags(link: Link): number {
+    let flags = (link.flags & ~(IFF_PROMISC | IFF_ALLMULTI | 0x40 | 0x10000 | 0x20000)) | (link.gflags & (IFF_PROMISC | IFF_ALLMULTI));
+    if (link.flags & IFF_UP) {
+      if (operUp(link.operstate)) flags |= 0x40;
+      if (link.carrier) flags |= 0x10000;
+      // IFF_DORMANT follows the driver's dormant state (netif_dormant), which no rtnld device sets.
+    }
+    return flags >>> 0;
+  }
+
+  /** IFLA_OPERSTATE as reported: the stored operstate while running, DOWN otherwise. */
+  reportedOperstate(link: Link): number {
+    return link.flags & IFF_UP ? link.operstate : IF_OPER_DOWN;
+  }
+
+  /** __dev_change_flags() without the notification; returns the changed bits (ifi_change). */
+  private applyFlags(link: Link, ifiFlags: number, ifiChange: number): number {
+    const oldFlags = link.flags;
+    const oldGflags = link.gflags;
+    const current = (link.flags & ~(IFF_PROMISC | IFF_ALLMULTI)) | (link.gflags & (IFF_PROMISC | IFF_ALLMULTI));
+    const wanted = combineFlags(current, ifiFlags, ifiChange);
+    link.flags = ((wanted & DIRECT_FLAGS) | (oldFlags & ~DIRECT_FLAGS)) >>> 0;
+    if ((wanted ^ oldFlags) & IFF_UP) {
+      if (wanted & IFF_UP) this.open(link);
+      else this.close(link);
+    }
+    if ((wanted ^ link.gflags) & IFF_PROMISC) {
+      link.gflags ^= IFF_PROMISC;
+      this.adjustPromiscuity(link, wanted & IFF_PROMISC ? 1 : -1);
+    }
+    if ((wanted ^ link.gflags) & IFF_ALLMULTI) {
+      link.gflags ^= IFF_ALLMULTI;
+      this.adjustAllmulti(link, wanted & IFF_ALLMULTI ? 1 : -1);
+    }
+    return ((oldFlags ^ link.flags) | (oldGflags ^ link.gflags)) >>> 0;
+  }
+
+  private adjustAllmulti(link: Link, inc: number): void {
+    link.allmulti = Math.max(0, link.allmulti + inc);
+    link.flags = link.allmulti > 0 ? link.flags | IFF_ALLMULTI : link.flags & ~IFF_ALLMULTI;
+  }
+
+  private adjustPromiscuity(link: Link, inc: number): void {
+    link.promiscuity = Math.max(0, link.promiscuity + inc);
+    link.flags = link.promiscuity > 0 ? link.flags | IFF_PROMISC : link.flags & ~IFF_PROMISC;
+  }
+
+  private open(link: Link): void {
+    link.flags |= IFF_UP;
+    link.everUp = true;
+    this.recomputeCarrier(link, true);
+    if (link.kind === 'veth' && link.link) {
+      const peer = this.links.get(link.link);
+      if (peer) this.recomputeCarrier(peer, true);
+    }
+    this.recomputeDependents(link);
+  }
+
+  private close(link: Link): void {
+    link.flags &= ~IFF_UP;
+    this.recomputeCarrier(link, true);
+    if (link.kind === 'veth' && link.link) {
+      const peer = this.links.get(link.link);
+      if (peer) this.recomputeCarrier(peer, true);
+    }
+    this.recomputeDependents(link);
+  }
+
+  /** RTM_SETLINK / NEWLINK ifi_flags+ifi_change (netif_change_flags): one NEWLINK if anything changed. */
+  changeFlags(link: Link, ifiFlags: number, ifiChange: number): void {
+    if (ifiFlags === 0 && ifiChange === 0) return;
+    if (link.kind === 'veth' && combineFlags(link.flags, ifiFlags, ifiChange) & IFF_UP && !(link.flags & IFF_UP)) {
+      if (!link.link || !this.links.has(link.link)) throw new ModelError('ENOTCONN');
+    }
+    const changed = this.applyFlags(link, ifiFlags, ifiChange);
+    if (changed) this.notify(link, changed);
+    this.runLinkwatch();
+  }
+
+  /** What the carrier should be, from the kind's carrier source. */
+  private wantedCarrier(link: Link): boolean {
+    const kind = KINDS[link.kind];
+    switch (kind.carrier) {
+      case 'always':
+        return true;
+      case 'admin':
+        return link.adminCarrier;
+      case 'peer': {
+        const peer = link.link ? this.links.get(link.link) : undefined;
+        return !!(peer && link.flags & IFF_UP && peer.flags & IFF_UP && link.adminCarrier && peer.adminCarrier);
+      }
+      case 'ports': {
+        // br_port_state_selection(): on while a port forwards; a bridge that never had ports keeps its carrier.
+        if (!link.bridge?.carrierFollowsPorts) return link.adminCarrier;
+        return (link.flags & IFF_UP) !== 0 && this.portsOf(link.index).some((p) => p.flags & IFF_UP && p.carrier);
+      }
+      case 'parent': {
+        const parent = link.link ? this.links.get(link.link) : undefined;
+        return !!(parent && parent.carrier && parent.flags & IFF_UP);
+      }
+    }
+  }
+
+  /** netif_carrier_on/off(): updates the carrier and queues the device for linkwatch. */
+  private recomputeCarrier(link: Link, queue: boolean): void {
+    const want = this.wantedCarrier(link);
+    if (want === link.carrier) return;
+    link.carrier = want;
+    if (want) link.carrierUpCount++;
+    else link.carrierDownCount++;
+    if (queue) {
+      if (!this.linkwatchQueue.includes(link)) this.linkwatchQueue.push(link);
+    } else {
+      link.operstate = this.defaultOperstate(link);
+    }
+  }
+
+  /** Masters and stacked devices whose carrier depends on `link`. */
+  private recomputeDependents(link: Link): void {
+    if (link.master) {
+      const master = this.links.get(link.master);
+      if (master) this.recomputeCarrier(master, true);
+    }
+    for (const l of this.links.values()) {
+      if (l.link === link.index && KINDS[l.kind].carrier === 'parent') this.recomputeCarrier(l, true);
+    }
+  }
+
+  /** default_operstate() + rfc2863_policy() of net/core/link_watch.c. */
+  private defaultOperstate(link: Link): number {
+    let state: number;
+    if (!link.carrier) {
+      const lower = link.link && link.link !== link.index ? this.links.get(link.link) : undefined;
+      if (!lower) state = IF_OPER_DOWN;
+      else state = lower.flags & IFF_UP && operUp(lower.operstate) ? IF_OPER_DOWN : IF_OPER_LOWERLAYERDOWN;
+    } else {
+      state = IF_OPER_UP;
+    }
+    if (state === IF_OPER_UP && link.linkmode === IF_LINK_MODE_DORMANT) state = IF_OPER_DORMANT;
+    if (state === IF_OPER_UP && link.linkmode === IF_LINK_MODE_TESTING) state = IF_OPER_TESTING;
+    return state;
+  }
+
+  /**
+   * linkwatch_do_dev() for every device whose carrier changed: recompute operstate and send
+   * NEWLINK (change 0) for devices that are up. Runs synchronously after each change, so the
+   * model is settled whenever a request completes.
+   */
+  private runLinkwatch(): void {
+    while (this.linkwatchQueue.length > 0) {
+      const link = this.linkwatchQueue.shift()!;
+      if (!this.links.has(link.index)) continue;
+      link.operstate = this.defaultOperstate(link);
+      if (link.flags & IFF_UP) this.notify(link);
+      this.recomputeDependents(link);
+    }
+  }
+
+  // --- do_setlink operations, in the order rtnetlink applies them ---
+
+  setAddress(link: Link, mac: Uint8Array): void {
+    link.address = new Uint8Array(mac);
+    if (link.bridge) {
+      link.bridge.carrierFollowsPorts = true;
+      link.bridge.macSetByUser = true;
+      this.recomputeCarrier(link, true);
+    }
+    this.notify(link); // NETDEV_CHANGEADDR, even when unchanged
+    this.runLinkwatch();
+  }
+
+  setMtu(link: Link, mtu: number): void {
+    const kind = KINDS[link.kind];
+    const parent = kind.needsParent && link.link ? this.links.get(link.link) : undefined;
+    this.checkMtu(kind, mtu, parent);
+    if (link.bridge) link.bridge.mtuSetByUser = true;
+    if (mtu === link.mtu) return;
+    link.mtu = mtu;
+    this.notify(link); // NETDEV_CHANGEMTU
+    // Stacked devices never exceed their parent's MTU (vlan_device_event, macvlan_device_event).
+    for (const child of this.links.values()) {
+      if (child.link === link.index && KINDS[child.kind].needsParent && child.mtu > mtu) {
+        child.mtu = mtu;
+        this.notify(child);
+      }
+    }
+    if (link.master) this.adjustBridgeMtu(link.master);
+  }
+
+  /** br_mtu_auto_adjust(): a bridge whose MTU the user never set follows its smallest port. */
+  private adjustBridgeMtu(masterIndex: number): void {
+    const bridge = this.links.get(masterIndex);
+    if (!bridge?.bridge || bridge.bridge.mtuSetByUser) return;
+    const ports = this.portsOf(masterIndex);
+    if (ports.length === 0) return;
+    const mtu = Math.min(...ports.map((p) => p.mtu));
+    if (mtu !== bridge.mtu) {
+      bridge.mtu = mtu;
+      this.notify(bridge);
+    }
+  }
+
+  /** IFLA_GROUP: stored; the caller sends the shared state-change notification. */
+  setGroup(link: Link, group: number): void {
+    link.group = group >>> 0;
+  }
+
+  rename(link: Link, requested: string): void {
+    if (requested === link.name) return;
+    const name = this.resolveName(requested, new Set());
+    this.names.delete(link.name);
+    link.name = name;
+    this.names.set(name, link);
+    this.generation++;
+    this.notify(link); // NETDEV_CHANGENAME
+  }
+
+  setAlias(link: Link, alias: string): void {
+    link.alias = alias;
+  }
+
+  setBroadcast(link: Link, broadcast: Uint8Array): void {
+    link.broadcast = new Uint8Array(broadcast);
+    this.notify(link);
+  }
+
+  private checkMaster(masterIndex: number, port: Link | undefined): Link {
+    const master = this.links.get(masterIndex);
+    if (!master) throw new ModelError('EINVAL');
+    if (!KINDS[master.kind].isMaster) throw new ModelError('EOPNOTSUPP');
+    if (port && (port === master || port.kind === 'lo')) throw new ModelError('EINVAL');
+    if (port && KINDS[port.kind].isMaster) throw new ModelError('ELOOP', 'Can not enslave a bridge to a bridge');
+    return master;
+  }
+
+  /** do_set_master(): releases the current master first (even if the new one is invalid), then enslaves. */
+  setMaster(link: Link, masterIndex: number): void {
+    if (link.master === masterIndex) return;
+    if (link.master) this.release(link);
+    if (masterIndex === 0) return;
+    const master = this.checkMaster(masterIndex, link);
+    link.master = master.index;
+    this.notify(link);
+    this.adjustPromiscuity(link, 1);
+    this.adjustAllmulti(link, 1);
+    this.notify(link, IFF_PROMISC);
+    if (master.bridge) master.bridge.carrierFollowsPorts = true;
+    const used = new Set(this.portsOf(master.index).map((p) => p.bridgePort));
+    let portNo = 1;
+    while (used.has(portNo)) portNo++;
+    link.bridgePort = portNo;
+    this.adjustBridgeMtu(master.index);
+    this.recalculateBridgeId(master);
+    this.recomputeCarrier(master, true);
+    this.runLinkwatch();
+  }
+
+  /** br_stp_recalculate_bridge_id(): unless the user set it, a bridge's MAC is its lowest port MAC (zeros without ports). */
+  private recalculateBridgeId(bridge: Link): void {
+    if (!bridge.bridge || bridge.bridge.macSetByUser) return;
+    let lowest: Uint8Array | undefined;
+    for (const p of this.portsOf(bridge.index)) if (!lowest || Buffer.compare(p.address, lowest) < 0) lowest = p.address;
+    const mac = new Uint8Array(lowest ?? new Uint8Array(6));
+    if (Buffer.compare(mac, bridge.address) === 0) return;
+    bridge.address = mac;
+    this.notify(bridge);
+  }
+
+  private release(link: Link): void {
+    const master = this.links.get(link.master);
+    this.adjustPromiscuity(link, -1);
+    this.adjustAllmulti(link, -1);
+    this.notify(link, IFF_PROMISC);
+    link.master = 0;
+    delete link.bridgePort;
+    this.notify(link);
+    if (master) {
+      this.adjustBridgeMtu(master.index);
+      this.recalculateBridgeId(master);
+      this.recomputeCarrier(master, true);
+    }
+    this.runLinkwatch();
+  }
+
+  setCarrier(link: Link, on: boolean): void {
+    if (!KINDS[link.kind].carrierSettable) throw new ModelError('EOPNOTSUPP');
+    link.adminCarrier = on;
+    this.recomputeCarrier(link, true);
+    if (link.kind === 'veth' && link.link) {
+      const peer = this.links.get(link.link);
+      if (peer) this.recomputeCarrier(peer, true);
+    }
+    this.runLinkwatch();
+  }
+
+  setTxqlen(link: Link, txqlen: number): void {
+    if (txqlen === link.txqlen) return;
+    link.txqlen = txqlen >>> 0;
+    this.notify(link);
+  }
+
+  /** set_operstate(): RFC 2863 transitions a user may request. */
+  private applyOperstate(link: Link, requested: number): boolean {
+    let next = link.operstate;
+    if (requested === IF_OPER_UP) {
+      if ([IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN].includes(link.operstate)) next = IF_OPER_UP;
+    } else if (requested === IF_OPER_DORMANT || requested === IF_OPER_TESTING) {
+      if (operUp(link.operstate)) next = requested;
+    }
+    if (next === link.operstate) return false;
+    link.operstate = next;
+    return true;
+  }
+
+  setOperstate(link: Link, requested: number): void {
+    if (this.applyOperstate(link, requested) && link.flags & IFF_UP) this.notify(link);
+  }
+
+  /** IFLA_LINKMODE: returns whether it changed (the caller sends the state-change notification). */
+  setLinkmode(link: Link, mode: number): boolean {
+    if (link.linkmode === mode) return false;
+    link.linkmode = mode;
+    return true;
+  }
+
+  /** netdev_state_change(): one NEWLINK (change 0), only while the device is up. */
+  stateChanged(link: Link): void {
+    if (link.flags & IFF_UP) this.notify(link);
+  }
+
+  // --- deletion ---
+
+  /**
+   * rtnl_dellink → unregister_netdevice_many_notify: the device, its veth peer and its stacked
+   * devices go together. Up devices are closed first (NEWLINK change UP|RUNNING), then one
+   * DELLINK each, the named device first.
+   */
+  deleteLink(link: Link, cause?: Cause): Link[] {
+    if (!KINDS[link.kind].deletable) throw new ModelError('EOPNOTSUPP');
+    const batch: Link[] = [link];
+    const add = (l: Link | undefined) => {
+      if (l && !batch.includes(l)) batch.push(l);
+    };
+    for (let i = 0; i < batch.length; i++) {
+      const l = batch[i]!;
+      if (l.kind === 'veth' && l.link) add(this.links.get(l.link));
+      for (const child of this.links.values()) if (child.link === l.index && KINDS[child.kind].needsParent) add(child);
+    }
+    for (const l of batch) {
+      if (KINDS[l.kind].isMaster) for (const port of this.portsOf(l.index)) if (!batch.includes(port)) this.release(port);
+      if (l.master && !batch.includes(this.links.get(l.master)!)) this.release(l);
+    }
+    for (const l of batch) {
+      if (l.flags & IFF_UP) {
+        // dev_close_many() always reports IFF_UP|IFF_RUNNING as changed.
+        l.flags &= ~IFF_UP;
+        this.notify(l, IFF_UP | 0x40);
+      }
+    }
+    for (const l of batch) this.remove(l);
+    for (const l of batch) {
+      if (l.kind === 'veth') l.link = 0; // the peer is gone: IFLA_LINK 0 in RTM_DELLINK
+      this.emit({ type: 'dellink', link: l, cause });
+    }
+    for (const l of this.links.values()) {
+      if (l.kind === 'veth' || KINDS[l.kind].carrier === 'parent') this.recomputeCarrier(l, true);
+    }
+    this.runLinkwatch();
+    return batch;
+  }
+}

@@ -1,0 +1,146 @@
+import type { Mutex } from 'async-mutex';
+import { writeAck, writeDone } from '../../protocol/ack.js';
+import {
+  AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_MIN_TYPE, RTM_DELLINK, RTM_GETLINK,
+  RTM_MAX, RTM_NEWLINK, RTM_SETLINK,
+} from '../../protocol/constants.js';
+import { Errno } from '../../protocol/errno.js';
+import { NlError } from '../../protocol/nl-error.js';
+import { decodeNlMsgHdr, NLMSGHDR_SIZE } from '../../protocol/structs.js';
+import type { NlWriter } from '../../protocol/writer.js';
+import type { NetworkModel } from '../model/store.js';
+import { delLink } from './dellink.js';
+import { toNlError } from './errors.js';
+import { dumpLinks, getLink } from './getlink.js';
+import { newLink, setLink } from './newlink.js';
+import type { DumpCursor, Request, SessionView } from './request.js';
+
+/** One rtnetlink handler registration, as rtnl_register(family, type, doit, dumpit). */
+interface Route {
+  type: number;
+  family: number;
+  doit?: (req: Request) => void;
+  dumpit?: (req: Request) => DumpCursor;
+}
+
+/** The handler table (net/core/rtnetlink.c: rtnetlink_init). Lookups fall back to PF_UNSPEC. */
+const ROUTES: readonly Route[] = [
+  { type: RTM_NEWLINK, family: AF_UNSPEC, doit: newLink },
+  { type: RTM_DELLINK, family: AF_UNSPEC, doit: delLink },
+  { type: RTM_GETLINK, family: AF_UNSPEC, doit: getLink, dumpit: dumpLinks },
+  { type: RTM_SETLINK, family: AF_UNSPEC, doit: setLink },
+];
+
+const routeTable = new Map<string, Route>(ROUTES.map((r) => [`${r.family}/${r.type}`, r]));
+
+function findRoute(family: number, type: number, want: 'doit' | 'dumpit'): Route | undefined {
+  const exact = routeTable.get(`${family}/${type}`);
+  if (exact?.[want]) return exact;
+  const fallback = routeTable.get(`${AF_UNSPEC}/${type}`);
+  return fallback?.[want] ? fallback : undefined;
+}
+
+/** Message kinds: (type - RTM_BASE) & 3. */
+const KIND_GET = 2;
+
+export interface SessionState extends SessionView {
+  /** A dump is running on this connection (a second one gets -EBUSY). */
+  readonly dumping: boolean;
+}
+
+/**
+ * A dump being produced as the client reads: entries in chunks, NLM_F_DUMP_INTR on the first
+ * entry of a chunk when the model changed since the previous chunk, then NLMSG_DONE
+ * (carrying the error, if the dump failed to start).
+ */
+export class DumpRun {
+  private prevGeneration = 0;
+  private finished = false;
+
+  constructor(
+    private readonly cursor: DumpCursor | NlError,
+    private readonly seq: number,
+    private readonly session: SessionView,
+  ) {}
+
+  /** Writes up to about `budget` bytes; returns true once NLMSG_DONE has been written. */
+  fill(w: NlWriter, budget: number): boolean {
+    if (this.finished) return true;
+    const start = w.length;
+    const { portid, extAck } = this.session;
+    if (this.cursor instanceof NlError) {
+      writeDone(w, this.seq, portid, this.cursor.errno, extAck, 0, this.cursor);
+      this.finished = true;
+      return true;
+    }
+    const generation = this.cursor.generation();
+    const interrupted = this.prevGeneration !== 0 && generation !== this.prevGeneration;
+    this.prevGeneration = generation;
+    let first = true;
+    while (w.length - start < budget) {
+      const at = w.length;
+      if (!this.cursor.next(w)) {
+        writeDone(w, this.seq, portid, 0, extAck, this.cursor.doneFlags);
+        this.finished = true;
+        return true;
+      }
+      if (first && interrupted) w.orMsgFlags(at, NLM_F_DUMP_INTR);
+      first = false;
+    }
+    return false;
+  }
+}
+
+/**
+ * The rtnetlink request path: header rules of netlink_rcv_skb() and rtnetlink_rcv_msg(),
+ * handler lookup, ACK/error replies. Requests that change the model run under the mutex.
+ */
+export class RtnlDispatcher {
+  constructor(
+    private readonly model: NetworkModel,
+    private readonly mutex: Mutex,
+  ) {}
+
+  /**
+   * Handles one complete message. Replies go to `out`; a dump returns its DumpRun for the
+   * transport to drive. Returns a Promise only when the request had to wait for the mutex.
+   */
+  handle(message: Buffer, session: SessionState, out: NlWriter): DumpRun | undefined | Promise<undefined> {
+    const hdr = decodeNlMsgHdr(message);
+    const ack = (err?: NlError, warning?: string) => {
+      if (err) writeAck(out, message, err.errno, session.portid, session, err);
+      else if (hdr.flags & NLM_F_ACK) writeAck(out, message, 0, session.portid, session, warning ? { extMsg: warning } : undefined);
+      return undefined;
+    };
+    if (!(hdr.flags & NLM_F_REQUEST) || hdr.type < NLMSG_MIN_TYPE) return ack();
+    if (hdr.type > RTM_MAX) return ack(new NlError(Errno.EOPNOTSUPP));
+    if (message.length - NLMSGHDR_SIZE < 1) return ack();
+    const family = message[NLMSGHDR_SIZE]!;
+    const isGet = ((hdr.type - NLMSG_MIN_TYPE) & 3) === KIND_GET;
+    if (!isGet && session.readOnly) return ack(new NlError(Errno.EPERM));
+    const req: Request = { model: this.model, message, hdr, session, out };
+    if (isGet && hdr.flags & NLM_F_DUMP) {
+      const route = findRoute(family, hdr.type, 'dumpit');
+      if (!route) return ack(new NlError(Errno.EOPNOTSUPP));
+      if (session.dumping) return ack(new NlError(Errno.EBUSY));
+      let cursor: DumpCursor | NlError;
+      try {
+        cursor = route.dumpit!(req);
+      } catch (e) {
+        cursor = toNlError(e);
+      }
+      return new DumpRun(cursor, hdr.seq, session);
+    }
+    const route = findRoute(family, hdr.type, 'doit');
+    if (!route) return ack(new NlError(Errno.EOPNOTSUPP));
+    const run = () => {
+      try {
+        route.doit!(req);
+        return ack(undefined, req.warning);
+      } catch (e) {
+        return ack(toNlError(e));
+      }
+    };
+    return isGet ? run() : this.mutex.runExclusive(run);
+  }
+}

@@ -1,0 +1,142 @@
+import {
+  IFLA_ALT_IFNAME, IFLA_EXT_MASK, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MASTER, IFLA_TARGET_NETNSID,
+  NLM_F_DUMP_FILTERED, NLM_F_MULTI, RTEXT_FILTER_SKIP_STATS, RTM_NEWLINK,
+} from '../../protocol/constants.js';
+import { Errno } from '../../protocol/errno.js';
+import { IFLA_INFO_POLICY, IFLA_POLICY } from '../../protocol/link-policy.js';
+import { writeLinkMessage } from '../../protocol/link-message.js';
+import { NlError } from '../../protocol/nl-error.js';
+import { attrString, attrU32, parseAttrs, parseNested, type AttrTable } from '../../protocol/policy.js';
+import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
+import type { NlWriter } from '../../protocol/writer.js';
+import type { Link } from '../model/types.js';
+import { einval } from './errors.js';
+import { KIND_WIRE } from './link-kinds.js';
+import { lookupLink } from './link-lookup.js';
+import { linkMessage } from './link-view.js';
+import type { DumpCursor, Request } from './request.js';
+
+const PAYLOAD_START = NLMSGHDR_SIZE + IFINFOMSG_SIZE;
+const INVALID_NETNSID = 'Invalid target network namespace id';
+
+function headerFieldsSet(req: Request): boolean {
+  const ifm = decodeIfInfoMsg(req.message, NLMSGHDR_SIZE);
+  return ifm.pad !== 0 || ifm.type !== 0 || ifm.flags !== 0 || ifm.change !== 0;
+}
+
+function skipStats(tb: AttrTable): boolean {
+  const mask = tb.get(IFLA_EXT_MASK);
+  return mask ? (attrU32(mask) & RTEXT_FILTER_SKIP_STATS) !== 0 : false;
+}
+
+/** rtnl_getlink() with rtnl_valid_getlink_req(). */
+export function getLink(req: Request): void {
+  const msg = req.message;
+  if (msg.length < PAYLOAD_START) throw einval('Invalid header for get link');
+  const strict = req.session.strict;
+  if (strict && headerFieldsSet(req)) throw einval('Invalid values in header for get link request');
+  const parsed = parseAttrs(msg, PAYLOAD_START, msg.length, IFLA_POLICY, strict);
+  const tb = parsed.attrs;
+  if (strict) {
+    for (const attr of tb.values()) {
+      if (![IFLA_IFNAME, IFLA_ALT_IFNAME, IFLA_EXT_MASK, IFLA_TARGET_NETNSID].includes(attr.type)) {
+        throw einval('Unsupported attribute in get link request');
+      }
+    }
+  }
+  if (tb.has(IFLA_TARGET_NETNSID)) throw einval(INVALID_NETNSID);
+  const ifm = decodeIfInfoMsg(msg, NLMSGHDR_SIZE);
+  const link = lookupLink(req.model, ifm.index, tb);
+  if (link === 'unidentified') throw einval();
+  if (!link) throw new NlError(Errno.ENODEV);
+  req.warning = parsed.warning;
+  writeLinkMessage(req.out, RTM_NEWLINK, 0, req.hdr.seq, req.session.portid,
+    linkMessage(req.model, link, { skipStats: skipStats(tb) }));
+}
+
+interface LinkDumpFilter {
+  /** IFLA_MASTER: 0 none, 0xffffffff devices without a master, else that master's ports. */
+  master: number;
+  kind?: string | undefined;
+}
+
+function filteredOut(link: Link, f: LinkDumpFilter): boolean {
+  if (f.master) {
+    if (f.master === 0xffffffff) return link.master !== 0;
+    if (link.master !== f.master) return true;
+  }
+  return f.kind !== undefined && link.kind !== f.kind;
+}
+
+/** linkinfo_to_kind_ops(): the kind named in IFLA_LINKINFO, if rtnld knows it. */
+function kindFilter(tb: AttrTable): string | undefined {
+  const linkinfo = tb.get(IFLA_LINKINFO);
+  if (!linkinfo) return undefined;
+  try {
+    const kind = parseNested(linkinfo, IFLA_INFO_POLICY).get(IFLA_INFO_KIND);
+    const name = kind ? attrString(kind) : undefined;
+    return name !== undefined && name !== 'lo' && Object.hasOwn(KIND_WIRE, name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** rtnl_dump_ifinfo() with rtnl_valid_dump_ifinfo_req(). Errors end the dump inside NLMSG_DONE. */
+export function dumpLinks(req: Request): DumpCursor {
+  const msg = req.message;
+  const strict = req.session.strict;
+  let tb: AttrTable | undefined;
+  if (strict) {
+    if (msg.length < PAYLOAD_START) throw einval('Invalid header for link dump');
+    if (headerFieldsSet(req)) throw einval('Invalid values in header for link dump request');
+    if (decodeIfInfoMsg(msg, NLMSGHDR_SIZE).index !== 0) throw einval('Filter by device index not supported for link dumps');
+    tb = parseAttrs(msg, PAYLOAD_START, msg.length, IFLA_POLICY, true).attrs;
+  } else {
+    // Old clients send a 1-byte rtgenmsg; a parse failure just dumps everything.
+    const start = msg.length < PAYLOAD_START ? NLMSGHDR_SIZE + 1 : PAYLOAD_START;
+    try {
+      tb = parseAttrs(msg, start, msg.length, IFLA_POLICY, false).attrs;
+    } catch {
+      tb = undefined;
+    }
+  }
+  const filter: LinkDumpFilter = { master: 0 };
+  let skip = false;
+  if (tb) {
+    for (const attr of tb.values()) {
+      switch (attr.type) {
+        case IFLA_TARGET_NETNSID:
+          throw einval(INVALID_NETNSID);
+        case IFLA_EXT_MASK:
+          skip = skipStats(tb);
+          break;
+        case IFLA_MASTER:
+          filter.master = attrU32(attr);
+          break;
+        case IFLA_LINKINFO:
+          filter.kind = kindFilter(tb);
+          break;
+        default:
+          if (strict) throw einval('Unsupported attribute in link dump request');
+      }
+    }
+  }
+  const entryFlags = NLM_F_MULTI | (filter.master || filter.kind ? NLM_F_DUMP_FILTERED : 0);
+  const model = req.model;
+  const { seq } = req.hdr;
+  const { portid } = req.session;
+  let cursor = 0;
+  return {
+    doneFlags: 0,
+    generation: () => model.generation,
+    next(w: NlWriter): boolean {
+      for (const link of model.iterate(cursor)) {
+        cursor = link.index;
+        if (filteredOut(link, filter)) continue;
+        writeLinkMessage(w, RTM_NEWLINK, entryFlags, seq, portid, linkMessage(model, link, { skipStats: skip }));
+        return true;
+      }
+      return false;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { AF_UNSPEC, ARPHRD_ETHER, ARPHRD_LOOPBACK } from '../../protocol/constants.js';
+import type { LinkMessage } from '../../protocol/link-message.js';
+import { KINDS } from '../model/kinds.js';
+import type { NetworkModel } from '../model/store.js';
+import type { Link } from '../model/types.js';
+import { KIND_WIRE } from './link-kinds.js';
+
+export interface LinkViewOptions {
+  change?: number;
+  /** RTM_DELLINK: the per-family state is already gone, so AF_SPEC is empty. */
+  deleted?: boolean;
+  skipStats?: boolean;
+}
+
+const IF_READY = 0x80000000;
+
+/** The RTM_NEWLINK content for a model link (rtnl_fill_ifinfo's view of a net_device). */
+export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: LinkViewOptions = {}): LinkMessage {
+  const kind = KINDS[link.kind];
+  const wire = KIND_WIRE[link.kind];
+  const master = link.master ? model.byIndex(link.master) : undefined;
+  const up = (link.flags & 1) !== 0;
+  const m: LinkMessage = {
+    family: AF_UNSPEC,
+    deviceType: kind.deviceType === 'loopback' ? ARPHRD_LOOPBACK : ARPHRD_ETHER,
+    index: link.index,
+    flags: model.reportedFlags(link as Link),
+    change: opts.change ?? 0,
+    name: link.name,
+    txqlen: link.txqlen,
+    operstate: model.reportedOperstate(link as Link),
+    linkmode: link.linkmode,
+    netnsImmutable: kind.netnsImmutable,
+    mtu: link.mtu,
+    tsoMaxSize: kind.tsoMaxSize,
+    minMtu: kind.minMtu,
+    maxMtu: kind.maxMtu,
+    group: link.group,
+    promiscuity: link.promiscuity,
+    allmulti: link.allmulti,
+    numTxQueues: link.numTxQueues,
+    numRxQueues: link.numRxQueues,
+    master: link.master,
+    carrier: link.carrier,
+    alias: link.alias,
+    carrierUpCount: link.carrierUpCount,
+    carrierDownCount: link.carrierDownCount,
+    address: link.address,
+    broadcast: link.broadcast,
+    link: kind.carrier === 'peer' || kind.needsParent ? link.link : link.index,
+    qdisc: link.everUp ? 'noqueue' : 'noop',
+    altnames: link.altnames,
+  };
+  if (link.kind !== 'lo') {
+    m.kind = link.kind;
+    const data = wire.fillInfo?.(link, model);
+    if (data) m.infoData = data;
+  }
+  if (master) {
+    m.slaveKind = master.kind;
+    const data = KIND_WIRE[master.kind].fillSlave?.(link, master);
+    if (data) m.slaveData = data;
+  }
+  if (!opts.deleted) {
+    m.afSpec = {
+      loopback: kind.deviceType === 'loopback',
+      noarp: (link.flags & 0x80) !== 0,
+      mtu: link.mtu,
+      inet: link.mtu >= 68,
+      inet6: link.mtu >= 1280,
+      inet6Flags: up ? IF_READY : 0,
+      tstamp: Math.floor(link.createdAt / 10),
+      skipStats: opts.skipStats ?? false,
+    };
+  }
+  return m;
+}

@@ -1,0 +1,41 @@
+import type { NlMsgHdr } from '../../protocol/structs.js';
+import type { NlWriter } from '../../protocol/writer.js';
+import type { Cause } from '../model/events.js';
+import type { NetworkModel } from '../model/store.js';
+
+/** Per-connection settings a handler may consult (the socket's options). */
+export interface SessionView {
+  readonly portid: number;
+  readonly strict: boolean;
+  readonly extAck: boolean;
+  readonly capAck: boolean;
+  /** A read-only socket: requests that change the model get -EPERM. */
+  readonly readOnly: boolean;
+}
+
+/** One request being handled: its bytes, header, the requesting session and where replies go. */
+export interface Request {
+  readonly model: NetworkModel;
+  /** The whole message, header included, starting at offset 0. */
+  readonly message: Buffer;
+  readonly hdr: NlMsgHdr;
+  readonly session: SessionView;
+  /** Replies (not the ACK) are written here, in order. */
+  readonly out: NlWriter;
+  /** A warning the kernel would attach to a successful ACK (extack message). */
+  warning?: string | undefined;
+}
+
+export function causeOf(req: Request, echo: boolean): Cause {
+  return { portid: req.session.portid, seq: req.hdr.seq, echo };
+}
+
+/** A dump in progress: produces entries as the client reads. */
+export interface DumpCursor {
+  /** Writes the next entry; false when the dump is complete. */
+  next(w: NlWriter): boolean;
+  /** cb->answer_flags, carried by NLMSG_DONE too (NLM_F_DUMP_FILTERED for address dumps). */
+  readonly doneFlags: number;
+  /** Generation of the data walked (dev_base_seq), for NLM_F_DUMP_INTR. */
+  generation(): number;
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { IFF_UP } from './model/flags.js';
+import { isKindName } from './model/kinds.js';
+import { parseMac } from './model/mac.js';
+import type { NetworkModel, NewLinkSpec } from './model/store.js';
+import type { KindName, Link, MacvlanMode } from './model/types.js';
+
+/**
+ * A seed file (YAML or JSON) declares the topology the daemon starts with:
+ *
+ *   links:
+ *     - { name: br0, kind: bridge, up: true }
+ *     - { name: v0, kind: veth, peer: v1, master: br0, up: true }
+ *     - { name: v0.10, kind: vlan, link: v0, id: 10 }
+ *
+ * Links are created in order through the model's own operations, so a seed obeys the same
+ * rules (and produces the same state) as the equivalent netlink requests. lo always exists.
+ */
+export interface SeedLink {
+  name: string;
+  kind?: string;
+  index?: number;
+  mtu?: number;
+  address?: string;
+  broadcast?: string;
+  txqlen?: number;
+  group?: number;
+  alias?: string;
+  up?: boolean;
+  carrier?: boolean;
+  master?: string;
+  /** Parent of a vlan/macvlan. */
+  link?: string;
+  /** vlan id */
+  id?: number;
+  /** vlan protocol: 802.1Q (default) or 802.1ad */
+  protocol?: string;
+  /** macvlan mode */
+  mode?: string;
+  /** veth peer: a name, or the peer's own settings */
+  peer?: string | Omit<SeedLink, 'peer' | 'kind'>;
+}
+
+export class SeedError extends Error {}
+
+const FIELDS = new Set(['name', 'kind', 'index', 'mtu', 'address', 'broadcast', 'txqlen', 'group', 'alias', 'up',
+  'carrier', 'master', 'link', 'id', 'protocol', 'mode', 'peer']);
+const MACVLAN_MODES = new Set(['private', 'vepa', 'bridge', 'passthru', 'source']);
+const VLAN_PROTOCOLS: Record<string, number> = { '802.1q': 0x8100, '802.1ad': 0x88a8 };
+
+export function readSeed(path: string): SeedLink[] {
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new SeedError(`cannot read seed ${path}: ${(e as Error).message}`);
+  }
+  const links = (doc as { links?: unknown } | null)?.links ?? [];
+  if (!Array.isArray(links)) throw new SeedError('seed: "links" must be a list');
+  return links.map((l, i) => checkLink(l, `links[${i}]`));
+}
+
+function checkLink(raw: unknown, where: string): SeedLink {
+  if (typeof raw !== 'object' || raw === null) throw new SeedError(`seed ${where}: must be a mapping`);
+  for (const key of Object.keys(raw)) if (!FIELDS.has(key)) throw new SeedError(`seed ${where}: unknown field "${key}"`);
+  const link = raw as SeedLink;
+  if (typeof link.name !== 'string') throw new SeedError(`seed ${where}: "name" is required`);
+  if (link.kind !== undefined && !isKindName(link.kind)) throw new SeedError(`seed ${where}: unknown kind "${link.kind}"`);
+  for (const key of ['address', 'broadcast'] as const) {
+    if (link[key] !== undefined && !parseMac(String(link[key]))) throw new SeedError(`seed ${where}: "${key}" is not a MAC address`);
+  }
+  if (link.mode !== undefined && !MACVLAN_MODES.has(link.mode)) throw new SeedError(`seed ${where}: unknown macvlan mode "${link.mode}"`);
+  if (link.protocol !== undefined && !(link.protocol.toLowerCase() in VLAN_PROTOCOLS)) {
+    throw new SeedError(`seed ${where}: unknown vlan protocol "${link.protocol}"`);
+  }
+  if (typeof link.peer === 'object') checkLink({ ...link.peer }, `${where}.peer`);
+  return link;
+}
+
+function resolve(model: NetworkModel, name: string | undefined, where: string): Link | undefined {
+  if (name === undefined) return undefined;
+  const link = model.byName(name);
+  if (!link) throw new SeedError(`seed ${where}: no link named "${name}"`);
+  return link;
+}
+
+function specOf(model: NetworkModel, s: SeedLink, kind: KindName): NewLinkSpec {
+  return {
+    kind,
+    name: s.name,
+    index: s.index,
+    mtu: s.mtu,
+    txqlen: s.txqlen,
+    group: s.group,
+    address: s.address ? parseMac(s.address) : undefined,
+    broadcast: s.broadcast ? parseMac(s.broadcast) : undefined,
+    parent: resolve(model, s.link, s.name)?.index,
+    vlan: kind === 'vlan' ? { id: s.id ?? 0, protocol: VLAN_PROTOCOLS[(s.protocol ?? '802.1q').toLowerCase()]!, flags: 1 } : undefined,
+    macvlanMode: s.mode as MacvlanMode | undefined,
+  };
+}
+
+/** Settings applied after creation, in do_setlink order. */
+function configure(model: NetworkModel, link: Link, s: Omit<SeedLink, 'peer'>): void {
+  if (s.alias !== undefined) model.setAlias(link, s.alias);
+  if (s.up) model.changeFlags(link, IFF_UP, IFF_UP);
+  if (s.master !== undefined) model.setMaster(link, resolve(model, s.master, s.name)!.index);
+  if (s.carrier !== undefined) model.setCarrier(link, s.carrier);
+}
+
+/** Applies a seed to a model that holds lo. Throws SeedError (or ModelError) naming the bad entry. */
+export function applySeed(model: NetworkModel, links: readonly SeedLink[]): void {
+  for (const s of links) {
+    const existing = model.byName(s.name);
+    if (existing && (s.kind === undefined || s.kind === existing.kind)) {
+      if (s.mtu !== undefined) model.setMtu(existing, s.mtu);
+      if (s.txqlen !== undefined) model.setTxqlen(existing, s.txqlen);
+      configure(model, existing, s);
+      continue;
+    }
+    if (!s.kind) throw new SeedError(`seed link "${s.name}": "kind" is required to create it`);
+    const kind = s.kind as KindName;
+    const spec = specOf(model, s, kind);
+    if (kind === 'vlan' && s.id === undefined) throw new SeedError(`seed link "${s.name}": a vlan needs "id"`);
+    const peer = typeof s.peer === 'string' ? { name: s.peer } : s.peer;
+    if (kind === 'veth' && peer) spec.peer = specOf(model, peer, 'veth');
+    try {
+      const created = model.createLink(spec);
+      const main = created[created.length - 1]!;
+      if (kind === 'veth' && peer && created.length === 2) configure(model, created[0]!, peer);
+      configure(model, main, s);
+    } catch (e) {
+      if (e instanceof SeedError) throw e;
+      throw new SeedError(`seed link "${s.name}": ${(e as Error).message}`);
+    }
+  }
+}

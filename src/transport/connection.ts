@@ -1,0 +1,211 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { writeAck } from '../../protocol/ack.js';
+import { NLMSG_ERROR, RTNLD_SOCKET_CALL } from '../../protocol/constants.js';
+import { Errno, errnoName } from '../../protocol/errno.js';
+import { Framer } from '../../protocol/framer.js';
+import { NlWriter } from '../../protocol/writer.js';
+import type { DumpRun, RtnlDispatcher, SessionState } from '../rtnl/dispatch.js';
+import { Memberships } from './memberships.js';
+import { handleSocketCall, type SocketOptions } from './socket-calls.js';
+
+export interface ConnectionOptions {
+  maxMessage: number;
+  /** Receive budget for notifications (the kernel's sk_rcvbuf). */
+  rcvbuf: number;
+  strict: boolean;
+  readOnly: boolean;
+}
+
+/** Bytes of a dump produced per step; the socket's backpressure decides when the next step runs. */
+const DUMP_STEP = 64 * 1024;
+/** Stop reading requests while this much of our output is still unsent. */
+const WRITE_HIGH_WATER = 1024 * 1024;
+
+type Item = { kind: 'message'; message: Buffer } | { kind: 'invalid'; header: Buffer; reason: string };
+
+/**
+ * One client connection: its netlink socket state (port id, options, groups), request framing,
+ * in-order processing, dumps driven by backpressure and notification delivery.
+ */
+export class Connection implements SessionState, SocketOptions {
+  readonly memberships = new Memberships();
+  capAck = false;
+  extAck = false;
+  strict: boolean;
+  noEnobufs = false;
+  broadcastError = false;
+  readonly readOnly: boolean;
+
+  private readonly framer: Framer;
+  private readonly queue: Item[] = [];
+  private readonly out = new NlWriter(16 * 1024);
+  private processing = false;
+  private dump: DumpRun | undefined;
+  private closing = false;
+  /** Notifications were dropped since the client last caught up (kernel: congested + sk_err). */
+  private congested = false;
+  private flushScheduled = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly portid: number,
+    private readonly socket: Socket,
+    private readonly dispatcher: RtnlDispatcher,
+    private readonly options: ConnectionOptions,
+    private readonly log: Logger,
+  ) {
+    this.framer = new Framer(options.maxMessage);
+    this.strict = options.strict;
+    this.readOnly = options.readOnly;
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+  }
+
+  get dumping(): boolean {
+    return this.dump !== undefined;
+  }
+
+  /** No request is being processed and none is queued. */
+  get idle(): boolean {
+    return !this.processing && this.queue.length === 0;
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private onData(chunk: Buffer): void {
+    for (const r of this.framer.push(chunk)) this.queue.push(r);
+    void this.pump();
+  }
+
+  private onDrain(): void {
+    if (this.congested && !this.noEnobufs) {
+      // Once the reader caught up, tell it what it missed: one NLMSG_ERROR -ENOBUFS, pid/seq 0.
+      const w = this.out;
+      const at = w.msgStart(NLMSG_ERROR, 0, 0, 0);
+      w.s32(-Errno.ENOBUFS).zeros(16);
+      w.msgEnd(at);
+      this.congested = false;
+    }
+    this.driveDump();
+    void this.pump();
+  }
+
+  private writeBlocked(): boolean {
+    return this.socket.writableLength > WRITE_HIGH_WATER;
+  }
+
+  /** Processes queued requests in order; mutating ones wait for the model mutex. */
+  private async pump(): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0 && !this.closing) {
+        if (this.writeBlocked()) break;
+        const item = this.queue.shift()!;
+        if (item.kind === 'invalid') {
+          this.rejectStream(item.header, item.reason);
+          break;
+        }
+        const message = item.message;
+        const type = message.readUInt16LE(4);
+        if (type === RTNLD_SOCKET_CALL) {
+          handleSocketCall(message, this, this.out);
+          continue;
+        }
+        const mark = this.out.length;
+        let result = this.dispatcher.handle(message, this, this.out);
+        if (result instanceof Promise) result = await result;
+        this.logRequest(message, mark);
+        if (result) {
+          this.dump = result;
+          this.driveDump();
+        }
+      }
+    } catch (err) {
+      this.log.error({ err, portid: this.portid }, 'request processing failed; closing connection');
+      this.socket.destroy();
+    } finally {
+      this.processing = false;
+      this.flush();
+      if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private logRequest(message: Buffer, mark: number): void {
+    const type = message.readUInt16LE(4);
+    const seq = message.readUInt32LE(8);
+    if (this.out.length > mark && this.out.length - mark >= 20) {
+      // Peek at our own reply: an NLMSG_ERROR right after the request means it failed.
+      const view = this.out.peek(mark, 20);
+      if (view.readUInt16LE(4) === NLMSG_ERROR && view.readInt32LE(16) < 0) {
+        const errno = -view.readInt32LE(16);
+        this.log.info({ portid: this.portid, type, seq, errno: errnoName(errno) }, 'request failed');
+        return;
+      }
+    }
+    this.log.debug({ portid: this.portid, type, seq, len: message.length }, 'request');
+  }
+
+  /** A frame that cannot be delimited: answer -EINVAL and close, since a stream cannot resynchronise. */
+  private rejectStream(header: Buffer, reason: string): void {
+    this.log.warn({ portid: this.portid, reason }, 'invalid netlink frame; closing connection');
+    writeAck(this.out, header, Errno.EINVAL, this.portid, { capAck: true, extAck: true }, { extMsg: reason });
+    this.closing = true;
+    this.queue.length = 0;
+    this.flush();
+    this.socket.end();
+  }
+
+  private driveDump(): void {
+    while (this.dump && !this.writeBlocked() && !this.socket.destroyed) {
+      const done = this.dump.fill(this.out, DUMP_STEP);
+      if (done) this.dump = undefined;
+      this.flush();
+    }
+  }
+
+  /** Writes everything produced so far in one write() (batching matters for throughput). */
+  flush(): void {
+    if (this.out.length === 0 || this.socket.destroyed) return;
+    this.socket.write(this.out.take());
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.processing) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /**
+   * Queues a notification. A reader that lets more than its receive budget pile up loses
+   * notifications (never replies) until it catches up, then gets one -ENOBUFS.
+   */
+  deliver(message: Buffer): void {
+    if (this.socket.destroyed || this.closing) return;
+    if (this.socket.writableLength + this.out.length + message.length > this.options.rcvbuf) {
+      if (!this.noEnobufs) this.congested = true;
+      return;
+    }
+    this.out.bytes(message);
+    this.scheduleFlush();
+  }
+
+  clearCongestion(): void {
+    this.congested = false;
+  }
+
+  /** Graceful close: flush, half-close, and drop the socket if the client does not close its side. */
+  close(): void {
+    this.closing = true;
+    this.flush();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+}

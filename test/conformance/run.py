@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""Run the conformance cases and print {case: [normalised step results]} as JSON.
+
+  python3 run.py --kernel                 real kernel, a fresh netns per case (root)
+  python3 run.py --daemon SOCKETPATH      rtnld on a Unix stream socket
+  python3 run.py --list                   case names, one per line
+options: --case NAME (repeatable), --jobs N (kernel only, parallel namespaces)
+
+Each case runs on a fresh main socket/connection.  A second "helper"
+socket/connection is used to look up ifindexes by name while building
+requests, to keep the ifindex -> name table used by the normaliser, and to
+clean up after the case (delete every link but lo, restore lo's MTU).  The
+first recorded step of every case is the link dump taken before it starts,
+so state leaking from one case into the next (daemon side) shows up as a
+difference.
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from nlharness import (  # noqa: E402
+    F_DUMP, F_REQUEST, F_ACK, IFLA, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, SOCKOPT_NAMES,
+    DaemonDriver, DriverError, KernelDriver, Normaliser, attr, errname, ifinfomsg, nlmsg, parse_attrs,
+    split_msgs, _str,
+)
+from cases import CASES, Bind, GetName, GetOpt, Req, SetOpt, Settle  # noqa: E402
+
+STEP_SEQ_STRIDE = 1000
+
+
+class Ctx:
+    """What request builders see: c.seq(n) and c.idx(name)."""
+
+    def __init__(self, base, lookup):
+        self.base = base
+        self._lookup = lookup
+
+    def seq(self, n=1):
+        return self.base + n
+
+    def idx(self, name):
+        return self._lookup(name)
+
+
+class Helper:
+    """Side connection: ifindex lookups, ifindex->name table, cleanup."""
+
+    def __init__(self, drv):
+        self.d = drv
+        self.seq = 0x10000000
+        self.names = {}
+
+    def _q(self, build):
+        self.seq += 2
+        msgs, problems = self.d.transact(build(self.seq), self.seq + 1)
+        if problems:
+            raise DriverError('helper: %s' % '; '.join(problems))
+        return msgs
+
+    def _learn(self, m):
+        idx = int.from_bytes(m.body[4:8], 'little', signed=True)
+        for t, v, _ln in parse_attrs(m.body[16:]):
+            if t is not None and t & 0x3fff == IFLA['IFNAME']:
+                self.names[idx] = _str(v)
+                return idx, _str(v)
+        return idx, None
+
+    def dump_links(self):
+        msgs = self._q(lambda s: nlmsg(RTM_GETLINK, F_REQUEST | F_DUMP, s, ifinfomsg()))
+        links = [self._learn(m) for m in msgs if m.type == RTM_NEWLINK]
+        return links, msgs, self.seq
+
+    def idx(self, name):
+        msgs = self._q(lambda s: nlmsg(RTM_GETLINK, F_REQUEST, s, ifinfomsg() + attr(IFLA['IFNAME'], name)))
+        for m in msgs:
+            if m.type == RTM_NEWLINK:
+                return self._learn(m)[0]
+        raise LookupError('no link named %r' % name)
+
+    def cleanup(self):
+        links, _msgs, _seq = self.dump_links()
+        for idx, name in links:
+            if name != 'lo':
+                self._q(lambda s, i=idx: nlmsg(RTM_DELLINK, F_REQUEST | F_ACK, s, ifinfomsg(index=i)))
+        self._q(lambda s: nlmsg(RTM_SETLINK, F_REQUEST | F_ACK, s,
+                                ifinfomsg() + attr(IFLA['IFNAME'], 'lo') + attr(IFLA['MTU'], 65536)))
+
+
+def _sockopt_name(n):
+    return SOCKOPT_NAMES.get(n, str(n))
+
+
+def run_case(case, main, helper, out):
+    """Run the steps of one case, appending one record per step to out."""
+    _links, msgs, seq = helper.dump_links()
+    norm = Normaliser(helper.d.portid, seq, helper.names, {})
+    out.append({'step': 'initial links', 'out': [norm.msg(m) for m in msgs]})
+    for i, st in enumerate(case.steps):
+        base = (i + 1) * STEP_SEQ_STRIDE
+        rec = {'step': st.label}
+        out.append(rec)
+        if isinstance(st, Req):
+            try:
+                data = st.build(Ctx(base, helper.idx))
+            except LookupError as e:
+                rec['build_error'] = str(e)
+                continue
+            sent = {m.seq: m for m in split_msgs(data)[0]}
+            msgs, problems = main.transact(data, base + STEP_SEQ_STRIDE - 1)
+            helper.dump_links()           # learn names of links created by this step
+            norm = Normaliser(main.portid, base, helper.names, sent)
+            rec['out'] = [norm.msg(m) for m in msgs]
+            if problems:
+                rec['problems'] = problems
+        elif isinstance(st, SetOpt):
+            rec['step'] = 'setsockopt %s=%d' % (_sockopt_name(st.name), st.value)
+            rec['result'] = errname(main.setsockopt(st.name, st.value))
+        elif isinstance(st, GetOpt):
+            rec['step'] = 'getsockopt %s' % _sockopt_name(st.name)
+            v = main.getsockopt(st.name)
+            rec['value'] = errname(v) if v < 0 else v
+        elif isinstance(st, Bind):
+            rec['result'] = errname(main.bind(st.groups))
+        elif isinstance(st, GetName):
+            groups, portid = main.getsockname()
+            rec['groups'] = '0x%x' % groups
+            rec['portid_matches'] = portid == main.portid and portid != 0
+        elif isinstance(st, Settle):
+            time.sleep(main.settle_time)
+            main.drain(0.0)
+        else:
+            raise TypeError(st)
+
+
+FATAL = (DriverError, OSError, EOFError)
+
+
+def run_one(case, connect):
+    """connect() -> driver.  Returns the case's result list.  A broken
+    connection ends the case with a "fatal" record; cleanup always runs
+    (on a fresh helper connection if needed)."""
+    out = []
+    main = helper = None
+    try:
+        helper = Helper(connect())
+        main = connect()
+        run_case(case, main, helper, out)
+    except FATAL as e:
+        out.append({'fatal': '%s: %s' % (type(e).__name__, e)})
+    finally:
+        if main is not None:
+            main.close()
+    for attempt in (1, 2):
+        try:
+            if helper is None or attempt == 2:
+                if helper is not None:
+                    helper.d.close()
+                helper = Helper(connect())
+            helper.cleanup()
+            break
+        except FATAL as e:
+            if attempt == 2:
+                out.append({'fatal': 'cleanup: %s: %s' % (type(e).__name__, e)})
+    if helper is not None:
+        helper.d.close()
+    return out
+
+
+# --------------------------------------------------------------------------
+# kernel side: one network namespace per case
+
+CLONE_NEWNET = 0x40000000
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def setns(fd):
+    if hasattr(os, 'setns'):
+        os.setns(fd, CLONE_NEWNET)
+        return
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+
+
+def kernel_case(case, tag):
+    try:
+        return _kernel_case(case, tag)
+    except (OSError, subprocess.SubprocessError) as e:
+        return [{'fatal': 'netns setup: %s: %s' % (type(e).__name__, e)}]
+
+
+def _kernel_case(case, tag):
+    ns = 'rtnlconf-%d-%s' % (os.getpid(), tag)
+    orig = os.open('/proc/thread-self/ns/net', os.O_RDONLY)
+    try:
+        subprocess.run(['ip', 'netns', 'add', ns], check=True, stdout=subprocess.DEVNULL)
+        fd = os.open('/run/netns/' + ns, os.O_RDONLY)
+        try:
+            setns(fd)
+        finally:
+            os.close(fd)
+        try:
+            return run_one(case, KernelDriver)
+        finally:
+            setns(orig)
+    finally:
+        os.close(orig)
+        subprocess.run(['ip', 'netns', 'del', ns], check=False, stderr=subprocess.DEVNULL)
+
+
+def run_kernel(cases, jobs):
+    results = {}
+    if jobs <= 1:
+        for i, c in enumerate(cases):
+            results[c.name] = kernel_case(c, str(i))
+        return results
+    lock = threading.Lock()
+    todo = list(enumerate(cases))
+
+    def worker():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                i, c = todo.pop(0)
+            r = kernel_case(c, str(i))
+            with lock:
+                results[c.name] = r
+
+    threads = [threading.Thread(target=worker) for _ in range(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {c.name: results[c.name] for c in cases}
+
+
+def run_daemon(cases, path):
+    return {c.name: run_one(c, lambda: DaemonDriver(path)) for c in cases}
+
+
+def dump_json(results):
+    """JSON with one case step per block and one message per line."""
+    j = lambda v: json.dumps(v, separators=(',', ':'))  # noqa: E731
+    cases = []
+    for name, steps in results.items():
+        blocks = []
+        for st in steps:
+            if isinstance(st.get('out'), list) and st['out']:
+                head = {k: v for k, v in st.items() if k != 'out'}
+                inner = ',\n'.join('    ' + j(m) for m in st['out'])
+                blocks.append('  ' + j(head)[:-1] + ',"out":[\n' + inner + '\n  ]}')
+            else:
+                blocks.append('  ' + j(st))
+        cases.append(j(name) + ': [\n' + ',\n'.join(blocks) + '\n ]')
+    return '{\n ' + ',\n '.join(cases) + '\n}\n'
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    g = ap.add_mutually_exclusive_group(required=True)
+    g.add_argument('--kernel', action='store_true')
+    g.add_argument('--daemon', metavar='SOCKETPATH')
+    g.add_argument('--list', action='store_true')
+    ap.add_argument('--case', action='append', default=[])
+    ap.add_argument('--jobs', type=int, default=4)
+    args = ap.parse_args()
+
+    if args.list:
+        for c in CASES:
+            print(c.name)
+        return 0
+    cases = CASES
+    if args.case:
+        known = {c.name for c in CASES}
+        bad = [n for n in args.case if n not in known]
+        if bad:
+            print('unknown case(s): %s' % ', '.join(bad), file=sys.stderr)
+            return 2
+        cases = [c for c in CASES if c.name in args.case]
+    t0 = time.monotonic()
+    if args.kernel:
+        if os.geteuid() != 0:
+            print('--kernel needs root (ip netns add)', file=sys.stderr)
+            return 2
+        results = run_kernel(cases, args.jobs)
+    else:
+        results = run_daemon(cases, args.daemon)
+    sys.stdout.write(dump_json(results))
+    print('%d cases in %.1f s' % (len(cases), time.monotonic() - t0), file=sys.stderr)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
