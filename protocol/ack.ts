@@ -56,7 +56,7 @@ export function writeAck(
 }
 
 /**
- * NLMSG_DONE ending a dump (netlink_dump_done): s32 error, then only the MSG TLV with ext-ack.
+ * NLMSG_DONE ending a dump (netlink_dump_done): s32 error, then the ext-ack TLVs (MSG, OFFS, ...).
  * `extraFlags` carries cb->answer_flags such as NLM_F_DUMP_FILTERED.
  */
 export function writeDone(
@@ -64,9 +64,6 @@ export function writeDone(
 ): void {
   const at = w.msgStart(NLMSG_DONE, NLM_F_MULTI | extraFlags, seq, portid);
   w.s32(-errno);
-  if (extAck && detail?.extMsg) {
-    w.attrString(NLMSGERR_ATTR_MSG, detail.extMsg);
-    w.orMsgFlags(at, NLM_F_ACK_TLVS);
-  }
+  if (extAck && writeTlvs(w, errno, detail, true)) w.orMsgFlags(at, NLM_F_ACK_TLVS);
   w.msgEnd(at);
 }

@@ -12,7 +12,9 @@ export interface Cause {
  * `change` is ifi_change: 0xffffffff on create/delete, the changed flag bits otherwise.
  */
 export type ModelEvent =
-  | { type: 'newlink'; link: Readonly<Link>; change: number; cause?: Cause | undefined }
-  | { type: 'dellink'; link: Readonly<Link>; cause?: Cause | undefined };
+  | { type: 'newlink'; link: Readonly<Link>; change: number; cause?: Cause | undefined; event?: number }
+  | { type: 'dellink'; link: Readonly<Link>; cause?: Cause | undefined }
+  /** A bridge port's AF_BRIDGE state was announced (added/changed) or withdrawn (br_ifinfo_notify). */
+  | { type: 'bridgeport'; action: 'new' | 'del'; link: Readonly<Link> };
 
 export type ModelListener = (event: ModelEvent) => void;

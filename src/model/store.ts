@@ -38,6 +38,10 @@ export interface NewLinkSpec {
 }
 
 const NOTIFY_ALL = 0xffffffff;
+/** IFLA_EVENT_FEATURES: the bridge's offload features changed with its ports. */
+const IFLA_EVENT_FEATURES = 2;
+const IPV4_MIN_MTU = 68;
+const IPV6_MIN_MTU = 1280;
 
 /**
  * The network model of one namespace: links, their indexes and names, and the rules Linux
@@ -152,7 +156,7 @@ export class NetworkModel {
       broadcast: kind.deviceType === 'ether' ? ETHER_BROADCAST : new Uint8Array(6),
       operstate: IF_OPER_UNKNOWN, linkmode: 0, carrier: true, adminCarrier: true,
       carrierUpCount: 0, carrierDownCount: 0, everUp: false, master: 0, link: 0,
-      numTxQueues: queues, numRxQueues: queues, createdAt: this.now(),
+      numTxQueues: queues, numRxQueues: queues, createdAt: this.now(), inet: true, inet6: true,
     } as Link;
   }
 
@@ -259,6 +263,8 @@ export class NetworkModel {
         link.mtu = p.parent.mtu;
       }
       if (s.mtu !== undefined) link.mtu = s.mtu;
+      link.inet = link.mtu >= IPV4_MIN_MTU;
+      link.inet6 = link.mtu >= IPV6_MIN_MTU;
       if (s.address) link.address = new Uint8Array(s.address);
       if (s.broadcast) link.broadcast = new Uint8Array(s.broadcast);
       if (s.txqlen !== undefined) link.txqlen = s.txqlen;
@@ -268,15 +274,14 @@ export class NetworkModel {
       if (s.numRxQueues !== undefined) link.numRxQueues = s.numRxQueues;
       if (s.vlan) link.vlan = { ...s.vlan };
       if (s.kind === 'macvlan') link.macvlanMode = s.macvlanMode ?? 'vepa';
-      if (s.kind === 'bridge') link.bridge = { mtuSetByUser: false, carrierFollowsPorts: s.address !== undefined, macSetByUser: s.address !== undefined };
+      if (s.kind === 'bridge') link.bridge = { mtuSetByUser: false, carrierFollowsPorts: s.address !== undefined, macSetByUser: s.address !== undefined, tsoMaxSize: k.tsoMaxSize };
       this.insert(link);
       if (p.auto) this.allocator.commit(p.index);
       created.push(link);
     }
     if (spec.kind === 'veth') {
-      // The main device learns its peer now; the peer's own link is set after its creation
-      // notification, which Linux sends before the main device exists (IFLA_LINK 0).
       created[1]!.link = created[0]!.index;
+      created[0]!.link = created[1]!.index;
     }
     for (const link of created) {
       // veth_newlink / ifb: netif_carrier_off() at creation, so they start with one carrier-down count.
@@ -292,8 +297,11 @@ export class NetworkModel {
       if ((s.flags ?? 0) !== 0 || (s.change ?? 0) !== 0) this.applyFlags(link, s.flags ?? 0, s.change ?? 0);
       this.recomputeCarrier(link, false);
       if (s.operstate !== undefined) this.applyOperstate(link, s.operstate);
+      // Linux announces the veth peer before the main device exists, so its IFLA_LINK reads 0.
+      const iflink = link.link;
+      if (spec.kind === 'veth' && i === 0) link.link = 0;
       this.notify(link, NOTIFY_ALL, i === created.length - 1 ? cause : undefined);
-      if (spec.kind === 'veth' && i === 0) link.link = created[1]!.index;
+      link.link = iflink;
     }
     const main = created[created.length - 1]!;
     if (spec.master) this.setMaster(main, spec.master);
@@ -312,6 +320,11 @@ export class NetworkModel {
       // IFF_DORMANT follows the driver's dormant state (netif_dormant), which no rtnld device sets.
     }
     return flags >>> 0;
+  }
+
+  /** IFLA_TSO_MAX_SIZE: a bridge takes the smallest of its ports' limits once it has ports. */
+  tsoMaxSize(link: Link): number {
+    return link.bridge?.tsoMaxSize ?? KINDS[link.kind].tsoMaxSize;
   }
 
   /** IFLA_OPERSTATE as reported: the stored operstate while running, DOWN otherwise. */
@@ -483,6 +496,9 @@ export class NetworkModel {
     if (mtu === link.mtu) return;
     link.mtu = mtu;
     this.notify(link); // NETDEV_CHANGEMTU
+    // Below 68 (IPv4) or 1280 (IPv6) bytes the per-family state is destroyed; it comes back above.
+    link.inet = mtu >= IPV4_MIN_MTU;
+    link.inet6 = mtu >= IPV6_MIN_MTU;
     // Stacked devices never exceed their parent's MTU (vlan_device_event, macvlan_device_event).
     for (const child of this.links.values()) {
       if (child.link === link.index && KINDS[child.kind].needsParent && child.mtu > mtu) {
@@ -545,18 +561,25 @@ export class NetworkModel {
     if (link.master) this.release(link);
     if (masterIndex === 0) return;
     const master = this.checkMaster(masterIndex, link);
-    link.master = master.index;
-    this.notify(link);
-    this.adjustPromiscuity(link, 1);
-    this.adjustAllmulti(link, 1);
-    this.notify(link, IFF_PROMISC);
-    if (master.bridge) master.bridge.carrierFollowsPorts = true;
+    // br_add_if(): the port joins with allmulti, then promisc; the bridge announces its new
+    // features, the port's bridge state (AF_BRIDGE) follows, then linkwatch settles the carrier.
     const used = new Set(this.portsOf(master.index).map((p) => p.bridgePort));
     let portNo = 1;
     while (used.has(portNo)) portNo++;
+    link.master = master.index;
     link.bridgePort = portNo;
-    this.adjustBridgeMtu(master.index);
+    this.adjustAllmulti(link, 1);
+    this.notify(link);
+    this.adjustPromiscuity(link, 1);
+    this.notify(link, IFF_PROMISC);
+    this.emit({ type: 'newlink', link: master, change: 0, event: IFLA_EVENT_FEATURES });
+    // AF_BRIDGE notifications: the port was added; a running port is also enabled and starts forwarding.
+    const enabled = link.flags & master.flags & IFF_UP && operUp(link.operstate);
+    for (let i = enabled ? 3 : 1; i > 0; i--) this.emit({ type: 'bridgeport', action: 'new', link });
+    if (master.bridge) master.bridge.carrierFollowsPorts = true;
     this.recalculateBridgeId(master);
+    this.adjustBridgeMtu(master.index);
+    if (master.bridge) master.bridge.tsoMaxSize = Math.min(...this.portsOf(master.index).map((p) => this.tsoMaxSize(p)));
     this.recomputeCarrier(master, true);
     this.runLinkwatch();
   }
@@ -569,14 +592,20 @@ export class NetworkModel {
     const mac = new Uint8Array(lowest ?? new Uint8Array(6));
     if (Buffer.compare(mac, bridge.address) === 0) return;
     bridge.address = mac;
+    // br_stp_change_bridge_id() reselects port states (and so the carrier) before NETDEV_CHANGEADDR.
+    bridge.bridge.carrierFollowsPorts = true;
+    this.recomputeCarrier(bridge, true);
     this.notify(bridge);
   }
 
+  /** br_del_if(): promisc/allmulti dropped, AF_BRIDGE NEWLINK + DELLINK for the port, then the master link goes. */
   private release(link: Link): void {
     const master = this.links.get(link.master);
     this.adjustPromiscuity(link, -1);
     this.adjustAllmulti(link, -1);
     this.notify(link, IFF_PROMISC);
+    this.emit({ type: 'bridgeport', action: 'new', link });
+    this.emit({ type: 'bridgeport', action: 'del', link });
     link.master = 0;
     delete link.bridgePort;
     this.notify(link);
@@ -584,6 +613,7 @@ export class NetworkModel {
       this.adjustBridgeMtu(master.index);
       this.recalculateBridgeId(master);
       this.recomputeCarrier(master, true);
+      this.emit({ type: 'newlink', link: master, change: 0, event: IFLA_EVENT_FEATURES });
     }
     this.runLinkwatch();
   }

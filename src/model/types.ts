@@ -21,6 +21,8 @@ export interface BridgeOptions {
   carrierFollowsPorts: boolean;
   /** The MAC was set by the user (NET_ADDR_SET), so it no longer follows the ports. */
   macSetByUser: boolean;
+  /** IFLA_TSO_MAX_SIZE: 65536 until ports join, then the smallest port limit (kept after they leave). */
+  tsoMaxSize: number;
 }
 
 export interface Link {
@@ -60,6 +62,9 @@ export interface Link {
   vlan?: VlanOptions;
   macvlanMode?: MacvlanMode;
   bridge?: BridgeOptions;
+  /** IPv4 / IPv6 are configured (Linux destroys them when the MTU drops below 68 / 1280). */
+  inet: boolean;
+  inet6: boolean;
   /** Time of creation in ms since the model started (for IPv6 cacheinfo tstamp). */
   createdAt: number;
 }

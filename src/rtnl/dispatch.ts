@@ -1,7 +1,7 @@
 import type { Mutex } from 'async-mutex';
 import { writeAck, writeDone } from '../../protocol/ack.js';
 import {
-  AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_MIN_TYPE, RTM_DELLINK, RTM_GETLINK,
+  AF_BRIDGE, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_MIN_TYPE, RTM_DELLINK, RTM_GETLINK,
   RTM_MAX, RTM_NEWLINK, RTM_SETLINK,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
@@ -9,6 +9,7 @@ import { NlError } from '../../protocol/nl-error.js';
 import { decodeNlMsgHdr, NLMSGHDR_SIZE } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import type { NetworkModel } from '../model/store.js';
+import { dumpBridgePorts } from './bridge-getlink.js';
 import { delLink } from './dellink.js';
 import { toNlError } from './errors.js';
 import { dumpLinks, getLink } from './getlink.js';
@@ -29,6 +30,7 @@ const ROUTES: readonly Route[] = [
   { type: RTM_DELLINK, family: AF_UNSPEC, doit: delLink },
   { type: RTM_GETLINK, family: AF_UNSPEC, doit: getLink, dumpit: dumpLinks },
   { type: RTM_SETLINK, family: AF_UNSPEC, doit: setLink },
+  { type: RTM_GETLINK, family: AF_BRIDGE, dumpit: dumpBridgePorts },
 ];
 
 const routeTable = new Map<string, Route>(ROUTES.map((r) => [`${r.family}/${r.type}`, r]));

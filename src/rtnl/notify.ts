@@ -3,6 +3,8 @@ import { writeLinkMessage } from '../../protocol/link-message.js';
 import { NlWriter } from '../../protocol/writer.js';
 import type { ModelEvent } from '../model/events.js';
 import type { NetworkModel } from '../model/store.js';
+import { writeBridgePortMessage } from '../../protocol/bridge-port-message.js';
+import { bridgePortMessage } from './bridge-getlink.js';
 import { linkMessage } from './link-view.js';
 
 /** Where notifications go: implemented by the transport, which knows the connections. */
@@ -33,12 +35,19 @@ export class Notifier {
   }
 
   private onEvent(e: ModelEvent): void {
-    const echo = e.cause?.echo === true;
+    const echo = e.type !== 'bridgeport' && e.cause?.echo === true;
     if (!echo && !this.sink.hasMembers(RTNLGRP_LINK)) return;
-    const pid = echo ? e.cause!.portid : 0;
-    const seq = echo ? e.cause!.seq : 0;
+    const cause = e.type === 'bridgeport' ? undefined : e.cause;
+    const pid = echo ? cause!.portid : 0;
+    const seq = echo ? cause!.seq : 0;
     if (e.type === 'newlink') {
-      writeLinkMessage(this.w, RTM_NEWLINK, 0, seq, pid, linkMessage(this.model, e.link, { change: e.change }));
+      const m = linkMessage(this.model, e.link, { change: e.change });
+      if (e.event !== undefined) m.event = e.event;
+      writeLinkMessage(this.w, RTM_NEWLINK, 0, seq, pid, m);
+    } else if (e.type === 'bridgeport') {
+      const m = bridgePortMessage(this.model, e.link, e.action === 'new');
+      if (!m) return;
+      writeBridgePortMessage(this.w, e.action === 'new' ? RTM_NEWLINK : RTM_DELLINK, 0, 0, 0, m);
     } else {
       writeLinkMessage(this.w, RTM_DELLINK, 0, seq, pid, linkMessage(this.model, e.link, { change: 0xffffffff, deleted: true }));
     }

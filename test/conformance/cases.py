@@ -452,7 +452,8 @@ case('dump_filter_kind',
      dump_links(body=ifinfomsg() + linkinfo('veth'), label='dump kind veth'),
      dump_links(body=ifinfomsg() + linkinfo('bridge'), label='dump kind bridge'),
      dump_links(body=ifinfomsg() + linkinfo('ifb'), label='dump kind ifb'),
-     dump_links(body=ifinfomsg() + linkinfo('dummy'), label='dump kind dummy (unknown)'),
+     # "dummy" is a kind rtnld models but this kernel lacks, so an unknown kind here is one neither knows.
+     dump_links(body=ifinfomsg() + linkinfo('nosuchkind'), label='dump kind nosuchkind (unknown)'),
      dump_links(body=ifinfomsg() + linkinfo(None), label='dump LINKINFO without KIND'),
      dump_links(body=cat(ifinfomsg(), linkinfo('veth'), a_idx('MASTER', 'kbr')),
                 label='dump kind veth + MASTER=kbr'))
@@ -588,13 +589,14 @@ case('veth_peer_up_enotconn',
 case('newlink_unknown_kind',
      'Unknown or missing kind on create -> EOPNOTSUPP "Unknown device type".',
      EXT,
-     rq('create kind dummy', RTM_NEWLINK, NEW, ifinfomsg(), ifname('u0'), linkinfo('dummy')),
-     rq('create kind vlan', RTM_NEWLINK, NEW, ifinfomsg(), ifname('u0'), linkinfo('vlan')),
+     # Kinds neither side knows (rtnld models dummy and vlan, which this kernel lacks).
+     rq('create kind nosuchkind', RTM_NEWLINK, NEW, ifinfomsg(), ifname('u0'), linkinfo('nosuchkind')),
+     rq('create kind macsec', RTM_NEWLINK, NEW, ifinfomsg(), ifname('u0'), linkinfo('macsec')),
      rq('create without LINKINFO', RTM_NEWLINK, NEW, ifinfomsg(), ifname('u0')),
      rq('create with LINKINFO but no KIND', RTM_NEWLINK, NEW, ifinfomsg(), ifname('u0'), linkinfo(None)),
      rq('create nothing at all', RTM_NEWLINK, NEW, ifinfomsg()),
      SetOpt(NETLINK_EXT_ACK, 0),
-     rq('create kind dummy, no ext-ack', RTM_NEWLINK, NEW, ifinfomsg(), ifname('u0'), linkinfo('dummy')),
+     rq('create kind nosuchkind, no ext-ack', RTM_NEWLINK, NEW, ifinfomsg(), ifname('u0'), linkinfo('nosuchkind')),
      dump_links())
 
 case('newlink_lookup_errors',
@@ -697,12 +699,12 @@ case('bridge_enslave_notifications',
      setlink('n0 master 0', 'n0', attr(IFLA['MASTER'], 0)))
 
 case('bridge_carrier',
-     'Bridge carrier and operstate with no ports while up; IFLA_CARRIER unsupported on bridge and veth.',
+     # IFLA_CARRIER on a veth is an rtnld extension (test rigs pull the cable), so only the bridge is compared.
+     'Bridge carrier and operstate with no ports while up; IFLA_CARRIER unsupported on a bridge.',
      EXT,
      bridge('bc0'),
      veth('bc1', 'bc2'),
      setlink('bc0 carrier 0', 'bc0', attr_u8(IFLA['CARRIER'], 0)),
-     setlink('bc1 carrier 1', 'bc1', attr_u8(IFLA['CARRIER'], 1)),
      up('bc0'),
      Settle(),
      getlink('bc0'),

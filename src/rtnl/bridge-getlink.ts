@@ -1,0 +1,51 @@
+import { ARPHRD_ETHER, NLM_F_MULTI, RTM_NEWLINK } from '../../protocol/constants.js';
+import { writeBridgePortMessage, type BridgePortMessage } from '../../protocol/bridge-port-message.js';
+import type { NlWriter } from '../../protocol/writer.js';
+import type { NetworkModel } from '../model/store.js';
+import type { Link } from '../model/types.js';
+import { KIND_WIRE } from './link-kinds.js';
+import { linkMessage } from './link-view.js';
+import type { DumpCursor, Request } from './request.js';
+
+/** The AF_BRIDGE view of a bridge port (br_fill_ifinfo), or undefined for a device that is not a port. */
+export function bridgePortMessage(model: NetworkModel, port: Readonly<Link>, withProtinfo: boolean): BridgePortMessage | undefined {
+  const master = port.master ? model.byIndex(port.master) : undefined;
+  const fillSlave = master && KIND_WIRE[master.kind].fillSlave;
+  if (!master || !fillSlave) return undefined;
+  const view = linkMessage(model, port);
+  const m: BridgePortMessage = {
+    deviceType: ARPHRD_ETHER,
+    index: port.index,
+    flags: view.flags,
+    name: port.name,
+    master: master.index,
+    mtu: port.mtu,
+    operstate: view.operstate,
+    address: port.address,
+    link: view.link,
+  };
+  if (withProtinfo) m.protinfo = fillSlave(port, master);
+  return m;
+}
+
+/** rtnl_bridge_getlink() for PF_BRIDGE dumps: one AF_BRIDGE RTM_NEWLINK per bridge port. */
+export function dumpBridgePorts(req: Request): DumpCursor {
+  const { model } = req;
+  const { seq } = req.hdr;
+  const { portid } = req.session;
+  let cursor = 0;
+  return {
+    doneFlags: 0,
+    generation: () => model.generation,
+    next(w: NlWriter): boolean {
+      for (const link of model.iterate(cursor)) {
+        cursor = link.index;
+        const m = bridgePortMessage(model, link, true);
+        if (!m) continue;
+        writeBridgePortMessage(w, RTM_NEWLINK, NLM_F_MULTI, seq, portid, m);
+        return true;
+      }
+      return false;
+    },
+  };
+}
