@@ -21,6 +21,8 @@ export interface ConnectionOptions {
 const DUMP_STEP = 64 * 1024;
 /** Stop reading requests while this much of our output is still unsent. */
 const WRITE_HIGH_WATER = 1024 * 1024;
+/** A dump pauses while this much is unsent, and resumes when the client reads (bounded memory). */
+const DUMP_HIGH_WATER = 256 * 1024;
 
 type Item = { kind: 'message'; message: Buffer } | { kind: 'invalid'; header: Buffer; reason: string };
 
@@ -161,7 +163,7 @@ export class Connection implements SessionState, SocketOptions {
   }
 
   private driveDump(): void {
-    while (this.dump && !this.writeBlocked() && !this.socket.destroyed) {
+    while (this.dump && this.socket.writableLength < DUMP_HIGH_WATER && !this.socket.destroyed) {
       const done = this.dump.fill(this.out, DUMP_STEP);
       if (done) this.dump = undefined;
       this.flush();

@@ -1,0 +1,23 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Daemon, type DaemonOptions } from '../../src/daemon.js';
+
+/** An in-process daemon on a temporary socket, with logging off. */
+export async function startDaemon(options: Partial<DaemonOptions> = {}): Promise<{ daemon: Daemon; path: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'rtnld-test-'));
+  const path = join(dir, 'rtnl.sock');
+  const daemon = new Daemon({
+    socket: path, strict: false, maxMessage: 1024 * 1024, rcvbuf: 212992, log: pino({ level: 'silent' }), ...options,
+  });
+  await daemon.start();
+  return {
+    daemon,
+    path,
+    async stop() {
+      await daemon.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
