@@ -1,11 +1,12 @@
 // Interface name rules of net/core/dev.c: dev_valid_name() and __dev_alloc_name().
 
 export const IFNAMSIZ = 16;
+export const ALTIFNAMSIZ = 128;
 const MAX_UNIT = 32767;
 
 /** dev_valid_name(): non-empty, < IFNAMSIZ bytes, not "." or "..", no '/', ':' or whitespace. */
-export function isValidName(name: string): boolean {
-  if (name.length === 0 || Buffer.byteLength(name) >= IFNAMSIZ) return false;
+export function isValidName(name: string, size = IFNAMSIZ): boolean {
+  if (name.length === 0 || Buffer.byteLength(name) >= size) return false;
   if (name === '.' || name === '..') return false;
   return !/[/:\s]/.test(name) && !/[\v\f]/.test(name);
 }

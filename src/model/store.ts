@@ -8,7 +8,7 @@ import {
 import { IndexAllocator } from './index-allocator.js';
 import { KINDS, type KindSpec } from './kinds.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
-import { allocateName, isValidName, templateOf } from './names.js';
+import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
 import type { KindName, Link, MacvlanMode, VlanOptions } from './types.js';
 
 /** What a create request asks for; absent fields take the kind's defaults. */
@@ -535,6 +535,23 @@ export class NetworkModel {
     this.names.set(name, link);
     this.generation++;
     this.notify(link); // NETDEV_CHANGENAME
+  }
+
+  /** netdev_name_node_alt_create(): an extra name, unique among names and altnames. */
+  addAltname(link: Link, name: string): void {
+    if (!isValidName(name, ALTIFNAMSIZ)) throw new ModelError('EINVAL');
+    if (this.names.has(name)) throw new ModelError('EEXIST');
+    link.altnames.push(name);
+    this.names.set(name, link);
+  }
+
+  /** netdev_name_node_alt_destroy(): the primary name cannot be removed this way. */
+  deleteAltname(link: Link, name: string): void {
+    if (name === link.name) throw new ModelError('EINVAL');
+    const at = link.altnames.indexOf(name);
+    if (at < 0) throw new ModelError('ENOENT');
+    link.altnames.splice(at, 1);
+    this.names.delete(name);
   }
 
   setAlias(link: Link, alias: string): void {

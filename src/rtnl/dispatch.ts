@@ -2,7 +2,7 @@ import type { Mutex } from 'async-mutex';
 import { writeAck, writeDone } from '../../protocol/ack.js';
 import {
   AF_BRIDGE, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_MIN_TYPE, RTM_DELLINK, RTM_GETLINK,
-  RTM_MAX, RTM_NEWLINK, RTM_SETLINK,
+  RTM_DELLINKPROP, RTM_MAX, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_SETLINK,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
@@ -13,6 +13,7 @@ import { dumpBridgePorts } from './bridge-getlink.js';
 import { delLink } from './dellink.js';
 import { toNlError } from './errors.js';
 import { dumpLinks, getLink } from './getlink.js';
+import { linkProp } from './linkprop.js';
 import { newLink, setLink } from './newlink.js';
 import type { DumpCursor, Request, SessionView } from './request.js';
 
@@ -31,6 +32,8 @@ const ROUTES: readonly Route[] = [
   { type: RTM_GETLINK, family: AF_UNSPEC, doit: getLink, dumpit: dumpLinks },
   { type: RTM_SETLINK, family: AF_UNSPEC, doit: setLink },
   { type: RTM_GETLINK, family: AF_BRIDGE, dumpit: dumpBridgePorts },
+  { type: RTM_NEWLINKPROP, family: AF_UNSPEC, doit: linkProp },
+  { type: RTM_DELLINKPROP, family: AF_UNSPEC, doit: linkProp },
 ];
 
 const routeTable = new Map<string, Route>(ROUTES.map((r) => [`${r.family}/${r.type}`, r]));

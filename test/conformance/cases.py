@@ -1086,3 +1086,31 @@ case('addr_ipv4_notifications',
      newaddr4('add 198.51.100.1/24', 'an0', '198.51.100.1', 24),
      newaddr4('add 198.51.100.2/24', 'an0', '198.51.100.2', 24),
      dellink('an0'))
+
+
+# --------------------------------------------------------------------------
+# altnames (RTM_NEWLINKPROP / RTM_DELLINKPROP)
+
+RTM_NEWLINKPROP, RTM_DELLINKPROP = 108, 109
+
+
+def altname(label, type_, link, *names):
+    props = attr(IFLA['PROP_LIST'] | 0x8000, b''.join(attr(IFLA['ALT_IFNAME'], n) for n in names))
+    return rq(label, type_, C, ifi(link), props)
+
+
+case('altnames',
+     'Altnames: add, look up by IFLA_ALT_IFNAME and IFLA_IFNAME, clash with names, remove.',
+     EXT,
+     veth('an0', 'an1'),
+     altname('add altname', RTM_NEWLINKPROP, 'an0', 'an0-long-alternative-name'),
+     rq('getlink by ALT_IFNAME', RTM_GETLINK, F_REQUEST, ifinfomsg(), attr(IFLA['ALT_IFNAME'], 'an0-long-alternative-name')),
+     rq('getlink by IFNAME = altname', RTM_GETLINK, F_REQUEST, ifinfomsg(), ifname('an0-long-altern')),
+     altname('add a second one', RTM_NEWLINKPROP, 'an0', 'an0b'),
+     getlink('an0b'),
+     altname('add an existing name', RTM_NEWLINKPROP, 'an0', 'an1'),
+     veth('an0b', 'an2', label='create with a name that is an altname'),
+     altname('delete one', RTM_DELLINKPROP, 'an0', 'an0b'),
+     altname('delete it again', RTM_DELLINKPROP, 'an0', 'an0b'),
+     altname('delete the primary name', RTM_DELLINKPROP, 'an0', 'an0'),
+     dump_links())
