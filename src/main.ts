@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { Daemon } from './daemon.js';
 import { createLogger } from './logger.js';
@@ -14,6 +15,14 @@ function octal(value: string): number {
   return parseInt(value, 8);
 }
 
+/** A group name (looked up in /etc/group) or a numeric gid. */
+function groupId(value: string): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  const line = readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[0] === value);
+  if (!line) throw new InvalidArgumentError(`no group named ${value}`);
+  return Number(line.split(':')[2]);
+}
+
 const program = new Command()
   .name('rtnld')
   .description('A Linux rtnetlink (NETLINK_ROUTE) daemon serving an in-memory network model on a Unix socket')
@@ -21,7 +30,12 @@ const program = new Command()
   .option('--seed <file>', 'start from this topology (YAML or JSON) instead of lo only')
   .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
   .option('--strict', 'apply NETLINK_GET_STRICT_CHK checks on every connection', false)
-  .option('--socket-mode <mode>', 'file mode of the socket, octal', octal)
+  .option('--socket-mode <mode>', 'file mode of the admin socket, octal', octal, 0o660)
+  .option('--socket-group <group>', 'group owning the admin socket (name or gid)', groupId)
+  .option('--ro-socket <path>', 'also serve a read-only socket: GETs, dumps and subscriptions only')
+  .option('--ro-socket-mode <mode>', 'file mode of the read-only socket, octal', octal, 0o666)
+  .option('--max-connections <n>', 'refuse connections beyond this many', integer, 1024)
+  .option('--max-links <n>', 'refuse to create links beyond this many (-ENOSPC)', integer)
   .option('--max-message <bytes>', 'largest accepted netlink message', integer, 1024 * 1024)
   .option('--rcvbuf <bytes>', 'per-connection notification budget (the kernel default rmem)', integer, 212992)
   .showHelpAfterError();
@@ -29,13 +43,16 @@ const program = new Command()
 async function main(): Promise<void> {
   program.parse();
   const opts = program.opts<{
-    socket: string; seed?: string; logLevel: string; strict: boolean; socketMode?: number; maxMessage: number; rcvbuf: number;
+    socket: string; seed?: string; logLevel: string; strict: boolean; socketMode: number; socketGroup?: number;
+    roSocket?: string; roSocketMode: number; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
   }>();
   const log = createLogger(opts.logLevel);
   let daemon: Daemon;
   try {
     daemon = new Daemon({
-      socket: opts.socket, socketMode: opts.socketMode, seed: opts.seed ? readSeed(opts.seed) : undefined,
+      socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket,
+      roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks,
+      seed: opts.seed ? readSeed(opts.seed) : undefined,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
     });
     await daemon.start();

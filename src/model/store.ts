@@ -63,8 +63,12 @@ export class NetworkModel {
   private linkwatchQueue: Link[] = [];
   readonly cpuCount: number;
 
-  constructor(options: { cpuCount?: number } = {}) {
+  /** Resource limit: creating more links fails with -ENOSPC. */
+  readonly maxLinks: number;
+
+  constructor(options: { cpuCount?: number | undefined; maxLinks?: number | undefined } = {}) {
     this.cpuCount = options.cpuCount ?? availableParallelism();
+    this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
   }
 
   // --- events ---
@@ -252,6 +256,9 @@ export class NetworkModel {
     }
     prepare(spec);
     if (spec.master !== undefined && spec.master !== 0) this.checkMaster(spec.master, undefined);
+    if (this.links.size + plan.length > this.maxLinks) {
+      throw new ModelError('ENOSPC', `rtnld: link limit (${this.maxLinks}) reached`);
+    }
 
     const created: Link[] = [];
     for (const p of plan) {

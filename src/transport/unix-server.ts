@@ -1,14 +1,18 @@
-import { existsSync, lstatSync, unlinkSync, chmodSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { RtnlDispatcher } from '../rtnl/dispatch.js';
-import type { NotificationSink } from '../rtnl/notify.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+import type { ConnectionRegistry } from './registry.js';
 
 export interface UnixServerOptions extends ConnectionOptions {
   path: string;
   /** File mode of the socket (e.g. 0o660). */
   mode?: number | undefined;
+  /** Group owning the socket file. */
+  gid?: number | undefined;
+  /** Connections over all sockets beyond which new ones are refused. */
+  maxConnections: number;
 }
 
 /** Probes a socket path: is a live daemon answering on it? */
@@ -24,26 +28,19 @@ function isLive(path: string): Promise<boolean> {
 }
 
 /**
- * The Unix stream socket clients speak netlink on: accepts connections, gives each a distinct
- * non-zero port id, and fans notifications out to the members of each group.
+ * One Unix stream socket clients speak netlink on (the admin socket, or the read-only one):
+ * accepts connections up to the limit and registers them for notifications.
  */
-export class UnixServer implements NotificationSink {
+export class UnixServer {
   private server: Server | undefined;
-  private readonly connections = new Map<number, Connection>();
-  private nextPortid: number;
+  private readonly mine = new Set<Connection>();
 
   constructor(
     private readonly options: UnixServerOptions,
+    private readonly registry: ConnectionRegistry,
     private readonly dispatcher: RtnlDispatcher,
     private readonly log: Logger,
-  ) {
-    // Distinct, non-zero, and unlikely to look like a kernel port id (which is 0).
-    this.nextPortid = (process.pid & 0xffff) * 0x1000 + 1;
-  }
-
-  get connectionCount(): number {
-    return this.connections.size;
-  }
+  ) {}
 
   async listen(): Promise<void> {
     const { path } = this.options;
@@ -63,34 +60,27 @@ export class UnixServer implements NotificationSink {
       });
     });
     if (this.options.mode !== undefined) chmodSync(path, this.options.mode);
-    this.log.info({ path }, 'listening');
+    if (this.options.gid !== undefined) chownSync(path, process.getuid?.() ?? 0, this.options.gid);
+    this.log.info({ path, readOnly: this.options.readOnly }, 'listening');
   }
 
   private accept(socket: Socket): void {
-    const portid = this.nextPortid++;
+    if (this.registry.size >= this.options.maxConnections) {
+      this.log.warn({ limit: this.options.maxConnections }, 'connection refused: connection limit reached');
+      socket.destroy();
+      return;
+    }
+    const portid = this.registry.allocatePortid();
     const conn = new Connection(portid, socket, this.dispatcher, this.options, this.log);
-    this.connections.set(portid, conn);
-    this.log.info({ portid, connections: this.connections.size }, 'connection opened');
+    this.registry.add(conn);
+    this.mine.add(conn);
+    this.log.info({ portid, connections: this.registry.size, readOnly: this.options.readOnly }, 'connection opened');
     socket.on('error', (err) => this.log.debug({ portid, err: err.message }, 'socket error'));
     socket.on('close', () => {
-      this.connections.delete(portid);
-      this.log.info({ portid, connections: this.connections.size }, 'connection closed');
+      this.registry.remove(portid);
+      this.mine.delete(conn);
+      this.log.info({ portid, connections: this.registry.size }, 'connection closed');
     });
-  }
-
-  multicast(group: number, message: Buffer, exceptPortid: number): void {
-    for (const conn of this.connections.values()) {
-      if (conn.portid !== exceptPortid && conn.memberships.has(group)) conn.deliver(message);
-    }
-  }
-
-  unicast(portid: number, message: Buffer): void {
-    this.connections.get(portid)?.deliver(message);
-  }
-
-  hasMembers(group: number): boolean {
-    for (const conn of this.connections.values()) if (conn.memberships.has(group)) return true;
-    return false;
   }
 
   /** Stops accepting, lets in-flight requests finish, closes connections and removes the socket file. */
@@ -99,8 +89,8 @@ export class UnixServer implements NotificationSink {
     if (!server) return;
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.all([...this.connections.values()].map((c) => c.whenIdle()));
-    for (const conn of this.connections.values()) conn.close();
+    await Promise.all([...this.mine].map((c) => c.whenIdle()));
+    for (const conn of this.mine) conn.close();
     await closed;
     try {
       unlinkSync(this.options.path);
