@@ -1,6 +1,8 @@
 import { Mutex } from 'async-mutex';
 import type { Logger } from 'pino';
+import { NlWriter } from '../protocol/writer.js';
 import { NetworkModel } from './model/store.js';
+import { DurableState } from './state/durable-state.js';
 import { RtnlDispatcher } from './rtnl/dispatch.js';
 import { Notifier } from './rtnl/notify.js';
 import { applySeed, type SeedLink } from './seed.js';
@@ -17,20 +19,16 @@ export interface DaemonOptions {
   roSocketMode?: number | undefined;
   maxConnections?: number | undefined;
   maxLinks?: number | undefined;
+  /** --state DIR: journal every change and restore it on start. */
+  stateDir?: string | undefined;
+  /** Journal records after which the state is compacted into a snapshot. */
+  stateCompactEvery?: number | undefined;
   seed?: readonly SeedLink[] | undefined;
   /** NETLINK_GET_STRICT_CHK on for every connection. */
   strict: boolean;
   maxMessage: number;
   rcvbuf: number;
   log: Logger;
-}
-
-/** The model as a fresh network namespace has it (lo only), plus an optional seed. */
-export function buildModel(seed?: readonly SeedLink[], maxLinks?: number): NetworkModel {
-  const model = new NetworkModel({ maxLinks });
-  model.addLoopback();
-  if (seed) applySeed(model, seed);
-  return model;
 }
 
 /** Composition root: model, rtnetlink dispatcher, notifications and the Unix socket. */
@@ -40,10 +38,17 @@ export class Daemon {
   readonly connections = new ConnectionRegistry();
   private readonly servers: UnixServer[] = [];
   private readonly detachNotifier: () => void;
+  private readonly state: DurableState | undefined;
+  private readonly dispatcher: RtnlDispatcher;
 
   constructor(private readonly options: DaemonOptions) {
-    this.model = buildModel(options.seed, options.maxLinks);
-    const dispatcher = new RtnlDispatcher(this.model, this.mutex);
+    this.model = new NetworkModel({ maxLinks: options.maxLinks });
+    this.model.addLoopback();
+    this.state = options.stateDir ? new DurableState(options.stateDir, this.model, options.log, options.stateCompactEvery) : undefined;
+    // A state directory that already holds state wins over the seed.
+    if (options.seed && !this.state?.hasState()) applySeed(this.model, options.seed);
+    const dispatcher = new RtnlDispatcher(this.model, this.mutex, this.state);
+    this.dispatcher = dispatcher;
     const common = {
       maxMessage: options.maxMessage, rcvbuf: options.rcvbuf, strict: options.strict,
       maxConnections: options.maxConnections ?? 1024,
@@ -62,14 +67,27 @@ export class Daemon {
   }
 
   async start(): Promise<void> {
+    if (this.state) {
+      const fresh = !this.state.hasState();
+      await this.state.load((request) => this.replay(request));
+      if (fresh) this.state.compact(); // capture lo + seed, so restarts never re-apply the seed
+    }
     for (const server of this.servers) await server.listen();
     this.options.log.info({ links: this.model.size }, 'model loaded');
+  }
+
+  /** Applies a journaled request as it was applied the first time. */
+  private async replay(request: Buffer): Promise<void> {
+    const session = { portid: 0, strict: false, extAck: false, capAck: false, readOnly: false, dumping: false };
+    const result = this.dispatcher.handle(request, session, new NlWriter());
+    if (result instanceof Promise) await result;
   }
 
   /** Graceful stop: no new connections, in-flight requests finish, the socket files are removed. */
   async stop(): Promise<void> {
     await Promise.all(this.servers.map((s) => s.close()));
     await this.mutex.waitForUnlock();
+    this.state?.close();
     this.detachNotifier();
   }
 }

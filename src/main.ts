@@ -36,6 +36,7 @@ const program = new Command()
   .option('--ro-socket-mode <mode>', 'file mode of the read-only socket, octal', octal, 0o666)
   .option('--max-connections <n>', 'refuse connections beyond this many', integer, 1024)
   .option('--max-links <n>', 'refuse to create links beyond this many (-ENOSPC)', integer)
+  .option('--state <dir>', 'keep the model in DIR: every acknowledged change survives a crash')
   .option('--max-message <bytes>', 'largest accepted netlink message', integer, 1024 * 1024)
   .option('--rcvbuf <bytes>', 'per-connection notification budget (the kernel default rmem)', integer, 212992)
   .showHelpAfterError();
@@ -44,14 +45,14 @@ async function main(): Promise<void> {
   program.parse();
   const opts = program.opts<{
     socket: string; seed?: string; logLevel: string; strict: boolean; socketMode: number; socketGroup?: number;
-    roSocket?: string; roSocketMode: number; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
+    roSocket?: string; roSocketMode: number; state?: string; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
   }>();
   const log = createLogger(opts.logLevel);
   let daemon: Daemon;
   try {
     daemon = new Daemon({
       socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket,
-      roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks,
+      roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks, stateDir: opts.state,
       seed: opts.seed ? readSeed(opts.seed) : undefined,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
     });

@@ -79,8 +79,12 @@ export class NetworkModel {
   }
 
   private emit(event: ModelEvent): void {
+    this.changeCount++;
     for (const l of this.listeners) l(event);
   }
+
+  /** Counts every announced change; a request that leaves it unchanged changed nothing. */
+  changeCount = 0;
 
   private notify(link: Link, change = 0, cause?: Cause): void {
     this.emit({ type: 'newlink', link, change, cause });
@@ -135,6 +139,20 @@ export class NetworkModel {
   /** Milliseconds since the model started (the model's "jiffies"). */
   now(): number {
     return Date.now() - this.startedAt;
+  }
+
+  // --- whole-model export and import (snapshots, state directory) ---
+
+  /** Every link, plain values only, plus the index cursor: enough to rebuild this model exactly. */
+  exportLinks(): { lastAutoIndex: number; links: Link[] } {
+    return { lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)) };
+  }
+
+  /** Replaces every link with `links` (announcing nothing: this is a restore, not a change). */
+  importLinks(state: { lastAutoIndex: number; links: Link[] }): void {
+    for (const l of [...this.links.values()]) this.remove(l);
+    for (const l of state.links) this.insert(structuredClone(l));
+    this.lastAutoIndex = state.lastAutoIndex;
   }
 
   // --- creation ---

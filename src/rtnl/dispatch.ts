@@ -100,10 +100,17 @@ export class DumpRun {
  * The rtnetlink request path: header rules of netlink_rcv_skb() and rtnetlink_rcv_msg(),
  * handler lookup, ACK/error replies. Requests that change the model run under the mutex.
  */
+/** Where requests that changed the model are recorded (the --state journal). */
+export interface ChangeRecorder {
+  /** Called in the tick of the change; resolves when the record is durable. */
+  record(request: Buffer): Promise<void>;
+}
+
 export class RtnlDispatcher {
   constructor(
     private readonly model: NetworkModel,
     private readonly mutex: Mutex,
+    private readonly recorder?: ChangeRecorder,
   ) {}
 
   /**
@@ -138,14 +145,28 @@ export class RtnlDispatcher {
     }
     const route = findRoute(family, hdr.type, 'doit');
     if (!route) return ack(new NlError(Errno.EOPNOTSUPP));
-    const run = () => {
+    if (isGet) {
       try {
         route.doit!(req);
         return ack(undefined, req.warning);
       } catch (e) {
         return ack(toNlError(e));
       }
-    };
-    return isGet ? run() : this.mutex.runExclusive(run);
+    }
+    return this.mutex.runExclusive(() => {
+      const before = this.model.changeCount;
+      let error: NlError | undefined;
+      try {
+        route.doit!(req);
+      } catch (e) {
+        error = toNlError(e);
+      }
+      // Even a failed request may have committed changes (do_setlink stops at the first error).
+      const durable = this.recorder && this.model.changeCount !== before ? this.recorder.record(message) : undefined;
+      return { durable, error, warning: req.warning };
+    }).then(async ({ durable, error, warning }) => {
+      if (durable) await durable;
+      return ack(error, warning);
+    });
   }
 }
