@@ -54,7 +54,8 @@ export class UnixServer {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(path, () => {
+      // A deep accept queue: test rigs open hundreds of connections at once.
+      server.listen({ path, backlog: 4096 }, () => {
         server.off('error', reject);
         resolve();
       });

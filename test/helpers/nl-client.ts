@@ -81,8 +81,9 @@ export class TestClient {
       if (this.closed) throw new Error('connection closed while waiting');
       const left = deadline - Date.now();
       if (left <= 0) throw new Error('timed out waiting for replies');
+      // Wake on data, or poll: the predicate may depend on state outside this connection.
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
+        const t = setTimeout(resolve, Math.min(left, 50));
         this.waiters.push(() => {
           clearTimeout(t);
           resolve();
