@@ -1,0 +1,263 @@
+// The measuring side of the benchmarks, run by bench/run.ts as its own process (pinned to its own
+// CPU). One JSON job on argv[2], one JSON result on stdout. Several targets in one job are
+// measured in turn, run after run, so the daemon and its baseline see the same conditions.
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import {
+  addMembership, delLinkByName, getLinkByIndex, linkDumpRequest, type MessageInfo, newDummy, NLMSG_DONE, NLMSG_ERROR,
+  nlConnect, type NlConnection, RTM_NEWLINK,
+} from './netlink.js';
+
+export interface Target {
+  name: string;
+  path: string;
+}
+
+export type Job =
+  | { mode: 'probe'; path: string; index: number }
+  | { mode: 'record'; path: string; out: string }
+  | { mode: 'rt'; targets: Target[]; index: number; depth: number; warmupMs: number; runMs: number; runs: number }
+  | { mode: 'dump'; targets: Target[]; warmup: number; runs: number; dumpsPerRun: number }
+  | { mode: 'cycles'; targets: Target[]; subscribers: number; batch: number; warmupMs: number; runMs: number; runs: number };
+
+/** A connection whose message handler can be swapped between phases. */
+interface Conn {
+  nl: NlConnection;
+  on: (m: MessageInfo) => void;
+}
+
+async function open(path: string): Promise<Conn> {
+  const c: Conn = { nl: undefined as unknown as NlConnection, on: () => {} };
+  c.nl = await nlConnect(path, (m) => c.on(m));
+  return c;
+}
+
+function fail(what: string, m: MessageInfo): Error {
+  return new Error(`${what}: unexpected reply type ${m.type} len ${m.len}${m.type === NLMSG_ERROR ? ` error ${m.error}` : ''}`);
+}
+
+/** One request, every message up to the expected end; resolves with the messages' lengths. */
+function exchange(c: Conn, req: Buffer, until: (m: MessageInfo) => boolean): Promise<number[]> {
+  return new Promise((resolve) => {
+    const lens: number[] = [];
+    c.on = (m) => {
+      lens.push(m.len);
+      if (until(m)) resolve(lens);
+    };
+    c.nl.send(req);
+  });
+}
+
+/**
+ * Round trips for `ms`: `depth` GETLINK requests in one write, wait for all `depth` replies,
+ * repeat. Returns requests answered per second.
+ */
+function roundTrips(c: Conn, batch: Buffer, depth: number, ms: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let got = 0;
+    let answered = 0;
+    const start = performance.now();
+    const deadline = start + ms;
+    c.on = (m) => {
+      if (m.type !== RTM_NEWLINK) return reject(fail('GETLINK', m));
+      answered++;
+      if (++got < depth) return;
+      got = 0;
+      const now = performance.now();
+      if (now >= deadline) resolve(answered / ((now - start) / 1000));
+      else c.nl.send(batch);
+    };
+    c.nl.send(batch);
+  });
+}
+
+interface DumpRun {
+  messages: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** One link dump: time from the request to NLMSG_DONE; counts the link messages (not DONE). */
+function dumpOnce(c: Conn, req: Buffer): Promise<DumpRun> {
+  return new Promise((resolve, reject) => {
+    let messages = 0;
+    let bytes = 0;
+    const start = performance.now();
+    c.on = (m) => {
+      if (m.type === NLMSG_DONE) {
+        resolve({ messages, bytes, seconds: (performance.now() - start) / 1000 });
+      } else if (m.type === RTM_NEWLINK) {
+        messages++;
+        bytes += m.len;
+      } else {
+        reject(fail('dump', m));
+      }
+    };
+    c.nl.send(req);
+  });
+}
+
+/**
+ * NEWLINK (dummy) + DELLINK cycles for `ms`. Each round sends `steps` in turn, each step one
+ * write, and waits for its ACKs (`acks[i]`, all error 0) before the next. Returns cycles/s.
+ */
+function cycles(c: Conn, steps: Buffer[], acks: number[], perRound: number, ms: number): Promise<{ rate: number; cycles: number }> {
+  return new Promise((resolve, reject) => {
+    let n = 0;
+    let step = 0;
+    let got = 0;
+    const start = performance.now();
+    const deadline = start + ms;
+    c.on = (m) => {
+      if (m.type !== NLMSG_ERROR || m.error !== 0) return reject(fail('NEWLINK/DELLINK', m));
+      if (++got < acks[step]!) return;
+      got = 0;
+      if (++step < steps.length) return c.nl.send(steps[step]!);
+      step = 0;
+      n += perRound;
+      const now = performance.now();
+      if (now >= deadline) resolve({ rate: n / ((now - start) / 1000), cycles: n });
+      else c.nl.send(steps[0]!);
+    };
+    c.nl.send(steps[0]!);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const isReply = () => true;
+
+async function main(): Promise<unknown> {
+  const job = JSON.parse(process.argv[2] ?? '{}') as Job;
+  switch (job.mode) {
+    case 'probe': {
+      const c = await open(job.path);
+      const lens = await exchange(c, getLinkByIndex(job.index), isReply);
+      c.nl.close();
+      return { replyBytes: lens[0] };
+    }
+    case 'record': {
+      // Records one dump byte for byte (same request, same seq as the measured dumps).
+      const chunks: Buffer[] = [];
+      const c = await open(job.path);
+      const req = linkDumpRequest();
+      const total = await new Promise<{ messages: number; bytes: number }>((resolve) => {
+        let messages = 0;
+        c.on = (m) => {
+          messages++;
+          if (m.type === NLMSG_DONE) resolve({ messages, bytes: c.nl.counter.bytes });
+        };
+        // Copy every read: the counter's buffer is reused.
+        const feed = c.nl.counter.feed.bind(c.nl.counter);
+        c.nl.counter.feed = (buf: Buffer, end: number) => {
+          chunks.push(Buffer.from(buf.subarray(0, end)));
+          feed(buf, end);
+        };
+        c.nl.send(req);
+      });
+      c.nl.close();
+      const all = Buffer.concat(chunks);
+      if (all.length !== total.bytes) throw new Error('recording lost bytes');
+      writeFileSync(job.out, all);
+      return total;
+    }
+    case 'rt': {
+      const conns = await Promise.all(job.targets.map((t) => open(t.path)));
+      const one = getLinkByIndex(job.index);
+      const batch = Buffer.concat(Array.from({ length: job.depth }, () => one));
+      const replyBytes: Record<string, number> = {};
+      for (const [i, c] of conns.entries()) {
+        const lens = await exchange(c, one, isReply);
+        replyBytes[job.targets[i]!.name] = lens[0]!;
+        await roundTrips(c, batch, job.depth, job.warmupMs);
+      }
+      const runs: Record<string, number[]> = Object.fromEntries(job.targets.map((t) => [t.name, []]));
+      for (let r = 0; r < job.runs; r++) {
+        for (const [i, c] of conns.entries()) runs[job.targets[i]!.name]!.push(await roundTrips(c, batch, job.depth, job.runMs));
+      }
+      for (const c of conns) c.nl.close();
+      return { runs, replyBytes };
+    }
+    case 'dump': {
+      const conns = await Promise.all(job.targets.map((t) => open(t.path)));
+      const req = linkDumpRequest();
+      for (const c of conns) for (let w = 0; w < job.warmup; w++) await dumpOnce(c, req);
+      const runs: Record<string, number[]> = Object.fromEntries(job.targets.map((t) => [t.name, []]));
+      const shape: Record<string, { messages: number; bytes: number }> = {};
+      for (let r = 0; r < job.runs; r++) {
+        for (const [i, c] of conns.entries()) {
+          // A run is several dumps back to back, so that a run lasts long enough to time.
+          let messages = 0;
+          let seconds = 0;
+          for (let k = 0; k < job.dumpsPerRun; k++) {
+            const d = await dumpOnce(c, req);
+            messages += d.messages;
+            seconds += d.seconds;
+            shape[job.targets[i]!.name] = { messages: d.messages, bytes: d.bytes };
+          }
+          runs[job.targets[i]!.name]!.push(messages / seconds);
+        }
+      }
+      for (const c of conns) c.nl.close();
+      return { runs, shape };
+    }
+    case 'cycles': {
+      const runs: Record<string, number[]> = {};
+      const deliveries: Record<string, { expected: number; delivered: number }> = {};
+      for (const t of job.targets) runs[t.name] = [];
+      const conns = await Promise.all(job.targets.map((t) => open(t.path)));
+      const subs: Conn[][] = [];
+      for (const t of job.targets) {
+        const list: Conn[] = [];
+        for (let s = 0; s < job.subscribers; s++) {
+          const sub = await open(t.path);
+          const ack = await exchange(sub, addMembership(1), (m) => m.type === NLMSG_ERROR);
+          if (ack.length !== 1) throw new Error('ADD_MEMBERSHIP not acknowledged');
+          sub.on = () => {};
+          list.push(sub);
+        }
+        subs.push(list);
+      }
+      // batch 1: NEWLINK, wait for its ACK, DELLINK, wait. batch n: n NEWLINKs then n DELLINKs
+      // (distinct names) in one write, then wait for all 2n ACKs.
+      const names = Array.from({ length: job.batch }, (_, i) => `bench${i}`);
+      const steps = job.batch === 1
+        ? [newDummy('bench0'), delLinkByName('bench0')]
+        : [Buffer.concat([...names.map((n) => newDummy(n)), ...names.map((n) => delLinkByName(n))])];
+      const acks = job.batch === 1 ? [1, 1] : [2 * job.batch];
+      const counted = (i: number) => subs[i]!.reduce((a, s) => a + s.nl.counter.messages, 0);
+      for (const c of conns) await cycles(c, steps, acks, job.batch, job.warmupMs);
+      await sleep(50);
+      const done = conns.map(() => 0);
+      const before = conns.map((_, i) => counted(i));
+      for (let r = 0; r < job.runs; r++) {
+        for (const [i, c] of conns.entries()) {
+          const res = await cycles(c, steps, acks, job.batch, job.runMs);
+          runs[job.targets[i]!.name]!.push(res.rate);
+          done[i]! += res.cycles;
+        }
+      }
+      await sleep(100);
+      for (const [i, t] of job.targets.entries()) {
+        // Linux announces a new (down) dummy with one RTM_NEWLINK and its removal with one
+        // RTM_DELLINK: two notifications per cycle per subscriber.
+        deliveries[t.name] = { expected: 2 * done[i]! * job.subscribers, delivered: counted(i) - before[i]! };
+      }
+      for (const c of conns) c.nl.close();
+      for (const s of subs.flat()) s.nl.close();
+      return { runs, deliveries };
+    }
+    default:
+      throw new Error(`unknown job ${JSON.stringify(job)}`);
+  }
+}
+
+main().then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench client: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

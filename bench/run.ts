@@ -1,0 +1,500 @@
+// `npm run bench`: rtnld's benchmark suite. Every daemon figure is measured beside a baseline in
+// the same run, with the same CPU placement (server processes on one CPU, the measuring client on
+// another, pinned with taskset), run after run in turn; the table shows medians and ratios.
+// Writes bench/results.json. Options:
+//   --quick             shorter runs (a smoke test, not for publishing)
+//   --big               also the kernel's link dump at 100,000 links (creating them takes ~30 s)
+//   --profile           run the daemon under `node --cpu-prof` (profiles in bench/profiles/)
+//   --no-kernel         skip the kernel comparison even where root is available
+//   --daemon DIR        benchmark the rtnld checkout in DIR (its bin/rtnld.js) instead of this one,
+//                       e.g. a `git archive` of an older commit for a before/after table
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { Job, Target } from './client.js';
+import { newDummy } from './netlink.js';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const root = join(benchDir, '..');
+const args = process.argv.slice(2);
+const argv = new Set(args);
+const daemonRoot = args.includes('--daemon') ? resolvePath(args[args.indexOf('--daemon') + 1] ?? '.') : root;
+const QUICK = argv.has('--quick');
+const BIG = argv.has('--big');
+const PROFILE = argv.has('--profile');
+const NO_KERNEL = argv.has('--no-kernel');
+const DEADLINE_MS = (BIG ? 290 : 178) * 1000;
+
+// ---------------------------------------------------------------------------------------------
+// Placement and processes
+
+const hasTaskset = spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }).status === 0;
+const ncpu = availableParallelism();
+const SERVER_CPU = 0;
+const CLIENT_CPU = ncpu > 1 ? 1 : 0;
+const placement = !hasTaskset
+  ? 'unpinned (taskset not available)'
+  : SERVER_CPU === CLIENT_CPU
+    ? `server and client both pinned to CPU ${SERVER_CPU} (one CPU available)`
+    : `servers (rtnld, echo, replay) pinned to CPU ${SERVER_CPU}, measuring client pinned to CPU ${CLIENT_CPU}`;
+
+function pinned(cpu: number, cmd: string, args: string[]): [string, string[]] {
+  return hasTaskset ? ['taskset', ['-c', String(cpu), cmd, ...args]] : [cmd, args];
+}
+
+const children = new Set<ChildProcess>();
+const tmp = mkdtempSync(join(tmpdir(), 'rtnld-bench-'));
+const namespaces = new Set<string>();
+
+function cleanup(): void {
+  for (const c of children) if (c.exitCode === null && c.pid) c.kill('SIGKILL');
+  for (const ns of namespaces) dropNetns(ns);
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const watchdog = setTimeout(() => {
+  process.stderr.write(`bench: still running after ${DEADLINE_MS / 1000}s; giving up\n`);
+  cleanup();
+  process.exit(1);
+}, DEADLINE_MS);
+watchdog.unref();
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+
+function log(msg: string): void {
+  process.stderr.write(`[${(performance.now() / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function canConnect(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+interface Server {
+  name: string;
+  path: string;
+  proc: ChildProcess;
+  startSeconds: number;
+}
+
+/** Starts a server pinned to the server CPU and waits until its socket accepts connections. */
+async function startServer(name: string, path: string, cmd: string, args: string[], timeoutMs = 60_000): Promise<Server> {
+  const t0 = performance.now();
+  const [c, a] = pinned(SERVER_CPU, cmd, args);
+  const proc = spawn(c, a, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(proc);
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  while (!(await canConnect(path))) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}): ${stderr.trim()}`);
+    if (performance.now() - t0 > timeoutMs) throw new Error(`${name} did not listen on ${path} within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+  return { name, path, proc, startSeconds: (performance.now() - t0) / 1000 };
+}
+
+async function stopServer(s: Server): Promise<void> {
+  if (s.proc.exitCode !== null) return;
+  const exited = new Promise((r) => s.proc.once('exit', r));
+  s.proc.kill('SIGTERM');
+  await Promise.race([exited, sleep(5000)]);
+  if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
+  children.delete(s.proc);
+}
+
+function startDaemon(name: string, seed?: string): Promise<Server> {
+  const path = join(tmp, `${name}.sock`);
+  const node = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', join(benchDir, 'profiles')] : [];
+  const argv = [...node, join(daemonRoot, 'bin', 'rtnld.js'), '--socket', path, '--log-level', 'warn'];
+  if (seed) argv.push('--seed', seed);
+  return startServer(name, path, process.execPath, argv, 120_000);
+}
+
+function startEcho(name: string, extra: string[]): Promise<Server> {
+  const path = join(tmp, `${name}.sock`);
+  return startServer(name, path, process.execPath, ['--import', 'tsx', join(benchDir, 'echo-server.ts'), '--socket', path, ...extra]);
+}
+
+/** Runs one job in the measuring client process (pinned to the client CPU). */
+function runJob<T>(job: Job, cpu = CLIENT_CPU): Promise<T> {
+  return runPinned<T>(process.execPath, ['--import', 'tsx', join(benchDir, 'client.ts'), JSON.stringify(job)], 90_000, [], cpu);
+}
+
+function runPinned<T>(cmd: string, args: string[], timeoutMs: number, prefix: string[] = [], cpu = CLIENT_CPU): Promise<T> {
+  const [c0, a0] = pinned(cpu, cmd, args);
+  const [c, a] = prefix.length ? [prefix[0]!, [...prefix.slice(1), c0, ...a0]] : [c0, a0];
+  return new Promise((resolve, reject) => {
+    const proc = spawn(c, a, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(proc);
+    let out = '';
+    let err = '';
+    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    proc.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(proc);
+      if (code !== 0) return reject(new Error(`${cmd} ${args[args.length > 2 ? 2 : 0]} failed (${code ?? signal}): ${err.trim()}`));
+      try {
+        resolve(JSON.parse(out) as T);
+      } catch {
+        reject(new Error(`unreadable client output: ${out.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface Series {
+  name: string;
+  median: number;
+  runs: number[];
+}
+
+interface Row {
+  id: string;
+  what: string;
+  unit: string;
+  rtnld: Series;
+  baseline?: Series;
+  /** rtnld / baseline (or the ratio named in `ratioOf`). */
+  ratio?: number;
+  ratioOf?: string;
+  target?: string;
+  met?: boolean;
+  detail?: Record<string, unknown>;
+}
+
+const rows: Row[] = [];
+const skipped: Record<string, string> = {};
+const notes: string[] = [];
+
+const series = (name: string, runs: number[]): Series => ({ name, median: median(runs), runs: runs.map((r) => Math.round(r)) });
+
+// ---------------------------------------------------------------------------------------------
+// Topologies
+
+const LINKS = 10_000;
+const BIG_LINKS = 100_000;
+
+function writeVethSeed(pairs: number): string {
+  const links = [];
+  for (let i = 0; i < pairs; i++) links.push({ name: `va${i}`, kind: 'veth', peer: `vb${i}` });
+  const file = join(tmp, `seed-${pairs * 2}.json`);
+  writeFileSync(file, JSON.stringify({ links }));
+  return file;
+}
+
+function rootAndNetns(): string | undefined {
+  if (NO_KERNEL) return '--no-kernel given';
+  if (process.getuid?.() !== 0) return 'not running as root (needs `ip netns add` and a raw AF_NETLINK socket)';
+  const ip = spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' });
+  if (ip.error || ip.status !== 0) return '`ip netns` is not available';
+  const py = spawnSync('python3', ['-c', 'import socket; socket.AF_NETLINK'], { stdio: 'ignore' });
+  if (py.error || py.status !== 0) return 'python3 with AF_NETLINK is not available';
+  return undefined;
+}
+
+function dropNetns(name: string): void {
+  spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+  namespaces.delete(name);
+}
+
+/** A throwaway netns holding `pairs` veth pairs, created with `ip -batch`; returns its name. */
+function kernelNetns(pairs: number): string {
+  const name = `rtnld-bench-${process.pid}-${pairs * 2}`;
+  const add = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
+  if (add.status !== 0) throw new Error(`ip netns add: ${add.stderr.trim()}`);
+  namespaces.add(name);
+  const batch = join(tmp, 'kernel.batch');
+  const lines = [];
+  for (let i = 0; i < pairs; i++) lines.push(`link add va${i} type veth peer name vb${i}`);
+  writeFileSync(batch, `${lines.join('\n')}\n`);
+  const r = spawnSync('ip', ['-n', name, '-batch', batch], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`ip -batch: ${r.stderr.trim().split('\n')[0]}`);
+  return name;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suite
+
+const RT_MS = QUICK ? 300 : 1000;
+const RT_WARMUP_MS = QUICK ? 300 : 1000;
+const RUNS = QUICK ? 3 : 5;
+const DUMP_RUNS = QUICK ? 3 : 7;
+
+async function getlinkRows(daemon: Server, index: number): Promise<void> {
+  const probe = await runJob<{ replyBytes: number }>({ mode: 'probe', path: daemon.path, index });
+  log(`GETLINK index ${index}: reply ${probe.replyBytes} bytes; starting the echo baseline`);
+  const echo = await startEcho('echo', ['--reply-size', String(probe.replyBytes)]);
+  try {
+    const targets: Target[] = [{ name: 'rtnld', path: daemon.path }, { name: 'echo', path: echo.path }];
+    type Rt = { runs: Record<string, number[]>; replyBytes: Record<string, number> };
+    const one = await runJob<Rt>({ mode: 'rt', targets, index, depth: 1, warmupMs: RT_WARMUP_MS, runMs: RT_MS, runs: RUNS });
+    log('GETLINK one at a time done');
+    const piped = await runJob<Rt>({ mode: 'rt', targets, index, depth: 64, warmupMs: RT_WARMUP_MS, runMs: RT_MS, runs: RUNS });
+    log('GETLINK pipelined done');
+    // Placement changes round trips severalfold: the same comparison with everything on one CPU.
+    const same = SERVER_CPU !== CLIENT_CPU
+      ? await runJob<Rt>({ mode: 'rt', targets, index, depth: 1, warmupMs: RT_WARMUP_MS, runMs: RT_MS, runs: RUNS }, SERVER_CPU)
+      : undefined;
+    if (same) log('GETLINK one at a time, same CPU, done');
+    const a = series('rtnld', one.runs.rtnld!);
+    const b = series('Node echo server', one.runs.echo!);
+    rows.push({
+      id: 'getlink_rt', what: 'GETLINK by index, one at a time', unit: 'round trips/s', rtnld: a, baseline: b,
+      ratio: a.median / b.median, target: '>= 0.75 x echo', met: a.median / b.median >= 0.75,
+      detail: { requestBytes: 32, replyBytes: one.replyBytes, links: LINKS + 1, index },
+    });
+    if (same) {
+      const s = series('rtnld', same.runs.rtnld!);
+      const e = series('Node echo server', same.runs.echo!);
+      rows.push({
+        id: 'getlink_rt_same_cpu', what: `GETLINK by index, one at a time, client and server on CPU ${SERVER_CPU}`,
+        unit: 'round trips/s', rtnld: s, baseline: e, ratio: s.median / e.median, target: '>= 0.75 x echo',
+        met: s.median / e.median >= 0.75, detail: { replyBytes: same.replyBytes },
+      });
+    }
+    const p = series('rtnld', piped.runs.rtnld!);
+    const q = series('Node echo server', piped.runs.echo!);
+    const speedup = p.median / a.median;
+    rows.push({
+      id: 'getlink_pipelined', what: 'GETLINK by index, 64 per write', unit: 'replies/s', rtnld: p, baseline: q,
+      ratio: p.median / q.median, target: `>= 3 x rtnld one at a time (${speedup.toFixed(1)} x)`, met: speedup >= 3,
+      detail: { depth: 64, speedupOverOneAtATime: speedup, echoSpeedup: q.median / b.median },
+    });
+  } finally {
+    await stopServer(echo);
+  }
+}
+
+interface DumpResult {
+  runs: Record<string, number[]>;
+  shape: Record<string, { messages: number; bytes: number }>;
+}
+
+async function dumpRows(daemon: Server, links: number, kernelNs: string | undefined): Promise<void> {
+  const recording = join(tmp, `dump-${links}.bin`);
+  const rec = await runJob<{ messages: number; bytes: number }>({ mode: 'record', path: daemon.path, out: recording });
+  log(`recorded one dump: ${rec.messages} messages, ${rec.bytes} bytes; starting the replay baseline`);
+  const raw = await startEcho('replay', ['--replay', recording, '--chunk', String(32 * 1024)]);
+  // Each run reads at least ~100,000 messages (one dump at 100,000 links, ten at 10,000).
+  const perRun = Math.max(1, Math.round(100_000 / links));
+  try {
+    const targets: Target[] = [{ name: 'rtnld', path: daemon.path }, { name: 'raw', path: raw.path }];
+    const node = await runJob<DumpResult>({ mode: 'dump', targets, warmup: 3, runs: DUMP_RUNS, dumpsPerRun: perRun });
+    log(`link dump at ${links} links (Node client) done`);
+    const a = series('rtnld', node.runs.rtnld!);
+    const b = series('raw replay, 32 KB writes', node.runs.raw!);
+    const shape = node.shape.rtnld!;
+    rows.push({
+      id: `dump_${links}`, what: `link dump, ${links.toLocaleString('en')} links (Node client)`, unit: 'messages/s',
+      rtnld: a, baseline: b, ratio: a.median / b.median, target: '>= 0.5 x raw', met: a.median / b.median >= 0.5,
+      detail: { dumpsPerRun: perRun, messages: shape.messages, bytesPerMessage: Math.round(shape.bytes / shape.messages), MBps: (a.median * shape.bytes) / shape.messages / 1e6 },
+    });
+
+    // The same dumps read by a raw Python client, and the kernel's own dump (AF_NETLINK in a
+    // netns) where root is available: the same receive loop for all three.
+    const pyArgs = [join(benchDir, 'kdump.py'), '--warmup', '2', '--runs', String(DUMP_RUNS), '--dumps-per-run', String(perRun),
+      '--unix', `rtnld=${daemon.path}`, '--unix', `raw=${raw.path}`];
+    if (kernelNs) pyArgs.push('--kernel');
+    const prefix = kernelNs ? ['ip', 'netns', 'exec', kernelNs] : [];
+    const py = await runPinned<DumpResult>('python3', pyArgs, 120_000, prefix);
+    log(`link dump at ${links} links (Python client${kernelNs ? ', kernel' : ''}) done`);
+    const pa = series('rtnld', py.runs.rtnld!);
+    const pb = series('raw replay, 32 KB writes', py.runs.raw!);
+    rows.push({
+      id: `dump_${links}_py`, what: `link dump, ${links.toLocaleString('en')} links (Python client)`, unit: 'messages/s',
+      rtnld: pa, baseline: pb, ratio: pa.median / pb.median, target: '>= 0.5 x raw', met: pa.median / pb.median >= 0.5,
+    });
+    if (kernelNs) {
+      const k = series('Linux kernel (netns)', py.runs.kernel!);
+      const ks = py.shape.kernel!;
+      if (ks.messages !== shape.messages) notes.push(`kernel dump had ${ks.messages} messages, rtnld ${shape.messages}`);
+      rows.push({
+        id: `dump_${links}_kernel`, what: `link dump, ${links.toLocaleString('en')} links vs kernel (Python client)`, unit: 'messages/s',
+        rtnld: pa, baseline: k, ratio: pa.median / k.median, target: '>= 1.0 x kernel', met: pa.median / k.median >= 1,
+        detail: {
+          kernelMessages: ks.messages, kernelBytesPerMessage: Math.round(ks.bytes / ks.messages),
+          kernelMBps: (k.median * ks.bytes) / ks.messages / 1e6,
+          placement: `kernel work runs in the client's recvmsg on CPU ${CLIENT_CPU}; rtnld on CPU ${SERVER_CPU}, its client on CPU ${CLIENT_CPU}`,
+        },
+      });
+    }
+  } finally {
+    await stopServer(raw);
+  }
+}
+
+async function cycleRows(): Promise<void> {
+  const daemon = await startDaemon('rtnld-cycles');
+  // The baseline answers every request with an ACK of the daemon's size (NLMSG_ERROR carrying
+  // the whole request): the ceiling for changes over this socket.
+  const ackBytes = 20 + newDummy('bench0').length;
+  const echo = await startEcho('echo-ack', ['--reply-size', String(ackBytes), '--reply-type', '2']);
+  try {
+    const targets: Target[] = [{ name: 'rtnld', path: daemon.path }, { name: 'echo', path: echo.path }];
+    const job = { targets, warmupMs: RT_WARMUP_MS / 2, runMs: RT_MS, runs: RUNS };
+    type Cy = { runs: Record<string, number[]>; deliveries: Record<string, { expected: number; delivered: number }> };
+    const variants = [
+      { id: 'cycles', what: 'NEWLINK+DELLINK (dummy), one at a time, no subscribers', subscribers: 0, batch: 1 },
+      { id: 'cycles_10_subscribers', what: 'NEWLINK+DELLINK (dummy), one at a time, 10 subscribers', subscribers: 10, batch: 1 },
+      { id: 'cycles_10_subscribers_batched', what: 'NEWLINK+DELLINK (dummy), 32+32 per write, 10 subscribers', subscribers: 10, batch: 32 },
+    ];
+    for (const v of variants) {
+      const r = await runJob<Cy>({ mode: 'cycles', subscribers: v.subscribers, batch: v.batch, ...job });
+      log(`${v.what} done`);
+      const a = series('rtnld', r.runs.rtnld!);
+      const b = series('Node server answering ACKs', r.runs.echo!);
+      const d = r.deliveries.rtnld!;
+      if (d.delivered !== d.expected) {
+        notes.push(`${v.what}: ${d.delivered} notifications delivered to the subscribers, ${d.expected} expected`);
+      }
+      rows.push({
+        id: v.id, what: v.what, unit: 'cycles/s', rtnld: a, baseline: b, ratio: a.median / b.median,
+        ...(v.subscribers === 10 ? { target: '>= 20,000 cycles/s', met: a.median >= 20_000 } : {}),
+        detail: {
+          requestsPerWrite: v.batch === 1 ? 1 : 2 * v.batch, ackBytes, subscribers: v.subscribers,
+          ...(v.subscribers ? { notificationsDelivered: d.delivered, notificationsExpected: d.expected } : {}),
+        },
+      });
+    }
+  } finally {
+    await stopServer(echo);
+    await stopServer(daemon);
+  }
+}
+
+function machine(): Record<string, unknown> {
+  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: daemonRoot, encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'protocol'], { cwd: daemonRoot, encoding: 'utf8' });
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    nproc: ncpu,
+    node: process.version,
+    kernel: release(),
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    daemon: daemonRoot === root ? 'this checkout' : daemonRoot,
+    commit: git.status === 0 ? `${git.stdout.trim()}${dirty.stdout.trim() ? ' (src/protocol modified)' : ''}` : 'unknown (not a git checkout)',
+  };
+}
+
+function fmt(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  return n.toFixed(0);
+}
+
+function table(): string {
+  const head = ['measurement', 'unit', 'rtnld', 'baseline', 'baseline figure', 'ratio', 'target', 'met'];
+  const body = rows.map((r) => [
+    r.what, r.unit, fmt(r.rtnld.median), r.baseline?.name ?? '', r.baseline ? fmt(r.baseline.median) : '',
+    r.ratio !== undefined ? r.ratio.toFixed(2) : '', r.target ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'no',
+  ]);
+  const lines = [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  log(`placement: ${placement}`);
+  if (PROFILE) mkdirSync(join(benchDir, 'profiles'), { recursive: true });
+  const sizes = [LINKS, BIG_LINKS];
+  const kernelSizes = BIG ? sizes : [LINKS];
+  // Kernel links are created first, before anything is measured (it keeps a CPU busy).
+  const kernelNs = new Map<number, string>();
+  const kernelSkip = rootAndNetns();
+  if (kernelSkip === undefined) {
+    for (const links of kernelSizes) {
+      const t0 = performance.now();
+      try {
+        kernelNs.set(links, kernelNetns(links / 2));
+        log(`kernel netns: ${links / 2} veth pairs created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      } catch (e) {
+        skipped[`kernel_${links}`] = `could not build the kernel netns: ${(e as Error).message}`;
+      }
+    }
+  } else {
+    skipped.kernel = kernelSkip;
+  }
+  if (!BIG && kernelSkip === undefined) {
+    skipped[`kernel_${BIG_LINKS}`] = `the kernel comparison at ${BIG_LINKS.toLocaleString('en')} links runs with --big (creating them takes ~30 s)`;
+  }
+  for (const [k, v] of Object.entries(skipped)) log(`skipped ${k}: ${v}`);
+
+  const startup: Record<string, number> = {};
+  for (const links of sizes) {
+    const daemon = await startDaemon(`rtnld-${links}`, writeVethSeed(links / 2));
+    startup[`links_${links}`] = daemon.startSeconds;
+    log(`rtnld up with ${links + 1} links (${links / 2} veth pairs + lo) in ${daemon.startSeconds.toFixed(2)} s`);
+    try {
+      if (links === LINKS) await getlinkRows(daemon, LINKS / 2 + 1);
+      await dumpRows(daemon, links, kernelNs.get(links));
+    } finally {
+      await stopServer(daemon);
+      const ns = kernelNs.get(links);
+      if (ns) dropNetns(ns);
+    }
+  }
+
+  await cycleRows();
+
+  const results = {
+    date: started.toISOString(),
+    durationSeconds: Math.round(performance.now() / 100) / 10,
+    machine: machine(),
+    placement,
+    method: {
+      runs: RUNS, dumpRuns: DUMP_RUNS, runMs: RT_MS, warmupMs: RT_WARMUP_MS, quick: QUICK,
+      statistic: 'median of runs; rtnld and its baseline measured alternately, run after run, by the same client process',
+      client: 'bench/client.ts: one preallocated read buffer (net.connect onread), no allocation per message; bench/kdump.py for the Python/kernel rows',
+      daemonStartSeconds: startup,
+    },
+    rows,
+    skipped,
+    notes,
+  };
+  writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const m = results.machine;
+  process.stdout.write(`\nrtnld benchmarks, ${started.toISOString()} — ${String(m.cpu)}, ${String(m.nproc)} CPUs, Linux ${String(m.kernel)}, Node ${String(m.node)}\n`);
+  process.stdout.write(`placement: ${placement}\n\n${table()}\n`);
+  for (const [k, v] of Object.entries(skipped)) process.stdout.write(`skipped ${k}: ${v}\n`);
+  for (const n of notes) process.stdout.write(`note: ${n}\n`);
+  process.stdout.write(`\nwritten to ${join('bench', 'results.json')}\n`);
+}
+
+main().then(
+  () => {
+    cleanup();
+    process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    cleanup();
+    process.exit(1);
+  },
+);
