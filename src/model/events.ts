@@ -1,3 +1,4 @@
+import type { InetAddress } from './addresses.js';
 import type { Link } from './types.js';
 
 /** Who asked for a change: lets notifications carry the requester's port id and seq (NLM_F_ECHO rules). */
@@ -15,6 +16,8 @@ export type ModelEvent =
   | { type: 'newlink'; link: Readonly<Link>; change: number; cause?: Cause | undefined; event?: number }
   | { type: 'dellink'; link: Readonly<Link>; cause?: Cause | undefined }
   /** A bridge port's AF_BRIDGE state was announced (added/changed) or withdrawn (br_ifinfo_notify). */
-  | { type: 'bridgeport'; action: 'new' | 'del'; link: Readonly<Link> };
+  | { type: 'bridgeport'; action: 'new' | 'del'; link: Readonly<Link> }
+  /** An IPv4/IPv6 address of `link` was added or changed (RTM_NEWADDR) or removed (RTM_DELADDR). */
+  | { type: 'newaddr' | 'deladdr'; link: Readonly<Link>; addr: Readonly<InetAddress>; cause?: Cause | undefined };
 
 export type ModelListener = (event: ModelEvent) => void;

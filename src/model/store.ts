@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { AddressTable, type AddressOptions, type AddressSnapshot } from './addresses.js';
+import { SystemClock, type Clock } from './clock.js';
 import { ModelError } from './errors.js';
 import type { Cause, ModelEvent, ModelListener } from './events.js';
 import {
@@ -58,7 +60,10 @@ export class NetworkModel {
   private readonly listeners = new Set<ModelListener>();
   /** Bumped when the device list changes (dev_base_seq), for NLM_F_DUMP_INTR. */
   generation = 1;
-  private readonly startedAt = Date.now();
+  /** The model's time and timers (lifetimes, DAD); tests pass a ManualClock. */
+  readonly clock: Clock;
+  /** Every link's IPv4/IPv6 addresses (src/model/addresses.ts). */
+  readonly addresses: AddressTable;
   /** Devices whose carrier changed, waiting for the linkwatch step. */
   private linkwatchQueue: Link[] = [];
   readonly cpuCount: number;
@@ -66,8 +71,10 @@ export class NetworkModel {
   /** Resource limit: creating more links fails with -ENOSPC. */
   readonly maxLinks: number;
 
-  constructor(options: { cpuCount?: number | undefined; maxLinks?: number | undefined } = {}) {
+  constructor(options: { cpuCount?: number | undefined; maxLinks?: number | undefined; clock?: Clock | undefined; addresses?: AddressOptions | undefined } = {}) {
     this.cpuCount = options.cpuCount ?? availableParallelism();
+    this.clock = options.clock ?? new SystemClock();
+    this.addresses = new AddressTable({ clock: this.clock, link: (i) => this.links.get(i), emit: (e) => this.emit(e) }, options.addresses);
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
   }
 
@@ -138,21 +145,22 @@ export class NetworkModel {
 
   /** Milliseconds since the model started (the model's "jiffies"). */
   now(): number {
-    return Date.now() - this.startedAt;
+    return this.clock.now();
   }
 
   // --- whole-model export and import (snapshots, state directory) ---
 
   /** Every link, plain values only, plus the index cursor: enough to rebuild this model exactly. */
-  exportLinks(): { lastAutoIndex: number; links: Link[] } {
-    return { lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)) };
+  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot } {
+    return { lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)), addresses: this.addresses.export() };
   }
 
   /** Replaces every link with `links` (announcing nothing: this is a restore, not a change). */
-  importLinks(state: { lastAutoIndex: number; links: Link[] }): void {
+  importLinks(state: { lastAutoIndex: number; links: Link[]; addresses?: AddressSnapshot | undefined }): void {
     for (const l of [...this.links.values()]) this.remove(l);
     for (const l of state.links) this.insert(structuredClone(l));
     this.lastAutoIndex = state.lastAutoIndex;
+    if (state.addresses) this.addresses.import(state.addresses);
   }
 
   // --- creation ---
@@ -327,6 +335,7 @@ export class NetworkModel {
       if (spec.kind === 'veth' && i === 0) link.link = 0;
       this.notify(link, NOTIFY_ALL, i === created.length - 1 ? cause : undefined);
       link.link = iflink;
+      this.addresses.sync(link); // NETDEV_UP after the creation notification
     }
     const main = created[created.length - 1]!;
     if (spec.master) this.setMaster(main, spec.master);
@@ -418,6 +427,7 @@ export class NetworkModel {
     }
     const changed = this.applyFlags(link, ifiFlags, ifiChange);
     if (changed) this.notify(link, changed);
+    this.addresses.sync(link); // NETDEV_UP / NETDEV_DOWN follow the NEWLINK
     this.runLinkwatch();
   }
 
@@ -496,6 +506,7 @@ export class NetworkModel {
       if (!this.links.has(link.index)) continue;
       link.operstate = this.defaultOperstate(link);
       if (link.flags & IFF_UP) this.notify(link);
+      this.addresses.sync(link); // NETDEV_CHANGE: IPv6 starts once the link runs
       this.recomputeDependents(link);
     }
   }
@@ -524,11 +535,15 @@ export class NetworkModel {
     // Below 68 (IPv4) or 1280 (IPv6) bytes the per-family state is destroyed; it comes back above.
     link.inet = mtu >= IPV4_MIN_MTU;
     link.inet6 = mtu >= IPV6_MIN_MTU;
+    this.addresses.sync(link);
     // Stacked devices never exceed their parent's MTU (vlan_device_event, macvlan_device_event).
     for (const child of this.links.values()) {
       if (child.link === link.index && KINDS[child.kind].needsParent && child.mtu > mtu) {
         child.mtu = mtu;
         this.notify(child);
+        child.inet = mtu >= IPV4_MIN_MTU;
+        child.inet6 = mtu >= IPV6_MIN_MTU;
+        this.addresses.sync(child);
       }
     }
     if (link.master) this.adjustBridgeMtu(link.master);
@@ -560,6 +575,7 @@ export class NetworkModel {
     this.names.set(name, link);
     this.generation++;
     this.notify(link); // NETDEV_CHANGENAME
+    this.addresses.renamed(link);
   }
 
   /** netdev_name_node_alt_create(): an extra name, unique among names and altnames. */
@@ -733,10 +749,12 @@ export class NetworkModel {
         // dev_close_many() always reports IFF_UP|IFF_RUNNING as changed.
         l.flags &= ~IFF_UP;
         this.notify(l, IFF_UP | 0x40);
+        this.addresses.sync(l); // NETDEV_DOWN: the IPv6 addresses go
       }
     }
     for (const l of batch) this.remove(l);
     for (const l of batch) {
+      this.addresses.unregister(l); // NETDEV_UNREGISTER: IPv4 then IPv6 addresses, before each DELLINK
       if (l.kind === 'veth') l.link = 0; // the peer is gone: IFLA_LINK 0 in RTM_DELLINK
       this.emit({ type: 'dellink', link: l, cause });
     }

@@ -1,8 +1,9 @@
 import type { Mutex } from 'async-mutex';
 import { writeAck, writeDone } from '../../protocol/ack.js';
 import {
-  AF_BRIDGE, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_MIN_TYPE, RTM_DELLINK, RTM_GETLINK,
-  RTM_DELLINKPROP, RTM_MAX, RTM_NEWLINK, RTM_NEWLINKPROP, RTM_SETLINK,
+  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_MIN_TYPE,
+  RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
+  RTM_NEWLINKPROP, RTM_SETLINK,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
@@ -10,6 +11,8 @@ import { decodeNlMsgHdr, NLMSGHDR_SIZE } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import type { NetworkModel } from '../model/store.js';
 import { dumpBridgePorts } from './bridge-getlink.js';
+import { dumpAllAddr, inet6DumpAddr, inet6GetAddr, inetDumpAddr } from './getaddr.js';
+import { inet6DelAddr, inet6NewAddr, inetDelAddr, inetNewAddr } from './newaddr.js';
 import { delLink } from './dellink.js';
 import { toNlError } from './errors.js';
 import { dumpLinks, getLink } from './getlink.js';
@@ -34,6 +37,16 @@ const ROUTES: readonly Route[] = [
   { type: RTM_GETLINK, family: AF_BRIDGE, dumpit: dumpBridgePorts },
   { type: RTM_NEWLINKPROP, family: AF_UNSPEC, doit: linkProp },
   { type: RTM_DELLINKPROP, family: AF_UNSPEC, doit: linkProp },
+  // devinet_init(): IPv4 GETADDR has a dumpit only, so a GETADDR doit for AF_INET is -EOPNOTSUPP.
+  { type: RTM_NEWADDR, family: AF_INET, doit: inetNewAddr },
+  { type: RTM_DELADDR, family: AF_INET, doit: inetDelAddr },
+  { type: RTM_GETADDR, family: AF_INET, dumpit: inetDumpAddr },
+  // addrconf_init()
+  { type: RTM_NEWADDR, family: AF_INET6, doit: inet6NewAddr },
+  { type: RTM_DELADDR, family: AF_INET6, doit: inet6DelAddr },
+  { type: RTM_GETADDR, family: AF_INET6, doit: inet6GetAddr, dumpit: inet6DumpAddr },
+  // rtnetlink_init(): rtnl_dump_all for every other family (IPv4, then IPv6).
+  { type: RTM_GETADDR, family: AF_UNSPEC, dumpit: dumpAllAddr },
 ];
 
 const routeTable = new Map<string, Route>(ROUTES.map((r) => [`${r.family}/${r.type}`, r]));
@@ -85,7 +98,8 @@ export class DumpRun {
     while (w.length - start < budget) {
       const at = w.length;
       if (!this.cursor.next(w)) {
-        writeDone(w, this.seq, portid, 0, extAck, this.cursor.doneFlags);
+        const error = this.cursor.error;
+        writeDone(w, this.seq, portid, error?.errno ?? 0, extAck, this.cursor.doneFlags, error);
         this.finished = true;
         return true;
       }

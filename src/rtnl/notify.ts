@@ -1,9 +1,13 @@
-import { RTM_DELLINK, RTM_NEWLINK, RTNLGRP_LINK } from '../../protocol/constants.js';
+import { writeAddrMessage } from '../../protocol/addr-message.js';
+import {
+  RTM_DELADDR, RTM_DELLINK, RTM_NEWADDR, RTM_NEWLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK,
+} from '../../protocol/constants.js';
 import { writeLinkMessage } from '../../protocol/link-message.js';
 import { NlWriter } from '../../protocol/writer.js';
 import type { ModelEvent } from '../model/events.js';
 import type { NetworkModel } from '../model/store.js';
 import { writeBridgePortMessage } from '../../protocol/bridge-port-message.js';
+import { addrMessage } from './addr-view.js';
 import { bridgePortMessage } from './bridge-getlink.js';
 import { linkMessage } from './link-view.js';
 
@@ -16,6 +20,17 @@ export interface NotificationSink {
   /** Whether any connection listens to `group` (skips encoding when nobody does). */
   hasMembers(group: number): boolean;
 }
+
+type AddrEvent = Extract<ModelEvent, { type: 'newaddr' | 'deladdr' }>;
+
+/**
+ * How each family announces addresses: IPv4 (devinet.c rtmsg_ifa) carries the requester's
+ * pid/seq and honours NLM_F_ECHO; IPv6 (addrconf.c inet6_ifa_notify) always sends 0/0, never echoes.
+ */
+const ADDR_NOTIFY = {
+  inet: { group: RTNLGRP_IPV4_IFADDR, requester: true },
+  inet6: { group: RTNLGRP_IPV6_IFADDR, requester: false },
+} as const;
 
 /**
  * Turns model events into the RTM_* notifications Linux multicasts (rtnetlink.c rtmsg_ifinfo,
@@ -35,6 +50,10 @@ export class Notifier {
   }
 
   private onEvent(e: ModelEvent): void {
+    if (e.type === 'newaddr' || e.type === 'deladdr') {
+      this.onAddrEvent(e);
+      return;
+    }
     const echo = e.type !== 'bridgeport' && e.cause?.echo === true;
     if (!echo && !this.sink.hasMembers(RTNLGRP_LINK)) return;
     const cause = e.type === 'bridgeport' ? undefined : e.cause;
@@ -54,5 +73,18 @@ export class Notifier {
     const bytes = this.w.take();
     this.sink.multicast(RTNLGRP_LINK, bytes, echo ? pid : 0);
     if (echo) this.sink.unicast(pid, bytes);
+  }
+
+  /** rtnl_notify() of an address event: multicast, plus the requester's unicast copy with ECHO. */
+  private onAddrEvent(e: AddrEvent): void {
+    const how = ADDR_NOTIFY[e.addr.family];
+    const cause = how.requester ? e.cause : undefined;
+    const echo = cause?.echo === true;
+    if (!echo && !this.sink.hasMembers(how.group)) return;
+    writeAddrMessage(this.w, e.type === 'newaddr' ? RTM_NEWADDR : RTM_DELADDR, 0, cause?.seq ?? 0, cause?.portid ?? 0,
+      addrMessage(this.model, e.addr));
+    const bytes = this.w.take();
+    this.sink.multicast(how.group, bytes, echo ? cause.portid : 0);
+    if (echo) this.sink.unicast(cause.portid, bytes);
   }
 }

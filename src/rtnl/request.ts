@@ -1,3 +1,4 @@
+import type { NlError } from '../../protocol/nl-error.js';
 import type { NlMsgHdr } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import type { Cause } from '../model/events.js';
@@ -38,4 +39,6 @@ export interface DumpCursor {
   readonly doneFlags: number;
   /** Generation of the data walked (dev_base_seq), for NLM_F_DUMP_INTR. */
   generation(): number;
+  /** Set when the dump failed after it started: NLMSG_DONE carries it (with doneFlags). */
+  readonly error?: NlError | undefined;
 }

@@ -1,0 +1,89 @@
+/**
+ * The model's time: milliseconds since the model started (its "jiffies"), and timers for the
+ * work Linux does later (DAD completion, address lifetimes). The daemon runs on SystemClock;
+ * tests use ManualClock and move time forward explicitly instead of sleeping.
+ */
+export interface Clock {
+  now(): number;
+  /** Runs `fn` once the clock reaches `at` (never synchronously inside the call). */
+  schedule(at: number, fn: () => void): Timer;
+}
+
+export interface Timer {
+  cancel(): void;
+}
+
+/** setTimeout cannot wait longer than 2^31-1 ms; longer waits are chained. */
+const MAX_TIMEOUT = 0x7fffffff;
+
+export class SystemClock implements Clock {
+  private readonly startedAt = Date.now();
+
+  now(): number {
+    return Date.now() - this.startedAt;
+  }
+
+  schedule(at: number, fn: () => void): Timer {
+    let handle: NodeJS.Timeout;
+    const arm = () => {
+      const wait = at - this.now();
+      // Timers must not keep the process alive: a stopping daemon just drops pending work.
+      handle = setTimeout(() => (at - this.now() > 0 ? arm() : fn()), Math.min(Math.max(wait, 0), MAX_TIMEOUT)).unref();
+    };
+    arm();
+    return { cancel: () => clearTimeout(handle) };
+  }
+}
+
+interface Pending {
+  at: number;
+  order: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/** A clock that only moves when told to; due timers run in time order (then in scheduling order). */
+export class ManualClock implements Clock {
+  private time = 0;
+  private order = 0;
+  private pending: Pending[] = [];
+
+  constructor(start = 0) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  schedule(at: number, fn: () => void): Timer {
+    const p: Pending = { at, order: this.order++, fn, cancelled: false };
+    this.pending.push(p);
+    return { cancel: () => void (p.cancelled = true) };
+  }
+
+  /** Moves time forward by `ms`, running every timer that falls due (including ones scheduled meanwhile). */
+  advance(ms: number): void {
+    const target = this.time + ms;
+    for (;;) {
+      this.pending = this.pending.filter((p) => !p.cancelled);
+      let next: Pending | undefined;
+      for (const p of this.pending) if (p.at <= target && (!next || p.at < next.at || (p.at === next.at && p.order < next.order))) next = p;
+      if (!next) break;
+      this.pending.splice(this.pending.indexOf(next), 1);
+      this.time = Math.max(this.time, next.at);
+      next.fn();
+    }
+    this.time = target;
+  }
+
+  /** Runs the work that is due now (Linux's "soon" work queues, e.g. NODAD completion). */
+  flush(): void {
+    this.advance(0);
+  }
+
+  /** Timers still waiting. */
+  get waiting(): number {
+    return this.pending.filter((p) => !p.cancelled).length;
+  }
+}

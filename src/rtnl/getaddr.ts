@@ -1,0 +1,130 @@
+import { writeAddrMessage } from '../../protocol/addr-message.js';
+import { IFA_IPV4_POLICY, IFA_IPV6_POLICY } from '../../protocol/addr-policy.js';
+import {
+  IFA_ADDRESS, IFA_LOCAL, IFA_TARGET_NETNSID, NLM_F_DUMP_FILTERED, NLM_F_MULTI, RTM_NEWADDR,
+} from '../../protocol/constants.js';
+import { Errno } from '../../protocol/errno.js';
+import { NlError } from '../../protocol/nl-error.js';
+import { parseAttrs, type AttrTable, type Policy } from '../../protocol/policy.js';
+import { decodeIfAddrMsg, IFADDRMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
+import type { NlWriter } from '../../protocol/writer.js';
+import type { InetFamily } from '../model/addresses.js';
+import type { Link } from '../model/types.js';
+import { addrMessage } from './addr-view.js';
+import { einval, toNlError } from './errors.js';
+import { addrAttr, IN6_ADDR_SIZE } from './newaddr.js';
+import type { DumpCursor, Request } from './request.js';
+
+const PAYLOAD_START = NLMSGHDR_SIZE + IFADDRMSG_SIZE;
+
+/** Per family: the NL_SET_ERR_MSG prefix and the attribute policy (devinet.c, addrconf.c). */
+const FAMILY: Readonly<Record<InetFamily, { prefix: string; policy: Policy }>> = {
+  inet: { prefix: 'ipv4', policy: IFA_IPV4_POLICY },
+  inet6: { prefix: 'ipv6', policy: IFA_IPV6_POLICY },
+};
+
+/** Attribute types in ascending order, as the kernel's `for (i = 0; i <= IFA_MAX; i++)` checks them. */
+const typesInOrder = (tb: AttrTable) => [...tb.keys()].sort((a, b) => a - b);
+
+/**
+ * inet_valid_dump_ifaddr_req() / inet6_valid_dump_ifaddr_req() (strict sockets only). A nonzero
+ * ifa_index filters the dump, and marks it NLM_F_DUMP_FILTERED even if a later check fails.
+ */
+function validDumpRequest(req: Request, family: InetFamily, answer: { flags: number }): number {
+  const { prefix, policy } = FAMILY[family];
+  const msg = req.message;
+  if (msg.length < PAYLOAD_START) throw einval(`${prefix}: Invalid header for address dump request`);
+  const ifm = decodeIfAddrMsg(msg, NLMSGHDR_SIZE);
+  if (ifm.prefixlen || ifm.flags || ifm.scope) throw einval(`${prefix}: Invalid values in header for address dump request`);
+  if (ifm.index) answer.flags |= NLM_F_DUMP_FILTERED;
+  const tb = parseAttrs(msg, PAYLOAD_START, msg.length, policy, true).attrs;
+  for (const type of typesInOrder(tb)) {
+    // rtnl_get_net_ns_capable(): rtnld has no other namespaces, so every nsid is unknown.
+    if (type === IFA_TARGET_NETNSID) throw einval(`${prefix}: Invalid target network namespace id`);
+    throw einval(`${prefix}: Unsupported attribute in dump request`);
+  }
+  return ifm.index;
+}
+
+/** A dump that ends at once with an error in NLMSG_DONE (and whatever answer flags were set). */
+function failedDump(error: NlError, doneFlags: number): DumpCursor {
+  return { doneFlags, error, generation: () => 0, next: () => false };
+}
+
+/**
+ * Address dumps: for each family in turn, devices in ascending ifindex and each device's list in
+ * order (inet_dump_ifaddr, inet6_dump_addr; rtnl_dump_all runs IPv4 then IPv6 under one DONE).
+ * Non-strict requests are not looked at beyond the family byte.
+ */
+function dumpAddresses(req: Request, families: readonly InetFamily[]): DumpCursor {
+  const answer = { flags: 0 };
+  let ifindex = 0;
+  try {
+    if (req.session.strict) for (const f of families) ifindex = validDumpRequest(req, f, answer);
+  } catch (e) {
+    return failedDump(toNlError(e), answer.flags);
+  }
+  const model = req.model;
+  if (ifindex && !model.byIndex(ifindex)) return failedDump(new NlError(Errno.ENODEV), answer.flags);
+  const entryFlags = NLM_F_MULTI | answer.flags;
+  const { seq } = req.hdr;
+  const { portid } = req.session;
+  let fam = 0;
+  /** The device being dumped (0: none yet) and the position in its list. */
+  let at = 0;
+  let pos = 0;
+  return {
+    doneFlags: answer.flags,
+    generation: () => model.generation + model.addresses.generation,
+    next(w: NlWriter): boolean {
+      for (; fam < families.length; fam++, at = 0, pos = 0) {
+        const links: Iterable<Link> = ifindex ? [model.byIndex(ifindex)].filter((l) => l !== undefined) : model.iterate(Math.max(at - 1, 0));
+        for (const link of links) {
+          if (link.index !== at) {
+            at = link.index;
+            pos = 0;
+          }
+          const list = model.addresses.list(link.index, families[fam]!);
+          if (pos < list.length) {
+            writeAddrMessage(w, RTM_NEWADDR, entryFlags, seq, portid, addrMessage(model, list[pos++]!));
+            return true;
+          }
+        }
+      }
+      return false;
+    },
+  };
+}
+
+/** PF_INET RTM_GETADDR dumpit: inet_dump_ifaddr(). */
+export const inetDumpAddr = (req: Request) => dumpAddresses(req, ['inet']);
+/** PF_INET6 RTM_GETADDR dumpit: inet6_dump_ifaddr(). */
+export const inet6DumpAddr = (req: Request) => dumpAddresses(req, ['inet6']);
+/** PF_UNSPEC RTM_GETADDR dumpit: rtnl_dump_all() walks AF_INET, then AF_INET6. */
+export const dumpAllAddr = (req: Request) => dumpAddresses(req, ['inet', 'inet6']);
+
+/** addrconf.c: inet6_rtm_getaddr() with inet6_rtm_valid_getaddr_req(); ifa_prefixlen is not compared. */
+export function inet6GetAddr(req: Request): void {
+  const msg = req.message;
+  if (msg.length < PAYLOAD_START) throw einval('ipv6: Invalid header for get address request');
+  const ifm = decodeIfAddrMsg(msg, NLMSGHDR_SIZE);
+  let tb: AttrTable;
+  if (req.session.strict) {
+    if (ifm.prefixlen || ifm.flags || ifm.scope) throw einval('ipv6: Invalid values in header for get address request');
+    tb = parseAttrs(msg, PAYLOAD_START, msg.length, IFA_IPV6_POLICY, true).attrs;
+    for (const type of typesInOrder(tb)) {
+      if (type !== IFA_TARGET_NETNSID && type !== IFA_ADDRESS && type !== IFA_LOCAL) {
+        throw einval('ipv6: Unsupported attribute in get address request');
+      }
+    }
+  } else {
+    const parsed = parseAttrs(msg, PAYLOAD_START, msg.length, IFA_IPV6_POLICY, false);
+    tb = parsed.attrs;
+    req.warning = parsed.warning;
+  }
+  if (tb.has(IFA_TARGET_NETNSID)) throw new NlError(Errno.EINVAL);
+  const a = req.model.addresses.getInet6({
+    ifindex: ifm.index, address: addrAttr(tb, IFA_ADDRESS, IN6_ADDR_SIZE), local: addrAttr(tb, IFA_LOCAL, IN6_ADDR_SIZE),
+  });
+  writeAddrMessage(req.out, RTM_NEWADDR, 0, req.hdr.seq, req.session.portid, addrMessage(req.model, a));
+}
