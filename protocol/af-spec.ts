@@ -2,7 +2,7 @@ import {
   AF_INET, AF_INET6, IFLA_AF_SPEC, IFLA_INET6_ADDR_GEN_MODE, IFLA_INET6_CACHEINFO, IFLA_INET6_CONF,
   IFLA_INET6_FLAGS, IFLA_INET6_ICMP6STATS, IFLA_INET6_STATS, IFLA_INET6_TOKEN, IFLA_INET_CONF,
 } from './constants.js';
-import type { NlWriter } from './writer.js';
+import { NlWriter } from './writer.js';
 
 /**
  * IFLA_AF_SPEC as Linux 6.18 fills it (devinet.c inet_fill_link_af, addrconf.c
@@ -38,16 +38,16 @@ const ICMP6_MIB_NUM = 7;
 const REACHABLE_TIME_MS = 30000;
 const RETRANS_TIME_MS = 1000;
 
-export function writeAfSpec(w: NlWriter, v: AfSpecView | undefined): void {
+function buildAfSpec(w: NlWriter, v: AfSpecView): void {
   const spec = w.nestStart(IFLA_AF_SPEC);
-  if (v?.inet) {
+  if (v.inet) {
     const inet = w.nestStart(AF_INET);
     const conf = w.nestStart(IFLA_INET_CONF);
     for (const x of v.loopback ? INET_CONF_LO : INET_CONF) w.u32(x);
     w.nestEnd(conf);
     w.nestEnd(inet);
   }
-  if (v?.inet6) {
+  if (v.inet6) {
     const inet6 = w.nestStart(AF_INET6);
     w.attrU32(IFLA_INET6_FLAGS, v.inet6Flags);
     const ci = w.nestStart(IFLA_INET6_CACHEINFO);
@@ -75,4 +75,53 @@ export function writeAfSpec(w: NlWriter, v: AfSpecView | undefined): void {
     w.nestEnd(inet6);
   }
   w.nestEnd(spec);
+}
+
+/**
+ * The nest is ~800 bytes of mostly constant devconf values, written for every link of every
+ * dump; so each shape is encoded once and copied, with the per-link values patched in.
+ */
+interface Template {
+  bytes: Buffer;
+  /** Offsets (within the nest) of IFLA_INET6_FLAGS, the cacheinfo tstamp and the IPv6 MTU; -1 if absent. */
+  flagsAt: number;
+  tstampAt: number;
+  mtuAt: number;
+}
+
+const templates = new Map<string, Template>();
+const MARK_FLAGS = 0x7e5a5a01;
+const MARK_TSTAMP = 0x7e5a5a02;
+const MARK_MTU = 0x7e5a5a03;
+
+function template(v: AfSpecView): Template {
+  const key = `${+v.loopback}${+v.noarp}${+v.inet}${+v.inet6}${+v.skipStats}`;
+  let t = templates.get(key);
+  if (!t) {
+    const w = new NlWriter(1024);
+    buildAfSpec(w, { ...v, inet6Flags: MARK_FLAGS, tstamp: MARK_TSTAMP, mtu: MARK_MTU });
+    const bytes = w.take();
+    const find = (mark: number) => {
+      const m = Buffer.alloc(4);
+      m.writeUInt32LE(mark);
+      return bytes.indexOf(m);
+    };
+    t = { bytes, flagsAt: find(MARK_FLAGS), tstampAt: find(MARK_TSTAMP), mtuAt: find(MARK_MTU) };
+    templates.set(key, t);
+  }
+  return t;
+}
+
+/** Writes IFLA_AF_SPEC; `undefined` writes the empty nest of RTM_DELLINK. */
+export function writeAfSpec(w: NlWriter, v: AfSpecView | undefined): void {
+  if (!v) {
+    w.nestEnd(w.nestStart(IFLA_AF_SPEC));
+    return;
+  }
+  const t = template(v);
+  const at = w.length;
+  w.bytes(t.bytes);
+  if (t.flagsAt >= 0) w.patchU32(at + t.flagsAt, v.inet6Flags);
+  if (t.tstampAt >= 0) w.patchU32(at + t.tstampAt, v.tstamp);
+  if (t.mtuAt >= 0) w.patchU32(at + t.mtuAt, v.mtu);
 }

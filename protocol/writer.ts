@@ -172,6 +172,11 @@ export class NlWriter {
     return this;
   }
 
+  /** Overwrites a u32 already written at `at`. */
+  patchU32(at: number, v: number): void {
+    this.buf.writeUInt32LE(v >>> 0, at);
+  }
+
   /** Ors flags into the header of the message that starts at `at`. */
   orMsgFlags(at: number, flags: number): void {
     this.buf.writeUInt16LE(this.buf.readUInt16LE(at + 6) | flags, at + 6);
@@ -187,10 +192,17 @@ export class NlWriter {
     return this.buf.subarray(at, Math.min(at + len, this.pos));
   }
 
-  /** A copy of the bytes written so far; the writer is reset for reuse. */
+  /**
+   * The bytes written so far; the writer is reset for reuse. Small outputs are copied; large
+   * ones are handed over whole and the writer starts a new buffer (no copy of dump chunks).
+   */
   take(): Buffer {
-    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    const len = this.pos;
     this.pos = 0;
+    if (len < 4096) return Buffer.from(this.buf.subarray(0, len));
+    const out = this.buf.subarray(0, len);
+    // Every byte is written explicitly (padding included), so the new buffer need not be zeroed.
+    this.buf = Buffer.allocUnsafe(this.buf.length);
     return out;
   }
 }

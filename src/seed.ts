@@ -52,7 +52,9 @@ const VLAN_PROTOCOLS: Record<string, number> = { '802.1q': 0x8100, '802.1ad': 0x
 export function readSeed(path: string): SeedLink[] {
   let doc: unknown;
   try {
-    doc = parse(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    // JSON is YAML, but JSON.parse is far faster for machine-written seeds of 100,000 links.
+    doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : parse(text);
   } catch (e) {
     throw new SeedError(`cannot read seed ${path}: ${(e as Error).message}`);
   }

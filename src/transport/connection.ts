@@ -9,7 +9,15 @@ import type { DumpRun, RtnlDispatcher, SessionState } from '../rtnl/dispatch.js'
 import { Memberships } from './memberships.js';
 import { handleSocketCall, type SocketOptions } from './socket-calls.js';
 
+/** Counts notification deliveries (metrics), without the transport knowing any metrics library. */
+export interface DeliveryObserver {
+  /** One notification was queued for a connection, or dropped because its reader is too far behind. */
+  notification(dropped: boolean): void;
+}
+
 export interface ConnectionOptions {
+  /** Told about every notification queued or dropped. */
+  deliveries?: DeliveryObserver | undefined;
   maxMessage: number;
   /** Receive budget for notifications (the kernel's sk_rcvbuf). */
   rcvbuf: number;
@@ -176,10 +184,11 @@ export class Connection implements SessionState, SocketOptions {
     this.socket.write(this.out.take());
   }
 
+  /** Notifications are flushed once per event-loop turn, so a burst costs one write(), not one per message. */
   private scheduleFlush(): void {
     if (this.flushScheduled || this.processing) return;
     this.flushScheduled = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.flushScheduled = false;
       this.flush();
     });
@@ -193,8 +202,10 @@ export class Connection implements SessionState, SocketOptions {
     if (this.socket.destroyed || this.closing) return;
     if (this.socket.writableLength + this.out.length + message.length > this.options.rcvbuf) {
       if (!this.noEnobufs) this.congested = true;
+      this.options.deliveries?.notification(true);
       return;
     }
+    this.options.deliveries?.notification(false);
     this.out.bytes(message);
     this.scheduleFlush();
   }
