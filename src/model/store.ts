@@ -744,6 +744,8 @@ export class NetworkModel {
       if (KINDS[l.kind].isMaster) for (const port of this.portsOf(l.index)) if (!batch.includes(port)) this.release(port);
       if (l.master && !batch.includes(this.links.get(l.master)!)) this.release(l);
     }
+    // veth_dellink() drops the peer link before the batch is closed: IFLA_LINK reads 0 from here on.
+    for (const l of batch) if (l.kind === 'veth') l.link = 0;
     for (const l of batch) {
       if (l.flags & IFF_UP) {
         // dev_close_many() always reports IFF_UP|IFF_RUNNING as changed.
@@ -755,7 +757,6 @@ export class NetworkModel {
     for (const l of batch) this.remove(l);
     for (const l of batch) {
       this.addresses.unregister(l); // NETDEV_UNREGISTER: IPv4 then IPv6 addresses, before each DELLINK
-      if (l.kind === 'veth') l.link = 0; // the peer is gone: IFLA_LINK 0 in RTM_DELLINK
       this.emit({ type: 'dellink', link: l, cause });
     }
     for (const l of this.links.values()) {

@@ -48,7 +48,8 @@ export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: Lin
     address: link.address,
     broadcast: link.broadcast,
     link: kind.carrier === 'peer' || kind.needsParent ? link.link : link.index,
-    qdisc: link.everUp ? 'noqueue' : 'noop',
+    // dev_shutdown() puts noop back before RTM_DELLINK is sent.
+    qdisc: link.everUp && !opts.deleted ? 'noqueue' : 'noop',
     altnames: link.altnames,
   };
   if (link.kind !== 'lo') {

@@ -76,6 +76,18 @@ class Settle(Step):
     label = 'settle'
 
 
+class Events(Step):
+    """Run a request in a case that listens to groups, then wait out asynchronous kernel
+    work and record replies (ACK/ERROR/DONE) and notifications separately: the kernel sends
+    linkwatch and DAD events after the ACK, rtnld before it, so only the order of the
+    notifications among themselves is compared."""
+
+    def __init__(self, req, wait=0.0):
+        self.req = req
+        self.wait = wait
+        self.label = req.label
+
+
 class Case:
     def __init__(self, name, doc, steps):
         self.name, self.doc, self.steps = name, doc, steps
@@ -1114,3 +1126,23 @@ case('altnames',
      altname('delete it again', RTM_DELLINKPROP, 'an0', 'an0b'),
      altname('delete the primary name', RTM_DELLINKPROP, 'an0', 'an0'),
      dump_links())
+
+
+# --------------------------------------------------------------------------
+# event scripts: a subscribed listener sees what Linux multicasts, step by step
+
+case('events_link',
+     'RTNLGRP_LINK events for a veth pair brought up end by end, MTU, unchanged write, alias, down, rename, bridge, delete.',
+     EXT,
+     Bind(RTMGRP_LINK),
+     Events(veth('ev0', 'ev1')),
+     Events(up('ev0')),
+     Events(up('ev1')),
+     Events(setlink('ev0 mtu 1400', 'ev0', mtu(1400))),
+     Events(setlink('ev0 mtu 1400 again (no change)', 'ev0', mtu(1400))),
+     Events(setlink('ev0 alias', 'ev0', attr(IFLA['IFALIAS'], 'uplink'))),
+     Events(down('ev1')),
+     Events(setlink('ev0 rename to ev9', 'ev0', ifname('ev9'))),
+     Events(bridge('evbr')),
+     Events(dellink('ev9')),
+     Events(dellink('evbr')))

@@ -28,11 +28,11 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from nlharness import (  # noqa: E402
-    F_DUMP, F_REQUEST, F_ACK, IFLA, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, SOCKOPT_NAMES,
+    F_DUMP, F_REQUEST, F_ACK, IFLA, NLMSG_DONE, NLMSG_ERROR, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, SOCKOPT_NAMES,
     DaemonDriver, DriverError, KernelDriver, Normaliser, attr, errname, ifinfomsg, nlmsg, parse_attrs,
     split_msgs, _str,
 )
-from cases import CASES, Bind, GetName, GetOpt, Req, SetOpt, Settle  # noqa: E402
+from cases import CASES, Bind, Events, GetName, GetOpt, Req, SetOpt, Settle  # noqa: E402
 
 STEP_SEQ_STRIDE = 1000
 
@@ -134,6 +134,23 @@ def run_case(case, main, helper, out):
             groups, portid = main.getsockname()
             rec['groups'] = '0x%x' % groups
             rec['portid_matches'] = portid == main.portid and portid != 0
+        elif isinstance(st, Events):
+            req = st.req
+            try:
+                data = req.build(Ctx(base, helper.idx))
+            except LookupError as e:
+                rec['build_error'] = str(e)
+                continue
+            sent = {m.seq: m for m in split_msgs(data)[0]}
+            msgs, problems = main.transact(data, base + STEP_SEQ_STRIDE - 1)
+            time.sleep(max(main.settle_time, st.wait if main.settle_time > 0.5 else 0.05))
+            msgs += main.drain(0.0)
+            helper.dump_links()
+            norm = Normaliser(main.portid, base, helper.names, sent)
+            rec['replies'] = [norm.msg(m) for m in msgs if m.type in (NLMSG_ERROR, NLMSG_DONE)]
+            rec['events'] = [norm.msg(m) for m in msgs if m.type not in (NLMSG_ERROR, NLMSG_DONE)]
+            if problems:
+                rec['problems'] = problems
         elif isinstance(st, Settle):
             time.sleep(main.settle_time)
             main.drain(0.0)
