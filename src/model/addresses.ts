@@ -252,6 +252,8 @@ export class AddressTable {
   private readonly dad = new Map<Inet6Address, { state: DadState; timer?: Timer | undefined }>();
   private readonly lifetimeTimers = new Map<InetAddress, Timer>();
   private serial = 0;
+  /** Multicast groups joined for IFA_F_MCAUTOJOIN addresses (the kernel's mc_autojoin_sk memberships). */
+  private readonly autojoined = new Set<string>();
   private readonly dadMs: number;
   /** net.ipv4.conf.all.promote_secondaries */
   promoteSecondaries: boolean;
@@ -329,6 +331,24 @@ export class AddressTable {
     this.device(link).promoteSecondaries = on;
   }
 
+  /**
+   * ip_mc_autojoin_config() / ipv6_mc_config(): join the address as a multicast group on the
+   * device. Only multicast addresses can be joined, and only once per device.
+   */
+  private autojoin(family: InetFamily, ifindex: number, group: Uint8Array): void {
+    const msg = family === 'inet' ? 'ipv4: Multicast auto join failed' : 'ipv6: Multicast auto join failed';
+    const multicast = family === 'inet' ? (group[0]! & 0xf0) === 0xe0 : group[0] === 0xff;
+    if (!multicast) throw new ModelError('EINVAL', msg);
+    const key = `${family}/${ifindex}/${group.join('.')}`;
+    if (this.autojoined.has(key)) throw new ModelError('EADDRINUSE', msg);
+    this.autojoined.add(key);
+  }
+
+  /** Leaving the group when the address is deleted by request (a group never joined is no error). */
+  private autoleave(family: InetFamily, ifindex: number, group: Uint8Array): void {
+    this.autojoined.delete(`${family}/${ifindex}/${group.join('.')}`);
+  }
+
   // --- IPv4 (devinet.c) ---
 
   /** inet_rtm_newaddr(): validation, then a new address or (NLM_F_REPLACE) an update of the matching one. */
@@ -360,6 +380,8 @@ export class AddressTable {
     const existing = d.v4.find((e) => e.prefixlen === ifa.prefixlen && samePrefix(e.address, ifa.address, ifa.prefixlen) && equal(e.local, ifa.local));
     if (!existing) {
       this.setInet4Lifetime(ifa, valid, prefered);
+      // The group stays joined even if the insert then fails, as in inet_rtm_newaddr().
+      if (ifa.flags & IFA_F_MCAUTOJOIN) this.autojoin('inet', link.index, ifa.address);
       this.insertInet4(d, ifa, cause);
       return;
     }
@@ -416,6 +438,7 @@ export class AddressTable {
       // The prefix length only counts when IFA_ADDRESS is given.
       (!m.address || (m.prefixlen === a.prefixlen && samePrefix(m.address, a.address, a.prefixlen))));
     if (!ifa) throw new ModelError('EADDRNOTAVAIL', 'ipv4: Address not found');
+    this.autoleave('inet', link.index, ifa.address);
     this.deleteInet4(d, ifa, cause);
   }
 
@@ -513,6 +536,7 @@ export class AddressTable {
     if (cfg.flags & IFA_F_MANAGETEMPADDR && cfg.plen !== 64) {
       throw new ModelError('EINVAL', 'ipv6: address with "mngtmpaddr" flag must have a prefix length of 64');
     }
+    if (cfg.flags & IFA_F_MCAUTOJOIN) this.autojoin('inet6', link.index, cfg.pfx);
     const type = ipv6AddrType(cfg.pfx);
     if (type.kind === 'any') throw new ModelError('EADDRNOTAVAIL', 'ipv6: Invalid address');
     if (type.kind === 'multicast' && !(cfg.flags & IFA_F_MCAUTOJOIN)) {
@@ -571,6 +595,7 @@ export class AddressTable {
     const d = this.device(link);
     const a = d.v6.find((e) => e.prefixlen === m.prefixlen && equal(e.address, pfx));
     if (!a) throw new ModelError('EADDRNOTAVAIL', 'ipv6: address not found');
+    this.autoleave('inet6', link.index, a.address);
     this.deleteInet6(d, a);
   }
 
@@ -783,6 +808,7 @@ export class AddressTable {
     this.destroyInet4(d);
     this.ifdown6(d);
     this.devices.delete(link.index);
+    for (const key of this.autojoined) if (key.split('/')[1] === String(link.index)) this.autojoined.delete(key);
   }
 
   // --- snapshots ---

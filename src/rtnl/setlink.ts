@@ -10,6 +10,7 @@ import type { IfInfoMsg } from '../../protocol/structs.js';
 import { KINDS } from '../model/kinds.js';
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
+import { setInetLinkAf, validateInetLinkAf } from './inet-link-af.js';
 
 /** Ethernet and loopback devices both have 6-byte hardware addresses (dev->addr_len). */
 const ADDR_LEN = 6;
@@ -31,6 +32,7 @@ export function validateLinkMsg(link: Link | undefined, tb: AttrTable): void {
       if (family !== AF_INET && family !== AF_INET6) throw new NlError(Errno.EAFNOSUPPORT);
       pos += (len + 3) & ~3;
     }
+    validateInetLinkAf(link, afSpec);
   }
 }
 
@@ -76,6 +78,8 @@ export function doSetLink(model: NetworkModel, link: Link, ifm: IfInfoMsg, tb: A
   if (operstate) model.setOperstate(link, attrU8(operstate));
   const linkmode = tb.get(IFLA_LINKMODE);
   if (linkmode && model.setLinkmode(link, attrU8(linkmode))) notify = true;
+  const afSpec = tb.get(IFLA_AF_SPEC);
+  if (afSpec && setInetLinkAf(model, link, afSpec)) notify = true;
   const protoDown = tb.get(IFLA_PROTO_DOWN);
   if (protoDown) throw new NlError(Errno.EOPNOTSUPP, 'Protodown not supported by device');
   if (notify) model.stateChanged(link);

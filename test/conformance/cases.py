@@ -72,8 +72,12 @@ class GetName(Step):
 class Settle(Step):
     """Wait for asynchronous kernel work (linkwatch, DAD); unsolicited
     messages received meanwhile are discarded.  Only used in cases that do
-    not subscribe to groups."""
+    not subscribe to groups.  `seconds` waits at least that long on both
+    sides (DAD, address lifetimes)."""
     label = 'settle'
+
+    def __init__(self, seconds=0.0):
+        self.seconds = seconds
 
 
 class Events(Step):
@@ -1098,6 +1102,352 @@ case('addr_ipv4_notifications',
      newaddr4('add 198.51.100.1/24', 'an0', '198.51.100.1', 24),
      newaddr4('add 198.51.100.2/24', 'an0', '198.51.100.2', 24),
      dellink('an0'))
+
+
+# --------------------------------------------------------------------------
+# 6 addresses: IPv4 secondaries, promotion, delete matching and replace; IPv6; dumps;
+# lifetimes and DAD (waited out with Settle(seconds) in cases that do not listen)
+
+import socket  # noqa: E402
+import struct  # noqa: E402
+
+from nlharness import AF_INET6, RTMGRP_IPV6_IFADDR  # noqa: E402
+
+IFLA_INET_CONF = 1
+IPV4_DEVCONF_PROMOTE_SECONDARIES = 20
+IFA_F_NODAD, IFA_F_HOMEADDRESS, IFA_F_MANAGETEMPADDR = 0x02, 0x10, 0x100
+IFA_F_NOPREFIXROUTE, IFA_F_MCAUTOJOIN, IFA_F_OPTIMISTIC = 0x200, 0x400, 0x04
+INFINITY = 0xffffffff
+
+
+def in4(s):
+    return bytes(int(x) for x in s.split('.'))
+
+
+def in6(s):
+    return socket.inet_pton(socket.AF_INET6, s)
+
+
+def ifa(family, link=None, plen=0, flags=0, scope=0, index=0):
+    """ifaddrmsg whose index is resolved from a link name at run time."""
+    return lambda c: ifaddrmsg(family, plen, flags, scope, c.idx(link) if link else index)
+
+
+def addr4(label, link, plen, local=None, address=None, flags=NEW, type_=RTM_NEWADDR, ifa_flags=0, scope=0,
+          extra=b'', index=0):
+    return rq(label, type_, flags, ifa(AF_INET, link, plen, ifa_flags, scope, index),
+              attr(IFA['LOCAL'], in4(local)) if local else b'',
+              attr(IFA['ADDRESS'], in4(address)) if address else b'', extra)
+
+
+def del4(label, link, plen=0, local=None, address=None, extra=b'', flags=C, index=0):
+    return addr4(label, link, plen, local, address, flags=flags, type_=RTM_DELADDR, extra=extra, index=index)
+
+
+def addr6(label, link, plen, address=None, local=None, flags=NEW, type_=RTM_NEWADDR, ifa_flags=0, extra=b'',
+          index=0):
+    return rq(label, type_, flags, ifa(AF_INET6, link, plen, ifa_flags, 0, index),
+              attr(IFA['ADDRESS'], in6(address)) if address else b'',
+              attr(IFA['LOCAL'], in6(local)) if local else b'', extra)
+
+
+def nodad6(label, link, address, plen=64, **kw):
+    return addr6(label, link, plen, address, ifa_flags=IFA_F_NODAD, **kw)
+
+
+def del6(label, link, address, plen=64, flags=C, **kw):
+    return addr6(label, link, plen, address, flags=flags, type_=RTM_DELADDR, **kw)
+
+
+def get6(label, link, address=None, local=None, plen=0, extra=b'', index=0, flags=F_REQUEST):
+    return addr6(label, link, plen, address, local, flags=flags, type_=RTM_GETADDR, extra=extra, index=index)
+
+
+def cacheinfo(prefered, valid):
+    return attr(IFA['CACHEINFO'], struct.pack('=IIII', prefered, valid, 0, 0))
+
+
+def addr_dump(family=0, body=None, label=None, flags=F_REQUEST | F_DUMP):
+    return rq(label or 'dump addresses family %d' % family, RTM_GETADDR, flags,
+              ifaddrmsg(family=family) if body is None else body)
+
+
+def promote_secondaries(link, on):
+    """net.ipv4.conf.<link>.promote_secondaries through IFLA_AF_SPEC/AF_INET/IFLA_INET_CONF."""
+    conf = attr(IFLA_INET_CONF, attr(IPV4_DEVCONF_PROMOTE_SECONDARIES, on))
+    return setlink('%s promote_secondaries=%d' % (link, on), link, attr(IFLA['AF_SPEC'], attr(AF_INET, conf)))
+
+
+case('addr_ipv4_secondaries',
+     'IPv4 list order (primaries by scope, secondaries last), the same-subnet secondary rule, attributes kept as '
+     'given, and deleting a primary deletes its secondaries first.',
+     EXT,
+     veth('s0', 's1'),
+     addr4('add 10.1.0.1/24', 's0', 24, local='10.1.0.1'),
+     addr4('add 10.2.0.1/24', 's0', 24, local='10.2.0.1'),
+     addr4('add 10.1.0.2/24 (secondary)', 's0', 24, local='10.1.0.2'),
+     addr4('add 10.2.0.2/24 (secondary)', 's0', 24, local='10.2.0.2'),
+     addr4('add 10.1.0.3/24 (secondary)', 's0', 24, local='10.1.0.3'),
+     addr4('add 10.1.0.9/24 scope link (same subnet, other scope)', 's0', 24, local='10.1.0.9', scope=253),
+     addr4('add 10.3.0.1/24 scope link', 's0', 24, local='10.3.0.1', scope=253),
+     addr4('add 10.4.0.1/24 scope host', 's0', 24, local='10.4.0.1', scope=254),
+     addr4('add 10.1.0.1/16 (same local, other mask: a primary)', 's0', 16, local='10.1.0.1'),
+     addr4('add 10.5.0.1 peer 10.5.0.2/32', 's0', 32, local='10.5.0.1', address='10.5.0.2'),
+     addr4('add 10.6.0.1/24 label, broadcast, IFA_FLAGS over header flags, proto, metric', 's0', 24,
+           local='10.6.0.1', ifa_flags=IFA_F_NODAD,
+           extra=attr(IFA['LABEL'], 's0:x') + attr(IFA['BROADCAST'], in4('10.6.0.255')) + attr(IFA['FLAGS'], 0x10200)
+           + attr_u8(IFA['PROTO'], 4) + attr(IFA['RT_PRIORITY'], 55)),
+     addr4('add 10.7.0.1/24 header flags NODAD|SECONDARY (stripped)', 's0', 24, local='10.7.0.1', ifa_flags=0x03),
+     addr4('add 10.8.0.1/24 without NLM_F_CREATE', 's0', 24, local='10.8.0.1', flags=C),
+     addr_dump(AF_INET),
+     Bind(RTMGRP_IPV4_IFADDR),
+     del4('del 10.1.0.1/24 (primary with secondaries)', 's0', 24, local='10.1.0.1', address='10.1.0.1'),
+     del4('del 10.2.0.2 (a secondary alone)', 's0', 24, local='10.2.0.2'),
+     addr_dump(AF_INET))
+
+case('addr_ipv4_promote',
+     'promote_secondaries (per device, through IFLA_AF_SPEC/AF_INET): deleting a primary promotes the first '
+     'secondary (DELADDR, then NEWADDR without SECONDARY), which moves after the last primary.',
+     EXT,
+     veth('p0', 'p1'),
+     promote_secondaries('p0', 1),
+     addr4('add 10.1.0.1/24', 'p0', 24, local='10.1.0.1'),
+     addr4('add 10.2.0.1/24', 'p0', 24, local='10.2.0.1'),
+     addr4('add 10.1.0.2/24', 'p0', 24, local='10.1.0.2'),
+     addr4('add 10.2.0.2/24', 'p0', 24, local='10.2.0.2'),
+     addr4('add 10.1.0.3/24', 'p0', 24, local='10.1.0.3'),
+     Bind(RTMGRP_IPV4_IFADDR),
+     del4('del 10.1.0.1 (promotes 10.1.0.2)', 'p0', 24, local='10.1.0.1'),
+     addr_dump(AF_INET),
+     del4('del 10.2.0.1 with ECHO (promotes 10.2.0.2)', 'p0', 24, local='10.2.0.1', flags=C | F_ECHO),
+     addr_dump(AF_INET),
+     promote_secondaries('p0', 0),
+     del4('del 10.1.0.2 (promotion off again: 10.1.0.3 goes)', 'p0', 24, local='10.1.0.2'),
+     addr_dump(AF_INET),
+     setlink('AF_INET conf id 0 (invalid)', 'p0', attr(IFLA['AF_SPEC'], attr(AF_INET, attr(IFLA_INET_CONF, attr(0, 1))))),
+     setlink('AF_INET conf id 34 (above IPV4_DEVCONF_MAX)', 'p0',
+             attr(IFLA['AF_SPEC'], attr(AF_INET, attr(IFLA_INET_CONF, attr(34, 1))))))
+
+case('addr_ipv4_delete_matching',
+     'IPv4 DELADDR matching: first address in list order matching LOCAL, LABEL and (only with IFA_ADDRESS) '
+     'prefix length and subnet.',
+     EXT,
+     veth('m0', 'm1'),
+     addr4('add 10.1.0.1/24', 'm0', 24, local='10.1.0.1'),
+     addr4('add 10.1.0.2/24', 'm0', 24, local='10.1.0.2'),
+     addr4('add 10.2.0.1/24 label m0:lbl', 'm0', 24, local='10.2.0.1', extra=attr(IFA['LABEL'], 'm0:lbl')),
+     addr4('add 10.3.0.1/24', 'm0', 24, local='10.3.0.1'),
+     addr4('add 10.4.0.1/24', 'm0', 24, local='10.4.0.1'),
+     Bind(RTMGRP_IPV4_IFADDR),
+     del4('del LOCAL 10.2.0.1, wrong prefixlen 8 (ignored without ADDRESS)', 'm0', 8, local='10.2.0.1'),
+     del4('del ADDRESS 10.3.0.1, wrong prefixlen 8', 'm0', 8, address='10.3.0.1'),
+     del4('del ADDRESS 10.3.0.0/24 (subnet match)', 'm0', 24, address='10.3.0.0'),
+     del4('del LOCAL 10.4.0.1 + LABEL nope', 'm0', 24, local='10.4.0.1', extra=attr(IFA['LABEL'], 'nope')),
+     del4('del LABEL m0 only (first address)', 'm0', extra=attr(IFA['LABEL'], 'm0')),
+     del4('del index 424242', None, 24, local='10.4.0.1', index=424242),
+     del4('del index 0', None, 24, local='10.4.0.1'),
+     del4('del no attributes (first address)', 'm0'),
+     del4('del no attributes, nothing left', 'm0'),
+     addr_dump(AF_INET))
+
+case('addr_ipv4_replace',
+     'NLM_F_REPLACE updates metric, protocol and lifetimes of the matching address (not flags, label or scope); '
+     'EXCL wins; lifetime validation; a zero preferred lifetime deprecates.',
+     EXT,
+     veth('r0', 'r1'),
+     Bind(RTMGRP_IPV4_IFADDR),
+     addr4('add 10.1.0.1/24', 'r0', 24, local='10.1.0.1'),
+     addr4('replace with lifetimes, proto, label, flags, scope', 'r0', 24, local='10.1.0.1', flags=C | F_REPLACE,
+           scope=200, extra=cacheinfo(100, 200) + attr_u8(IFA['PROTO'], 5) + attr(IFA['LABEL'], 'zz')
+           + attr(IFA['FLAGS'], IFA_F_NOPREFIXROUTE)),
+     addr4('replace with nothing (permanent again, proto 0)', 'r0', 24, local='10.1.0.1', flags=C | F_REPLACE),
+     addr4('replace|excl', 'r0', 24, local='10.1.0.1', flags=C | F_REPLACE | F_EXCL),
+     addr4('replace of a new address creates it', 'r0', 24, local='10.9.0.1', flags=C | F_REPLACE),
+     addr4('valid lifetime 0', 'r0', 24, local='10.2.0.1', extra=cacheinfo(0, 0)),
+     addr4('preferred > valid', 'r0', 24, local='10.2.0.1', extra=cacheinfo(20, 10)),
+     addr4('preferred 0 (deprecated at once)', 'r0', 24, local='10.2.0.1', extra=cacheinfo(0, 60)),
+     addr4('valid forever, preferred 30 (stays permanent)', 'r0', 24, local='10.3.0.1', extra=cacheinfo(30, INFINITY)),
+     addr_dump(AF_INET))
+
+case('addr_ipv6_basic',
+     'IPv6 add (NODAD, and DAD pending on a down link), peers, scopes and list order, GET, replace, exact delete.',
+     EXT,
+     veth('x0', 'x1'),
+     nodad6('add 2001:db8::1/64 nodad', 'x0', '2001:db8::1'),
+     nodad6('add 2001:db8::1 again', 'x0', '2001:db8::1'),
+     nodad6('add 2001:db8::1/48 (same address, other prefix)', 'x0', '2001:db8::1', 48),
+     nodad6('add 2001:db8::2/64 nodad', 'x0', '2001:db8::2'),
+     addr6('add 2001:db8:1::1 peer 2001:db8:1::2/128', 'x0', 128, address='2001:db8:1::2', local='2001:db8:1::1',
+           ifa_flags=IFA_F_NODAD),
+     addr6('add 2001:db8:2::1 with LOCAL = ADDRESS (no peer)', 'x0', 64, address='2001:db8:2::1',
+           local='2001:db8:2::1', ifa_flags=IFA_F_NODAD),
+     nodad6('add fe80::5/64', 'x0', 'fe80::5'),
+     nodad6('add fec0::5/64 (site-local)', 'x0', 'fec0::5'),
+     nodad6('add fc00::5/64 (ULA)', 'x0', 'fc00::5'),
+     nodad6('add ::ffff:192.0.2.1/96', 'x0', '::ffff:192.0.2.1', 96),
+     addr6('add ff02::5 MCAUTOJOIN', 'x0', 64, 'ff02::5', extra=attr(IFA['FLAGS'], IFA_F_NODAD | IFA_F_MCAUTOJOIN)),
+     nodad6('add 2001:db8:9::1 proto 7, metric 9', 'x0', '2001:db8:9::1',
+            extra=attr_u8(IFA['PROTO'], 7) + attr(IFA['RT_PRIORITY'], 9)),
+     addr6('add 2001:db8:a::1 IFA_FLAGS homeaddress|noprefixroute|mngtmpaddr and more', 'x0', 64, '2001:db8:a::1',
+           extra=attr(IFA['FLAGS'], 0xfff)),
+     addr6('add 2001:db8::3/64 with DAD (down link: stays tentative)', 'x0', 64, '2001:db8::3'),
+     addr6('add 2001:db8::4/64 OPTIMISTIC (dropped: optimistic DAD off)', 'x0', 64, '2001:db8::4',
+           ifa_flags=IFA_F_OPTIMISTIC),
+     nodad6('add 2001:db8::1/64 nodad on x1 (same address, other device)', 'x1', '2001:db8::1'),
+     Settle(),
+     addr_dump(AF_INET6),
+     get6('get 2001:db8::1 on x0', 'x0', '2001:db8::1'),
+     get6('get 2001:db8::1, index 0 (newest wins)', None, '2001:db8::1'),
+     get6('get 2001:db8::1, index 424242', None, '2001:db8::1', index=424242),
+     get6('get by LOCAL of the peer address', 'x0', local='2001:db8:1::1'),
+     get6('get the peer (not an address)', 'x0', '2001:db8:1::2'),
+     get6('get missing', 'x0', '2001:db8::77'),
+     get6('get without address', 'x0'),
+     rq('get 4-byte header', RTM_GETADDR, F_REQUEST, b'\x0a\0\0\0'),
+     get6('get with ACK', 'x0', '2001:db8::2', flags=C),
+     addr6('replace 2001:db8::2 with /48, lifetimes, no NODAD', 'x0', 48, '2001:db8::2', flags=C | F_REPLACE,
+           extra=cacheinfo(100, 200)),
+     addr6('replace 2001:db8::3 (tentative) with NODAD', 'x0', 64, '2001:db8::3', flags=C | F_REPLACE,
+           ifa_flags=IFA_F_NODAD),
+     addr6('replace 2001:db8::2 mngtmpaddr (its prefix stayed 64)', 'x0', 64, '2001:db8::2',
+           flags=C | F_REPLACE, extra=attr(IFA['FLAGS'], IFA_F_MANAGETEMPADDR)),
+     addr6('replace fe80::5 mngtmpaddr on /64', 'x0', 64, 'fe80::5', flags=C | F_REPLACE,
+           extra=attr(IFA['FLAGS'], IFA_F_MANAGETEMPADDR)),
+     addr6('replace|excl', 'x0', 64, '2001:db8::1', flags=C | F_REPLACE | F_EXCL),
+     addr_dump(AF_INET6),
+     del6('del 2001:db8::1/48 (wrong prefix)', 'x0', '2001:db8::1', 48),
+     del6('del 2001:db8::1/64', 'x0', '2001:db8::1'),
+     addr6('del 2001:db8:1::1/128 by LOCAL', 'x0', 128, local='2001:db8:1::1', flags=C, type_=RTM_DELADDR),
+     addr_dump(AF_INET6),
+     addr_dump(0))
+
+case('addr_ipv6_errors',
+     'IPv6 NEWADDR/DELADDR/GETADDR errors: errno, extended-ack text and policy offsets.',
+     EXT,
+     veth('y0', 'y1'),
+     addr6('newaddr without address', 'y0', 64),
+     addr6('prefixlen 129', 'y0', 129, '2001:db8::1'),
+     addr6('::', 'y0', 64, '::'),
+     addr6('ff02::1 without MCAUTOJOIN', 'y0', 64, 'ff02::1'),
+     addr6('::1 on a veth', 'y0', 128, '::1'),
+     addr6('mngtmpaddr with /48', 'y0', 48, '2001:db8::1', extra=attr(IFA['FLAGS'], IFA_F_MANAGETEMPADDR)),
+     addr6('valid lifetime 0', 'y0', 64, '2001:db8::1', extra=cacheinfo(0, 0)),
+     addr6('preferred > valid', 'y0', 64, '2001:db8::1', extra=cacheinfo(20, 10)),
+     addr6('missing device', None, 64, '2001:db8::1', index=424242),
+     rq('ADDRESS of 4 bytes', RTM_NEWADDR, NEW, ifa(AF_INET6, 'y0', 64), attr(IFA['ADDRESS'], in4('192.0.2.1'))),
+     rq('LOCAL of 15 bytes', RTM_NEWADDR, NEW, ifa(AF_INET6, 'y0', 64), attr(IFA['LOCAL'], bytes(15))),
+     rq('newaddr 4-byte header', RTM_NEWADDR, NEW, b'\x0a\x40\0\0'),
+     rq('newaddr family 7', RTM_NEWADDR, NEW, ifa(AF_BRIDGE, 'y0', 64), attr(IFA['ADDRESS'], in6('2001:db8::1'))),
+     setlink('y0 mtu 1000', 'y0', mtu(1000)),
+     nodad6('add with MTU 1000', 'y0', '2001:db8::1'),
+     del6('del with MTU 1000', 'y0', '2001:db8::1'),
+     setlink('y0 mtu 1500', 'y0', mtu(1500)),
+     addr6('deladdr without address', 'y0', 64, flags=C, type_=RTM_DELADDR),
+     del6('deladdr prefixlen 129', 'y0', '2001:db8::1', 129),
+     del6('deladdr missing device', None, '2001:db8::1', index=424242),
+     del6('deladdr missing address', 'y0', '2001:db8::1'),
+     rq('deladdr 1-byte', RTM_DELADDR, C, b'\x0a'),
+     get6('get ADDRESS of 4 bytes', 'y0', extra=attr(IFA['ADDRESS'], in4('192.0.2.1'))),
+     get6('get with TARGET_NETNSID', 'y0', '2001:db8::1', extra=attr(IFA['TARGET_NETNSID'], 5)),
+     addr_dump(AF_INET6))
+
+case('addr_ipv6_notifications',
+     'IPv6 notifications carry pid/seq 0 and ignore NLM_F_ECHO; a tentative address is announced before the ACK '
+     'and a replace of it is not; IPv4 ones on their own group; unregister order (IPv4, IPv6, per device).',
+     EXT,
+     veth('z0', 'z1'),
+     Bind(RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_IFADDR),
+     addr6('add 2001:db8::1/64 (tentative)', 'z0', 64, '2001:db8::1'),
+     addr6('add 2001:db8::2/64 ECHO', 'z0', 64, '2001:db8::2', flags=NEW | F_ECHO),
+     addr6('replace 2001:db8::1 (tentative: no notification)', 'z0', 64, '2001:db8::1', flags=C | F_REPLACE),
+     addr4('add 192.0.2.1/24', 'z0', 24, local='192.0.2.1'),
+     addr4('add 192.0.2.9/24 on z1', 'z1', 24, local='192.0.2.9'),
+     addr6('add 2001:db8::9/64 on z1', 'z1', 64, '2001:db8::9'),
+     del6('del 2001:db8::2', 'z0', '2001:db8::2'),
+     del6('del 2001:db8::2 again', 'z0', '2001:db8::2'),
+     dellink('z0'))
+
+case('addr_dump_strict',
+     'Strict address dumps: header and attribute checks in NLMSG_DONE, ifa_index filter with NLM_F_DUMP_FILTERED '
+     '(set before later checks fail), IPv4 before IPv6 for family 0; strict IPv6 GET.',
+     STRICT, EXT,
+     veth('d0', 'd1'),
+     addr4('add 10.0.0.1/24 d0', 'd0', 24, local='10.0.0.1'),
+     addr4('add 10.1.0.1/24 d1', 'd1', 24, local='10.1.0.1'),
+     nodad6('add 2001:db8::1 d0', 'd0', '2001:db8::1'),
+     nodad6('add 2001:db8::2 d1', 'd1', '2001:db8::2'),
+     Settle(),
+     *[s for fam in (0, AF_INET, AF_INET6) for s in (
+         addr_dump(fam, label='family %d' % fam),
+         addr_dump(fam, body=ifa(fam, 'd1'), label='family %d index d1' % fam),
+         addr_dump(fam, body=ifa(fam, index=424242), label='family %d index 424242' % fam),
+         addr_dump(fam, body=ifa(fam, 'd1', plen=1), label='family %d prefixlen 1' % fam),
+         addr_dump(fam, body=cat(ifa(fam, 'd1'), attr(IFA['LOCAL'], 5)), label='family %d index d1 + LOCAL' % fam),
+         addr_dump(fam, body=cat(ifa(fam), attr(IFA['LOCAL'], 5)), label='family %d LOCAL' % fam),
+         addr_dump(fam, body=cat(ifa(fam), attr(IFA['TARGET_NETNSID'], 5)), label='family %d TARGET_NETNSID' % fam),
+         addr_dump(fam, body=cat(ifa(fam, 'd1'), attr(200, 5)), label='family %d index d1 + attr 200' % fam),
+         addr_dump(fam, body=cat(ifa(fam), b'\1\2\3'), label='family %d trailing bytes' % fam),
+         addr_dump(fam, body=bytes([fam]), label='family %d 1-byte rtgenmsg' % fam))],
+     get6('strict get with prefixlen', 'd0', '2001:db8::1', plen=64),
+     get6('strict get with LABEL', 'd0', '2001:db8::1', extra=attr(IFA['LABEL'], 'x')),
+     get6('strict get + trailing bytes', 'd0', '2001:db8::1', extra=b'\1\2\3'),
+     get6('strict get ok', 'd0', '2001:db8::1'),
+     rq('strict get 4-byte header', RTM_GETADDR, F_REQUEST, b'\x0a\0\0\0'))
+
+case('addr_dump_nonstrict',
+     'Non-strict address dumps ignore the header (index, prefixlen) and attributes; 1-byte rtgenmsg; other '
+     'families fall back to rtnl_dump_all; NLM_F_ACK gives no ACK; GETADDR doit AF_INET is EOPNOTSUPP.',
+     EXT,
+     veth('n0', 'n1'),
+     addr4('add 10.0.0.1/24 n0', 'n0', 24, local='10.0.0.1'),
+     addr4('add 10.1.0.1/24 n1', 'n1', 24, local='10.1.0.1'),
+     nodad6('add 2001:db8::1 n0', 'n0', '2001:db8::1'),
+     Settle(),
+     addr_dump(AF_INET, body=ifaddrmsg(AF_INET, 9, 0, 0, 424242), label='AF_INET prefixlen 9 index 424242'),
+     addr_dump(AF_INET6, body=cat(ifa(AF_INET6, 'n1'), attr(200, 1), b'\1\2\3'), label='AF_INET6 index n1 + junk'),
+     addr_dump(body=b'\0', label='1-byte rtgenmsg family 0'),
+     addr_dump(body=b'\x02', label='1-byte rtgenmsg AF_INET'),
+     addr_dump(body=b'\x0a', label='1-byte rtgenmsg AF_INET6'),
+     addr_dump(AF_PACKET, label='AF_PACKET'),
+     addr_dump(AF_BRIDGE, label='AF_BRIDGE'),
+     addr_dump(AF_INET, flags=F_REQUEST | F_DUMP | F_ACK, label='AF_INET with ACK flag'),
+     rq('getaddr doit AF_INET', RTM_GETADDR, F_REQUEST, ifa(AF_INET, 'n0', 24), attr(IFA['LOCAL'], in4('10.0.0.1'))),
+     get6('get 2001:db8::1 + trailing bytes, ACK', 'n0', '2001:db8::1', extra=b'\1\2\3', flags=C))
+
+case('addr_link_events',
+     'Addresses follow the link: fe80::/64 EUI-64 (PROTO 3) once a veth pair runs and DAD is over; DAD of a '
+     'pending address; MTU < 1280 drops IPv6 and brings it back; IPv4 survives down; IPv6 does not.',
+     EXT,
+     veth('l0', 'l1', extra=attr(IFLA['ADDRESS'], mac(0x10)), peer_extra=attr(IFLA['ADDRESS'], mac(0x11))),
+     addr4('add 10.0.0.1/24 l0', 'l0', 24, local='10.0.0.1'),
+     addr6('add 2001:db8::1/64 l0 (DAD pending while down)', 'l0', 64, '2001:db8::1'),
+     up('l0'),
+     up('l1'),
+     Settle(seconds=4.0),
+     addr_dump(AF_INET6, label='after DAD'),
+     setlink('l0 mtu 1000', 'l0', mtu(1000)),
+     addr_dump(0, label='mtu 1000'),
+     setlink('l0 mtu 1500', 'l0', mtu(1500)),
+     Settle(seconds=4.0),
+     addr_dump(0, label='mtu 1500 again'),
+     down('l0'),
+     Settle(),
+     addr_dump(0, label='l0 down'))
+
+case('addr_lifetimes',
+     'Finite lifetimes run out: deprecated when the preferred one ends, deleted (IPv4 with its secondaries) '
+     'when the valid one ends; remaining seconds in IFA_CACHEINFO.',
+     EXT,
+     veth('t0', 't1'),
+     addr4('add 10.1.0.1/24 valid 3 preferred 1', 't0', 24, local='10.1.0.1', extra=cacheinfo(1, 3)),
+     addr4('add 10.1.0.2/24 secondary, permanent', 't0', 24, local='10.1.0.2'),
+     addr4('add 10.2.0.1/24 valid 100 preferred 1', 't0', 24, local='10.2.0.1', extra=cacheinfo(1, 100)),
+     nodad6('add 2001:db8::1 valid 3 preferred 1', 't0', '2001:db8::1', extra=cacheinfo(1, 3)),
+     nodad6('add 2001:db8::2 valid forever preferred 1', 't0', '2001:db8::2', extra=cacheinfo(1, INFINITY)),
+     nodad6('add 2001:db8::3 valid 100 preferred 0', 't0', '2001:db8::3', extra=cacheinfo(0, 100)),
+     addr_dump(0, label='at once'),
+     Settle(seconds=4.5),
+     addr_dump(0, label='after 4.5 s'))
 
 
 # --------------------------------------------------------------------------

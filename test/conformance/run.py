@@ -152,7 +152,7 @@ def run_case(case, main, helper, out):
             if problems:
                 rec['problems'] = problems
         elif isinstance(st, Settle):
-            time.sleep(main.settle_time)
+            time.sleep(max(main.settle_time, st.seconds))
             main.drain(0.0)
         else:
             raise TypeError(st)
