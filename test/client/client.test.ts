@@ -228,7 +228,7 @@ describe('notifications', () => {
     expect(events.map((e) => `${e.type}:${'link' in e ? e.link.name : 'address' in e ? formatInet(e.address.local!) : ''}`)).toEqual([
       'newlink:v1', 'newlink:v0', 'newlink:v0', 'newlink:d0', 'newaddr:10.1.0.1',
     ]);
-    expect(events[1]!.header.seq).not.toBe(0);
+    expect(events[1]!.header!.seq).not.toBe(0);
     await sub.close();
     await c.createLink({ name: 'd1', kind: 'dummy' });
     expect((await sub.next()).done).toBe(true);
@@ -294,7 +294,7 @@ describe('reply matching against a scripted peer', () => {
       const link = await fake.link(1);
       expect(link.name).toBe('lo');
       const [ev] = await take(sub, 1);
-      expect(ev!.header.pid).toBe(2000);
+      expect(ev!.header!.pid).toBe(2000);
     } finally {
       await fake.close();
       await new Promise<void>((r) => server.close(() => r()));
