@@ -1,6 +1,7 @@
 import { Mutex } from 'async-mutex';
 import type { Logger } from 'pino';
 import { NlWriter } from '../protocol/writer.js';
+import type { AddressOptions } from './model/addresses.js';
 import { NetworkModel } from './model/store.js';
 import { DurableState } from './state/durable-state.js';
 import { RtnlDispatcher } from './rtnl/dispatch.js';
@@ -29,6 +30,8 @@ export interface DaemonOptions {
   maxMessage: number;
   rcvbuf: number;
   log: Logger;
+  /** How addresses behave: DAD time, promote_secondaries on every device (--dad-ms, --promote-secondaries). */
+  addresses?: AddressOptions | undefined;
 }
 
 /** Composition root: model, rtnetlink dispatcher, notifications and the Unix socket. */
@@ -42,7 +45,7 @@ export class Daemon {
   private readonly dispatcher: RtnlDispatcher;
 
   constructor(private readonly options: DaemonOptions) {
-    this.model = new NetworkModel({ maxLinks: options.maxLinks });
+    this.model = new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses });
     this.model.addLoopback();
     this.state = options.stateDir ? new DurableState(options.stateDir, this.model, options.log, options.stateCompactEvery) : undefined;
     // A state directory that already holds state wins over the seed.

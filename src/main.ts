@@ -10,6 +10,12 @@ function integer(value: string): number {
   return n;
 }
 
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number of milliseconds, 0 or more');
+  return n;
+}
+
 function octal(value: string): number {
   if (!/^[0-7]{3,4}$/.test(value)) throw new InvalidArgumentError('must be an octal file mode such as 660');
   return parseInt(value, 8);
@@ -39,6 +45,8 @@ const program = new Command()
   .option('--state <dir>', 'keep the model in DIR: every acknowledged change survives a crash')
   .option('--max-message <bytes>', 'largest accepted netlink message', integer, 1024 * 1024)
   .option('--rcvbuf <bytes>', 'per-connection notification budget (the kernel default rmem)', integer, 212992)
+  .option('--dad-ms <ms>', 'how long a new IPv6 address stays tentative (duplicate address detection); 0 for no wait', milliseconds, 1000)
+  .option('--promote-secondaries', 'promote a secondary IPv4 address when its primary goes (net.ipv4.conf.all.promote_secondaries)', false)
   .showHelpAfterError();
 
 async function main(): Promise<void> {
@@ -46,6 +54,7 @@ async function main(): Promise<void> {
   const opts = program.opts<{
     socket: string; seed?: string; logLevel: string; strict: boolean; socketMode: number; socketGroup?: number;
     roSocket?: string; roSocketMode: number; state?: string; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
+    dadMs: number; promoteSecondaries: boolean;
   }>();
   const log = createLogger(opts.logLevel);
   let daemon: Daemon;
@@ -55,6 +64,7 @@ async function main(): Promise<void> {
       roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks, stateDir: opts.state,
       seed: opts.seed ? readSeed(opts.seed) : undefined,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
+      addresses: { dadMs: opts.dadMs, promoteSecondaries: opts.promoteSecondaries },
     });
     await daemon.start();
   } catch (e) {

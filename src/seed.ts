@@ -5,6 +5,7 @@ import { isKindName } from './model/kinds.js';
 import { parseMac } from './model/mac.js';
 import type { NetworkModel, NewLinkSpec } from './model/store.js';
 import type { KindName, Link, MacvlanMode } from './model/types.js';
+import { addSeedAddress, parseSeedAddress } from './seed-addresses.js';
 
 /**
  * A seed file (YAML or JSON) declares the topology the daemon starts with:
@@ -13,6 +14,8 @@ import type { KindName, Link, MacvlanMode } from './model/types.js';
  *     - { name: br0, kind: bridge, up: true }
  *     - { name: v0, kind: veth, peer: v1, master: br0, up: true }
  *     - { name: v0.10, kind: vlan, link: v0, id: 10 }
+ *     - { name: lo, up: true }                  # 127.0.0.1/8 and ::1 come with up
+ *     - { name: v1, addresses: ["10.0.0.1/24", "2001:db8::1/64 nodad"] }
  *
  * Links are created in order through the model's own operations, so a seed obeys the same
  * rules (and produces the same state) as the equivalent netlink requests. lo always exists.
@@ -40,12 +43,16 @@ export interface SeedLink {
   mode?: string;
   /** veth peer: a name, or the peer's own settings */
   peer?: string | Omit<SeedLink, 'peer' | 'kind'>;
+  /** IPv4/IPv6 addresses in `ip address add` syntax ("10.0.0.1/24 brd +", "2001:db8::1/64 nodad"), added in order. */
+  addresses?: string[];
+  /** net.ipv4.conf.<link>.promote_secondaries */
+  promote_secondaries?: boolean;
 }
 
 export class SeedError extends Error {}
 
 const FIELDS = new Set(['name', 'kind', 'index', 'mtu', 'address', 'broadcast', 'txqlen', 'group', 'alias', 'up',
-  'carrier', 'master', 'link', 'id', 'protocol', 'mode', 'peer']);
+  'carrier', 'master', 'link', 'id', 'protocol', 'mode', 'peer', 'addresses', 'promote_secondaries']);
 const MACVLAN_MODES = new Set(['private', 'vepa', 'bridge', 'passthru', 'source']);
 const VLAN_PROTOCOLS: Record<string, number> = { '802.1q': 0x8100, '802.1ad': 0x88a8 };
 
@@ -77,6 +84,16 @@ function checkLink(raw: unknown, where: string): SeedLink {
     throw new SeedError(`seed ${where}: unknown vlan protocol "${link.protocol}"`);
   }
   if (typeof link.peer === 'object') checkLink({ ...link.peer }, `${where}.peer`);
+  if (link.addresses !== undefined) {
+    if (!Array.isArray(link.addresses)) throw new SeedError(`seed ${where}: "addresses" must be a list`);
+    for (const a of link.addresses) {
+      try {
+        parseSeedAddress(String(a));
+      } catch (e) {
+        throw new SeedError(`seed ${where}: address "${String(a)}": ${(e as Error).message}`);
+      }
+    }
+  }
   return link;
 }
 
@@ -109,6 +126,14 @@ function configure(model: NetworkModel, link: Link, s: Omit<SeedLink, 'peer'>): 
   if (s.up) model.changeFlags(link, IFF_UP, IFF_UP);
   if (s.master !== undefined) model.setMaster(link, resolve(model, s.master, s.name)!.index);
   if (s.carrier !== undefined) model.setCarrier(link, s.carrier);
+  if (s.promote_secondaries !== undefined) model.addresses.setPromoteSecondaries(link, s.promote_secondaries);
+  for (const text of s.addresses ?? []) {
+    try {
+      addSeedAddress(model, link, parseSeedAddress(text));
+    } catch (e) {
+      throw new SeedError(`seed link "${link.name}": address "${text}": ${(e as Error).message}`);
+    }
+  }
 }
 
 /** Applies a seed to a model that holds lo. Throws SeedError (or ModelError) naming the bad entry. */

@@ -833,7 +833,8 @@ export class AddressTable {
     for (const { ifindex, ...dev } of s.devices) {
       const link = this.host.link(ifindex);
       if (!link) continue;
-      const rebase = <T extends InetAddress>(a: T): T => ({ ...a, cstamp: Math.max(0, a.cstamp + shift), tstamp: Math.max(0, a.tstamp + shift) });
+      // Ages carry over exactly; times before this model's start are negative.
+      const rebase = <T extends InetAddress>(a: T): T => ({ ...a, cstamp: a.cstamp + shift, tstamp: a.tstamp + shift });
       const d: Device = { ...dev, link, v4: dev.v4.map(rebase), v6: dev.v6.map(rebase) };
       this.devices.set(ifindex, d);
       for (const a of d.v6) this.serial = Math.max(this.serial, a.serial);

@@ -3,8 +3,8 @@ import { AF_INET, AF_INET6 } from '../../protocol/constants.js';
 import type { InetAddress } from '../model/addresses.js';
 import type { NetworkModel } from '../model/store.js';
 
-/** Model milliseconds to ifa_cacheinfo's 1/100 s (cstamp_delta). */
-const centiseconds = (ms: number) => Math.floor(ms / 10) >>> 0;
+/** Model milliseconds to ifa_cacheinfo's 1/100 s (cstamp_delta); restored addresses may predate the model. */
+const centiseconds = (ms: number) => Math.floor(Math.max(ms, 0) / 10) >>> 0;
 
 /** The RTM_NEWADDR content for a model address (inet_fill_ifaddr / inet6_fill_ifaddr's view of it). */
 export function addrMessage(model: NetworkModel, a: Readonly<InetAddress>): AddrMessage {

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock, SystemClock } from '../../src/model/clock.js';
+
+describe('ManualClock', () => {
+  it('runs due timers in time order, then scheduling order, including ones scheduled while advancing', () => {
+    const clock = new ManualClock(100);
+    const ran: string[] = [];
+    clock.schedule(300, () => ran.push(`b@${clock.now()}`));
+    clock.schedule(200, () => {
+      ran.push(`a@${clock.now()}`);
+      clock.schedule(clock.now(), () => ran.push(`a2@${clock.now()}`));
+    });
+    clock.schedule(200, () => ran.push(`c@${clock.now()}`));
+    const cancelled = clock.schedule(250, () => ran.push('never'));
+    cancelled.cancel();
+    clock.advance(150);
+    expect(ran).toEqual(['a@200', 'c@200', 'a2@200']);
+    expect(clock.now()).toBe(250);
+    clock.flush();
+    expect(ran).toHaveLength(3);
+    clock.advance(50);
+    expect(ran).toEqual(['a@200', 'c@200', 'a2@200', 'b@300']);
+    expect(clock.waiting).toBe(0);
+  });
+});
+
+describe('SystemClock', () => {
+  it('runs a timer once its time has come, never synchronously, and not after cancel', async () => {
+    const clock = new SystemClock();
+    const ran: string[] = [];
+    clock.schedule(clock.now(), () => ran.push('now'));
+    clock.schedule(clock.now() + 20, () => ran.push('later')).cancel();
+    expect(ran).toEqual([]);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(ran).toEqual(['now']);
+  });
+});
