@@ -56,6 +56,11 @@ export interface LinkMessage {
   /** undefined: an empty IFLA_AF_SPEC (as in RTM_DELLINK). */
   afSpec?: AfSpecView;
   altnames: readonly string[];
+  /**
+   * The 25 counters of struct rtnl_link_stats64 in struct order (IFLA_STATS64; the first 24,
+   * truncated to 32 bits as copy_rtnl_link_stats() does, are IFLA_STATS). Absent: all zero.
+   */
+  stats?: readonly number[];
 }
 
 const STATS64_SIZE = 200;
@@ -69,6 +74,17 @@ const EMPTY_MAP = new Uint8Array(IFMAP_SIZE);
 const GSO_MAX_SEGS = 65535;
 const GSO_MAX_SIZE = 65536;
 const TSO_MAX_SEGS = 65535;
+
+/** rtnl_link_stats64 (8-byte counters) or rtnl_link_stats (4-byte, each counter mod 2^32). */
+function encodeStats(stats: readonly number[], width: 4 | 8): Uint8Array {
+  const out = Buffer.alloc(width === 8 ? STATS64_SIZE : STATS_SIZE);
+  for (let i = 0; i < out.length / width; i++) {
+    const v = BigInt(stats[i] ?? 0);
+    if (width === 8) out.writeBigUInt64LE(BigInt.asUintN(64, v), i * 8);
+    else out.writeUInt32LE(Number(BigInt.asUintN(32, v)), i * 4);
+  }
+  return out;
+}
 
 /** The ifinfomsg and attributes of rtnetlink.c: rtnl_fill_ifinfo(), in its order and sizes. */
 export function writeLinkBody(w: NlWriter, m: LinkMessage): void {
@@ -106,8 +122,13 @@ export function writeLinkBody(w: NlWriter, m: LinkMessage): void {
   if (m.event !== undefined) w.attrU32(IFLA_EVENT, m.event);
   w.attrBytes(IFLA_ADDRESS, m.address);
   w.attrBytes(IFLA_BROADCAST, m.broadcast);
-  w.attrBytes(IFLA_STATS64, EMPTY_STATS64);
-  w.attrBytes(IFLA_STATS, EMPTY_STATS);
+  if (m.stats) {
+    w.attrBytes(IFLA_STATS64, encodeStats(m.stats, 8));
+    w.attrBytes(IFLA_STATS, encodeStats(m.stats, 4));
+  } else {
+    w.attrBytes(IFLA_STATS64, EMPTY_STATS64);
+    w.attrBytes(IFLA_STATS, EMPTY_STATS);
+  }
   const xdp = w.nestStart(IFLA_XDP);
   w.attrU8(IFLA_XDP_ATTACHED, 0);
   w.nestEnd(xdp);

@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
+import { addressesOf, addressKey, sameAddress } from './address-diff.js';
 import { AddressTable, type AddressOptions, type AddressSnapshot } from './addresses.js';
 import { SystemClock, type Clock } from './clock.js';
 import { ModelError } from './errors.js';
@@ -11,6 +13,7 @@ import { IndexAllocator } from './index-allocator.js';
 import { KINDS, type KindSpec } from './kinds.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
+import { zeroStats, type LinkStats } from './stats.js';
 import type { KindName, Link, MacvlanMode, VlanOptions } from './types.js';
 
 /** What a create request asks for; absent fields take the kind's defaults. */
@@ -687,6 +690,14 @@ export class NetworkModel {
     this.runLinkwatch();
   }
 
+  /**
+   * Sets interface counters (a test rig simulating traffic); counters not named keep their
+   * values. Linux announces no RTM_NEWLINK when counters move, so neither does this.
+   */
+  setStats(link: Link, stats: Partial<LinkStats>): void {
+    link.stats = { ...(link.stats ?? zeroStats()), ...stats };
+  }
+
   setTxqlen(link: Link, txqlen: number): void {
     if (txqlen === link.txqlen) return;
     link.txqlen = txqlen >>> 0;
@@ -764,5 +775,56 @@ export class NetworkModel {
     }
     this.runLinkwatch();
     return batch;
+  }
+
+  // --- whole-model replacement, announced (test-rig reset and snapshot import) ---
+
+  /**
+   * Replaces the whole model with `state` (as importLinks; a state without addresses has none)
+   * and announces the difference the way Linux announces devices and addresses going and
+   * coming, so subscribers' caches end up right. First, while the old model is still in place:
+   * RTM_DELADDR for every address that goes (with its device, or alone), then RTM_DELLINK for
+   * every device that is gone or whose index now holds a device of another kind (a bridge port's
+   * AF_BRIDGE withdrawal first). Then, in index order: RTM_NEWLINK for every device that is new
+   * (ifi_change 0xffffffff) or differs in any way (ifi_change = the flag bits that changed), the
+   * AF_BRIDGE announcement of ports that are new or changed bridge, and RTM_NEWADDR for every
+   * address that is new or changed. What stays exactly as it was is not announced; a device that
+   * stays (same index, same kind) keeps its creation time.
+   */
+  replaceLinks(state: Parameters<NetworkModel['importLinks']>[0]): void {
+    const before = new Map([...this.iterate()].map((l) => [l.index, l]));
+    const incoming = new Map(state.links.map((l) => [l.index, l]));
+    const keptIndex = (index: number) => {
+      const old = before.get(index);
+      return old !== undefined && incoming.get(index)?.kind === old.kind;
+    };
+    const oldAddrs = addressesOf(this.addresses.export());
+    const newAddrs = addressesOf(state.addresses);
+    const unchanged = new Set<string>();
+    for (const [key, a] of oldAddrs) {
+      const next = newAddrs.get(key);
+      if (next && keptIndex(a.ifindex) && sameAddress(a, next)) unchanged.add(key);
+      else if (!next || !keptIndex(a.ifindex)) this.emit({ type: 'deladdr', link: before.get(a.ifindex)!, addr: a });
+    }
+    for (const old of before.values()) {
+      const next = incoming.get(old.index);
+      const kept = keptIndex(old.index);
+      if (old.master && (!kept || next!.master !== old.master)) this.emit({ type: 'bridgeport', action: 'del', link: old });
+      if (!kept) this.emit({ type: 'dellink', link: old });
+    }
+    this.linkwatchQueue = [];
+    this.importLinks({ ...state, addresses: state.addresses ?? { now: this.now(), devices: [] } });
+    for (const link of this.iterate()) {
+      const old = before.get(link.index);
+      const kept = old !== undefined && old.kind === link.kind;
+      if (kept) link.createdAt = old.createdAt;
+      if (!kept || !isDeepStrictEqual(old, link)) {
+        this.notify(link, kept ? (this.reportedFlags(old) ^ this.reportedFlags(link)) >>> 0 : NOTIFY_ALL);
+        if (link.master && (!kept || old.master !== link.master)) this.emit({ type: 'bridgeport', action: 'new', link });
+      }
+      for (const a of [...this.addresses.list(link.index, 'inet'), ...this.addresses.list(link.index, 'inet6')]) {
+        if (!unchanged.has(addressKey(a))) this.emit({ type: 'newaddr', link, addr: a });
+      }
+    }
   }
 }

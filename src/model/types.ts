@@ -1,5 +1,7 @@
 // The link model's data. Values only: no wire bytes, no attribute numbers.
 
+import type { LinkStats } from './stats.js';
+
 export type KindName = 'lo' | 'dummy' | 'veth' | 'bridge' | 'vlan' | 'macvlan' | 'ifb';
 
 export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
@@ -67,6 +69,8 @@ export interface Link {
   inet6: boolean;
   /** Time of creation in ms since the model started (for IPv6 cacheinfo tstamp). */
   createdAt: number;
+  /** Interface counters a test rig set (IFLA_STATS64/IFLA_STATS); absent means all zero. */
+  stats?: LinkStats;
 }
 
 /** Read-only view handed to callers outside the model. */

@@ -1,7 +1,7 @@
 import type { Mutex } from 'async-mutex';
 import { writeAck, writeDone } from '../../protocol/ack.js';
 import {
-  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_MIN_TYPE,
+  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
   RTM_NEWLINKPROP, RTM_SETLINK,
 } from '../../protocol/constants.js';
@@ -111,6 +111,51 @@ export class DumpRun {
 }
 
 /**
+ * Watches the request path (metrics) without the handlers knowing about any metrics library.
+ * Called synchronously; implementations must be cheap.
+ */
+export interface RequestObserver {
+  /**
+   * A request was answered: its nlmsg_type, 0 or the positive errno of its answer, and the
+   * seconds from handling to answer (to NLMSG_DONE for a dump, backpressure included).
+   */
+  requestDone(type: number, errno: number, seconds: number): void;
+  /** A dump wrote `count` more entries. */
+  dumpEntries(count: number): void;
+}
+
+/** A DumpRun that reports its entries and its end (errno from NLMSG_DONE) to a RequestObserver. */
+class WatchedDumpRun extends DumpRun {
+  constructor(
+    cursor: DumpCursor | NlError,
+    seq: number,
+    session: SessionView,
+    private readonly observer: RequestObserver,
+    private readonly type: number,
+    private readonly started: number,
+  ) {
+    super(cursor, seq, session);
+  }
+
+  override fill(w: NlWriter, budget: number): boolean {
+    const start = w.length;
+    const done = super.fill(w, budget);
+    let entries = 0;
+    let errno = 0;
+    for (let at = start; at + NLMSGHDR_SIZE <= w.length;) {
+      const hdr = w.peek(at, NLMSGHDR_SIZE);
+      const len = hdr.readUInt32LE(0);
+      if (hdr.readUInt16LE(4) === NLMSG_DONE) errno = len >= NLMSGHDR_SIZE + 4 ? -w.peek(at + NLMSGHDR_SIZE, 4).readInt32LE(0) : 0;
+      else entries++;
+      at += Math.max(NLMSGHDR_SIZE, (len + 3) & ~3);
+    }
+    if (entries) this.observer.dumpEntries(entries);
+    if (done) this.observer.requestDone(this.type, errno, (performance.now() - this.started) / 1000);
+    return done;
+  }
+}
+
+/**
  * The rtnetlink request path: header rules of netlink_rcv_skb() and rtnetlink_rcv_msg(),
  * handler lookup, ACK/error replies. Requests that change the model run under the mutex.
  */
@@ -125,6 +170,7 @@ export class RtnlDispatcher {
     private readonly model: NetworkModel,
     private readonly mutex: Mutex,
     private readonly recorder?: ChangeRecorder,
+    private readonly observer?: RequestObserver,
   ) {}
 
   /**
@@ -133,9 +179,12 @@ export class RtnlDispatcher {
    */
   handle(message: Buffer, session: SessionState, out: NlWriter): DumpRun | undefined | Promise<undefined> {
     const hdr = decodeNlMsgHdr(message);
+    const observer = this.observer;
+    const started = observer ? performance.now() : 0;
     const ack = (err?: NlError, warning?: string) => {
       if (err) writeAck(out, message, err.errno, session.portid, session, err);
       else if (hdr.flags & NLM_F_ACK) writeAck(out, message, 0, session.portid, session, warning ? { extMsg: warning } : undefined);
+      observer?.requestDone(hdr.type, err?.errno ?? 0, (performance.now() - started) / 1000);
       return undefined;
     };
     if (!(hdr.flags & NLM_F_REQUEST) || hdr.type < NLMSG_MIN_TYPE) return ack();
@@ -155,7 +204,9 @@ export class RtnlDispatcher {
       } catch (e) {
         cursor = toNlError(e);
       }
-      return new DumpRun(cursor, hdr.seq, session);
+      return observer
+        ? new WatchedDumpRun(cursor, hdr.seq, session, observer, hdr.type, started)
+        : new DumpRun(cursor, hdr.seq, session);
     }
     const route = findRoute(family, hdr.type, 'doit');
     if (!route) return ack(new NlError(Errno.EOPNOTSUPP));

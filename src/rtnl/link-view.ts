@@ -2,6 +2,7 @@ import { AF_UNSPEC, ARPHRD_ETHER, ARPHRD_LOOPBACK } from '../../protocol/constan
 import type { LinkMessage } from '../../protocol/link-message.js';
 import { KINDS } from '../model/kinds.js';
 import type { NetworkModel } from '../model/store.js';
+import { statsInOrder } from '../model/stats.js';
 import type { Link } from '../model/types.js';
 import { KIND_WIRE } from './link-kinds.js';
 
@@ -52,6 +53,7 @@ export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: Lin
     qdisc: link.everUp && !opts.deleted ? 'noqueue' : 'noop',
     altnames: link.altnames,
   };
+  if (link.stats) m.stats = statsInOrder(link.stats);
   if (link.kind !== 'lo') {
     m.kind = link.kind;
     const data = wire.fillInfo?.(link, model);

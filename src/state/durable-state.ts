@@ -72,6 +72,17 @@ export class DurableState {
     if (journal.records >= this.compactEvery && journal.idle) this.compact();
   }
 
+  /**
+   * Makes changes that did not come through the journal (the HTTP API's test-rig controls)
+   * durable: waits until every journaled change is on disk, then snapshots the model. The
+   * caller holds the model mutex, so no new record can slip in between.
+   */
+  async checkpoint(): Promise<void> {
+    if (!this.journal) return;
+    await this.journal.settled();
+    this.compact();
+  }
+
   /** Writes the whole model as an atomic snapshot and empties the journal. */
   compact(): void {
     const journal = this.journal;

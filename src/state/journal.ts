@@ -79,6 +79,12 @@ export class Journal {
     }
   }
 
+  /** Resolves once every record queued so far is on disk (or failed to get there). */
+  settled(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ resolve, reject: () => resolve() }));
+  }
+
   /** Nothing is waiting to be written. */
   get idle(): boolean {
     return this.pending.length === 0 && !this.scheduled;

@@ -28,6 +28,18 @@ function isLive(path: string): Promise<boolean> {
 }
 
 /**
+ * Makes `path` free for a new listening socket: a stale socket file left by a dead process is
+ * removed; a live one, or anything that is not a socket, is refused with an Error saying so.
+ */
+export async function claimSocketPath(path: string, log: Logger): Promise<void> {
+  if (!existsSync(path)) return;
+  if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
+  if (await isLive(path)) throw new Error(`another daemon is already listening on ${path}`);
+  log.info({ path }, 'replacing stale socket file');
+  unlinkSync(path);
+}
+
+/**
  * One Unix stream socket clients speak netlink on (the admin socket, or the read-only one):
  * accepts connections up to the limit and registers them for notifications.
  */
@@ -44,12 +56,7 @@ export class UnixServer {
 
   async listen(): Promise<void> {
     const { path } = this.options;
-    if (existsSync(path)) {
-      if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
-      if (await isLive(path)) throw new Error(`another daemon is already listening on ${path}`);
-      this.log.info({ path }, 'replacing stale socket file');
-      unlinkSync(path);
-    }
+    await claimSocketPath(path, this.log);
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {

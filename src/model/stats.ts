@@ -1,0 +1,27 @@
+// Interface counters: struct rtnl_link_stats64 (include/uapi/linux/if_link.h), as plain numbers.
+
+/** The counters in the order of struct rtnl_link_stats64; the first 24 are also struct rtnl_link_stats. */
+export const LINK_STAT_NAMES = [
+  'rxPackets', 'txPackets', 'rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped', 'multicast',
+  'collisions', 'rxLengthErrors', 'rxOverErrors', 'rxCrcErrors', 'rxFrameErrors', 'rxFifoErrors', 'rxMissedErrors',
+  'txAbortedErrors', 'txCarrierErrors', 'txFifoErrors', 'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed',
+  'txCompressed', 'rxNohandler', 'rxOtherhostDropped',
+] as const;
+
+export type LinkStatName = (typeof LINK_STAT_NAMES)[number];
+
+/**
+ * A device's counters. Values are non-negative integers up to Number.MAX_SAFE_INTEGER (the
+ * kernel's are u64); a link without `stats` reads all zero, as a virtual device that never
+ * carried traffic.
+ */
+export type LinkStats = Record<LinkStatName, number>;
+
+export function zeroStats(): LinkStats {
+  return Object.fromEntries(LINK_STAT_NAMES.map((n) => [n, 0])) as LinkStats;
+}
+
+/** The counters in struct order (IFLA_STATS64 / IFLA_STATS encoders take them this way). */
+export function statsInOrder(stats: Readonly<LinkStats>): number[] {
+  return LINK_STAT_NAMES.map((n) => stats[n]);
+}
