@@ -735,6 +735,36 @@ static ssize_t ret_errno(ssize_t r) {
 /* ------------------------------------------------------------------------------------------ */
 /* Sending                                                                                    */
 
+/*
+ * One send() is one datagram. The kernel (netlink_rcv_skb) handles the messages in it and
+ * silently ignores whatever follows once the rest cannot be a message (iproute2 sends its dump
+ * requests with a zeroed tail, for instance); on the stream that tail would be a broken frame,
+ * so it is not sent. A message of the daemon's in-band type 15 from the program becomes an
+ * NLMSG_NOOP, which the daemon, like the kernel, skips (acking it if NLM_F_ACK asks).
+ * Returns how many leading bytes to send (buf must have 3 spare bytes after total).
+ */
+static size_t datagram_messages(unsigned char *buf, size_t total) {
+  size_t off = 0;
+  while (total - off >= NLMSG_HDRLEN) {
+    uint32_t len = rd32(buf + off);
+    if (len < NLMSG_HDRLEN || len > total - off) break;
+    if (rd16(buf + off + 4) == RTNLD_SOCKET_CALL) {
+      uint16_t noop = NLMSG_NOOP;
+      memcpy(buf + off + 4, &noop, 2);
+    }
+    size_t step = nl_align(len);
+    if (step > total - off) {
+      /* The last message's padding is missing: the daemon's framer expects it before the next
+       * message, so it is added (buf has room for 3 more bytes). */
+      memset(buf + total, 0, step - (total - off));
+      off += step;
+      break;
+    }
+    off += step;
+  }
+  return off;
+}
+
 static ssize_t nl_send_iov(struct nlsock *s, int fd, const struct iovec *iov, size_t iovcnt, int flags, const struct sockaddr *to, socklen_t tolen) {
   if (to && tolen >= sizeof(struct sockaddr_nl)) {
     const struct sockaddr_nl *nl = (const struct sockaddr_nl *)to;
@@ -744,27 +774,22 @@ static ssize_t nl_send_iov(struct nlsock *s, int fd, const struct iovec *iov, si
     return -EINVAL;
   }
   size_t total = iov_total(iov, iovcnt);
-  const unsigned char *buf;
-  unsigned char *owned = NULL;
-  if (iovcnt == 1) {
-    buf = iov[0].iov_base;
-  } else {
-    owned = malloc(total ? total : 1);
-    if (!owned) return -ENOMEM;
-    size_t at = 0;
-    for (size_t i = 0; i < iovcnt; i++) {
-      memcpy(owned + at, iov[i].iov_base, iov[i].iov_len);
-      at += iov[i].iov_len;
-    }
-    buf = owned;
+  unsigned char *buf = malloc(total + 4);
+  if (!buf) return -ENOMEM;
+  size_t at = 0;
+  for (size_t i = 0; i < iovcnt; i++) {
+    memcpy(buf + at, iov[i].iov_base, iov[i].iov_len);
+    at += iov[i].iov_len;
   }
+  size_t valid = datagram_messages(buf, total);
+  unsigned char *owned = buf;
   if (s->dead) {
     free(owned);
     return -ECONNREFUSED;
   }
   int nonblock = !want_block(fd, flags);
   pthread_mutex_lock(&s->send_mu);
-  int r = total ? write_all(fd, buf, total, nonblock) : 0;
+  int r = valid ? write_all(fd, buf, valid, nonblock) : 0;
   pthread_mutex_unlock(&s->send_mu);
   free(owned);
   if (r == -EPIPE || r == -ECONNRESET) {

@@ -219,6 +219,11 @@ describe('LD_PRELOAD adaptor with unmodified programs', () => {
     await ipRun('-6', 'addr', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
     await ipRun('addr', 'add', '10.0.9.1/24', 'dev', 'v0');
     await ipRun('addr', 'del', '10.0.9.1/24', 'dev', 'v0');
+    // flush: a dump (sent with a zeroed tail) then deletes on the same socket.
+    await ipRun('addr', 'add', '10.0.8.1/24', 'dev', 'v1');
+    await ipRun('addr', 'add', '10.0.8.2/24', 'dev', 'v1');
+    await ipRun('-4', 'addr', 'flush', 'dev', 'v1');
+    expect(model.addresses.list(model.byName('v1')!.index, 'inet')).toEqual([]);
     const v0 = model.byName('v0')!;
     const v4 = model.addresses.list(v0.index, 'inet').map((a) => `${ipv4(a.family === 'inet' ? a.local : a.address)}/${a.prefixlen}`);
     expect(v4).toEqual(['10.0.0.1/24']);
@@ -329,6 +334,10 @@ describe('LD_PRELOAD adaptor with unmodified programs', () => {
       truncated_len: 20,
       truncated_flag: true,
       next_after_truncation_seq: 4,
+      zero_tail_ignored: 9,
+      unpadded_then_next: [10, 11],
+      own_type15: [2, 12, 0],
+      ext_ack_unchanged: 1,
       dump_links: links + 1,
       dump_via_dup: links + 1,
       dump_in_child: true,

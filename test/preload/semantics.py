@@ -130,6 +130,20 @@ out["truncated_flag"] = bool(flags & socket.MSG_TRUNC)
 s.send(msg(RTM_GETLINK, NLM_F_REQUEST, 4, ifinfo(1)))
 out["next_after_truncation_seq"] = struct.unpack_from("=I", s.recv(65536), 8)[0]
 
+# One send is one datagram, handled as netlink_rcv_skb does: a zeroed tail (iproute2 sends its
+# dump requests so) is ignored, a last message may lack its padding, and a program's own type 15
+# is a control message, not an in-band call.
+s.send(msg(RTM_GETLINK, NLM_F_REQUEST, 9, ifinfo(1)) + bytes(128))
+out["zero_tail_ignored"] = struct.unpack_from("=I", s.recv(65536), 8)[0]
+name_attr = struct.pack("=HH", 7, IFLA_IFNAME) + b"lo\0"
+s.send(struct.pack("=IHHII", 16 + 16 + 7, RTM_GETLINK, NLM_F_REQUEST, 10, 0) + ifinfo() + name_attr)
+s.send(msg(RTM_GETLINK, NLM_F_REQUEST, 11, ifinfo(1)))
+out["unpadded_then_next"] = [struct.unpack_from("=I", s.recv(65536), 8)[0] for _ in range(2)]
+s.send(msg(15, NLM_F_REQUEST | NLM_F_ACK, 12, struct.pack("=III", 1, NETLINK_EXT_ACK, 0)))
+ack = s.recv(65536)
+out["own_type15"] = [struct.unpack_from("=H", ack, 4)[0], struct.unpack_from("=I", ack, 8)[0], struct.unpack_from("=i", ack, 16)[0]]
+out["ext_ack_unchanged"] = s.getsockopt(SOL_NETLINK, NETLINK_EXT_ACK)
+
 # A dump over a dup'd descriptor, and from a forked child.
 total = dump_links(s, 5)
 out["dump_links"] = total
