@@ -2,7 +2,12 @@ import { Mutex } from 'async-mutex';
 import type { Logger } from 'pino';
 import { NlWriter } from '../protocol/writer.js';
 import type { AddressOptions } from './model/addresses.js';
+import { ManualClock } from './model/clock.js';
 import { NetworkModel } from './model/store.js';
+import type { AdminContext, ModelState } from './http/context.js';
+import type { ListenAddress } from './http/listen-address.js';
+import { Metrics } from './http/metrics.js';
+import { AdminServer } from './http/server.js';
 import { DurableState } from './state/durable-state.js';
 import { RtnlDispatcher } from './rtnl/dispatch.js';
 import { Notifier } from './rtnl/notify.js';
@@ -32,6 +37,12 @@ export interface DaemonOptions {
   log: Logger;
   /** How addresses behave: DAD time, promote_secondaries on every device (--dad-ms, --promote-secondaries). */
   addresses?: AddressOptions | undefined;
+  /** --http: serve the admin HTTP API (and collect metrics) there. */
+  http?: ListenAddress | undefined;
+  /** --http-token: bearer token for the admin API's changing requests. */
+  httpToken?: string | undefined;
+  /** File mode of a Unix admin API socket (default 0660). */
+  httpSocketMode?: number | undefined;
 }
 
 /** Composition root: model, rtnetlink dispatcher, notifications and the Unix socket. */
@@ -43,6 +54,10 @@ export class Daemon {
   private readonly detachNotifier: () => void;
   private readonly state: DurableState | undefined;
   private readonly dispatcher: RtnlDispatcher;
+  /** Metrics and the admin HTTP API, with --http only (no observer costs otherwise). */
+  readonly metrics: Metrics | undefined;
+  private readonly http: AdminServer | undefined;
+  private ready = false;
 
   constructor(private readonly options: DaemonOptions) {
     this.model = new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses });
@@ -50,11 +65,12 @@ export class Daemon {
     this.state = options.stateDir ? new DurableState(options.stateDir, this.model, options.log, options.stateCompactEvery) : undefined;
     // A state directory that already holds state wins over the seed.
     if (options.seed && !this.state?.hasState()) applySeed(this.model, options.seed);
-    const dispatcher = new RtnlDispatcher(this.model, this.mutex, this.state);
+    this.metrics = options.http ? new Metrics({ model: this.model, connections: this.connections }) : undefined;
+    const dispatcher = new RtnlDispatcher(this.model, this.mutex, this.state, this.metrics);
     this.dispatcher = dispatcher;
     const common = {
       maxMessage: options.maxMessage, rcvbuf: options.rcvbuf, strict: options.strict,
-      maxConnections: options.maxConnections ?? 1024,
+      maxConnections: options.maxConnections ?? 1024, deliveries: this.metrics,
     };
     this.servers.push(new UnixServer(
       { ...common, path: options.socket, mode: options.socketMode ?? 0o660, gid: options.socketGroup, readOnly: false },
@@ -67,15 +83,59 @@ export class Daemon {
       ));
     }
     this.detachNotifier = new Notifier(this.model, this.connections).attach();
+    if (options.http) {
+      this.http = new AdminServer(this.adminContext(), {
+        listen: options.http, token: options.httpToken, socketMode: options.httpSocketMode, log: options.log, metrics: this.metrics!,
+      });
+    }
+  }
+
+  /** What the admin HTTP API may use: the model, the mutex, the connections, the seed, durability. */
+  adminContext(): AdminContext {
+    return {
+      model: this.model,
+      mutex: this.mutex,
+      connections: this.connections,
+      seedState: () => this.seedState(),
+      persist: async () => this.state?.checkpoint(),
+      ready: () => this.ready,
+    };
+  }
+
+  /**
+   * lo plus the seed, built afresh (a reset returns here, whatever --state restored). Built on a
+   * clock that never runs, so the scratch model's timers (DAD) never fire; importing the state
+   * starts them in the real model.
+   */
+  seedState(): ModelState {
+    const model = new NetworkModel({
+      maxLinks: this.options.maxLinks, cpuCount: this.model.cpuCount, addresses: this.options.addresses, clock: new ManualClock(),
+    });
+    model.addLoopback();
+    if (this.options.seed) applySeed(model, this.options.seed);
+    return model.exportLinks();
+  }
+
+  /** Where the admin API listens (HOST:PORT with the real port, or unix:PATH); undefined without --http. */
+  get httpAddress(): string | undefined {
+    return this.http?.address();
   }
 
   async start(): Promise<void> {
-    if (this.state) {
-      const fresh = !this.state.hasState();
-      await this.state.load((request) => this.replay(request));
-      if (fresh) this.state.compact(); // capture lo + seed, so restarts never re-apply the seed
+    // The admin API comes first, so /healthz answers (and /readyz says 503) while state loads.
+    await this.http?.listen();
+    try {
+      if (this.state) {
+        const fresh = !this.state.hasState();
+        await this.state.load((request) => this.replay(request));
+        if (fresh) this.state.compact(); // capture lo + seed, so restarts never re-apply the seed
+      }
+      for (const server of this.servers) await server.listen();
+    } catch (e) {
+      await this.http?.close();
+      throw e;
     }
-    for (const server of this.servers) await server.listen();
+    this.ready = true;
     this.options.log.info({ links: this.model.size }, 'model loaded');
   }
 
@@ -88,6 +148,9 @@ export class Daemon {
 
   /** Graceful stop: no new connections, in-flight requests finish, the socket files are removed. */
   async stop(): Promise<void> {
+    this.ready = false;
+    // The admin API first: no new changes from it, event streams end, in-flight requests finish.
+    await this.http?.close();
     await Promise.all(this.servers.map((s) => s.close()));
     await this.mutex.waitForUnlock();
     this.state?.close();

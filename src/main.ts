@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { Daemon } from './daemon.js';
+import { ListenAddressError, parseListenAddress, type ListenAddress } from './http/listen-address.js';
 import { createLogger } from './logger.js';
 import { readSeed, SeedError } from './seed.js';
 
@@ -8,6 +9,20 @@ function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
   return n;
+}
+
+function listenAddress(value: string): ListenAddress {
+  try {
+    return parseListenAddress(value);
+  } catch (e) {
+    if (e instanceof ListenAddressError) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
+}
+
+function token(value: string): string {
+  if (!/^[\x21-\x7e]{8,}$/.test(value)) throw new InvalidArgumentError('must be at least 8 printable characters without spaces');
+  return value;
 }
 
 function milliseconds(value: string): number {
@@ -47,14 +62,22 @@ const program = new Command()
   .option('--rcvbuf <bytes>', 'per-connection notification budget (the kernel default rmem)', integer, 212992)
   .option('--dad-ms <ms>', 'how long a new IPv6 address stays tentative (duplicate address detection); 0 for no wait', milliseconds, 1000)
   .option('--promote-secondaries', 'promote a secondary IPv4 address when its primary goes (net.ipv4.conf.all.promote_secondaries)', false)
+  .addOption(new Option('--http <addr>', 'serve the admin HTTP API on HOST:PORT or unix:PATH (e.g. 127.0.0.1:9180)')
+    .env('RTNLD_HTTP').argParser(listenAddress))
+  .addOption(new Option('--http-token <token>', 'bearer token required by changing admin API requests (required off loopback)')
+    .env('RTNLD_HTTP_TOKEN').argParser(token))
+  .option('--http-socket-mode <mode>', 'file mode of a unix: admin API socket, octal', octal, 0o660)
   .showHelpAfterError();
 
 async function main(): Promise<void> {
+  // An empty variable (e.g. `RTNLD_HTTP_TOKEN: ""` in a compose file) means unset.
+  for (const name of ['RTNLD_HTTP', 'RTNLD_HTTP_TOKEN']) if (process.env[name] === '') delete process.env[name];
   program.parse();
   const opts = program.opts<{
     socket: string; seed?: string; logLevel: string; strict: boolean; socketMode: number; socketGroup?: number;
     roSocket?: string; roSocketMode: number; state?: string; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
     dadMs: number; promoteSecondaries: boolean;
+    http?: ListenAddress; httpToken?: string; httpSocketMode: number;
   }>();
   const log = createLogger(opts.logLevel);
   let daemon: Daemon;
@@ -65,6 +88,7 @@ async function main(): Promise<void> {
       seed: opts.seed ? readSeed(opts.seed) : undefined,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
       addresses: { dadMs: opts.dadMs, promoteSecondaries: opts.promoteSecondaries },
+      http: opts.http, httpToken: opts.httpToken, httpSocketMode: opts.httpSocketMode,
     });
     await daemon.start();
   } catch (e) {

@@ -1,0 +1,23 @@
+import type { Mutex } from 'async-mutex';
+import type { NetworkModel } from '../model/store.js';
+import type { ConnectionRegistry } from '../transport/registry.js';
+
+/** The whole model as exportLinks() gives it and importLinks()/replaceLinks() take it. */
+export type ModelState = ReturnType<NetworkModel['exportLinks']>;
+
+/**
+ * What the admin HTTP API may touch in the daemon. It changes the model only with the model's
+ * own operations and only while holding `mutex`, exactly as netlink requests do, so every
+ * change is announced to netlink subscribers the same way.
+ */
+export interface AdminContext {
+  readonly model: NetworkModel;
+  readonly mutex: Mutex;
+  readonly connections: ConnectionRegistry;
+  /** lo plus the seed, as the daemon started without a state directory: what a reset returns to. */
+  seedState(): ModelState;
+  /** Makes a change made over HTTP durable (with --state); called while holding the mutex. */
+  persist(): Promise<void>;
+  /** The netlink sockets are listening and the model is loaded (and the daemon is not stopping). */
+  ready(): boolean;
+}

@@ -1,0 +1,308 @@
+// JSON schemas of the admin HTTP API: request validation (bad input is refused with the field
+// named, before anything runs), fast response serialisation, and the OpenAPI document.
+
+import { KINDS } from '../model/kinds.js';
+import { LINK_STAT_NAMES } from '../model/stats.js';
+
+const u32 = { type: 'integer', minimum: 0, maximum: 0xffffffff } as const;
+const bool = { type: 'boolean' } as const;
+const str = { type: 'string' } as const;
+const int = { type: 'integer' } as const;
+const counter = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  description: 'Every error answer. `field` names the offending input; `errno` is what netlink would have answered.',
+  required: ['statusCode', 'error', 'message'],
+  properties: {
+    statusCode: int,
+    error: str,
+    message: str,
+    field: str,
+    errno: str,
+  },
+} as const;
+
+const errorRef = { $ref: 'Error#' } as const;
+
+/** The error answers a route can give, for its `response` schema. */
+export function errors(...codes: number[]): Record<number, typeof errorRef> {
+  return Object.fromEntries(codes.map((c) => [c, errorRef]));
+}
+
+const stats64 = {
+  type: 'object',
+  properties: {
+    rx: {
+      type: 'object',
+      properties: { bytes: counter, packets: counter, errors: counter, dropped: counter, over_errors: counter, multicast: counter, compressed: counter, nohandler: counter },
+    },
+    tx: {
+      type: 'object',
+      properties: { bytes: counter, packets: counter, errors: counter, dropped: counter, carrier_errors: counter, collisions: counter, compressed: counter },
+    },
+  },
+} as const;
+
+const flagTrue = { type: 'boolean', enum: [true] } as const;
+
+/** One element of addr_info (print_addrinfo); properties in iproute2's key order. */
+export const ipAddrInfoSchema = {
+  $id: 'IpAddrInfo',
+  type: 'object',
+  description: 'An address as `ip -j addr show` prints it in addr_info. Flags appear only when set.',
+  properties: {
+    family: { type: 'string', enum: ['inet', 'inet6'] },
+    local: str,
+    address: { type: 'string', description: 'the peer, on point-to-point addresses' },
+    prefixlen: int,
+    broadcast: str,
+    scope: str,
+    secondary: flagTrue,
+    temporary: flagTrue,
+    nodad: flagTrue,
+    optimistic: flagTrue,
+    dadfailed: flagTrue,
+    home: flagTrue,
+    deprecated: flagTrue,
+    tentative: flagTrue,
+    dynamic: flagTrue,
+    mngtmpaddr: flagTrue,
+    noprefixroute: flagTrue,
+    autojoin: flagTrue,
+    'stable-privacy': flagTrue,
+    flags: { type: 'string', description: 'flag bits iproute2 has no name for, in hex' },
+    label: str,
+    valid_life_time: int,
+    preferred_life_time: int,
+  },
+} as const;
+
+/** One element of `ip -j link show` / `ip -j addr show`; properties in iproute2's key order. */
+export const ipLinkSchema = {
+  $id: 'IpLink',
+  type: 'object',
+  // No `required`: fast-json-stringify writes required properties first, and key order must be iproute2's.
+  description: 'A device as `ip -j link show` (or, with addr_info, `ip -j addr show`) prints it. Always present: ifindex, ifname, flags, mtu, operstate, group, txqlen, link_type, address, broadcast.',
+  properties: {
+    ifindex: int,
+    link: { type: ['string', 'null'], description: 'the lower device (veth peer, vlan parent); null when it is gone' },
+    ifname: str,
+    flags: { type: 'array', items: str },
+    mtu: int,
+    qdisc: str,
+    master: str,
+    operstate: str,
+    linkmode: str,
+    group: str,
+    txqlen: int,
+    link_type: str,
+    address: str,
+    broadcast: str,
+    ifalias: str,
+    stats64,
+    altnames: { type: 'array', items: str },
+    addr_info: { type: 'array', items: { $ref: 'IpAddrInfo#' } },
+  },
+} as const;
+
+export const ipLinkListSchema = { type: 'array', items: { $ref: 'IpLink#' } } as const;
+
+export const linkNameParams = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 128, description: 'interface name or altname' } },
+} as const;
+
+export const linkListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { stats: { type: 'string', enum: ['0', '1', 'true', 'false'], description: 'add stats64, as `ip -s`' } },
+} as const;
+
+export const carrierBody = {
+  type: 'object',
+  required: ['carrier'],
+  additionalProperties: false,
+  properties: { carrier: { type: 'boolean', description: 'false pulls the cable, true plugs it back' } },
+} as const;
+
+/** `rx_packets` for `rxPackets`: the kernel's names for the counters (struct rtnl_link_stats64). */
+export function statWireName(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+export const statsBody = {
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: false,
+  description: 'Counters to set, by their struct rtnl_link_stats64 names; counters not named keep their values.',
+  properties: Object.fromEntries(LINK_STAT_NAMES.map((n) => [statWireName(n), counter])),
+} as const;
+
+const hexBytes = {
+  type: 'object',
+  required: ['$hex'],
+  additionalProperties: false,
+  properties: { $hex: { type: 'string', pattern: '^([0-9a-f]{2})*$' } },
+} as const;
+
+/** A model link as the state directory's snapshot.json stores it (byte arrays as {"$hex": ...}). */
+export const linkStateSchema = {
+  $id: 'LinkState',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'index', 'name', 'altnames', 'kind', 'flags', 'gflags', 'promiscuity', 'allmulti', 'mtu', 'txqlen', 'group', 'alias',
+    'address', 'broadcast', 'operstate', 'linkmode', 'carrier', 'adminCarrier', 'carrierUpCount', 'carrierDownCount',
+    'everUp', 'master', 'link', 'numTxQueues', 'numRxQueues', 'inet', 'inet6', 'createdAt',
+  ],
+  properties: {
+    index: { type: 'integer', minimum: 1, maximum: 0x7fffffff },
+    name: { type: 'string', minLength: 1, maxLength: 15 },
+    altnames: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 127 } },
+    kind: { type: 'string', enum: Object.keys(KINDS) },
+    flags: u32,
+    gflags: u32,
+    promiscuity: u32,
+    allmulti: u32,
+    mtu: u32,
+    txqlen: u32,
+    group: u32,
+    alias: { type: 'string', maxLength: 255 },
+    address: hexBytes,
+    broadcast: hexBytes,
+    operstate: { type: 'integer', minimum: 0, maximum: 6 },
+    linkmode: { type: 'integer', minimum: 0, maximum: 1 },
+    carrier: bool,
+    adminCarrier: bool,
+    carrierUpCount: u32,
+    carrierDownCount: u32,
+    everUp: bool,
+    master: u32,
+    bridgePort: { type: 'integer', minimum: 1, maximum: 1023 },
+    link: u32,
+    numTxQueues: { type: 'integer', minimum: 1, maximum: 4096 },
+    numRxQueues: { type: 'integer', minimum: 1, maximum: 4096 },
+    vlan: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'protocol', 'flags'],
+      properties: { id: { type: 'integer', minimum: 0, maximum: 4094 }, protocol: { type: 'integer', enum: [0x8100, 0x88a8] }, flags: u32 },
+    },
+    macvlanMode: { type: 'string', enum: ['private', 'vepa', 'bridge', 'passthru', 'source'] },
+    bridge: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mtuSetByUser', 'carrierFollowsPorts', 'macSetByUser', 'tsoMaxSize'],
+      properties: { mtuSetByUser: bool, carrierFollowsPorts: bool, macSetByUser: bool, tsoMaxSize: u32 },
+    },
+    inet: bool,
+    inet6: bool,
+    createdAt: { type: 'number' },
+    stats: {
+      type: 'object',
+      additionalProperties: false,
+      required: [...LINK_STAT_NAMES],
+      properties: Object.fromEntries(LINK_STAT_NAMES.map((n) => [n, counter])),
+    },
+  },
+} as const;
+
+/** GET/PUT /v1/snapshot: the same document as the state directory's snapshot.json. */
+export const snapshotSchema = {
+  $id: 'Snapshot',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'model'],
+  properties: {
+    version: { type: 'integer', enum: [1] },
+    model: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['lastAutoIndex', 'links'],
+      properties: {
+        lastAutoIndex: { type: 'integer', minimum: 0, maximum: 0x7fffffff, description: 'the index allocator cursor: the last index handed out automatically' },
+        links: { type: 'array', items: { $ref: 'LinkState#' } },
+        addresses: { $ref: 'AddressTable#' },
+      },
+    },
+  },
+} as const;
+
+const addrCommon = {
+  ifindex: { type: 'integer', minimum: 1, maximum: 0x7fffffff },
+  flags: u32,
+  scope: { type: 'integer', minimum: 0, maximum: 255 },
+  proto: { type: 'integer', minimum: 0, maximum: 255 },
+  rtPriority: u32,
+  validLft: u32,
+  preferredLft: u32,
+  cstamp: { type: 'number' },
+  tstamp: { type: 'number' },
+} as const;
+const addrRequired = ['family', 'ifindex', 'prefixlen', 'flags', 'scope', 'proto', 'rtPriority', 'validLft', 'preferredLft', 'cstamp', 'tstamp'];
+
+/** The model's address table as snapshot.json stores it (src/model/addresses.ts AddressSnapshot). */
+export const addressTableSchema = {
+  $id: 'AddressTable',
+  type: 'object',
+  additionalProperties: false,
+  required: ['now', 'devices'],
+  description: 'Every device\'s IPv4/IPv6 addresses and per-device state; times are model milliseconds relative to `now`.',
+  properties: {
+    now: { type: 'number' },
+    devices: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['ifindex', 'v4', 'v6', 'up', 'ready', 'inet', 'inet6', 'promoteSecondaries'],
+        properties: {
+          ifindex: { type: 'integer', minimum: 1, maximum: 0x7fffffff },
+          v4: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: [...addrRequired, 'local', 'address', 'label'],
+              properties: {
+                family: { type: 'string', enum: ['inet'] },
+                ...addrCommon,
+                prefixlen: { type: 'integer', minimum: 0, maximum: 32 },
+                local: hexBytes,
+                address: hexBytes,
+                broadcast: hexBytes,
+                label: { type: 'string', maxLength: 15 },
+              },
+            },
+          },
+          v6: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: [...addrRequired, 'address', 'serial'],
+              properties: {
+                family: { type: 'string', enum: ['inet6'] },
+                ...addrCommon,
+                prefixlen: { type: 'integer', minimum: 0, maximum: 128 },
+                address: hexBytes,
+                peer: hexBytes,
+                serial: { type: 'integer', minimum: 0 },
+              },
+            },
+          },
+          up: bool,
+          ready: bool,
+          inet: bool,
+          inet6: bool,
+          promoteSecondaries: bool,
+        },
+      },
+    },
+  },
+} as const;
+
+export const sharedSchemas = [errorSchema, ipAddrInfoSchema, ipLinkSchema, linkStateSchema, addressTableSchema, snapshotSchema] as const;
