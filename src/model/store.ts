@@ -61,6 +61,9 @@ export class NetworkModel {
   private sorted: number[] = [];
   private readonly allocator = new IndexAllocator((i) => this.links.has(i));
   private readonly listeners = new Set<ModelListener>();
+  /** Ports by master index and stacked devices (vlan, macvlan) by parent index: no scans of all links. */
+  private readonly ports = new Map<number, Set<Link>>();
+  private readonly stacked = new Map<number, Set<Link>>();
   /** Bumped when the device list changes (dev_base_seq), for NLM_F_DUMP_INTR. */
   generation = 1;
   /** The model's time and timers (lifetimes, DAD); tests pass a ManualClock. */
@@ -114,24 +117,31 @@ export class NetworkModel {
     return this.names.get(name);
   }
 
-  /** Links in ascending index order, starting after `afterIndex`. */
-  *iterate(afterIndex = 0): IterableIterator<Link> {
+  /** The position of the first index >= `index` in the sorted index list. */
+  private sortedPosition(index: number): number {
     const sorted = this.sorted;
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (sorted[mid]! <= afterIndex) lo = mid + 1;
+      if (sorted[mid]! < index) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < sorted.length; i++) {
+    return lo;
+  }
+
+  /** Links in ascending index order, starting after `afterIndex`. */
+  *iterate(afterIndex = 0): IterableIterator<Link> {
+    const sorted = this.sorted;
+    for (let i = this.sortedPosition(afterIndex + 1); i < sorted.length; i++) {
       const link = this.links.get(sorted[i]!);
       if (link) yield link;
     }
   }
 
+  /** The ports of a master, in the order they joined (the bridge's port list). */
   portsOf(master: number): Link[] {
-    return [...this.iterate()].filter((l) => l.master === master);
+    return [...(this.ports.get(master) ?? [])];
   }
 
   kindOf(link: Link): KindSpec {
@@ -193,8 +203,22 @@ export class NetworkModel {
     } as Link;
   }
 
+  /** Adds `member` to the set kept under `key` (ports by master, stacked devices by parent). */
+  private static addTo(map: Map<number, Set<Link>>, key: number, member: Link): void {
+    let set = map.get(key);
+    if (!set) map.set(key, (set = new Set()));
+    set.add(member);
+  }
+
+  private static removeFrom(map: Map<number, Set<Link>>, key: number, member: Link): void {
+    const set = map.get(key);
+    if (set?.delete(member) && set.size === 0) map.delete(key);
+  }
+
   private insert(link: Link): void {
     this.links.set(link.index, link);
+    if (link.master) NetworkModel.addTo(this.ports, link.master, link);
+    if (link.link && KINDS[link.kind].needsParent) NetworkModel.addTo(this.stacked, link.link, link);
     this.names.set(link.name, link);
     for (const alt of link.altnames) this.names.set(alt, link);
     const s = this.sorted;
@@ -216,8 +240,10 @@ export class NetworkModel {
     this.links.delete(link.index);
     this.names.delete(link.name);
     for (const alt of link.altnames) this.names.delete(alt);
-    const at = this.sorted.indexOf(link.index);
-    if (at >= 0) this.sorted.splice(at, 1);
+    if (link.master) NetworkModel.removeFrom(this.ports, link.master, link);
+    if (link.link && KINDS[link.kind].needsParent) NetworkModel.removeFrom(this.stacked, link.link, link);
+    const at = this.sortedPosition(link.index);
+    if (this.sorted[at] === link.index) this.sorted.splice(at, 1);
     this.generation++;
   }
 
@@ -478,9 +504,7 @@ export class NetworkModel {
       const master = this.links.get(link.master);
       if (master) this.recomputeCarrier(master, true);
     }
-    for (const l of this.links.values()) {
-      if (l.link === link.index && KINDS[l.kind].carrier === 'parent') this.recomputeCarrier(l, true);
-    }
+    for (const l of this.stacked.get(link.index) ?? []) this.recomputeCarrier(l, true);
   }
 
   /** default_operstate() + rfc2863_policy() of net/core/link_watch.c. */
@@ -540,8 +564,8 @@ export class NetworkModel {
     link.inet6 = mtu >= IPV6_MIN_MTU;
     this.addresses.sync(link);
     // Stacked devices never exceed their parent's MTU (vlan_device_event, macvlan_device_event).
-    for (const child of this.links.values()) {
-      if (child.link === link.index && KINDS[child.kind].needsParent && child.mtu > mtu) {
+    for (const child of this.stacked.get(link.index) ?? []) {
+      if (child.mtu > mtu) {
         child.mtu = mtu;
         this.notify(child);
         child.inet = mtu >= IPV4_MIN_MTU;
@@ -628,6 +652,7 @@ export class NetworkModel {
     let portNo = 1;
     while (used.has(portNo)) portNo++;
     link.master = master.index;
+    NetworkModel.addTo(this.ports, master.index, link);
     link.bridgePort = portNo;
     this.adjustAllmulti(link, 1);
     this.notify(link);
@@ -667,6 +692,7 @@ export class NetworkModel {
     this.notify(link, IFF_PROMISC);
     this.emit({ type: 'bridgeport', action: 'new', link });
     this.emit({ type: 'bridgeport', action: 'del', link });
+    NetworkModel.removeFrom(this.ports, link.master, link);
     link.master = 0;
     delete link.bridgePort;
     this.notify(link);
@@ -749,7 +775,7 @@ export class NetworkModel {
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i]!;
       if (l.kind === 'veth' && l.link) add(this.links.get(l.link));
-      for (const child of this.links.values()) if (child.link === l.index && KINDS[child.kind].needsParent) add(child);
+      for (const child of this.stacked.get(l.index) ?? []) add(child);
     }
     for (const l of batch) {
       if (KINDS[l.kind].isMaster) for (const port of this.portsOf(l.index)) if (!batch.includes(port)) this.release(port);
@@ -769,9 +795,6 @@ export class NetworkModel {
     for (const l of batch) {
       this.addresses.unregister(l); // NETDEV_UNREGISTER: IPv4 then IPv6 addresses, before each DELLINK
       this.emit({ type: 'dellink', link: l, cause });
-    }
-    for (const l of this.links.values()) {
-      if (l.kind === 'veth' || KINDS[l.kind].carrier === 'parent') this.recomputeCarrier(l, true);
     }
     this.runLinkwatch();
     return batch;
