@@ -1,0 +1,123 @@
+import {
+  AF_INET, AF_INET6, NLM_F_DUMP, NLM_F_REQUEST, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR,
+  RTM_GETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK,
+} from '../../protocol/constants.js';
+import { decodeLinkMessage } from '../../protocol/link-decode.js';
+import { writeLinkRequest } from '../../protocol/link-request.js';
+import { NlWriter } from '../../protocol/writer.js';
+import type { RtnlEvent } from '../client/client.js';
+import { printAddress } from '../format/address.js';
+import { stringifyJson } from '../format/json.js';
+import { printLink } from '../format/link.js';
+import { LinkTable } from '../format/link-table.js';
+import { Printer } from '../format/printer.js';
+import { Args, ExitNow, invarg, matches } from './args.js';
+import { dumpFailed } from './common.js';
+import type { Context } from './context.js';
+
+const MONITOR_USAGE = `Usage: rtnl monitor [ all | OBJECTS ] [ label ] [dev DEVICE]
+OBJECTS :=  address | link
+FILE := file FILENAME
+`;
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** print_timestamp(): "Timestamp: Tue Nov 24 19:39:58 2026 225231 usec", or -tshort's "[2026-11-24T19:39:58.225231]". */
+function timestamp(short: boolean): string {
+  const now = new Date();
+  const usec = now.getMilliseconds() * 1000;
+  if (short) {
+    return `[${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${pad(usec, 6)}] `;
+  }
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const ctime = `${days[now.getDay()]} ${months[now.getMonth()]} ${String(now.getDate()).padStart(2)} ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())} ${now.getFullYear()}`;
+  return `Timestamp: ${ctime} ${usec} usec\n`;
+}
+
+/** do_ipmonitor(): prints link and address events as they arrive, until aborted or the daemon goes away. */
+export async function doMonitor(ctx: Context, words: readonly string[]): Promise<number> {
+  const args = new Args(words);
+  let link = false;
+  let addr = false;
+  let banner = false;
+  let dev: string | undefined;
+  while (args.more) {
+    const w = args.cur;
+    if (matches(w, 'label')) banner = true;
+    else if (matches(w, 'link')) link = true;
+    else if (matches(w, 'address')) addr = true;
+    else if (w === 'all') banner = true;
+    else if (matches(w, 'help')) throw new ExitNow(255, MONITOR_USAGE);
+    else if (w === 'dev') dev = args.next();
+    else if (['route', 'mroute', 'prefix', 'neigh', 'netconf', 'rule', 'nsid', 'nexthop', 'stats', 'maddress', 'acaddress'].some((o) => matches(w, o))) {
+      // Objects rtnld does not model: nothing to listen to.
+    } else throw new ExitNow(255, `Argument "${w}" is unknown, try "rtnl monitor help".\n`);
+    args.advance();
+  }
+  if (!link && !addr) {
+    link = true;
+    addr = true;
+  }
+  const client = await ctx.client();
+  let ifindex = 0;
+  if (dev !== undefined) {
+    ifindex = await ctx.nameToIndex(dev);
+    if (!ifindex) invarg('Device does not exist\n', dev);
+  }
+  const groups: number[] = [];
+  if (link) groups.push(RTNLGRP_LINK);
+  if (addr) groups.push(RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR);
+  const sub = client.subscribe(groups);
+  await sub.ready;
+  // ll_init_map(): the names of the links that exist now.
+  const w = new NlWriter();
+  writeLinkRequest(w, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 0, { extMask: RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS });
+  let names: LinkTable;
+  try {
+    names = new LinkTable((await client.dump(w.take()).toArray()).map(decodeLinkMessage));
+  } catch (e) {
+    dumpFailed(e);
+  }
+  const o = ctx.opts;
+  const onAbort = () => void sub.close();
+  ctx.io.signal?.addEventListener('abort', onAbort, { once: true });
+  if (ctx.io.signal?.aborted) onAbort();
+  const print = (ev: RtnlEvent) => {
+    const p = new Printer(o.json, ctx.sl);
+    let prefix = '';
+    if (ev.type === 'newlink' || ev.type === 'dellink') {
+      // ll_remember_index(): keep the name table current, then print as `ip monitor` does.
+      if (ev.type === 'newlink') names.remember(ev.link);
+      if (ifindex && ev.link.index !== ifindex) return;
+      if (banner) prefix = '[LINK]';
+      printLink(p, ev.link, names, { doLink: false, showQueue: false, details: o.details, stats: 0, family: 0, msgType: ev.header.type });
+      if (ev.type === 'dellink' && ev.link.family === 0) names.forget(ev.link.index);
+    } else if (ev.type === 'newaddr' || ev.type === 'deladdr') {
+      if (ifindex && ev.address.index !== ifindex) return;
+      if (ev.address.family !== AF_INET && ev.address.family !== AF_INET6) return;
+      if (banner) prefix = '[ADDR]';
+      printAddress(p, ev.address, names, { withIndex: true, msgType: ev.header.type === RTM_DELADDR ? RTM_DELADDR : undefined });
+    } else if (ev.type === 'overrun') {
+      ctx.err(`${ev.error.strerror}\n`);
+      return;
+    } else {
+      return;
+    }
+    if (o.json) {
+      ctx.out(stringifyJson(p.root, o.pretty));
+      return;
+    }
+    let text = '';
+    if (o.timestamp || o.tshort) text += timestamp(o.tshort);
+    text += prefix;
+    ctx.out(text + p.textOut);
+  };
+  try {
+    for await (const ev of sub) print(ev);
+  } finally {
+    ctx.io.signal?.removeEventListener('abort', onAbort);
+  }
+  return 0;
+}
+
