@@ -108,7 +108,9 @@ describe('--state', () => {
       const names = Array.from({ length: 400 }, (_, i) => `r${round}x${i}`);
       c.send(Buffer.concat(names.map((n) => createDummy(n, ++seq))));
       const firstSeq = seq - names.length + 1;
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 350));
+      // Kill at a random point of the stream: after a random number of ACKs, mid-way through the rest.
+      const killAfter = 1 + Math.floor(Math.random() * (names.length - 50));
+      await c.waitFor((r) => r.filter((m) => m.seq >= firstSeq).length >= killAfter, 20_000);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       for (const r of c.received) {
