@@ -37,6 +37,8 @@ const ROUTES: readonly Route[] = [
   { type: RTM_GETLINK, family: AF_BRIDGE, dumpit: dumpBridgePorts },
   { type: RTM_NEWLINKPROP, family: AF_UNSPEC, doit: linkProp },
   { type: RTM_DELLINKPROP, family: AF_UNSPEC, doit: linkProp },
+  // net_namespace.c: rtnl_net_dumpid lists the ids of peer namespaces; an rtnld model has none.
+  { type: RTM_GETNSID, family: AF_UNSPEC, dumpit: emptyDump },
   // devinet_init(): IPv4 GETADDR has a dumpit only, so a GETADDR doit for AF_INET is -EOPNOTSUPP.
   { type: RTM_NEWADDR, family: AF_INET, doit: inetNewAddr },
   { type: RTM_DELADDR, family: AF_INET, doit: inetDelAddr },
@@ -56,6 +58,12 @@ function findRoute(family: number, type: number, want: 'doit' | 'dumpit'): Route
   if (exact?.[want]) return exact;
   const fallback = routeTable.get(`${AF_UNSPEC}/${type}`);
   return fallback?.[want] ? fallback : undefined;
+}
+
+const RTM_GETNSID = 90;
+
+function emptyDump(req: Request): DumpCursor {
+  return { doneFlags: 0, generation: () => req.model.generation, next: () => false };
 }
 
 /** Message kinds: (type - RTM_BASE) & 3. */

@@ -153,3 +153,11 @@ describe('dumps', () => {
     reader.close();
   });
 });
+
+describe('namespace ids', () => {
+  it('RTM_GETNSID dumps nothing (a model has no peer namespaces), as iproute2 monitor expects', async () => {
+    const { c } = await setup();
+    const replies = await c.request(message(90, NLM_F_REQUEST | NLM_F_DUMP, 3, (w) => w.u8(0).zeros(3)));
+    expect(replies.map((r) => [r.type, r.error])).toEqual([[NLMSG_DONE, 0]]);
+  });
+});
