@@ -77,6 +77,7 @@ export const RTM_SETLINK = 19;
 export const RTM_NEWADDR = 20;
 export const RTM_DELADDR = 21;
 export const RTM_GETADDR = 22;
+export const RTM_GETNSID = 90;
 export const RTM_NEWLINKPROP = 108;
 export const RTM_DELLINKPROP = 109;
 /** Highest rtnetlink message type on 6.18 (RTM_MAX); types above it get -EOPNOTSUPP. */

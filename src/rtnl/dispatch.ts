@@ -3,7 +3,7 @@ import { writeAck, writeDone } from '../../protocol/ack.js';
 import {
   AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
-  RTM_NEWLINKPROP, RTM_SETLINK,
+  RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
@@ -29,6 +29,10 @@ interface Route {
 }
 
 /** The handler table (net/core/rtnetlink.c: rtnetlink_init). Lookups fall back to PF_UNSPEC. */
+function emptyDump(req: Request): DumpCursor {
+  return { doneFlags: 0, generation: () => req.model.generation, next: () => false };
+}
+
 const ROUTES: readonly Route[] = [
   { type: RTM_NEWLINK, family: AF_UNSPEC, doit: newLink },
   { type: RTM_DELLINK, family: AF_UNSPEC, doit: delLink },
@@ -58,12 +62,6 @@ function findRoute(family: number, type: number, want: 'doit' | 'dumpit'): Route
   if (exact?.[want]) return exact;
   const fallback = routeTable.get(`${AF_UNSPEC}/${type}`);
   return fallback?.[want] ? fallback : undefined;
-}
-
-const RTM_GETNSID = 90;
-
-function emptyDump(req: Request): DumpCursor {
-  return { doneFlags: 0, generation: () => req.model.generation, next: () => false };
 }
 
 /** Message kinds: (type - RTM_BASE) & 3. */
