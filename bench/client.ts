@@ -4,8 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
-  addMembership, delLinkByName, getLinkByIndex, linkDumpRequest, type MessageInfo, newDummy, NLMSG_DONE, NLMSG_ERROR,
-  nlConnect, type NlConnection, RTM_NEWLINK,
+  addMembership, addrDumpRequest, delLinkByName, getLinkByIndex, linkDumpRequest, type MessageInfo, newDummy, NLMSG_DONE,
+  NLMSG_ERROR, nlConnect, type NlConnection, RTM_NEWADDR, RTM_NEWLINK,
 } from './netlink.js';
 
 export interface Target {
@@ -15,10 +15,18 @@ export interface Target {
 
 export type Job =
   | { mode: 'probe'; path: string; index: number }
-  | { mode: 'record'; path: string; out: string }
+  | { mode: 'record'; path: string; out: string; what?: DumpWhat }
   | { mode: 'rt'; targets: Target[]; index: number; depth: number; warmupMs: number; runMs: number; runs: number }
-  | { mode: 'dump'; targets: Target[]; warmup: number; runs: number; dumpsPerRun: number }
+  | { mode: 'dump'; targets: Target[]; warmup: number; runs: number; dumpsPerRun: number; what?: DumpWhat }
   | { mode: 'cycles'; targets: Target[]; subscribers: number; batch: number; warmupMs: number; runMs: number; runs: number };
+
+/** What a dump lists: links (RTM_GETLINK) or addresses (RTM_GETADDR, every family). */
+export type DumpWhat = 'link' | 'addr';
+
+const DUMPS: Record<DumpWhat, { request: () => Buffer; entry: number }> = {
+  link: { request: linkDumpRequest, entry: RTM_NEWLINK },
+  addr: { request: addrDumpRequest, entry: RTM_NEWADDR },
+};
 
 /** A connection whose message handler can be swapped between phases. */
 interface Conn {
@@ -77,8 +85,8 @@ interface DumpRun {
   seconds: number;
 }
 
-/** One link dump: time from the request to NLMSG_DONE; counts the link messages (not DONE). */
-function dumpOnce(c: Conn, req: Buffer): Promise<DumpRun> {
+/** One dump: time from the request to NLMSG_DONE; counts the entries of type `entry` (not DONE). */
+function dumpOnce(c: Conn, req: Buffer, entry = RTM_NEWLINK): Promise<DumpRun> {
   return new Promise((resolve, reject) => {
     let messages = 0;
     let bytes = 0;
@@ -86,7 +94,7 @@ function dumpOnce(c: Conn, req: Buffer): Promise<DumpRun> {
     c.on = (m) => {
       if (m.type === NLMSG_DONE) {
         resolve({ messages, bytes, seconds: (performance.now() - start) / 1000 });
-      } else if (m.type === RTM_NEWLINK) {
+      } else if (m.type === entry) {
         messages++;
         bytes += m.len;
       } else {
@@ -139,7 +147,7 @@ async function main(): Promise<unknown> {
       // Records one dump byte for byte (same request, same seq as the measured dumps).
       const chunks: Buffer[] = [];
       const c = await open(job.path);
-      const req = linkDumpRequest();
+      const req = DUMPS[job.what ?? 'link'].request();
       const total = await new Promise<{ messages: number; bytes: number }>((resolve) => {
         let messages = 0;
         c.on = (m) => {
@@ -179,8 +187,9 @@ async function main(): Promise<unknown> {
     }
     case 'dump': {
       const conns = await Promise.all(job.targets.map((t) => open(t.path)));
-      const req = linkDumpRequest();
-      for (const c of conns) for (let w = 0; w < job.warmup; w++) await dumpOnce(c, req);
+      const { request, entry } = DUMPS[job.what ?? 'link'];
+      const req = request();
+      for (const c of conns) for (let w = 0; w < job.warmup; w++) await dumpOnce(c, req, entry);
       const runs: Record<string, number[]> = Object.fromEntries(job.targets.map((t) => [t.name, []]));
       const shape: Record<string, { messages: number; bytes: number }> = {};
       for (let r = 0; r < job.runs; r++) {
@@ -189,7 +198,7 @@ async function main(): Promise<unknown> {
           let messages = 0;
           let seconds = 0;
           for (let k = 0; k < job.dumpsPerRun; k++) {
-            const d = await dumpOnce(c, req);
+            const d = await dumpOnce(c, req, entry);
             messages += d.messages;
             seconds += d.seconds;
             shape[job.targets[i]!.name] = { messages: d.messages, bytes: d.bytes };

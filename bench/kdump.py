@@ -2,7 +2,9 @@
 and rtnld-compatible Unix sockets (the daemon, the raw replay server), measured in turn, run
 after run, with the same request and the same receive loop. Standard library only.
 
-  python3 kdump.py --warmup N --runs N [--dumps-per-run N] [--kernel] [--unix NAME=PATH ...]
+  python3 kdump.py --warmup N --runs N [--dumps-per-run N] [--addr] [--kernel] [--unix NAME=PATH ...]
+
+--addr dumps addresses (RTM_GETADDR, every family) instead of links.
 
 A run is --dumps-per-run dumps back to back (messages / total time).
 
@@ -15,7 +17,7 @@ import sys
 import time
 
 NETLINK_ROUTE = 0
-RTM_NEWLINK, RTM_GETLINK = 16, 18
+RTM_NEWLINK, RTM_GETLINK, RTM_NEWADDR, RTM_GETADDR = 16, 18, 20, 22
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 F_REQUEST, F_DUMP = 0x1, 0x300
 IFLA_EXT_MASK, RTEXT_FILTER_VF = 29, 1
@@ -23,6 +25,8 @@ IFLA_EXT_MASK, RTEXT_FILTER_VF = 29, 1
 # nlmsghdr + ifinfomsg + IFLA_EXT_MASK(RTEXT_FILTER_VF): what `ip link show` sends (bench/netlink.ts too).
 REQ = struct.pack('<IHHII', 40, RTM_GETLINK, F_REQUEST | F_DUMP, 1, 0) + struct.pack('<BxHiII', 0, 0, 0, 0, 0) \
     + struct.pack('<HHI', 8, IFLA_EXT_MASK, RTEXT_FILTER_VF)
+# nlmsghdr + ifaddrmsg (AF_UNSPEC): what `ip address show` sends.
+ADDR_REQ = struct.pack('<IHHII', 24, RTM_GETADDR, F_REQUEST | F_DUMP, 1, 0) + bytes(8)
 BUF = bytearray(1 << 20)
 VIEW = memoryview(BUF)
 HDR = struct.Struct('<IH')
@@ -37,13 +41,13 @@ def drain(sock, rest):
         rest -= k
 
 
-def dump_once(sock, stream):
-    """Sends the dump request and reads to NLMSG_DONE; returns (link messages, bytes, seconds)."""
+def dump_once(sock, stream, req=REQ, entry=RTM_NEWLINK):
+    """Sends the dump request and reads to NLMSG_DONE; returns (entries, bytes, seconds)."""
     messages = nbytes = 0
     skip = 0          # bytes of the current message still to come (stream sockets only)
     carry = b''       # a header split across reads
     t0 = time.perf_counter()
-    sock.send(REQ)
+    sock.send(req)
     while True:
         n = sock.recv_into(BUF)
         if n == 0:
@@ -57,7 +61,7 @@ def dump_once(sock, stream):
             if mtype == NLMSG_DONE:
                 drain(sock, ((length + 3) & ~3) - 16 - (n - need))
                 return messages, nbytes, time.perf_counter() - t0
-            if mtype != RTM_NEWLINK:
+            if mtype != entry:
                 raise RuntimeError('unexpected message type %d' % mtype)
             messages += 1
             nbytes += length
@@ -76,7 +80,7 @@ def dump_once(sock, stream):
             if mtype == NLMSG_DONE:
                 drain(sock, p + ((length + 3) & ~3) - n)
                 return messages, nbytes, time.perf_counter() - t0
-            if mtype != RTM_NEWLINK:
+            if mtype != entry:
                 raise RuntimeError('unexpected message type %d' % mtype)
             messages += 1
             nbytes += length
@@ -91,7 +95,7 @@ def dump_once(sock, stream):
 
 
 def main(argv):
-    warmup, runs, per_run, targets = 2, 5, 1, []
+    warmup, runs, per_run, targets, what = 2, 5, 1, [], (REQ, RTM_NEWLINK)
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -101,6 +105,8 @@ def main(argv):
             runs = int(argv[i + 1]); i += 1
         elif a == '--dumps-per-run':
             per_run = int(argv[i + 1]); i += 1
+        elif a == '--addr':
+            what = (ADDR_REQ, RTM_NEWADDR)
         elif a == '--kernel':
             s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
@@ -114,13 +120,13 @@ def main(argv):
         i += 1
     for _, s, stream in targets:
         for _ in range(warmup):
-            dump_once(s, stream)
+            dump_once(s, stream, *what)
     result = {'runs': {t[0]: [] for t in targets}, 'shape': {}}
     for _ in range(runs):
         for name, s, stream in targets:
             total_m = total_sec = 0
             for _ in range(per_run):
-                m, b, sec = dump_once(s, stream)
+                m, b, sec = dump_once(s, stream, *what)
                 total_m += m
                 total_sec += sec
             result['runs'][name].append(total_m / total_sec)

@@ -10,6 +10,8 @@ export const RTNLD_SOCKET_CALL = 15;
 export const RTM_NEWLINK = 16;
 export const RTM_DELLINK = 17;
 export const RTM_GETLINK = 18;
+export const RTM_NEWADDR = 20;
+export const RTM_GETADDR = 22;
 
 export const NLM_F_REQUEST = 0x01;
 export const NLM_F_ACK = 0x04;
@@ -68,6 +70,16 @@ export function getLinkByIndex(index: number, seq = 1): Buffer {
 /** RTM_GETLINK dump with IFLA_EXT_MASK = RTEXT_FILTER_VF, as `ip link show` sends it. */
 export function linkDumpRequest(seq = 1): Buffer {
   return linkRequest(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq, 0, [attr(IFLA_EXT_MASK, u32(RTEXT_FILTER_VF))]);
+}
+
+/** RTM_GETADDR dump of every family (ifaddrmsg with AF_UNSPEC), as `ip address show` sends it. */
+export function addrDumpRequest(seq = 1): Buffer {
+  const b = Buffer.alloc(NLMSGHDR + 8);
+  b.writeUInt32LE(b.length, 0);
+  b.writeUInt16LE(RTM_GETADDR, 4);
+  b.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
+  b.writeUInt32LE(seq, 8);
+  return b;
 }
 
 /** RTM_NEWLINK creating a dummy (CREATE|EXCL|ACK). */

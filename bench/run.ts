@@ -201,10 +201,20 @@ const series = (name: string, runs: number[]): Series => ({ name, median: median
 const LINKS = 10_000;
 const BIG_LINKS = 100_000;
 
-function writeVethSeed(pairs: number): string {
+/** Addresses of the address-dump topology: every link one IPv4 and one IPv6 (NODAD) address. */
+function vethAddresses(side: 1 | 2, i: number): string[] {
+  const n = i + 1;
+  return [`10.${side}.${n >> 8}.${n & 255}/16`, `2001:db8:${side}::${n.toString(16)}/64 nodad`];
+}
+
+function writeVethSeed(pairs: number, addresses = false): string {
   const links = [];
-  for (let i = 0; i < pairs; i++) links.push({ name: `va${i}`, kind: 'veth', peer: `vb${i}` });
-  const file = join(tmp, `seed-${pairs * 2}.json`);
+  for (let i = 0; i < pairs; i++) {
+    links.push(addresses
+      ? { name: `va${i}`, kind: 'veth', peer: { name: `vb${i}`, addresses: vethAddresses(2, i) }, addresses: vethAddresses(1, i) }
+      : { name: `va${i}`, kind: 'veth', peer: `vb${i}` });
+  }
+  const file = join(tmp, `seed-${pairs * 2}${addresses ? '-addr' : ''}.json`);
   writeFileSync(file, JSON.stringify({ links }));
   return file;
 }
@@ -224,8 +234,8 @@ function dropNetns(name: string): void {
   namespaces.delete(name);
 }
 
-/** A throwaway netns holding `pairs` veth pairs, created with `ip -batch`; returns its name. */
-function kernelNetns(pairs: number): string {
+/** A throwaway netns holding `pairs` veth pairs (and their addresses), created with `ip -batch`; returns its name. */
+function kernelNetns(pairs: number, addresses = false): string {
   const name = `rtnld-bench-${process.pid}-${pairs * 2}`;
   const add = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
   if (add.status !== 0) throw new Error(`ip netns add: ${add.stderr.trim()}`);
@@ -233,6 +243,11 @@ function kernelNetns(pairs: number): string {
   const batch = join(tmp, 'kernel.batch');
   const lines = [];
   for (let i = 0; i < pairs; i++) lines.push(`link add va${i} type veth peer name vb${i}`);
+  if (addresses) {
+    for (let i = 0; i < pairs; i++) {
+      for (const [side, dev] of [[1, `va${i}`], [2, `vb${i}`]] as const) for (const a of vethAddresses(side, i)) lines.push(`address add ${a.replace(' nodad', '')} dev ${dev}${a.endsWith(' nodad') ? ' nodad' : ''}`);
+    }
+  }
   writeFileSync(batch, `${lines.join('\n')}\n`);
   const r = spawnSync('ip', ['-n', name, '-batch', batch], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`ip -batch: ${r.stderr.trim().split('\n')[0]}`);
@@ -350,6 +365,50 @@ async function dumpRows(daemon: Server, links: number, kernelNs: string | undefi
   }
 }
 
+/** Address dumps (family 0: IPv4 then IPv6) of the 10,000-link topology, 2 addresses per link. */
+async function addrDumpRows(daemon: Server, kernelNs: string | undefined): Promise<void> {
+  const recording = join(tmp, 'addr-dump.bin');
+  const rec = await runJob<{ messages: number; bytes: number }>({ mode: 'record', path: daemon.path, out: recording, what: 'addr' });
+  log(`recorded one address dump: ${rec.messages} messages, ${rec.bytes} bytes; starting the replay baseline`);
+  const raw = await startEcho('replay-addr', ['--replay', recording, '--chunk', String(32 * 1024)]);
+  const entries = rec.messages - 1;
+  const perRun = Math.max(1, Math.round(100_000 / entries));
+  try {
+    const targets: Target[] = [{ name: 'rtnld', path: daemon.path }, { name: 'raw', path: raw.path }];
+    const node = await runJob<DumpResult>({ mode: 'dump', what: 'addr', targets, warmup: 3, runs: DUMP_RUNS, dumpsPerRun: perRun });
+    log('address dump (Node client) done');
+    const a = series('rtnld', node.runs.rtnld!);
+    const b = series('raw replay, 32 KB writes', node.runs.raw!);
+    const shape = node.shape.rtnld!;
+    const what = `address dump, ${LINKS.toLocaleString('en')} links x 2 addresses`;
+    rows.push({
+      id: 'addr_dump_10000', what: `${what} (Node client)`, unit: 'messages/s', rtnld: a, baseline: b, ratio: a.median / b.median,
+      detail: { dumpsPerRun: perRun, messages: shape.messages, bytesPerMessage: Math.round(shape.bytes / shape.messages) },
+    });
+    const pyArgs = [join(benchDir, 'kdump.py'), '--addr', '--warmup', '2', '--runs', String(DUMP_RUNS), '--dumps-per-run', String(perRun),
+      '--unix', `rtnld=${daemon.path}`, '--unix', `raw=${raw.path}`];
+    if (kernelNs) pyArgs.push('--kernel');
+    const py = await runPinned<DumpResult>('python3', pyArgs, 120_000, kernelNs ? ['ip', 'netns', 'exec', kernelNs] : []);
+    log(`address dump (Python client${kernelNs ? ', kernel' : ''}) done`);
+    const pa = series('rtnld', py.runs.rtnld!);
+    rows.push({
+      id: 'addr_dump_10000_py', what: `${what} (Python client)`, unit: 'messages/s', rtnld: pa,
+      baseline: series('raw replay, 32 KB writes', py.runs.raw!), ratio: pa.median / median(py.runs.raw!),
+    });
+    if (kernelNs) {
+      const k = series('Linux kernel (netns)', py.runs.kernel!);
+      const ks = py.shape.kernel!;
+      if (ks.messages !== shape.messages) notes.push(`kernel address dump had ${ks.messages} messages, rtnld ${shape.messages}`);
+      rows.push({
+        id: 'addr_dump_10000_kernel', what: `${what} vs kernel (Python client)`, unit: 'messages/s', rtnld: pa, baseline: k,
+        ratio: pa.median / k.median, detail: { kernelMessages: ks.messages, kernelBytesPerMessage: Math.round(ks.bytes / ks.messages) },
+      });
+    }
+  } finally {
+    await stopServer(raw);
+  }
+}
+
 async function cycleRows(): Promise<void> {
   const daemon = await startDaemon('rtnld-cycles');
   // The baseline answers every request with an ACK of the daemon's size (NLMSG_ERROR carrying
@@ -432,7 +491,7 @@ async function main(): Promise<void> {
     for (const links of kernelSizes) {
       const t0 = performance.now();
       try {
-        kernelNs.set(links, kernelNetns(links / 2));
+        kernelNs.set(links, kernelNetns(links / 2, links === LINKS));
         log(`kernel netns: ${links / 2} veth pairs created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       } catch (e) {
         skipped[`kernel_${links}`] = `could not build the kernel netns: ${(e as Error).message}`;
@@ -448,12 +507,14 @@ async function main(): Promise<void> {
 
   const startup: Record<string, number> = {};
   for (const links of sizes) {
-    const daemon = await startDaemon(`rtnld-${links}`, writeVethSeed(links / 2));
+    // The 10,000-link topology also carries two addresses per link, for the address dump.
+    const daemon = await startDaemon(`rtnld-${links}`, writeVethSeed(links / 2, links === LINKS));
     startup[`links_${links}`] = daemon.startSeconds;
     log(`rtnld up with ${links + 1} links (${links / 2} veth pairs + lo) in ${daemon.startSeconds.toFixed(2)} s`);
     try {
       if (links === LINKS) await getlinkRows(daemon, LINKS / 2 + 1);
       await dumpRows(daemon, links, kernelNs.get(links));
+      if (links === LINKS) await addrDumpRows(daemon, kernelNs.get(links));
     } finally {
       await stopServer(daemon);
       const ns = kernelNs.get(links);

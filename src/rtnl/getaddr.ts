@@ -8,7 +8,7 @@ import { NlError } from '../../protocol/nl-error.js';
 import { parseAttrs, type AttrTable, type Policy } from '../../protocol/policy.js';
 import { decodeIfAddrMsg, IFADDRMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
-import type { InetFamily } from '../model/addresses.js';
+import type { InetAddress, InetFamily } from '../model/addresses.js';
 import type { Link } from '../model/types.js';
 import { addrMessage } from './addr-view.js';
 import { einval, toNlError } from './errors.js';
@@ -70,25 +70,34 @@ function dumpAddresses(req: Request, families: readonly InetFamily[]): DumpCurso
   const { seq } = req.hdr;
   const { portid } = req.session;
   let fam = 0;
-  /** The device being dumped (0: none yet) and the position in its list. */
+  /** The device being dumped (0: none yet), its list (live: changes show, as ip_idx sees them) and the position in it. */
   let at = 0;
+  let list: readonly InetAddress[] = [];
   let pos = 0;
+  /** The device after `at` in ascending ifindex order (for_each_netdev_dump), or the filtered one. */
+  const nextLink = (): Link | undefined => {
+    if (ifindex) return at === 0 ? model.byIndex(ifindex) : undefined;
+    for (const link of model.iterate(at)) return link;
+    return undefined;
+  };
   return {
     doneFlags: answer.flags,
     generation: () => model.generation + model.addresses.generation,
     next(w: NlWriter): boolean {
-      for (; fam < families.length; fam++, at = 0, pos = 0) {
-        const links: Iterable<Link> = ifindex ? [model.byIndex(ifindex)].filter((l) => l !== undefined) : model.iterate(Math.max(at - 1, 0));
-        for (const link of links) {
-          if (link.index !== at) {
-            at = link.index;
-            pos = 0;
-          }
-          const list = model.addresses.list(link.index, families[fam]!);
-          if (pos < list.length) {
-            writeAddrMessage(w, RTM_NEWADDR, entryFlags, seq, portid, addrMessage(model, list[pos++]!));
-            return true;
-          }
+      while (fam < families.length) {
+        if (pos < list.length) {
+          writeAddrMessage(w, RTM_NEWADDR, entryFlags, seq, portid, addrMessage(model, list[pos++]!));
+          return true;
+        }
+        const link = nextLink();
+        if (link) {
+          at = link.index;
+          list = model.addresses.list(at, families[fam]!);
+          pos = 0;
+        } else {
+          fam++;
+          at = 0;
+          list = [];
         }
       }
       return false;
