@@ -155,6 +155,8 @@ export interface AddressHost {
   readonly clock: Clock;
   link(index: number): Readonly<Link> | undefined;
   emit(event: ModelEvent): void;
+  /** Something changed that is announced later or never (it still has to reach the --state journal). */
+  changed(): void;
 }
 
 /** Per-device state: the in_device / inet6_dev address lists and what the table last saw of the link. */
@@ -287,6 +289,12 @@ export class AddressTable {
     this.host.emit({ type, link: this.devices.get(addr.ifindex)!.link, addr, cause });
   }
 
+  /** A change with no notification now (a NODAD address is announced after DAD's work runs). */
+  private quietly(): void {
+    this.generation++;
+    this.host.changed();
+  }
+
   // --- queries ---
 
   /** A device's addresses of one family, in list (dump) order. */
@@ -329,6 +337,7 @@ export class AddressTable {
   /** net.ipv4.conf.<dev>.promote_secondaries */
   setPromoteSecondaries(link: Readonly<Link>, on: boolean): void {
     this.device(link).promoteSecondaries = on;
+    this.host.changed();
   }
 
   /**
@@ -555,6 +564,7 @@ export class AddressTable {
     });
     // inet6_addr_add(): announced now while tentative; a NODAD address only once DAD "completes".
     if (!(a.flags & (IFA_F_OPTIMISTIC | IFA_F_NODAD))) this.emit('newaddr', a);
+    else this.quietly();
     this.dadStart(a);
     this.scheduleLifetime(a);
   }
@@ -580,7 +590,7 @@ export class AddressTable {
     if (cfg.rtPriority) ifp.rtPriority = cfg.rtPriority;
     if (cfg.peer) ifp.peer = new Uint8Array(cfg.peer);
     this.scheduleLifetime(ifp);
-    if (ifp.flags & IFA_F_TENTATIVE) this.generation++;
+    if (ifp.flags & IFA_F_TENTATIVE) this.quietly();
     else this.emit('newaddr', ifp);
   }
 

@@ -80,7 +80,9 @@ export class NetworkModel {
   constructor(options: { cpuCount?: number | undefined; maxLinks?: number | undefined; clock?: Clock | undefined; addresses?: AddressOptions | undefined } = {}) {
     this.cpuCount = options.cpuCount ?? availableParallelism();
     this.clock = options.clock ?? new SystemClock();
-    this.addresses = new AddressTable({ clock: this.clock, link: (i) => this.links.get(i), emit: (e) => this.emit(e) }, options.addresses);
+    this.addresses = new AddressTable({
+      clock: this.clock, link: (i) => this.links.get(i), emit: (e) => this.emit(e), changed: () => void this.changeCount++,
+    }, options.addresses);
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
   }
 

@@ -7,9 +7,11 @@ import {
 import { NlWriter } from '../../protocol/writer.js';
 import { ManualClock } from '../../src/model/clock.js';
 import { NetworkModel } from '../../src/model/store.js';
-import { DumpRun } from '../../src/rtnl/dispatch.js';
+import { Mutex } from 'async-mutex';
+import { DumpRun, RtnlDispatcher } from '../../src/rtnl/dispatch.js';
 import { Notifier, type NotificationSink } from '../../src/rtnl/notify.js';
 import { decodeAll, DispatchHarness, type Decoded } from '../helpers/dispatch.js';
+import { IFLA_AF_SPEC, RTM_SETLINK } from '../../protocol/constants.js';
 
 const NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
 const DUMP = NLM_F_REQUEST | NLM_F_DUMP;
@@ -202,5 +204,34 @@ describe('dumps and GET', () => {
     model.addresses.newInet4({ ifindex: a, prefixlen: 24, flags: 0, scope: 0, local: ipv4('10.9.0.1') }, { excl: true, replace: false });
     run.fill(w, 1);
     expect(decodeAll(w.take()).map((r) => r.flags & NLM_F_DUMP_INTR)).toEqual([0, NLM_F_DUMP_INTR]);
+  });
+});
+
+describe('the --state journal', () => {
+  it('records address requests that change the model without announcing it yet (NODAD, tentative replace, promote_secondaries)', async () => {
+    const { model, a } = setup();
+    const recorded: number[] = [];
+    const dispatcher = new RtnlDispatcher(model, new Mutex(), { record: async (m) => void recorded.push(m.readUInt32LE(8)) });
+    const session = { portid: 1, strict: false, extAck: true, capAck: false, readOnly: false, dumping: false };
+    const send = async (m: Buffer) => {
+      const r = dispatcher.handle(m, session, new NlWriter());
+      if (r instanceof Promise) await r;
+      return m.readUInt32LE(8);
+    };
+    const nodad = await send(request(RTM_NEWADDR, NEW, { family: AF_INET6, prefixlen: 64, flags: IFA_F_NODAD, index: a }, (w) => w.attrBytes(IFA_ADDRESS, ipv6(1))));
+    const tentative = await send(request(RTM_NEWADDR, NEW, { family: AF_INET6, prefixlen: 64, index: a }, (w) => w.attrBytes(IFA_ADDRESS, ipv6(2))));
+    const replace = await send(request(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | 0x100, { family: AF_INET6, prefixlen: 64, index: a }, (w) => w.attrBytes(IFA_ADDRESS, ipv6(2))));
+    const failed = await send(request(RTM_NEWADDR, NEW, { family: AF_INET6, prefixlen: 64, index: a }, (w) => w.attrBytes(IFA_ADDRESS, ipv6(2))));
+    const w = new NlWriter();
+    const at = w.msgStart(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, ++seq, 0);
+    w.u8(0).u8(0).u16(0).s32(a).u32(0).u32(0);
+    const spec = w.nestStart(IFLA_AF_SPEC);
+    const inet = w.nestStart(AF_INET);
+    const conf = w.nestStart(1);
+    w.attrU32(20, 1);
+    w.nestEnd(conf).nestEnd(inet).nestEnd(spec).msgEnd(at);
+    const promote = await send(w.take());
+    expect(recorded).toEqual([nodad, tentative, replace, promote]);
+    expect(recorded).not.toContain(failed);
   });
 });
