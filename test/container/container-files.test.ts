@@ -1,0 +1,178 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// The Dockerfile and docker-compose.yml, checked without a container engine: they parse, refer
+// to stages, files and volumes that exist, and the image's start command works when run
+// directly (with the container paths mapped to temporary ones).
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+
+interface Service {
+  build?: { context: string; target: string };
+  image?: string;
+  entrypoint?: string[];
+  command?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test?: string[]; disable?: boolean };
+}
+
+/** Dockerfile instructions (continuation lines joined, comments dropped). */
+const instructions = dockerfile.replace(/\\\n\s*/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const stages = instructions.filter((l) => l.startsWith('FROM ')).map((l) => /\sAS\s+(\S+)/i.exec(l)?.[1]);
+const jsonArg = (keyword: string) => JSON.parse(instructions.find((l) => l.startsWith(`${keyword} `))!.slice(keyword.length + 1)) as string[];
+const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+describe('Dockerfile', () => {
+  it('builds in one stage and runs from another, as a non-root user with a socket volume and a health check', () => {
+    expect(stages).toEqual(['build', 'runtime']);
+    expect(instructions).toContain('RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force');
+    const runtime = instructions.slice(instructions.findIndex((l) => / AS runtime$/.test(l)));
+    expect(runtime.find((l) => l.startsWith('USER '))).toBe('USER node');
+    expect(runtime).toContain('VOLUME ["/run/rtnld"]');
+    expect(runtime.find((l) => l.startsWith('HEALTHCHECK '))).toContain('docker/healthcheck.mjs');
+    // node itself is PID 1 (exec form), so SIGTERM reaches the daemon's handler.
+    expect(jsonArg('ENTRYPOINT')).toEqual(['node', 'bin/rtnld.js']);
+  });
+
+  it('copies only files that exist and that .dockerignore lets through', () => {
+    const copies = instructions.filter((l) => l.startsWith('COPY '));
+    expect(copies.length).toBeGreaterThan(0);
+    for (const c of copies) {
+      const parts = c.split(/\s+/).slice(1);
+      const from = parts.find((p) => p.startsWith('--from='));
+      const paths = parts.filter((p) => !p.startsWith('--')).slice(0, -1);
+      if (from) {
+        expect(stages, c).toContain(from.slice('--from='.length));
+        continue;
+      }
+      for (const p of paths) {
+        expect(existsSync(join(ROOT, p)), `${c}: ${p}`).toBe(true);
+        expect(ignored.some((i) => p === i || p.startsWith(`${i}/`)), `${c}: ${p} is in .dockerignore`).toBe(false);
+      }
+    }
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const services = compose.services;
+
+  it('builds every service from a stage of the Dockerfile, with one image', () => {
+    for (const [name, s] of Object.entries(services)) {
+      expect(s.build?.context, name).toBe('.');
+      expect(stages, name).toContain(s.build!.target);
+      expect(s.image, name).toBe('rtnld:dev');
+    }
+  });
+
+  it('runs two daemons (two hosts) and a client that shares host A\'s socket once it is healthy', () => {
+    const daemons = Object.entries(services).filter(([, s]) => !s.entrypoint);
+    expect(daemons.map(([n]) => n)).toEqual(['host-a', 'host-b']);
+    for (const [name, s] of daemons) {
+      expect(s.healthcheck?.test?.slice(0, 3), name).toEqual(['CMD', 'node', 'docker/healthcheck.mjs']);
+      expect(s.command, name).toContain('/run/rtnld/rtnl.sock');
+    }
+    const client = services.client!;
+    expect(client.entrypoint).toEqual(['node', 'bin/rtnl.js']);
+    expect(existsSync(join(ROOT, 'bin', 'rtnl.js'))).toBe(true);
+    expect(client.command).toEqual(['link', 'show']);
+    expect(client.depends_on).toEqual({ 'host-a': { condition: 'service_healthy' } });
+    expect(client.environment?.RTNL_SOCKET).toBe('/run/rtnld/rtnl.sock');
+    const volumeOf = (s: Service) => s.volumes!.find((v) => v.endsWith(':/run/rtnld'))!.split(':')[0]!;
+    expect(volumeOf(client)).toBe(volumeOf(services['host-a']!));
+    expect(volumeOf(services['host-b']!)).not.toBe(volumeOf(services['host-a']!));
+    for (const s of Object.values(services)) {
+      for (const v of s.volumes ?? []) {
+        const source = v.split(':')[0]!;
+        if (source.startsWith('.')) expect(existsSync(join(ROOT, source)), v).toBe(true);
+        else expect(compose.volumes, v).toHaveProperty([source]);
+      }
+    }
+  });
+
+  it('gives every daemon reachable from the network a token, and only its seeds from the mounted directory', () => {
+    for (const [name, s] of Object.entries(services)) {
+      const http = s.environment?.RTNLD_HTTP;
+      if (http && !http.startsWith('unix:') && !http.startsWith('127.')) expect(s.environment?.RTNLD_HTTP_TOKEN, name).toBeDefined();
+      const seed = s.command?.[s.command.indexOf('--seed') + 1];
+      if (s.command?.includes('--seed')) {
+        expect(seed!.startsWith('/etc/rtnld/'), name).toBe(true);
+        expect(existsSync(join(ROOT, 'docker', 'seeds', seed!.slice('/etc/rtnld/'.length))), name).toBe(true);
+      }
+    }
+  });
+
+  it('is accepted by docker compose, where a compose client is installed', () => {
+    const tools: Array<[string, string[]]> = [['docker', ['compose', 'config', '-q']], ['docker-compose', ['config', '-q']]];
+    const env = { ...process.env, RTNLD_HTTP_TOKEN: 'compose-config-check' };
+    for (const [cmd, args] of tools) {
+      const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8' });
+      if (r.error || (r.status !== 0 && /unknown (command|shorthand flag)|is not a docker command/.test(r.stderr))) continue;
+      expect(r.status, `${cmd} ${args.join(' ')}: ${r.stderr}`).toBe(0);
+      return;
+    }
+    console.warn('no compose client here: docker-compose.yml was checked by the other tests only');
+  });
+});
+
+describe('the image\'s start command, run directly', () => {
+  function run(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    cleanups.push(() => child.kill('SIGKILL'));
+    return { child, output: () => out, exited };
+  }
+
+  it.each(['host-a', 'host-b'])('%s starts with its seed, passes its health check, serves `rtnl link show`, and stops on SIGTERM', async (name) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rtnld-container-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const s = compose.services[name]!;
+    // Container paths -> this machine: the socket volume -> a temp dir, /etc/rtnld -> docker/seeds.
+    const local = (a: string) => a.replace('/run/rtnld', dir).replace('/etc/rtnld', join(ROOT, 'docker', 'seeds'));
+    const entrypoint = jsonArg('ENTRYPOINT');
+    const command = (s.command ?? jsonArg('CMD')).map(local);
+    const httpEnv = { RTNLD_HTTP: local(s.environment!.RTNLD_HTTP!).replace(/:9180$/, ':0'), RTNLD_HTTP_TOKEN: s.environment?.RTNLD_HTTP_TOKEN ? 'test-token-0123456789' : '' };
+    const d = run([...entrypoint.slice(1), ...command], httpEnv);
+    const deadline = Date.now() + 20_000;
+    let http = '';
+    while (!d.output().includes('"model loaded"')) {
+      if (Date.now() > deadline || d.child.exitCode !== null) throw new Error(`daemon did not start: ${d.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    http = JSON.parse(d.output().split('\n').find((l) => l.includes('"admin API listening"'))!).http as string;
+
+    const health = spawnSync(process.execPath, ['docker/healthcheck.mjs', '/readyz'], { cwd: ROOT, env: { ...process.env, RTNLD_HTTP: http }, encoding: 'utf8' });
+    expect(health.status, health.stderr).toBe(0);
+    const client = compose.services.client!;
+    const show = spawnSync(process.execPath, [...client.entrypoint!.slice(1), ...client.command!], {
+      cwd: ROOT, env: { ...process.env, RTNL_SOCKET: local(client.environment!.RTNL_SOCKET!) }, encoding: 'utf8', timeout: 20_000,
+    });
+    expect(show.status, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/^1: lo: /m);
+    expect(show.stdout).toContain(name === 'host-a' ? 'veth0@veth1' : 'eth0.100@eth0');
+
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    expect(existsSync(join(dir, 'rtnl.sock'))).toBe(false);
+    const down = spawnSync(process.execPath, ['docker/healthcheck.mjs'], { cwd: ROOT, env: { ...process.env, RTNLD_HTTP: http }, encoding: 'utf8' });
+    expect(down.status).toBe(1);
+  });
+});
