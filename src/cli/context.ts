@@ -22,6 +22,8 @@ export interface GlobalOptions {
   /** preferred_family: 0, AF_INET, AF_INET6, AF_PACKET */
   family: number;
   oneline: boolean;
+  /** -brief */
+  brief: boolean;
   timestamp: boolean;
   tshort: boolean;
   force: boolean;
@@ -30,7 +32,7 @@ export interface GlobalOptions {
 }
 
 export function defaultOptions(): GlobalOptions {
-  return { json: false, pretty: false, details: false, stats: 0, family: 0, oneline: false, timestamp: false, tshort: false, force: false };
+  return { json: false, pretty: false, details: false, stats: 0, family: 0, oneline: false, brief: false, timestamp: false, tshort: false, force: false };
 }
 
 /** What a command runs with: options, output, and the (lazily opened) connection to rtnld. */

@@ -10,7 +10,7 @@ export const VERSION = 'rtnl (rtnld 0.1.0), iproute2 6.x compatible output';
 const USAGE = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
        rtnl [ -force ] -batch filename
 where  OBJECT := { address | link | monitor }
-       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -o[neline] |
+       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -o[neline] | -br[ief] |
                     -f[amily] { inet | inet6 | link } | -4 | -6 | -0 |
                     -t[imestamp] | -ts[hort] | -b[atch] [filename] | -force |
                     -j[son] | -p[retty] | --socket PATH }
@@ -168,6 +168,8 @@ function parseOptions(argv: readonly string[], o: GlobalOptions): number {
       o.force = true;
     } else if (matches(name, '-batch')) {
       o.batch = value();
+    } else if (matches(name, '-brief')) {
+      o.brief = true;
     } else if (matches(name, '-json')) {
       o.json = true;
     } else if (matches(name, '-pretty')) {

@@ -6,9 +6,9 @@ import { NlWriter } from '../../protocol/writer.js';
 import { decodeAddrMessage, type DecodedAddr } from '../../protocol/addr-decode.js';
 import { writeAddrRequest } from '../../protocol/addr-request.js';
 import { NetlinkError } from '../client/errors.js';
-import { addressFlagBit, printAddress } from '../format/address.js';
+import { addressFlagBit, printAddress, printAddressBrief } from '../format/address.js';
 import { stringifyJson, type JsonValue } from '../format/json.js';
-import { printLink, printLinkStats } from '../format/link.js';
+import { printLink, printLinkBrief, printLinkStats } from '../format/link.js';
 import { LinkTable } from '../format/link-table.js';
 import { parseScope } from '../format/names.js';
 import { Printer } from '../format/printer.js';
@@ -148,11 +148,14 @@ export async function parseShowArgs(ctx: Context, args: Args, usage: () => never
   return f;
 }
 
-/** The link-level filters of print_linkinfo(). */
-function linkPasses(l: DecodedLink, f: ShowFilter): boolean {
+/**
+ * The link-level filters of print_linkinfo(). A label matches link names only for `ip link`;
+ * `ip address` matches it against address labels (and prints no link lines then).
+ */
+function linkPasses(l: DecodedLink, f: ShowFilter, doLink = true): boolean {
   if (f.ifindex && l.index !== f.ifindex) return false;
   if (f.up && !(l.flags & IFF_UP)) return false;
-  if (f.label && (!f.family || f.family === AF_PACKET) && !fnmatch(f.label, l.name ?? '')) return false;
+  if (doLink && f.label && (!f.family || f.family === AF_PACKET) && !fnmatch(f.label, l.name ?? '')) return false;
   if (l.group !== undefined && f.group !== -1 && l.group !== f.group) return false;
   if (f.master > 0 && l.master !== f.master) return false;
   if (f.master === -1 && l.master) return false;
@@ -207,6 +210,8 @@ async function dumpAddresses(ctx: Context, family: number): Promise<Array<{ raw:
 /** ipaddr_list_flush_or_save(): `ip link show` (doLink) and `ip address show`. */
 export async function listLinksAndAddresses(ctx: Context, f: ShowFilter, doLink: boolean): Promise<number> {
   const o = ctx.opts;
+  // ipaddr_list_link(): `ip link show` is an AF_PACKET listing whatever -4/-6 say.
+  if (doLink) f.family = AF_PACKET;
   if (f.dev !== undefined) {
     f.ifindex = await ctx.nameToIndex(f.dev);
     if (!f.ifindex) {
@@ -218,7 +223,7 @@ export async function listLinksAndAddresses(ctx: Context, f: ShowFilter, doLink:
   const names = new LinkTable(links);
   const showAddrs = !doLink && f.family !== AF_PACKET;
   const addrs = showAddrs ? await dumpAddresses(ctx, f.family) : [];
-  let selected = links.filter((l) => linkPasses(l, f));
+  let selected = links.filter((l) => linkPasses(l, f, doLink));
   if (showAddrs) {
     // ipaddr_filter(): with an address-level filter, only links with a matching address remain.
     selected = selected.filter((l) => {
@@ -232,10 +237,27 @@ export async function listLinksAndAddresses(ctx: Context, f: ShowFilter, doLink:
   const records: JsonValue[] = [];
   let text = '';
   const oneline = o.oneline && !doLink;
+  // iproute2 leaves the link lines out for -oneline and for a label filter (addresses only).
+  const noLink = !doLink && (o.oneline || f.label !== undefined);
   for (const l of selected) {
     const p = new Printer(o.json, ctx.sl);
-    if (!oneline) printLink(p, l, names, { doLink, showQueue: true, details: o.details, stats: o.stats, family: f.family });
-    if (showAddrs) {
+    if (o.brief) {
+      printLinkBrief(p, l, names, { family: f.family });
+      if (showAddrs) {
+        p.openArray('addr_info');
+        for (const { addr } of addrs) {
+          if (addr.index !== l.index || (f.family && f.family !== addr.family) || !addressPasses(addr, f, names)) continue;
+          p.openObject(null);
+          printAddressBrief(p, addr);
+          p.close();
+        }
+        p.close();
+      }
+      p.text('\n');
+    } else if (!noLink) {
+      printLink(p, l, names, { doLink, showQueue: true, details: o.details, stats: o.stats, family: f.family });
+    }
+    if (showAddrs && !o.brief) {
       p.openArray('addr_info');
       for (const { addr } of addrs) {
         if (addr.index !== l.index || (f.family && f.family !== addr.family)) continue;
@@ -246,7 +268,7 @@ export async function listLinksAndAddresses(ctx: Context, f: ShowFilter, doLink:
         p.close();
       }
       p.close();
-      if (o.stats && !oneline) {
+      if (o.stats && !noLink && !o.brief) {
         printLinkStats(p, l, o.stats);
         p.text('\n');
       }
@@ -276,7 +298,7 @@ export async function flushAddresses(ctx: Context, f: ShowFilter): Promise<numbe
     const linkOk = (index: number) => {
       if (!links.length) return true;
       const l = links.find((x) => x.index === index);
-      return l !== undefined && linkPasses(l, { ...f, ifindex: 0, label: undefined });
+      return l !== undefined && linkPasses(l, { ...f, ifindex: 0 }, false);
     };
     const victims = (await dumpAddresses(ctx, f.family)).filter(({ addr }) => linkOk(addr.index) && addressPasses(addr, f, names));
     if (victims.length === 0) {

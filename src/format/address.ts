@@ -101,6 +101,7 @@ export function printAddress(p: Printer, a: AddressView, names: LinkTable, o: Ad
       p.any('address', peer, peer);
     }
     p.any('prefixlen', `/${a.prefixlen} `, a.prefixlen);
+    if (a.rtPriority) p.any('metric', `metric ${a.rtPriority} `, a.rtPriority);
   }
   if (a.broadcast) {
     const b = formatInet(a.broadcast, a.family);
@@ -112,7 +113,6 @@ export function printAddress(p: Printer, a: AddressView, names: LinkTable, o: Ad
     p.text('any ');
     p.any('anycast', `${any} `, any);
   }
-  if (a.rtPriority) p.any('metric', `metric ${a.rtPriority} `, a.rtPriority);
   const scope = scopeName(a.scope);
   p.any('scope', `scope ${scope} `, scope);
   printFlags(p, a);
@@ -137,6 +137,22 @@ export function printAddress(p: Printer, a: AddressView, names: LinkTable, o: Ad
     }
   }
   p.text('\n');
+}
+
+/** print_addrinfo() in brief mode (`ip -br address`): "LOCAL[ peer ADDRESS]/LEN [metric N ]" only. */
+export function printAddressBrief(p: Printer, a: AddressView): void {
+  const local = a.local ?? a.address;
+  const address = a.address ?? a.local;
+  if (!local) return;
+  const l = formatInet(local, a.family);
+  p.any('local', l, l);
+  if (address && !same(address, local, a.family === AF_INET ? 4 : 16)) {
+    const peer = formatInet(address, a.family);
+    p.text(' peer ');
+    p.any('address', peer, peer);
+  }
+  p.any('prefixlen', `/${a.prefixlen} `, a.prefixlen);
+  if (a.rtPriority) p.any('metric', `metric ${a.rtPriority} `, a.rtPriority);
 }
 
 /** An address as an element of `ip -j address show`'s "addr_info". */

@@ -293,6 +293,46 @@ export function printLink(p: Printer, link: DecodedLink, names: LinkTable, o: Li
   p.text('\n');
 }
 
+/**
+ * print_linkinfo_brief(): "NAME[@LINK]  OPERSTATE  [ADDRESS <FLAGS>]" in fixed columns (`ip -br`).
+ * The address and flags columns are printed for `ip -br link` (family AF_PACKET) only; the
+ * caller ends the line (after the addresses, for `ip -br address`).
+ */
+export function printLinkBrief(p: Printer, link: DecodedLink, names: LinkTable, o: { family: number; msgType?: number }): void {
+  if (o.msgType === RTM_DELLINK) p.any('deleted', 'Deleted ', true);
+  let name = link.name ?? '<nil>';
+  let mdown = false;
+  if (link.link !== undefined) {
+    if (link.link === 0) {
+      name = `${name}@NONE`;
+      p.json('link', null);
+    } else {
+      const peer = names.idxName(link.link);
+      p.json('link', peer);
+      name = `${name}@${peer}`;
+      mdown = !(names.flags(link.link) & IFF_UP);
+    }
+  }
+  p.text(`${name.padEnd(16)} `);
+  p.json('ifname', link.name ?? null);
+  if (link.operstate !== undefined) {
+    const s = OPER_STATES[link.operstate];
+    if (s === undefined) {
+      if (p.isJson) p.json('operstate_index', link.operstate);
+      else p.text(`state 0x${link.operstate.toString(16)} `);
+    } else {
+      p.any('operstate', `${s.padEnd(14)} `, s);
+    }
+  }
+  if (o.family === AF_PACKET) {
+    if (link.address) {
+      const a = formatLinkAddress(link.address);
+      p.any('address', `${a} `, a);
+    }
+    printFlags(p, link.flags, mdown);
+  }
+}
+
 /** A link as an `ip -j link show` object. */
 export function linkJson(link: DecodedLink, names: LinkTable, o: Partial<LinkPrintOptions> = {}): JsonObject {
   const p = new Printer(true);

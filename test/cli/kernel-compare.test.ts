@@ -100,7 +100,7 @@ describe.skipIf(SKIP !== null)('rtnl and the real ip agree on the same topology'
     await d?.stop();
   });
 
-  const jsonCommands = [['-j', 'link', 'show'], ['-j', 'addr', 'show'], ['-j', '-d', 'link', 'show'], ['-j', '-s', 'link', 'show'], ['-j', '-4', 'addr', 'show'], ['-j', 'link', 'show', 'master', 'br0'], ['-j', 'addr', 'show', 'dev', 'v1']];
+  const jsonCommands = [['-j', 'link', 'show'], ['-j', 'addr', 'show'], ['-j', '-br', 'link', 'show'], ['-j', '-br', 'addr', 'show'], ['-j', '-d', 'link', 'show'], ['-j', '-s', 'link', 'show'], ['-j', '-4', 'addr', 'show'], ['-j', 'link', 'show', 'master', 'br0'], ['-j', 'addr', 'show', 'dev', 'v1']];
   for (const cmd of jsonCommands) {
     it(`${cmd.join(' ')}: the same objects, keys in the same order, values of the same types`, async () => {
       const k = ip(cmd);
@@ -122,7 +122,7 @@ describe.skipIf(SKIP !== null)('rtnl and the real ip agree on the same topology'
     });
   }
 
-  for (const cmd of [['link', 'show'], ['addr', 'show'], ['-d', 'link', 'show'], ['-o', 'addr', 'show']]) {
+  for (const cmd of [['link', 'show'], ['addr', 'show'], ['-d', 'link', 'show'], ['-o', 'addr', 'show'], ['-br', 'link'], ['-br', 'addr'], ['-4', 'link']]) {
     it(`${cmd.join(' ')}: the same text`, async () => {
       const k = ip(cmd);
       const r = await rtnl(cmd, d.path);

@@ -88,9 +88,9 @@ describe('address printing', () => {
       ...base, address: new Uint8Array([10, 0, 0, 9]), broadcast: new Uint8Array([10, 0, 0, 255]), rtPriority: 7, flags: 0x21 | 0x200,
       cacheinfo: { prefered: 0, valid: 300, cstamp: 0, tstamp: 0 },
     };
-    expect(addressText(a, names)).toBe('    inet 10.0.0.1 peer 10.0.0.9/24 brd 10.0.0.255 metric 7 scope global secondary deprecated dynamic noprefixroute br0\n       valid_lft 300sec preferred_lft 0sec\n');
+    expect(addressText(a, names)).toBe('    inet 10.0.0.1 peer 10.0.0.9/24 metric 7 brd 10.0.0.255 scope global secondary deprecated dynamic noprefixroute br0\n       valid_lft 300sec preferred_lft 0sec\n');
     expect(Object.keys(addressJson(a, names))).toEqual([
-      'family', 'local', 'address', 'prefixlen', 'broadcast', 'metric', 'scope', 'secondary', 'deprecated', 'dynamic', 'noprefixroute', 'label',
+      'family', 'local', 'address', 'prefixlen', 'metric', 'broadcast', 'scope', 'secondary', 'deprecated', 'dynamic', 'noprefixroute', 'label',
       'valid_life_time', 'preferred_life_time',
     ]);
   });
