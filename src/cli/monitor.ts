@@ -87,12 +87,12 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
     const p = new Printer(o.json, ctx.sl);
     let prefix = '';
     if (ev.type === 'newlink' || ev.type === 'dellink') {
-      // ll_remember_index(): keep the name table current, then print as `ip monitor` does.
+      // ll_remember_index() before printing, as ip monitor does: NEWLINK (re)names, DELLINK (of any family) forgets.
       if (ev.type === 'newlink') names.remember(ev.link);
+      else names.forget(ev.link.index);
       if (ifindex && ev.link.index !== ifindex) return;
       if (banner) prefix = '[LINK]';
       printLink(p, ev.link, names, { doLink: false, showQueue: false, details: o.details, stats: 0, family: 0, msgType: ev.header.type });
-      if (ev.type === 'dellink' && ev.link.family === 0) names.forget(ev.link.index);
     } else if (ev.type === 'newaddr' || ev.type === 'deladdr') {
       if (ifindex && ev.address.index !== ifindex) return;
       if (ev.address.family !== AF_INET && ev.address.family !== AF_INET6) return;
