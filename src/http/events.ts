@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ModelEvent } from '../model/events.js';
 import type { NetworkModel } from '../model/store.js';
-import { addrJson, linkJson } from './views.js';
+import { stringifyJson, type JsonObject } from '../format/json.js';
+import { ipAddrJson, ipLinkJson } from './ip-json.js';
 
 /** A client this far behind (unsent bytes) is cut off, as a netlink reader overrunning its buffer. */
 const MAX_BACKLOG = 1024 * 1024;
@@ -11,17 +12,17 @@ const HEARTBEAT_MS = 15_000;
 export function eventData(model: NetworkModel, e: ModelEvent): Record<string, unknown> {
   switch (e.type) {
     case 'newlink': {
-      const out: Record<string, unknown> = { type: e.type, change: e.change, link: linkJson(model, e.link, { mode: 'link' }) };
+      const out: Record<string, unknown> = { type: e.type, change: e.change, link: ipLinkJson(model, e.link, { mode: 'link' }) };
       if (e.event !== undefined) out.event = e.event;
       return out;
     }
     case 'dellink':
-      return { type: e.type, link: linkJson(model, e.link, { mode: 'link' }, true) };
+      return { type: e.type, link: ipLinkJson(model, e.link, { mode: 'link' }, true) };
     case 'bridgeport':
       return { type: e.type, action: e.action, link: { ifindex: e.link.index, ifname: e.link.name } };
     case 'newaddr':
     case 'deladdr':
-      return { type: e.type, link: { ifindex: e.link.index, ifname: e.link.name }, addr: addrJson(model, e.addr) };
+      return { type: e.type, link: { ifindex: e.link.index, ifname: e.link.name }, addr: ipAddrJson(model, e.addr) };
     default: {
       // Event types this stream does not know in detail yet: type and device.
       const other = e as { type: string; link?: { index: number; name: string } };
@@ -76,7 +77,7 @@ export class EventStream {
   }
 
   private broadcast(e: ModelEvent): void {
-    const data = JSON.stringify(eventData(this.model, e));
+    const data = stringifyJson(eventData(this.model, e) as JsonObject);
     this.write(`id: ${this.nextId++}\nevent: ${e.type}\ndata: ${data}\n\n`);
   }
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AdminContext } from './context.js';
 import { noSuchLink } from './errors.js';
 import { errors, ipLinkListSchema, linkListQuery, linkNameParams } from './schemas.js';
-import { allLinksJson, linkJson } from './views.js';
+import { ipLinkJson, ipLinksJson } from './ip-json.js';
 
 const wantStats = (q: { stats?: string }) => q.stats === '1' || q.stats === 'true';
 
@@ -15,7 +15,7 @@ export function linkRoutes(app: FastifyInstance, ctx: AdminContext): void {
       querystring: linkListQuery,
       response: { 200: ipLinkListSchema, ...errors(400, 503) },
     },
-  }, async (req) => allLinksJson(ctx.model, { mode: 'link', stats: wantStats(req.query) }));
+  }, async (req) => ipLinksJson(ctx.model, { mode: 'link', stats: wantStats(req.query) }));
 
   app.get<{ Params: { name: string }; Querystring: { stats?: string } }>('/v1/links/:name', {
     schema: {
@@ -28,7 +28,7 @@ export function linkRoutes(app: FastifyInstance, ctx: AdminContext): void {
   }, async (req) => {
     const link = ctx.model.byName(req.params.name);
     if (!link) throw noSuchLink(req.params.name);
-    return linkJson(ctx.model, link, { mode: 'link', stats: wantStats(req.query) });
+    return ipLinkJson(ctx.model, link, { mode: 'link', stats: wantStats(req.query) });
   });
 
   app.get('/v1/addresses', {
@@ -37,5 +37,5 @@ export function linkRoutes(app: FastifyInstance, ctx: AdminContext): void {
       summary: 'All links with their addresses, as `ip -j addr show`',
       response: { 200: ipLinkListSchema, ...errors(503) },
     },
-  }, async () => allLinksJson(ctx.model, { mode: 'addr' }));
+  }, async () => ipLinksJson(ctx.model, { mode: 'addr' }));
 }

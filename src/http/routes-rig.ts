@@ -4,7 +4,7 @@ import type { AdminContext } from './context.js';
 import { noSuchLink, refused } from './errors.js';
 import { carrierBody, errors, ipLinkListSchema, linkNameParams, statsBody, statWireName } from './schemas.js';
 import { parseSnapshot, snapshotJson } from './snapshot.js';
-import { allLinksJson, linkJson } from './views.js';
+import { ipLinkJson, ipLinksJson } from './ip-json.js';
 
 /**
  * Runs a change the way a netlink request runs: holding the model mutex, through the model's
@@ -33,7 +33,7 @@ export function rigRoutes(app: FastifyInstance, ctx: AdminContext): void {
     const seed = ctx.seedState();
     return change(ctx, () => {
       ctx.model.replaceLinks(seed);
-      return allLinksJson(ctx.model, { mode: 'link' });
+      return ipLinksJson(ctx.model, { mode: 'link' });
     });
   });
 
@@ -61,7 +61,7 @@ export function rigRoutes(app: FastifyInstance, ctx: AdminContext): void {
     const state = parseSnapshot(req.body, ctx.model.maxLinks);
     return change(ctx, () => {
       ctx.model.replaceLinks(state);
-      return allLinksJson(ctx.model, { mode: 'link' });
+      return ipLinksJson(ctx.model, { mode: 'link' });
     });
   });
 
@@ -82,7 +82,7 @@ export function rigRoutes(app: FastifyInstance, ctx: AdminContext): void {
     } catch (e) {
       throw refused(e, 'carrier');
     }
-    return linkJson(ctx.model, link, { mode: 'link' });
+    return ipLinkJson(ctx.model, link, { mode: 'link' });
   }));
 
   app.post<{ Params: { name: string }; Body: Record<string, number> }>('/v1/links/:name/stats', {
@@ -103,6 +103,6 @@ export function rigRoutes(app: FastifyInstance, ctx: AdminContext): void {
       if (v !== undefined) stats[n] = v;
     }
     ctx.model.setStats(link, stats);
-    return linkJson(ctx.model, link, { mode: 'link', stats: true });
+    return ipLinkJson(ctx.model, link, { mode: 'link', stats: true });
   }));
 }

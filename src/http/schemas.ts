@@ -36,10 +36,12 @@ const stats64 = {
   properties: {
     rx: {
       type: 'object',
+      additionalProperties: true,
       properties: { bytes: counter, packets: counter, errors: counter, dropped: counter, over_errors: counter, multicast: counter, compressed: counter, nohandler: counter },
     },
     tx: {
       type: 'object',
+      additionalProperties: true,
       properties: { bytes: counter, packets: counter, errors: counter, dropped: counter, carrier_errors: counter, collisions: counter, compressed: counter },
     },
   },
@@ -52,11 +54,14 @@ export const ipAddrInfoSchema = {
   $id: 'IpAddrInfo',
   type: 'object',
   description: 'An address as `ip -j addr show` prints it in addr_info. Flags appear only when set.',
+  // Keys iproute2 prints that are not listed here are kept (after the listed ones), not dropped.
+  additionalProperties: true,
   properties: {
     family: { type: 'string', enum: ['inet', 'inet6'] },
     local: str,
     address: { type: 'string', description: 'the peer, on point-to-point addresses' },
     prefixlen: int,
+    metric: int,
     broadcast: str,
     scope: str,
     secondary: flagTrue,
@@ -85,6 +90,7 @@ export const ipLinkSchema = {
   type: 'object',
   // No `required`: fast-json-stringify writes required properties first, and key order must be iproute2's.
   description: 'A device as `ip -j link show` (or, with addr_info, `ip -j addr show`) prints it. Always present: ifindex, ifname, flags, mtu, operstate, group, txqlen, link_type, address, broadcast.',
+  additionalProperties: true,
   properties: {
     ifindex: int,
     link: { type: ['string', 'null'], description: 'the lower device (veth peer, vlan parent); null when it is gone' },
