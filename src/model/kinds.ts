@@ -87,8 +87,8 @@ export const KINDS: Readonly<Record<KindName, KindSpec>> = {
   },
   // net/8021q/vlan_dev.c: MTU bounded by the parent at change time.
   vlan: { ...base, name: 'vlan', minMtu: 0, nameTemplate: 'vlan%d', carrier: 'parent', needsParent: true },
-  // drivers/net/macvlan.c
-  macvlan: { ...base, name: 'macvlan', minMtu: 0, nameTemplate: 'macvlan%d', carrier: 'parent', needsParent: true },
+  // drivers/net/macvlan.c: ether_setup() bounds (68), max raised to 65535.
+  macvlan: { ...base, name: 'macvlan', nameTemplate: 'macvlan%d', carrier: 'parent', needsParent: true },
   // drivers/net/ifb.c: txqueuelen 32, no MTU bounds.
   ifb: {
     ...base, name: 'ifb', initialFlags: IFF_BROADCAST | IFF_NOARP, minMtu: 0, maxMtu: 0, txqlen: 32, nameTemplate: 'ifb%d',

@@ -138,12 +138,15 @@ export const KIND_WIRE: Readonly<Record<KindName, KindWire>> = {
     },
     fillInfo(link) {
       const MACADDR_COUNT = 6;
+      const BC_QUEUE_LEN = 7;
       const BC_QUEUE_LEN_USED = 8;
+      const MACVLAN_DEFAULT_BC_QUEUE_LEN = 1000;
       return [
         [IFLA_MACVLAN_MODE, 'u32', MACVLAN_MODE_VALUES[link.macvlanMode ?? 'vepa']],
         [IFLA_MACVLAN_FLAGS, 'u16', 0],
         [MACADDR_COUNT, 'u32', 0],
-        [BC_QUEUE_LEN_USED, 'u32', 1000],
+        [BC_QUEUE_LEN, 'u32', MACVLAN_DEFAULT_BC_QUEUE_LEN],
+        [BC_QUEUE_LEN_USED, 'u32', MACVLAN_DEFAULT_BC_QUEUE_LEN],
       ];
     },
   },

@@ -50,10 +50,7 @@ const NS = `rtnl-cmp-${process.pid}`;
  * Where rtnld (not rtnl) still differs from the kernel: "device.key" -> reason. Listed fields
  * are asserted to still differ, so an entry has to go once the daemon is fixed.
  */
-const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'mv0.min_mtu': 'rtnld gives macvlan min_mtu 0; the kernel 68 (ether_setup)',
-  'mv0.linkinfo': 'rtnld omits IFLA_MACVLAN_BC_QUEUE_LEN (iproute2 prints bcqueuelen from it)',
-};
+const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {};
 
 function normaliseText(s: string): string {
   return s
