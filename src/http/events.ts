@@ -95,7 +95,9 @@ export class EventStream {
   /** Ends every stream (the server is closing). */
   closeAll(): void {
     for (const res of [...this.clients]) {
-      res.end();
+      // The connection carried nothing but this stream: close it too, so the server's close
+      // does not wait for the client to hang up.
+      res.end(() => res.socket?.destroy());
       this.remove(res);
     }
   }
