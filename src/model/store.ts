@@ -458,6 +458,11 @@ export class NetworkModel {
     }
     const changed = this.applyFlags(link, ifiFlags, ifiChange);
     if (changed) this.notify(link, changed);
+    if (changed & IFF_UP && link.master) {
+      // NETDEV_UP / NETDEV_DOWN: the bridge enables or disables the port (br_stp_(en|dis)able_port).
+      link.bridgePortForwarding = false;
+      this.emit({ type: 'bridgeport', action: 'new', link });
+    }
     this.addresses.sync(link); // NETDEV_UP / NETDEV_DOWN follow the NEWLINK
     this.runLinkwatch();
   }
@@ -534,6 +539,8 @@ export class NetworkModel {
       const link = this.linkwatchQueue.shift()!;
       if (!this.links.has(link.index)) continue;
       link.operstate = this.defaultOperstate(link);
+      // NETDEV_CHANGE reaches the bridge (br_port_carrier_check) before the port's own NEWLINK.
+      this.updatePortState(link);
       if (link.flags & IFF_UP) this.notify(link);
       this.addresses.sync(link); // NETDEV_CHANGE: IPv6 starts once the link runs
       this.recomputeDependents(link);
@@ -662,7 +669,8 @@ export class NetworkModel {
     this.notify(link, IFF_PROMISC);
     this.emit({ type: 'newlink', link: master, change: 0, event: IFLA_EVENT_FEATURES });
     // AF_BRIDGE notifications: the port was added; a running port is also enabled and starts forwarding.
-    const enabled = link.flags & master.flags & IFF_UP && operUp(link.operstate);
+    const enabled = this.portForwarding(link);
+    link.bridgePortForwarding = enabled;
     for (let i = enabled ? 3 : 1; i > 0; i--) this.emit({ type: 'bridgeport', action: 'new', link });
     if (master.bridge) master.bridge.carrierFollowsPorts = true;
     this.recalculateBridgeId(master);
@@ -670,6 +678,25 @@ export class NetworkModel {
     if (master.bridge) master.bridge.tsoMaxSize = Math.min(...this.portsOf(master.index).map((p) => this.tsoMaxSize(p)));
     this.recomputeCarrier(master, true);
     this.runLinkwatch();
+  }
+
+  /** A port forwards (no STP) while it and its bridge are up and it is operationally up. */
+  private portForwarding(port: Link): boolean {
+    const master = this.links.get(port.master);
+    return !!(master && master.flags & port.flags & IFF_UP && port.carrier && operUp(port.operstate));
+  }
+
+  /**
+   * br_port_carrier_check(): when a port's carrier or operstate changes its forwarding state,
+   * the bridge announces the port (AF_BRIDGE): twice when it starts forwarding (enabled, then
+   * forwarding), once when it stops.
+   */
+  private updatePortState(port: Link): void {
+    if (!port.master) return;
+    const forwarding = this.portForwarding(port);
+    if (forwarding === (port.bridgePortForwarding ?? false)) return;
+    port.bridgePortForwarding = forwarding;
+    for (let i = forwarding ? 2 : 1; i > 0; i--) this.emit({ type: 'bridgeport', action: 'new', link: port });
   }
 
   /** br_stp_recalculate_bridge_id(): unless the user set it, a bridge's MAC is its lowest port MAC (zeros without ports). */
@@ -697,6 +724,7 @@ export class NetworkModel {
     NetworkModel.removeFrom(this.ports, link.master, link);
     link.master = 0;
     delete link.bridgePort;
+    delete link.bridgePortForwarding;
     this.notify(link);
     if (master) {
       this.adjustBridgeMtu(master.index);

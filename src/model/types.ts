@@ -57,6 +57,8 @@ export interface Link {
   master: number;
   /** Port number on its bridge (IFLA_BRPORT_NO), 0 when not a bridge port. */
   bridgePort?: number;
+  /** The bridge port is forwarding (STP off: up, carrier, operationally up, bridge up). */
+  bridgePortForwarding?: boolean;
   /** iflink: the veth peer, or the parent of a vlan/macvlan; 0 when none. */
   link: number;
   numTxQueues: number;

@@ -1517,3 +1517,17 @@ case('events_addresses',
      Events(setlink('ea9 mtu 1500', 'ea9', mtu(1500))),
      Events(nodad6('add 2001:db8::3/64 nodad on ea1', 'ea1', '2001:db8::3')),
      Events(dellink('ea9')))
+
+case('events_bridge_port',
+     'RTNLGRP_LINK events as a bridge port comes up and goes down under an up bridge.',
+     EXT,
+     veth('bp0', 'bp1'),
+     bridge('bpbr'),
+     up('bpbr'),
+     up('bp1'),
+     Settle(),
+     Bind(RTMGRP_LINK),
+     Events(enslave('bp0', 'bpbr')),
+     Events(up('bp0')),
+     Events(down('bp0')),
+     Events(setlink('bp0 nomaster', 'bp0', attr(IFLA['MASTER'], 0))))
