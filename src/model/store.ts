@@ -348,10 +348,11 @@ export class NetworkModel {
       created[0]!.link = created[1]!.index;
     }
     for (const link of created) {
-      // veth_newlink / ifb: netif_carrier_off() at creation, so they start with one carrier-down count.
+      // veth_newlink and a bridge given a MAC turn the carrier off after registering (one
+      // carrier-down count); stacked devices copy their parent's state before they count.
       if (!this.wantedCarrier(link) && link.carrier) {
         link.carrier = false;
-        link.carrierDownCount = 1;
+        if (KINDS[link.kind].carrier !== 'parent') link.carrierDownCount = 1;
       }
     }
     for (const [i, link] of created.entries()) {

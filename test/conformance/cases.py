@@ -1531,3 +1531,37 @@ case('events_bridge_port',
      Events(up('bp0')),
      Events(down('bp0')),
      Events(setlink('bp0 nomaster', 'bp0', attr(IFLA['MASTER'], 0))))
+
+
+# --------------------------------------------------------------------------
+# macvlan (this kernel has it; vlan and dummy are tested against the spec in test/rtnl)
+
+def macvlan(name, parent, mode=None, label=None, extra=b''):
+    data = attr(1, mode) if mode is not None else None  # IFLA_MACVLAN_MODE
+    return rq(label or 'create macvlan %s on %s' % (name, parent), RTM_NEWLINK, NEW, ifinfomsg(),
+              ifname(name), (a_idx('LINK', parent) if parent else b''), extra, linkinfo('macvlan', data))
+
+
+case('macvlan',
+     'macvlan on a veth: modes, MTU bounds, carrier following the parent, errors, delete with the parent.',
+     EXT,
+     veth('mp0', 'mp1'),
+     macvlan('mv0', 'mp0', mode=4),
+     macvlan('mv1', 'mp0'),
+     getlink('mv0'),
+     getlink('mv1'),
+     macvlan('mv2', 'mp0', mode=3, label='create with an invalid mode'),
+     macvlan('mv3', None, label='create without IFLA_LINK'),
+     rq('create on a missing parent', RTM_NEWLINK, NEW, ifinfomsg(), ifname('mv4'), attr(IFLA['LINK'], 4999), linkinfo('macvlan')),
+     setlink('mv0 mtu 1400', 'mv0', mtu(1400)),
+     setlink('mv0 mtu 9000 (above the parent)', 'mv0', mtu(9000)),
+     up('mp0'),
+     up('mp1'),
+     up('mv0'),
+     Settle(),
+     getlink('mv0'),
+     down('mp1'),
+     Settle(),
+     getlink('mv0'),
+     dellink('mp0'),
+     dump_links())
