@@ -188,6 +188,7 @@ export const linkStateSchema = {
     everUp: bool,
     master: u32,
     bridgePort: { type: 'integer', minimum: 1, maximum: 1023 },
+    bridgePortForwarding: bool,
     link: u32,
     numTxQueues: { type: 'integer', minimum: 1, maximum: 4096 },
     numRxQueues: { type: 'integer', minimum: 1, maximum: 4096 },
