@@ -196,6 +196,18 @@ describe('dumps and GET', () => {
     expect(strict.map((r) => [r.error, r.extMsg])).toEqual([[-22, 'ipv6: Invalid values in header for get address request']]);
   });
 
+  it('shows in the next dump what changed since the last (label on rename, lifetimes on replace)', async () => {
+    const { h, a, model } = await populated();
+    const dumpV4 = async () => (await h.call(request(RTM_GETADDR, DUMP, { family: AF_INET }))).filter((r) => r.type === RTM_NEWADDR);
+    const label = (r: Decoded) => r.raw.toString('latin1').match(/[a-z][a-z0-9]+(?=\0)/)?.[0];
+    expect((await dumpV4()).map(label)).toEqual(['a1', 'a0']);
+    model.rename(model.byIndex(a)!, 'z0');
+    expect((await dumpV4()).map(label)).toEqual(['a1', 'z0']);
+    model.addresses.newInet4({ ifindex: a, prefixlen: 24, flags: 0, scope: 0, local: ipv4('10.0.0.1'), lifetimes: { prefered: 50, valid: 100 } }, { excl: false, replace: true });
+    const [, z0] = await dumpV4();
+    expect([z0!.raw[18], z0!.raw.subarray(-16, -8).toString('hex')]).toEqual([0, '3200000064000000']);
+  });
+
   it('marks the first entry of a chunk NLM_F_DUMP_INTR when addresses changed since the previous chunk', async () => {
     const { h, a, model } = await populated();
     const run = h.dispatcher.handle(request(RTM_GETADDR, DUMP, { family: AF_INET }), h.session, new NlWriter()) as DumpRun;
