@@ -1,8 +1,10 @@
 // JSON schemas of the admin HTTP API: request validation (bad input is refused with the field
 // named, before anything runs), fast response serialisation, and the OpenAPI document.
 
+import type { AddressSnapshot, Inet4Address, Inet6Address } from '../model/addresses.js';
 import { KINDS } from '../model/kinds.js';
 import { LINK_STAT_NAMES } from '../model/stats.js';
+import type { Link } from '../model/types.js';
 
 const u32 = { type: 'integer', minimum: 0, maximum: 0xffffffff } as const;
 const bool = { type: 'boolean' } as const;
@@ -313,3 +315,18 @@ export const addressTableSchema = {
 } as const;
 
 export const sharedSchemas = [errorSchema, ipAddrInfoSchema, ipLinkSchema, linkStateSchema, addressTableSchema, snapshotSchema] as const;
+
+// Compile-time guards: a field added to the model's Link or address types without a schema entry
+// here fails the type check (snapshots would otherwise refuse, or silently drop, that field).
+type Unlisted<T, S extends { properties: object }> = Exclude<keyof T, keyof S['properties']>;
+type AddressDevice = AddressSnapshot['devices'][number];
+const linkFieldsListed: Record<Unlisted<Link, typeof linkStateSchema>, never> = {};
+const addressFieldsListed: Record<
+  | Unlisted<AddressSnapshot, typeof addressTableSchema>
+  | Unlisted<AddressDevice, typeof addressTableSchema.properties.devices.items>
+  | Unlisted<Inet4Address, typeof addressTableSchema.properties.devices.items.properties.v4.items>
+  | Unlisted<Inet6Address, typeof addressTableSchema.properties.devices.items.properties.v6.items>,
+  never
+> = {};
+void linkFieldsListed;
+void addressFieldsListed;
