@@ -29,11 +29,5 @@ export const Errno = {
 
 export type ErrnoName = keyof typeof Errno;
 
-const names = new Map<number, ErrnoName>(
-  (Object.entries(Errno) as [ErrnoName, number][]).map(([name, n]) => [n, name]),
-);
-
-/** The symbolic name of a positive errno, e.g. 19 -> "ENODEV". */
-export function errnoName(errno: number): string {
-  return names.get(Math.abs(errno)) ?? `E${Math.abs(errno)}`;
-}
+/** The symbolic name of a positive errno, e.g. 19 -> "ENODEV" (the full table is in errno-names.ts). */
+export { errnoSymbol as errnoName } from './errno-names.js';

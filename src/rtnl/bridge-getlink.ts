@@ -1,10 +1,10 @@
 import { ARPHRD_ETHER, NLM_F_MULTI, RTM_NEWLINK } from '../../protocol/constants.js';
 import { writeBridgePortMessage, type BridgePortMessage } from '../../protocol/bridge-port-message.js';
-import type { NlWriter } from '../../protocol/writer.js';
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
 import { KIND_WIRE } from './link-kinds.js';
 import { linkMessage } from './link-view.js';
+import { walkLinks } from './link-walk.js';
 import type { DumpCursor, Request } from './request.js';
 
 /** The AF_BRIDGE view of a bridge port (br_fill_ifinfo), or undefined for a device that is not a port. */
@@ -33,19 +33,9 @@ export function dumpBridgePorts(req: Request): DumpCursor {
   const { model } = req;
   const { seq } = req.hdr;
   const { portid } = req.session;
-  let cursor = 0;
-  return {
-    doneFlags: 0,
-    generation: () => model.generation,
-    next(w: NlWriter): boolean {
-      for (const link of model.iterate(cursor)) {
-        cursor = link.index;
-        const m = bridgePortMessage(model, link, true);
-        if (!m) continue;
-        writeBridgePortMessage(w, RTM_NEWLINK, NLM_F_MULTI, seq, portid, m);
-        return true;
-      }
-      return false;
-    },
-  };
+  return walkLinks(req, (w, link) => {
+    const m = bridgePortMessage(model, link, true);
+    if (m) writeBridgePortMessage(w, RTM_NEWLINK, NLM_F_MULTI, seq, portid, m);
+    return m !== undefined;
+  });
 }

@@ -8,11 +8,11 @@ import { writeLinkMessage } from '../../protocol/link-message.js';
 import { NlError } from '../../protocol/nl-error.js';
 import { attrString, attrU32, parseAttrs, parseNested, type AttrTable } from '../../protocol/policy.js';
 import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
-import type { NlWriter } from '../../protocol/writer.js';
 import type { Link } from '../model/types.js';
 import { einval } from './errors.js';
 import { KIND_WIRE } from './link-kinds.js';
 import { lookupLink } from './link-lookup.js';
+import { walkLinks } from './link-walk.js';
 import { linkMessage } from './link-view.js';
 import type { DumpCursor, Request } from './request.js';
 
@@ -122,21 +122,12 @@ export function dumpLinks(req: Request): DumpCursor {
     }
   }
   const entryFlags = NLM_F_MULTI | (filter.master || filter.kind ? NLM_F_DUMP_FILTERED : 0);
-  const model = req.model;
+  const { model } = req;
   const { seq } = req.hdr;
   const { portid } = req.session;
-  let cursor = 0;
-  return {
-    doneFlags: 0,
-    generation: () => model.generation,
-    next(w: NlWriter): boolean {
-      for (const link of model.iterate(cursor)) {
-        cursor = link.index;
-        if (filteredOut(link, filter)) continue;
-        writeLinkMessage(w, RTM_NEWLINK, entryFlags, seq, portid, linkMessage(model, link, { skipStats: skip }));
-        return true;
-      }
-      return false;
-    },
-  };
+  return walkLinks(req, (w, link) => {
+    if (filteredOut(link, filter)) return false;
+    writeLinkMessage(w, RTM_NEWLINK, entryFlags, seq, portid, linkMessage(model, link, { skipStats: skip }));
+    return true;
+  });
 }
