@@ -57,6 +57,7 @@ const program = new Command()
   .option('--ro-socket-mode <mode>', 'file mode of the read-only socket, octal', octal, 0o666)
   .option('--max-connections <n>', 'refuse connections beyond this many', integer, 1024)
   .option('--max-links <n>', 'refuse to create links beyond this many (-ENOSPC)', integer)
+  .option('--max-addresses-per-link <n>', 'refuse addresses (per family) beyond this many on one link (-ENOSPC)', integer)
   .option('--state <dir>', 'keep the model in DIR: every acknowledged change survives a crash')
   .option('--max-message <bytes>', 'largest accepted netlink message', integer, 1024 * 1024)
   .option('--rcvbuf <bytes>', 'per-connection notification budget (the kernel default rmem)', integer, 212992)
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   const opts = program.opts<{
     socket: string; seed?: string; logLevel: string; strict: boolean; socketMode: number; socketGroup?: number;
     roSocket?: string; roSocketMode: number; state?: string; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
-    dadMs: number; promoteSecondaries: boolean;
+    dadMs: number; promoteSecondaries: boolean; maxAddressesPerLink?: number;
     http?: ListenAddress; httpToken?: string; httpSocketMode: number;
   }>();
   const log = createLogger(opts.logLevel);
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
       roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks, stateDir: opts.state,
       seed: opts.seed ? readSeed(opts.seed) : undefined,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
-      addresses: { dadMs: opts.dadMs, promoteSecondaries: opts.promoteSecondaries },
+      addresses: { dadMs: opts.dadMs, promoteSecondaries: opts.promoteSecondaries, maxPerLink: opts.maxAddressesPerLink },
       http: opts.http, httpToken: opts.httpToken, httpSocketMode: opts.httpSocketMode,
     });
     await daemon.start();

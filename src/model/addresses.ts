@@ -146,6 +146,8 @@ export interface AddressOptions {
   dadMs?: number | undefined;
   /** net.ipv4.conf.all.promote_secondaries. */
   promoteSecondaries?: boolean | undefined;
+  /** Resource limit: more addresses (per family) on one link fail with -ENOSPC. */
+  maxPerLink?: number | undefined;
 }
 
 const DEFAULT_DAD_MS = 1000;
@@ -268,6 +270,16 @@ export class AddressTable {
   ) {
     this.dadMs = options.dadMs ?? DEFAULT_DAD_MS;
     this.promoteSecondaries = options.promoteSecondaries ?? false;
+    this.maxPerLink = options.maxPerLink ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  private readonly maxPerLink: number;
+
+  /** rtnld's resource limit, checked before a new address is inserted. */
+  private checkLimit(list: readonly unknown[]): void {
+    if (list.length >= this.maxPerLink) {
+      throw new ModelError('ENOSPC', `rtnld: address limit per link (${this.maxPerLink}) reached`);
+    }
   }
 
   private get now(): number {
@@ -388,6 +400,7 @@ export class AddressTable {
     // find_matching_ifa(): same mask, IFA_ADDRESS in the same subnet, same local address.
     const existing = d.v4.find((e) => e.prefixlen === ifa.prefixlen && samePrefix(e.address, ifa.address, ifa.prefixlen) && equal(e.local, ifa.local));
     if (!existing) {
+      this.checkLimit(d.v4);
       this.setInet4Lifetime(ifa, valid, prefered);
       // The group stays joined even if the insert then fails, as in inet_rtm_newaddr().
       if (ifa.flags & IFA_F_MCAUTOJOIN) this.autojoin('inet', link.index, ifa.address);
@@ -545,6 +558,7 @@ export class AddressTable {
     if (cfg.flags & IFA_F_MANAGETEMPADDR && cfg.plen !== 64) {
       throw new ModelError('EINVAL', 'ipv6: address with "mngtmpaddr" flag must have a prefix length of 64');
     }
+    this.checkLimit(d.v6);
     if (cfg.flags & IFA_F_MCAUTOJOIN) this.autojoin('inet6', link.index, cfg.pfx);
     const type = ipv6AddrType(cfg.pfx);
     if (type.kind === 'any') throw new ModelError('EADDRNOTAVAIL', 'ipv6: Invalid address');

@@ -81,3 +81,23 @@ describe('resource limits', () => {
     expect(ok!.type).toBe(RTM_NEWLINK);
   });
 });
+
+describe('address limit', () => {
+  it('refuses addresses beyond --max-addresses-per-link with -ENOSPC, per link', async () => {
+    const d = await startDaemon({ addresses: { maxPerLink: 2 } });
+    stops.push(d.stop);
+    const c = await connect(d.path);
+    expect(await c.setsockopt(NETLINK_EXT_ACK, 1)).toBe(0);
+    await c.request(createDummy('d0', 1));
+    const index = d.daemon.model.byName('d0')!.index;
+    const add = (a: string, seq: number) => message(20, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, seq, (w) => {
+      w.u8(2).u8(24).u8(0).u8(0).u32(index);
+      w.attrBytes(2, Buffer.from(a.split('.').map(Number)));
+    });
+    expect((await c.request(add('10.0.0.1', 2)))[0]!.error).toBe(0);
+    expect((await c.request(add('10.0.1.1', 3)))[0]!.error).toBe(0);
+    const [full] = await c.request(add('10.0.2.1', 4));
+    expect(full!.error).toBe(-28);
+    expect(full!.raw.toString()).toContain('address limit per link (2)');
+  });
+});
