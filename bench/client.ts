@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
   addMembership, addrDumpRequest, delLinkByName, getLinkByIndex, linkDumpRequest, type MessageInfo, newDummy, NLMSG_DONE,
-  NLMSG_ERROR, nlConnect, type NlConnection, RTM_NEWADDR, RTM_NEWLINK,
+  NLMSG_ERROR, nlConnect, type NlConnection, RTM_NEWADDR, RTM_NEWLINK, setMtuByName,
 } from './netlink.js';
 
 export interface Target {
@@ -18,7 +18,8 @@ export type Job =
   | { mode: 'record'; path: string; out: string; what?: DumpWhat }
   | { mode: 'rt'; targets: Target[]; index: number; depth: number; warmupMs: number; runMs: number; runs: number }
   | { mode: 'dump'; targets: Target[]; warmup: number; runs: number; dumpsPerRun: number; what?: DumpWhat }
-  | { mode: 'cycles'; targets: Target[]; subscribers: number; batch: number; warmupMs: number; runMs: number; runs: number };
+  | { mode: 'cycles'; targets: Target[]; subscribers: number; batch: number; warmupMs: number; runMs: number; runs: number }
+  | { mode: 'fanout'; path: string; subscribers: number; changes: number; runs: number };
 
 /** What a dump lists: links (RTM_GETLINK) or addresses (RTM_GETADDR, every family). */
 export type DumpWhat = 'link' | 'addr';
@@ -254,6 +255,32 @@ async function main(): Promise<unknown> {
       for (const c of conns) c.nl.close();
       for (const s of subs.flat()) s.nl.close();
       return { runs, deliveries };
+    }
+    case 'fanout': {
+      // `changes` MTU changes in one write; each notifies every subscriber once. Measured from
+      // the write until every subscriber has counted every notification.
+      const writer = await open(job.path);
+      await exchange(writer, newDummy('fan0'), (m) => m.type === NLMSG_ERROR);
+      const subs: Conn[] = [];
+      for (let s = 0; s < job.subscribers; s++) {
+        const sub = await open(job.path);
+        await exchange(sub, addMembership(1), (m) => m.type === NLMSG_ERROR);
+        sub.on = () => {};
+        subs.push(sub);
+      }
+      const requests = Buffer.concat(Array.from({ length: job.changes }, (_, i) => setMtuByName('fan0', 1000 + (i % 2))));
+      const runs: number[] = [];
+      for (let r = 0; r < job.runs + 1; r++) {
+        const base = subs.map((s) => s.nl.counter.messages);
+        const t0 = performance.now();
+        writer.nl.send(requests);
+        while (subs.some((s, i) => s.nl.counter.messages - base[i]! < job.changes)) await new Promise((res) => setImmediate(res));
+        const seconds = (performance.now() - t0) / 1000;
+        if (r > 0) runs.push((job.changes * job.subscribers) / seconds); // the first run warms up
+      }
+      writer.nl.close();
+      for (const s of subs) s.nl.close();
+      return { runs };
     }
     default:
       throw new Error(`unknown job ${JSON.stringify(job)}`);

@@ -10,6 +10,7 @@ export const RTNLD_SOCKET_CALL = 15;
 export const RTM_NEWLINK = 16;
 export const RTM_DELLINK = 17;
 export const RTM_GETLINK = 18;
+export const RTM_SETLINK = 19;
 export const RTM_NEWADDR = 20;
 export const RTM_GETADDR = 22;
 
@@ -20,6 +21,7 @@ export const NLM_F_EXCL = 0x200;
 export const NLM_F_CREATE = 0x400;
 
 const IFLA_IFNAME = 3;
+const IFLA_MTU = 4;
 const IFLA_LINKINFO = 18;
 const IFLA_EXT_MASK = 29;
 const IFLA_INFO_KIND = 1;
@@ -87,6 +89,11 @@ export function newDummy(name: string, seq = 1): Buffer {
   const linkinfo = attr(IFLA_LINKINFO | NLA_F_NESTED, attr(IFLA_INFO_KIND, strz('dummy')));
   return linkRequest(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq, 0,
     [attr(IFLA_IFNAME, strz(name)), linkinfo]);
+}
+
+/** RTM_SETLINK by name setting IFLA_MTU, no ACK (a change that notifies every RTNLGRP_LINK member). */
+export function setMtuByName(name: string, mtu: number, seq = 1): Buffer {
+  return linkRequest(RTM_SETLINK, NLM_F_REQUEST, seq, 0, [attr(IFLA_IFNAME, strz(name)), attr(IFLA_MTU, u32(mtu))]);
 }
 
 /** RTM_DELLINK by name (ACK). */

@@ -118,10 +118,10 @@ async function stopServer(s: Server): Promise<void> {
   children.delete(s.proc);
 }
 
-function startDaemon(name: string, seed?: string): Promise<Server> {
+function startDaemon(name: string, seed?: string, extra: string[] = []): Promise<Server> {
   const path = join(tmp, `${name}.sock`);
   const node = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', join(benchDir, 'profiles')] : [];
-  const argv = [...node, join(daemonRoot, 'bin', 'rtnld.js'), '--socket', path, '--log-level', 'warn'];
+  const argv = [...node, join(daemonRoot, 'bin', 'rtnld.js'), '--socket', path, '--log-level', 'warn', ...extra];
   if (seed) argv.push('--seed', seed);
   return startServer(name, path, process.execPath, argv, 120_000);
 }
@@ -478,6 +478,28 @@ function table(): string {
   return lines.join('\n');
 }
 
+/** Notification fan-out: one change encoded once and delivered to 1, 10 and 100 subscribers. */
+async function fanoutRows(): Promise<void> {
+  // A receive budget large enough that no notification is dropped while the one client process
+  // reads 100 sockets (drops would be ENOBUFS, not throughput).
+  const daemon = await startDaemon('rtnld-fanout', undefined, ['--rcvbuf', String(256 * 1024 * 1024)]);
+  try {
+    for (const subscribers of [1, 10, 100]) {
+      const changes = Math.max(2000, Math.round(200_000 / subscribers));
+      const r = await runJob<{ runs: number[] }>({ mode: 'fanout', path: daemon.path, subscribers, changes, runs: QUICK ? 2 : RUNS });
+      log(`notification fan-out to ${subscribers} subscribers done`);
+      rows.push({
+        id: `fanout_${subscribers}`, what: `notifications delivered, ${subscribers} subscriber${subscribers > 1 ? 's' : ''}`,
+        unit: 'deliveries/s', rtnld: series('rtnld', r.runs),
+        ...(subscribers === 100 ? { target: '>= 200,000 deliveries/s', met: median(r.runs) >= 200_000 } : {}),
+        detail: { changesPerRun: changes, subscribers, note: 'subscribers read in the one measuring process' },
+      });
+    }
+  } finally {
+    await stopServer(daemon);
+  }
+}
+
 async function main(): Promise<void> {
   const started = new Date();
   log(`placement: ${placement}`);
@@ -523,6 +545,7 @@ async function main(): Promise<void> {
   }
 
   await cycleRows();
+  await fanoutRows();
 
   const results = {
     date: started.toISOString(),

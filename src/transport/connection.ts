@@ -27,6 +27,8 @@ export interface ConnectionOptions {
 
 /** Bytes of a dump produced per step; the socket's backpressure decides when the next step runs. */
 const DUMP_STEP = 64 * 1024;
+/** How long one connection's pipeline may run before other connections get a turn. */
+const FAIR_SLICE_MS = 2;
 /** Stop reading requests while this much of our output is still unsent. */
 const WRITE_HIGH_WATER = 1024 * 1024;
 /** A dump pauses while this much is unsent, and resumes when the client reads (bounded memory). */
@@ -113,8 +115,16 @@ export class Connection implements SessionState, SocketOptions {
     if (this.processing) return;
     this.processing = true;
     try {
+      let sliceStart = performance.now();
       while (this.queue.length > 0 && !this.closing) {
         if (this.writeBlocked()) break;
+        if (performance.now() - sliceStart > FAIR_SLICE_MS) {
+          // A long pipeline must not hold the event loop: let other connections' I/O in.
+          this.flush();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+          continue;
+        }
         const item = this.queue.shift()!;
         if (item.kind === 'invalid') {
           this.rejectStream(item.header, item.reason);

@@ -1,28 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KINDS } from '../../src/model/kinds.js';
-import type { NetworkModel } from '../../src/model/store.js';
 import { DispatchHarness } from '../helpers/dispatch.js';
 import { fixture, hex } from '../helpers/fixtures.js';
-
-/** Invariants the model must keep whatever it is asked. */
-export function checkInvariants(model: NetworkModel): void {
-  const names = new Set<string>();
-  const indexes = new Set<number>();
-  for (const l of model.iterate()) {
-    expect(indexes.has(l.index)).toBe(false);
-    indexes.add(l.index);
-    for (const n of [l.name, ...l.altnames]) {
-      expect(names.has(n)).toBe(false);
-      names.add(n);
-      expect(model.byName(n)).toBe(l);
-    }
-    expect(model.byIndex(l.index)).toBe(l);
-    if (l.master) expect(KINDS[model.byIndex(l.master)!.kind].isMaster).toBe(true);
-    if (l.kind === 'veth') expect(model.byIndex(l.link)!.link).toBe(l.index);
-  }
-  expect(model.byName('lo')?.index).toBe(1);
-}
+import { checkInvariants } from '../helpers/invariants.js';
 
 // Seeds: every request captured from the kernel, mutated byte by byte.
 const seeds = ['newlink-veth', 'newlink-bridge', 'newlink-ifb', 'setlink-enslave', 'setlink-release', 'dellink-veth',
