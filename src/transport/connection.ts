@@ -28,7 +28,7 @@ export interface ConnectionOptions {
 /** Bytes of a dump produced per step; the socket's backpressure decides when the next step runs. */
 const DUMP_STEP = 64 * 1024;
 /** How long one connection's pipeline may run before other connections get a turn. */
-const FAIR_SLICE_MS = 2;
+const FAIR_SLICE_MS = 1;
 /** Stop reading requests while this much of our output is still unsent. */
 const WRITE_HIGH_WATER = 1024 * 1024;
 /** A dump pauses while this much is unsent, and resumes when the client reads (bounded memory). */
