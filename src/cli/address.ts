@@ -3,10 +3,9 @@ import {
 } from '../../protocol/constants.js';
 import { ipv4Broadcast, ipv4Network, type InetPrefix } from '../../protocol/inet.js';
 import type { AddrRequest } from '../../protocol/addr-request.js';
-import { NetlinkError } from '../client/errors.js';
 import { parseScope } from '../format/names.js';
 import { Args, CommandFailed, duparg, duparg2, ExitNow, invarg, matches, parseUnsigned } from './args.js';
-import { getAddrOrExit, getPrefixOrExit, netlinkErrorText, netlinkWarningText } from './common.js';
+import { getAddrOrExit, getPrefixOrExit, reportChange } from './common.js';
 import type { Context } from './context.js';
 import { flushAddresses, listLinksAndAddresses, parseShowArgs } from './show.js';
 
@@ -180,17 +179,7 @@ async function ipaddrModify(ctx: Context, cmd: number, flags: number, args: Args
     req.lifetimes = { valid: validLft, preferred: preferredLft };
   }
   const client = await ctx.client();
-  try {
-    const { warning } = await client.addressChange(cmd, flags, req);
-    if (warning) ctx.err(netlinkWarningText(warning));
-    return 0;
-  } catch (e) {
-    if (e instanceof NetlinkError) {
-      ctx.err(netlinkErrorText(e));
-      return 2;
-    }
-    throw e;
-  }
+  return reportChange(ctx, client.addressChange(cmd, flags, req));
 }
 
 /** do_ipaddr(): the `address` object. */

@@ -2,6 +2,7 @@ import { AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from '../../protocol/constant
 import { parseIpv6, type InetPrefix } from '../../protocol/inet.js';
 import { NetlinkError } from '../client/errors.js';
 import { CommandFailed, ExitNow } from './args.js';
+import type { Context } from './context.js';
 
 /** family_name() */
 export function familyName(family: number): string {
@@ -86,6 +87,21 @@ export function netlinkWarningText(text: string): string {
   return `Warning: ${text}${text.endsWith('.') ? '' : '.'}\n`;
 }
 
+/** rtnl_talk() for a change: prints the ACK's warning, or the error with exit status 2. */
+export async function reportChange(ctx: Context, change: Promise<{ warning?: string | undefined }>): Promise<number> {
+  try {
+    const { warning } = await change;
+    if (warning) ctx.err(netlinkWarningText(warning));
+    return 0;
+  } catch (e) {
+    if (e instanceof NetlinkError) {
+      ctx.err(netlinkErrorText(e));
+      return 2;
+    }
+    throw e;
+  }
+}
+
 /** rtnl_talk() failed: the command returns -2 (exit status 2). */
 export function talkFailed(e: unknown): never {
   if (e instanceof NetlinkError) throw new CommandFailed(netlinkErrorText(e), 2);
@@ -95,8 +111,7 @@ export function talkFailed(e: unknown): never {
 /** rtnl_dump_filter() failed: "Dump terminated", exit(1). */
 export function dumpFailed(e: unknown): never {
   if (e instanceof NetlinkError) {
-    const why = e.extAck ? `Error: ${e.extAck}${e.extAck.endsWith('.') ? '' : '.'}\n` : `RTNETLINK answers: ${e.strerror}\n`;
-    throw new ExitNow(1, `${why}Dump terminated\n`);
+    throw new ExitNow(1, `${netlinkErrorText(e)}Dump terminated\n`);
   }
   throw e;
 }

@@ -7,10 +7,9 @@ import {
 import { IFLA_MACVLAN_BC_QUEUE_LEN } from '../../protocol/link-decode.js';
 import type { LinkRequest } from '../../protocol/link-request.js';
 import type { TypedAttr } from '../../protocol/typed-attrs.js';
-import { NetlinkError } from '../client/errors.js';
 import { OPER_STATES } from '../format/names.js';
 import { Args, CommandFailed, duparg, duparg2, ExitNow, invarg, matches, parseOnOff, parseUnsigned } from './args.js';
-import { netlinkErrorText, netlinkWarningText } from './common.js';
+import { reportChange } from './common.js';
 import type { Context } from './context.js';
 import { listLinksAndAddresses, parseShowArgs } from './show.js';
 
@@ -354,17 +353,7 @@ async function parseKindArgs(ctx: Context, kind: string, args: Args, parsed: Par
 
 async function talk(ctx: Context, type: number, flags: number, req: LinkRequest): Promise<number> {
   const client = await ctx.client();
-  try {
-    const { warning } = await client.linkChange(type, flags, req);
-    if (warning) ctx.err(netlinkWarningText(warning));
-    return 0;
-  } catch (e) {
-    if (e instanceof NetlinkError) {
-      ctx.err(netlinkErrorText(e));
-      return 2;
-    }
-    throw e;
-  }
+  return reportChange(ctx, client.linkChange(type, flags, req));
 }
 
 /** iplink_modify(): `ip link add`, `ip link set`, `ip link delete`. */
