@@ -43,6 +43,13 @@ export interface NewLinkSpec {
 }
 
 const NOTIFY_ALL = 0xffffffff;
+
+/** The public methods that change the model (test/model/version.test.ts checks the list is complete). */
+export const MUTATING_METHODS = [
+  'importLinks', 'addLoopback', 'createLink', 'changeFlags', 'setAddress', 'setMtu', 'setGroup', 'rename',
+  'addAltname', 'deleteAltname', 'setAlias', 'setBroadcast', 'setMaster', 'setCarrier', 'setStats', 'setTxqlen',
+  'setOperstate', 'setLinkmode', 'stateChanged', 'deleteLink', 'replaceLinks',
+] as const satisfies ReadonlyArray<keyof NetworkModel>;
 /** IFLA_EVENT_FEATURES: the bridge's offload features changed with its ports. */
 const IFLA_EVENT_FEATURES = 2;
 const IPV4_MIN_MTU = 68;
@@ -84,7 +91,23 @@ export class NetworkModel {
       clock: this.clock, link: (i) => this.links.get(i), emit: (e) => this.emit(e), changed: () => void this.changeCount++,
     }, options.addresses);
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
+    // Every mutating method bumps `version` before and after it runs, whether or not it
+    // announces anything, so caches keyed by it can never serve a stale view.
+    for (const name of MUTATING_METHODS) {
+      const method = NetworkModel.prototype[name] as (...args: unknown[]) => unknown;
+      (this as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        this.version++;
+        try {
+          return method.apply(this, args);
+        } finally {
+          this.version++;
+        }
+      };
+    }
   }
+
+  /** Changes whenever anything in the model may have changed (see MUTATING_METHODS and emit). */
+  version = 0;
 
   // --- events ---
 
@@ -95,6 +118,7 @@ export class NetworkModel {
 
   private emit(event: ModelEvent): void {
     this.changeCount++;
+    this.version++;
     for (const l of this.listeners) l(event);
   }
 

@@ -12,6 +12,7 @@ import type { Link } from '../model/types.js';
 import { einval } from './errors.js';
 import { KIND_WIRE } from './link-kinds.js';
 import { lookupLink } from './link-lookup.js';
+import { writeCachedLink } from './link-cache.js';
 import { walkLinks } from './link-walk.js';
 import { linkMessage } from './link-view.js';
 import type { DumpCursor, Request } from './request.js';
@@ -127,7 +128,7 @@ export function dumpLinks(req: Request): DumpCursor {
   const { portid } = req.session;
   return walkLinks(req, (w, link) => {
     if (filteredOut(link, filter)) return false;
-    writeLinkMessage(w, RTM_NEWLINK, entryFlags, seq, portid, linkMessage(model, link, { skipStats: skip }));
+    writeCachedLink(w, model, link, entryFlags, seq, portid, skip);
     return true;
   });
 }
