@@ -1,10 +1,9 @@
 import {
   IFLA_ALT_IFNAME, IFLA_EXT_MASK, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MASTER, IFLA_TARGET_NETNSID,
-  NLM_F_DUMP_FILTERED, NLM_F_MULTI, RTEXT_FILTER_SKIP_STATS, RTM_NEWLINK,
+  NLM_F_DUMP_FILTERED, NLM_F_MULTI, RTEXT_FILTER_SKIP_STATS,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { IFLA_INFO_POLICY, IFLA_POLICY } from '../../protocol/link-policy.js';
-import { writeLinkMessage } from '../../protocol/link-message.js';
 import { NlError } from '../../protocol/nl-error.js';
 import { attrString, attrU32, parseAttrs, parseNested, type AttrTable } from '../../protocol/policy.js';
 import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
@@ -14,7 +13,6 @@ import { KIND_WIRE } from './link-kinds.js';
 import { lookupLink } from './link-lookup.js';
 import { writeCachedLink } from './link-cache.js';
 import { walkLinks } from './link-walk.js';
-import { linkMessage } from './link-view.js';
 import type { DumpCursor, Request } from './request.js';
 
 const PAYLOAD_START = NLMSGHDR_SIZE + IFINFOMSG_SIZE;
@@ -51,8 +49,7 @@ export function getLink(req: Request): void {
   if (link === 'unidentified') throw einval();
   if (!link) throw new NlError(Errno.ENODEV);
   req.warning = parsed.warning;
-  writeLinkMessage(req.out, RTM_NEWLINK, 0, req.hdr.seq, req.session.portid,
-    linkMessage(req.model, link, { skipStats: skipStats(tb) }));
+  writeCachedLink(req.out, req.model, link, 0, req.hdr.seq, req.session.portid, skipStats(tb));
 }
 
 interface LinkDumpFilter {
