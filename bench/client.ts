@@ -17,7 +17,7 @@ export type Job =
   | { mode: 'probe'; path: string; index: number }
   | { mode: 'record'; path: string; out: string; what?: DumpWhat }
   | { mode: 'rt'; targets: Target[]; index: number; depth: number; warmupMs: number; runMs: number; runs: number }
-  | { mode: 'dump'; targets: Target[]; warmup: number; runs: number; dumpsPerRun: number; what?: DumpWhat }
+  | { mode: 'dump'; targets: Target[]; warmup: number; runs: number; dumpsPerRun: number; what?: DumpWhat; changeFirst?: boolean }
   | { mode: 'cycles'; targets: Target[]; subscribers: number; batch: number; warmupMs: number; runMs: number; runs: number }
   | { mode: 'fanout'; path: string; subscribers: number; changes: number; runs: number };
 
@@ -190,7 +190,13 @@ async function main(): Promise<unknown> {
       const conns = await Promise.all(job.targets.map((t) => open(t.path)));
       const { request, entry } = DUMPS[job.what ?? 'link'];
       const req = request();
-      for (const c of conns) for (let w = 0; w < job.warmup; w++) await dumpOnce(c, req, entry);
+      // changeFirst: lo's MTU changes before every dump, so no dump finds the model as the last one left it.
+      let mtu = 65536;
+      const dump = (c: Conn) => {
+        if (job.changeFirst) c.nl.send(setMtuByName('lo', (mtu = mtu === 65536 ? 65535 : 65536)));
+        return dumpOnce(c, req, entry);
+      };
+      for (const c of conns) for (let w = 0; w < job.warmup; w++) await dump(c);
       const runs: Record<string, number[]> = Object.fromEntries(job.targets.map((t) => [t.name, []]));
       const shape: Record<string, { messages: number; bytes: number }> = {};
       for (let r = 0; r < job.runs; r++) {
@@ -199,7 +205,7 @@ async function main(): Promise<unknown> {
           let messages = 0;
           let seconds = 0;
           for (let k = 0; k < job.dumpsPerRun; k++) {
-            const d = await dumpOnce(c, req, entry);
+            const d = await dump(c);
             messages += d.messages;
             seconds += d.seconds;
             shape[job.targets[i]!.name] = { messages: d.messages, bytes: d.bytes };

@@ -198,11 +198,19 @@ export class NlWriter {
    */
   take(): Buffer {
     const len = this.pos;
-    this.pos = 0;
-    if (len < 4096) return Buffer.from(this.buf.subarray(0, len));
+    if (len < 4096) {
+      this.pos = 0;
+      return Buffer.from(this.buf.subarray(0, len));
+    }
     const out = this.buf.subarray(0, len);
+    this.detach();
+    return out;
+  }
+
+  /** Leaves the bytes written so far to whoever holds a view of them, and starts a new buffer. */
+  detach(): void {
+    this.pos = 0;
     // Every byte is written explicitly (padding included), so the new buffer need not be zeroed.
     this.buf = Buffer.allocUnsafe(this.buf.length);
-    return out;
   }
 }

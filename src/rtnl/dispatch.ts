@@ -1,7 +1,7 @@
 import type { Mutex } from 'async-mutex';
-import { writeAck, writeDone } from '../../protocol/ack.js';
+import { writeAck } from '../../protocol/ack.js';
 import {
-  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_MIN_TYPE,
+  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
   RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID,
 } from '../../protocol/constants.js';
@@ -18,6 +18,7 @@ import { toNlError } from './errors.js';
 import { dumpLinks, getLink } from './getlink.js';
 import { linkProp } from './linkprop.js';
 import { newLink, setLink } from './newlink.js';
+import { DumpRun } from './dump-run.js';
 import type { DumpCursor, Request, SessionView } from './request.js';
 
 /** One rtnetlink handler registration, as rtnl_register(family, type, doit, dumpit). */
@@ -70,50 +71,6 @@ const KIND_GET = 2;
 export interface SessionState extends SessionView {
   /** A dump is running on this connection (a second one gets -EBUSY). */
   readonly dumping: boolean;
-}
-
-/**
- * A dump being produced as the client reads: entries in chunks, NLM_F_DUMP_INTR on the first
- * entry of a chunk when the model changed since the previous chunk, then NLMSG_DONE
- * (carrying the error, if the dump failed to start).
- */
-export class DumpRun {
-  private prevGeneration = 0;
-  private finished = false;
-
-  constructor(
-    private readonly cursor: DumpCursor | NlError,
-    private readonly seq: number,
-    private readonly session: SessionView,
-  ) {}
-
-  /** Writes up to about `budget` bytes; returns true once NLMSG_DONE has been written. */
-  fill(w: NlWriter, budget: number): boolean {
-    if (this.finished) return true;
-    const start = w.length;
-    const { portid, extAck } = this.session;
-    if (this.cursor instanceof NlError) {
-      writeDone(w, this.seq, portid, this.cursor.errno, extAck, 0, this.cursor);
-      this.finished = true;
-      return true;
-    }
-    const generation = this.cursor.generation();
-    const interrupted = this.prevGeneration !== 0 && generation !== this.prevGeneration;
-    this.prevGeneration = generation;
-    let first = true;
-    while (w.length - start < budget) {
-      const at = w.length;
-      if (!this.cursor.next(w)) {
-        const error = this.cursor.error;
-        writeDone(w, this.seq, portid, error?.errno ?? 0, extAck, this.cursor.doneFlags, error);
-        this.finished = true;
-        return true;
-      }
-      if (first && interrupted) w.orMsgFlags(at, NLM_F_DUMP_INTR);
-      first = false;
-    }
-    return false;
-  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { IFA_F_PERMANENT, INFINITY, type InetAddress, type InetFamily } from '..
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
 import { addrMessage } from './addr-view.js';
+import { dumpImages } from './dump-image.js';
 import { einval, toNlError } from './errors.js';
 import { addrAttr, IN6_ADDR_SIZE } from './newaddr.js';
 import type { DumpCursor, Request } from './request.js';
@@ -56,11 +57,12 @@ function validDumpRequest(req: Request, family: InetFamily, answer: { flags: num
 const bodies = new WeakMap<object, { generation: number; body: Buffer }>();
 const scratch = new NlWriter(256);
 
-function writeDumpEntry(w: NlWriter, model: NetworkModel, a: InetAddress, flags: number, seq: number, portid: number): void {
+/** Writes one dump entry; false when the entry shows remaining lifetimes (it changes with time). */
+function writeDumpEntry(w: NlWriter, model: NetworkModel, a: InetAddress, flags: number, seq: number, portid: number): boolean {
   const fixed = a.flags & IFA_F_PERMANENT && (a.family === 'inet' || a.preferredLft === INFINITY);
   if (!fixed) {
     writeAddrMessage(w, RTM_NEWADDR, flags, seq, portid, addrMessage(model, a));
-    return;
+    return false;
   }
   const generation = model.addresses.generation;
   let cached = bodies.get(a);
@@ -72,6 +74,7 @@ function writeDumpEntry(w: NlWriter, model: NetworkModel, a: InetAddress, flags:
   const at = w.msgStart(RTM_NEWADDR, flags, seq, portid);
   w.bytes(cached.body);
   w.msgEnd(at);
+  return true;
 }
 
 /** A dump that ends at once with an error in NLMSG_DONE (and whatever answer flags were set). */
@@ -108,13 +111,24 @@ function dumpAddresses(req: Request, families: readonly InetFamily[]): DumpCurso
     for (const link of model.iterate(at)) return link;
     return undefined;
   };
+  let timeless = true;
   return {
     doneFlags: answer.flags,
     generation: () => model.generation + model.addresses.generation,
+    replay: ifindex ? undefined : {
+      images: dumpImages(model),
+      key: `addr/${families.join('+')}`,
+      save: () => ({ fam, at, pos }),
+      restore(position) {
+        ({ fam, at, pos } = position as { fam: number; at: number; pos: number });
+        list = at && fam < families.length ? model.addresses.list(at, families[fam]!) : [];
+      },
+      timeless: () => timeless,
+    },
     next(w: NlWriter): boolean {
       while (fam < families.length) {
         if (pos < list.length) {
-          writeDumpEntry(w, model, list[pos++]!, entryFlags, seq, portid);
+          if (!writeDumpEntry(w, model, list[pos++]!, entryFlags, seq, portid)) timeless = false;
           return true;
         }
         const link = nextLink();

@@ -119,13 +119,14 @@ export function dumpLinks(req: Request): DumpCursor {
       }
     }
   }
-  const entryFlags = NLM_F_MULTI | (filter.master || filter.kind ? NLM_F_DUMP_FILTERED : 0);
   const { model } = req;
   const { seq } = req.hdr;
   const { portid } = req.session;
+  const filtered = filter.master !== 0 || filter.kind !== undefined;
+  const entryFlags = NLM_F_MULTI | (filtered ? NLM_F_DUMP_FILTERED : 0);
   return walkLinks(req, (w, link) => {
     if (filteredOut(link, filter)) return false;
     writeCachedLink(w, model, link, entryFlags, seq, portid, skip);
     return true;
-  });
+  }, filtered ? undefined : `link/${skip ? 'skip-stats' : 'stats'}`);
 }

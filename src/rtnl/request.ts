@@ -3,6 +3,7 @@ import type { NlMsgHdr } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import type { Cause } from '../model/events.js';
 import type { NetworkModel } from '../model/store.js';
+import type { DumpImages } from './dump-image.js';
 
 /** Per-connection settings a handler may consult (the socket's options). */
 export interface SessionView {
@@ -41,4 +42,18 @@ export interface DumpCursor {
   generation(): number;
   /** Set when the dump failed after it started: NLMSG_DONE carries it (with doneFlags). */
   readonly error?: NlError | undefined;
+  /** Present when the dump may be recorded and replayed while the model is at rest (dump-image.ts). */
+  readonly replay?: Replayable | undefined;
+}
+
+/** How a dump's output is recorded and resumed (src/rtnl/dump-image.ts). */
+export interface Replayable {
+  readonly images: DumpImages;
+  /** Which dump this is: the variant of the request that changes its output (family, ext mask). */
+  readonly key: string;
+  /** The cursor's position, to continue live after the last replayed chunk. */
+  save(): unknown;
+  restore(position: unknown): void;
+  /** False once an entry that changes with time alone was written: such a recording is not kept. */
+  timeless(): boolean;
 }

@@ -2,7 +2,8 @@ import { Mutex } from 'async-mutex';
 import { NlWriter } from '../../protocol/writer.js';
 import { Framer } from '../../protocol/framer.js';
 import { NetworkModel } from '../../src/model/store.js';
-import { RtnlDispatcher, DumpRun, type SessionState } from '../../src/rtnl/dispatch.js';
+import { RtnlDispatcher, type SessionState } from '../../src/rtnl/dispatch.js';
+import { DumpRun } from '../../src/rtnl/dump-run.js';
 
 export interface Decoded {
   type: number;

@@ -152,6 +152,37 @@ describe('dumps', () => {
     expect(entries[0]!.flags & NLM_F_DUMP_INTR).toBe(0);
     reader.close();
   });
+
+  it('a dump read through a stalled socket is byte for byte the dump read at once (no buffer reused before it was written)', async () => {
+    const { c, path } = await setup();
+    await createDummies(c, 1500); // ~2 MB: more than the kernel's socket buffers hold, so output queues in the daemon
+    const dump = () => message(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 5, (w) => ifinfomsg(w));
+    const bytesOf = (r: { raw: Buffer }[]) => Buffer.concat(r.map((m) => m.raw)).toString('hex');
+    const fast = await TestClient.connect(path);
+    const first = bytesOf(await fast.request(dump())); // encodes and records
+    const slow = await TestClient.connect(path);
+    slow.socket.pause();
+    slow.send(dump()); // replayed into a socket that stops taking bytes: output stays queued
+    await new Promise((r) => setTimeout(r, 100));
+    const meanwhile = bytesOf(await fast.request(dump())); // replayed while the slow one's output is queued
+    slow.socket.resume();
+    await slow.waitFor((r) => r.some((m) => m.type === NLMSG_DONE));
+    const withPid = (hex: string, from: number, to: number) => {
+      const b = Buffer.from(hex, 'hex');
+      for (let at = 0; at < b.length; at += (b.readUInt32LE(at) + 3) & ~3) if (b.readUInt32LE(at + 12) === from) b.writeUInt32LE(to, at + 12);
+      return b.toString('hex');
+    };
+    const slowPid = slow.received[0]!.pid;
+    const fastPid = fast.received[0]!.pid;
+    // Every link once, in ascending index order (a buffer overwritten while queued would repeat entries).
+    const indexes = slow.received.filter((m) => m.type === RTM_NEWLINK).map((m) => m.raw.readInt32LE(20));
+    expect(indexes).toHaveLength(1501);
+    expect(indexes.every((index, i) => i === 0 || index > indexes[i - 1]!)).toBe(true);
+    expect(meanwhile).toBe(first);
+    expect(withPid(bytesOf(slow.received), slowPid, fastPid)).toBe(first);
+    fast.close();
+    slow.close();
+  });
 });
 
 describe('namespace ids', () => {

@@ -1,0 +1,119 @@
+import { writeDone } from '../../protocol/ack.js';
+import { NLM_F_DUMP_INTR } from '../../protocol/constants.js';
+import { NlError } from '../../protocol/nl-error.js';
+import { NLMSGHDR_SIZE } from '../../protocol/structs.js';
+import type { NlWriter } from '../../protocol/writer.js';
+import type { DumpImage } from './dump-image.js';
+import type { DumpCursor, Replayable, SessionView } from './request.js';
+
+/** Offsets of the messages in `bytes` (whole messages, as a dump chunk holds them). */
+function messageOffsets(bytes: Buffer): Uint32Array {
+  const offsets: number[] = [];
+  for (let at = 0; at + NLMSGHDR_SIZE <= bytes.length; at += (bytes.readUInt32LE(at) + 3) & ~3) offsets.push(at);
+  return Uint32Array.from(offsets);
+}
+
+/**
+ * A dump being produced as the client reads: entries in chunks, NLM_F_DUMP_INTR on the first
+ * entry of a chunk when the model changed since the previous chunk, then NLMSG_DONE
+ * (carrying the error, if the dump failed to start). A replayable dump of a model at rest
+ * copies the chunks a previous dump recorded (dump-image.ts), or records its own.
+ */
+export class DumpRun {
+  private prevGeneration = 0;
+  private finished = false;
+  private readonly replay: Replayable | undefined;
+  /** The image being copied, and the next chunk to copy from it. */
+  private replaying: { image: DumpImage; next: number } | undefined;
+  private recording: DumpImage | undefined;
+
+  constructor(
+    private readonly cursor: DumpCursor | NlError,
+    private readonly seq: number,
+    private readonly session: SessionView,
+  ) {
+    this.replay = cursor instanceof NlError ? undefined : cursor.replay;
+    if (!this.replay) return;
+    const image = this.replay.images.find(this.replay.key);
+    if (image?.complete) this.replaying = { image, next: 0 };
+    else this.recording = this.replay.images.record(this.replay.key);
+  }
+
+  /** Writes up to about `budget` bytes; returns true once NLMSG_DONE has been written. */
+  fill(w: NlWriter, budget: number): boolean {
+    if (this.finished) return true;
+    const { portid, extAck } = this.session;
+    const cursor = this.cursor;
+    if (cursor instanceof NlError) {
+      writeDone(w, this.seq, portid, cursor.errno, extAck, 0, cursor);
+      this.finished = true;
+      return true;
+    }
+    const generation = cursor.generation();
+    const interrupted = this.prevGeneration !== 0 && generation !== this.prevGeneration;
+    this.prevGeneration = generation;
+    if (this.replaying && this.copyRecorded(w)) return this.finished;
+    const start = w.length;
+    let first = true;
+    let done = false;
+    while (w.length - start < budget) {
+      const at = w.length;
+      if (!cursor.next(w)) {
+        done = true;
+        break;
+      }
+      if (first && interrupted) w.orMsgFlags(at, NLM_F_DUMP_INTR);
+      first = false;
+    }
+    if (this.recording) this.record(w.peek(start, w.length - start), done);
+    if (!done) return false;
+    const error = cursor.error;
+    writeDone(w, this.seq, portid, error?.errno ?? 0, extAck, cursor.doneFlags, error);
+    this.finished = true;
+    return true;
+  }
+
+  /**
+   * Copies the next recorded chunk with this request's seq and port id. False when the model
+   * changed since it was recorded: the cursor then continues live after the last chunk copied.
+   */
+  private copyRecorded(w: NlWriter): boolean {
+    const replay = this.replay!;
+    const { image, next } = this.replaying!;
+    if (!replay.images.current(replay.key, image)) {
+      if (next > 0) replay.restore(image.segments[next - 1]!.after);
+      this.replaying = undefined;
+      return false;
+    }
+    if (next < image.segments.length) {
+      const segment = image.segments[next]!;
+      const base = w.length;
+      w.bytes(segment.bytes);
+      for (const at of segment.offsets) {
+        w.patchU32(base + at + 8, this.seq);
+        w.patchU32(base + at + 12, this.session.portid);
+      }
+      this.replaying!.next++;
+    }
+    if (this.replaying!.next === image.segments.length) {
+      writeDone(w, this.seq, this.session.portid, 0, this.session.extAck, (this.cursor as DumpCursor).doneFlags);
+      this.finished = true;
+    }
+    return true;
+  }
+
+  private record(chunk: Buffer, done: boolean): void {
+    const replay = this.replay!;
+    const image = this.recording!;
+    const kept = replay.timeless() && (chunk.length === 0 || replay.images.append(replay.key, image, {
+      bytes: Buffer.from(chunk), offsets: messageOffsets(chunk), after: replay.save(),
+    }));
+    if (!kept) {
+      replay.images.abandon(replay.key, image);
+      this.recording = undefined;
+    } else if (done) {
+      image.complete = true;
+      this.recording = undefined;
+    }
+  }
+}
