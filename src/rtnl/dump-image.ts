@@ -18,13 +18,15 @@ export class DumpImage {
 const MAX_BYTES = 256 * 1024 * 1024;
 
 /**
- * Recorded dumps of a model at rest. The first unfiltered dump of a model state records its
+ * Recorded dumps of a model at rest. The second unfiltered dump of a model state records its
  * entries chunk by chunk; later dumps of the same state copy the chunks and patch nlmsg_seq and
  * nlmsg_pid instead of encoding every entry again. Any change to the model (its version, or the
  * address table's quiet generation) drops every image, so none can show a stale state.
  */
 export class DumpImages {
   private readonly images = new Map<string, DumpImage>();
+  /** The model state each dump key was last dumped at without an image. */
+  private readonly dumpedOnce = new Map<string, number>();
   private token: number;
   private bytes = 0;
 
@@ -57,9 +59,17 @@ export class DumpImages {
     return this.find(key) === image;
   }
 
-  /** Starts recording `key`, unless another dump of this state is recording it already. */
+  /**
+   * Starts recording `key` on the second dump of a model state (a state dumped once may be about
+   * to change, and recording costs a copy of every chunk; a state dumped twice is being polled),
+   * unless another dump of this state is recording it already.
+   */
   record(key: string): DumpImage | undefined {
     if (this.find(key)) return undefined;
+    if (this.dumpedOnce.get(key) !== this.token) {
+      this.dumpedOnce.set(key, this.token);
+      return undefined;
+    }
     const image = new DumpImage();
     this.images.set(key, image);
     return image;

@@ -126,7 +126,7 @@ export function dumpLinks(req: Request): DumpCursor {
   const entryFlags = NLM_F_MULTI | (filtered ? NLM_F_DUMP_FILTERED : 0);
   return walkLinks(req, (w, link) => {
     if (filteredOut(link, filter)) return false;
-    writeCachedLink(w, model, link, entryFlags, seq, portid, skip);
+    writeCachedLink(w, model, link, entryFlags, seq, portid, skip, false);
     return true;
   }, filtered ? undefined : `link/${skip ? 'skip-stats' : 'stats'}`);
 }

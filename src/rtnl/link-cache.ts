@@ -7,7 +7,6 @@ import { linkMessage } from './link-view.js';
 
 interface Entry {
   link: Readonly<Link>;
-  version: number;
   skipStats: boolean;
   body: Buffer;
 }
@@ -28,19 +27,25 @@ class LinkBodyCache {
 
   constructor(private readonly model: NetworkModel) {}
 
-  body(link: Readonly<Link>, skipStats: boolean): Buffer {
+  /** The cached body of `link`, if it was encoded since the model last changed. */
+  lookup(link: Readonly<Link>, skipStats: boolean): Buffer | undefined {
     if (this.model.version !== this.version) {
       this.entries.clear();
       this.bytes = 0;
       this.version = this.model.version;
     }
     const hit = this.entries.get(link.index);
-    if (hit && hit.link === link && hit.skipStats === skipStats) return hit.body;
+    return hit && hit.link === link && hit.skipStats === skipStats ? hit.body : undefined;
+  }
+
+  /** Encodes `link` and keeps the body (within the byte limit). Call after lookup() missed. */
+  store(link: Readonly<Link>, skipStats: boolean): Buffer {
     writeLinkBody(this.w, linkMessage(this.model, link, { skipStats }));
     const body = this.w.take();
     if (this.bytes + body.length <= MAX_BYTES) {
-      if (hit) this.bytes -= hit.body.length;
-      this.entries.set(link.index, { link, version: this.version, skipStats, body });
+      const old = this.entries.get(link.index);
+      if (old) this.bytes -= old.body.length;
+      this.entries.set(link.index, { link, skipStats, body });
       this.bytes += body.length;
     }
     return body;
@@ -49,11 +54,19 @@ class LinkBodyCache {
 
 const caches = new WeakMap<NetworkModel, LinkBodyCache>();
 
-/** Writes RTM_NEWLINK for `link` (ifi_change 0) from the model's body cache. */
-export function writeCachedLink(w: NlWriter, model: NetworkModel, link: Readonly<Link>, flags: number, seq: number, pid: number, skipStats: boolean): void {
+/**
+ * Writes RTM_NEWLINK for `link` (ifi_change 0), from the model's body cache when it holds the
+ * link. A miss is encoded and kept when `keep` (GET); dumps pass false, since they are recorded
+ * whole (dump-image.ts) and keeping each body too would only add copies.
+ */
+export function writeCachedLink(
+  w: NlWriter, model: NetworkModel, link: Readonly<Link>, flags: number, seq: number, pid: number, skipStats: boolean, keep = true,
+): void {
   let cache = caches.get(model);
   if (!cache) caches.set(model, (cache = new LinkBodyCache(model)));
   const at = w.msgStart(RTM_NEWLINK, flags, seq, pid);
-  w.bytes(cache.body(link, skipStats));
+  const body = cache.lookup(link, skipStats) ?? (keep ? cache.store(link, skipStats) : undefined);
+  if (body) w.bytes(body);
+  else writeLinkBody(w, linkMessage(model, link, { skipStats }));
   w.msgEnd(at);
 }

@@ -196,27 +196,25 @@ export class Connection implements SessionState, SocketOptions {
     while (this.dump && this.socket.writableLength < DUMP_HIGH_WATER && !this.socket.destroyed) {
       const done = this.dump.fill(this.out, DUMP_STEP);
       if (done) this.dump = undefined;
-      this.flushChunk();
+      this.flush();
     }
   }
 
   /**
-   * Writes a dump chunk straight from the writer's buffer. When the kernel took it at once (nothing
-   * left queued) the buffer is free again and is reused: a large dump then allocates nothing per
-   * chunk (fresh buffers made V8 run full collections over the whole model).
+   * Writes everything produced so far in one write() (batching matters for throughput), straight
+   * from the writer's buffer. When the kernel took it at once the buffer is free again and is
+   * reused, so a large dump allocates nothing per chunk (a fresh buffer per chunk made V8 run full
+   * collections over the whole model). Output queued behind earlier output is handed over.
    */
-  private flushChunk(): void {
-    const len = this.out.length;
-    if (len === 0 || this.socket.destroyed) return;
-    this.socket.write(this.out.peek(0, len));
-    if (this.socket.writableLength === 0) this.out.truncate(0);
-    else this.out.detach();
-  }
-
-  /** Writes everything produced so far in one write() (batching matters for throughput). */
   flush(): void {
     if (this.out.length === 0 || this.socket.destroyed) return;
-    this.socket.write(this.out.take());
+    if (this.socket.writableLength > 0) {
+      this.socket.write(this.out.take());
+      return;
+    }
+    this.socket.write(this.out.peek(0, this.out.length));
+    if (this.socket.writableLength === 0) this.out.truncate(0);
+    else this.out.detach();
   }
 
   /** Notifications are flushed once per event-loop turn, so a burst costs one write(), not one per message. */

@@ -159,7 +159,7 @@ describe('dumps', () => {
     const dump = () => message(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 5, (w) => ifinfomsg(w));
     const bytesOf = (r: { raw: Buffer }[]) => Buffer.concat(r.map((m) => m.raw)).toString('hex');
     const fast = await TestClient.connect(path);
-    const first = bytesOf(await fast.request(dump())); // encodes and records
+    const first = bytesOf(await fast.request(dump())); // encoded (the slow dump, the second, records)
     const slow = await TestClient.connect(path);
     slow.socket.pause();
     slow.send(dump()); // replayed into a socket that stops taking bytes: output stays queued
