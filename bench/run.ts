@@ -492,6 +492,21 @@ function table(): string {
   return lines.join('\n');
 }
 
+/** Heap per link and per address at 100,000 links, and per idle connection (bench/memory.ts). */
+async function memoryRows(): Promise<void> {
+  const job = { links: writeVethSeed(BIG_LINKS / 2), addresses: writeVethSeed(BIG_LINKS / 2, true), linkCount: BIG_LINKS, connections: 1000 };
+  const m = await runPinned<{ heapPerLink: number; heapPerAddress: number; heapPerIdleConnection: number }>(
+    process.execPath, ['--expose-gc', '--import', 'tsx', join(benchDir, 'memory.ts'), JSON.stringify(job)], 300_000, [], SERVER_CPU,
+  );
+  log('memory done');
+  const one = (name: string, v: number): Series => ({ name, median: v, runs: [v] });
+  const row = (id: string, what: string, v: number, limit: number, target: string) =>
+    rows.push({ id, what, unit: 'heap bytes', rtnld: one('rtnld', v), target, met: v <= limit });
+  row('heap_per_link', `heap per link at ${BIG_LINKS.toLocaleString('en')} links`, m.heapPerLink, 2048, '<= 2 KiB');
+  row('heap_per_address', `heap per address (${BIG_LINKS.toLocaleString('en')} links x 2)`, m.heapPerAddress, 512, '<= 0.5 KiB');
+  row('heap_per_connection', `heap per idle connection (${job.connections} connections)`, m.heapPerIdleConnection, 64 * 1024, '<= 64 KiB');
+}
+
 /** Notification fan-out: one change encoded once and delivered to 1, 10 and 100 subscribers. */
 async function fanoutRows(): Promise<void> {
   // A receive budget large enough that no notification is dropped while the one client process
@@ -560,6 +575,7 @@ async function main(): Promise<void> {
 
   await cycleRows();
   await fanoutRows();
+  await memoryRows();
 
   const results = {
     date: started.toISOString(),

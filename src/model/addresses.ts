@@ -1,5 +1,6 @@
 // IPv4 and IPv6 addresses of the model's links, with the rules of net/ipv4/devinet.c and
 // net/ipv6/addrconf.c (Linux 6.18). Values only: addresses are byte arrays, never wire messages.
+import { addressBytes } from './address-bytes.js';
 import type { Clock, Timer } from './clock.js';
 import { ModelError } from './errors.js';
 import type { Cause, ModelEvent } from './events.js';
@@ -246,6 +247,13 @@ export function linkLocalFromMac(mac: Uint8Array): Uint8Array {
 const LOOPBACK4 = new Uint8Array([127, 0, 0, 1]);
 const LOOPBACK6 = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
 
+/** A copy for snapshots: byte fields become arrays of their own (not views into a shared slab). */
+function copyAddress<T extends InetAddress>(a: T): T {
+  const copy: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(copy)) if (value instanceof Uint8Array) copy[key] = value.slice();
+  return copy as T;
+}
+
 /**
  * The addresses of every link: per-device lists in Linux's order, the secondary and promotion
  * rules, lifetimes that run out on the model clock, timed DAD, and the link events Linux reacts
@@ -390,10 +398,12 @@ export class AddressTable {
     if (!link) throw new ModelError('ENODEV', 'ipv4: Device not found');
     if (!link.inet) throw new ModelError('ENOBUFS'); // no in_device (MTU below 68)
     const d = this.device(link);
+    // ifa_address is ifa_local unless a peer is given: one array serves both (addresses are never changed in place).
+    const local = addressBytes(r.local);
     const ifa: Inet4Address = {
       family: 'inet', ifindex: link.index, prefixlen: r.prefixlen, flags: r.flags >>> 0, scope: r.scope,
-      local: new Uint8Array(r.local), address: new Uint8Array(r.address ?? r.local),
-      broadcast: r.broadcast ? new Uint8Array(r.broadcast) : undefined,
+      local, address: r.address && !equal(r.address, r.local) ? addressBytes(r.address) : local,
+      broadcast: r.broadcast ? addressBytes(r.broadcast) : undefined,
       label: (r.label ?? link.name).slice(0, IFNAMSIZ - 1), proto: r.proto ?? 0, rtPriority: r.rtPriority ?? 0,
       validLft: 0, preferredLft: 0, cstamp: this.now, tstamp: this.now,
     };
@@ -569,8 +579,8 @@ export class AddressTable {
       throw new ModelError('EADDRNOTAVAIL', 'ipv6: Cannot assign loopback address on this device');
     }
     const a = this.linkInet6(d, {
-      family: 'inet6', ifindex: link.index, prefixlen: cfg.plen, scope: type.rtScope, address: new Uint8Array(cfg.pfx),
-      peer: cfg.peer ? new Uint8Array(cfg.peer) : undefined,
+      family: 'inet6', ifindex: link.index, prefixlen: cfg.plen, scope: type.rtScope, address: addressBytes(cfg.pfx),
+      peer: cfg.peer ? addressBytes(cfg.peer) : undefined,
       // No TENTATIVE phase for NODAD addresses.
       flags: cfg.flags | (cfg.flags & IFA_F_NODAD ? 0 : IFA_F_TENTATIVE),
       proto: cfg.proto, rtPriority: cfg.rtPriority, validLft: cfg.valid, preferredLft: cfg.prefered,
@@ -602,7 +612,7 @@ export class AddressTable {
     ifp.preferredLft = cfg.prefered;
     ifp.proto = cfg.proto;
     if (cfg.rtPriority) ifp.rtPriority = cfg.rtPriority;
-    if (cfg.peer) ifp.peer = new Uint8Array(cfg.peer);
+    if (cfg.peer) ifp.peer = addressBytes(cfg.peer);
     this.scheduleLifetime(ifp);
     if (ifp.flags & IFA_F_TENTATIVE) this.quietly();
     else this.emit('newaddr', ifp);
@@ -794,7 +804,7 @@ export class AddressTable {
   /** addrconf_dev_config() / init_loopback(): ::1 on lo at once, fe80::EUI-64 elsewhere after DAD. */
   private devConfig(link: Readonly<Link>, d: Device): void {
     const loopback = (link.flags & IFF_LOOPBACK) !== 0;
-    const address = loopback ? LOOPBACK6.slice() : linkLocalFromMac(link.address);
+    const address = addressBytes(loopback ? LOOPBACK6 : linkLocalFromMac(link.address));
     if (!loopback && link.address.length !== 6) return;
     if (d.v6.some((a) => equal(a.address, address))) return; // ipv6_add_addr_hash(): -EEXIST, quietly
     const a = this.linkInet6(d, {
@@ -840,7 +850,7 @@ export class AddressTable {
   /** Every device's addresses and state, plain values. */
   export(): AddressSnapshot {
     const devices = [...this.devices.entries()].map(([ifindex, d]) => ({
-      ifindex, v4: d.v4.map((a) => structuredClone(a)), v6: d.v6.map((a) => structuredClone(a)),
+      ifindex, v4: d.v4.map(copyAddress), v6: d.v6.map(copyAddress),
       up: d.up, ready: d.ready, inet: d.inet, inet6: d.inet6, promoteSecondaries: d.promoteSecondaries,
     }));
     return { now: this.now, devices };
