@@ -43,6 +43,7 @@ export interface NewLinkSpec {
 }
 
 const NOTIFY_ALL = 0xffffffff;
+const NO_LINKS: ReadonlySet<Link> = new Set();
 
 /** The public methods that change the model (test/model/version.test.ts checks the list is complete). */
 export const MUTATING_METHODS = [
@@ -71,6 +72,8 @@ export class NetworkModel {
   /** Ports by master index and stacked devices (vlan, macvlan) by parent index: no scans of all links. */
   private readonly ports = new Map<number, Set<Link>>();
   private readonly stacked = new Map<number, Set<Link>>();
+  /** Links by kind, for dumps filtered by IFLA_LINKINFO kind. */
+  private readonly byKind = new Map<KindName, Set<Link>>();
   /** Bumped when the device list changes (dev_base_seq), for NLM_F_DUMP_INTR. */
   generation = 1;
   /** The model's time and timers (lifetimes, DAD); tests pass a ManualClock. */
@@ -165,6 +168,11 @@ export class NetworkModel {
     }
   }
 
+  /** The links of one kind, in no particular order. */
+  linksOfKind(kind: KindName): ReadonlySet<Link> {
+    return this.byKind.get(kind) ?? NO_LINKS;
+  }
+
   /** The ports of a master, in the order they joined (the bridge's port list). */
   portsOf(master: number): Link[] {
     return [...(this.ports.get(master) ?? [])];
@@ -229,14 +237,14 @@ export class NetworkModel {
     } as Link;
   }
 
-  /** Adds `member` to the set kept under `key` (ports by master, stacked devices by parent). */
-  private static addTo(map: Map<number, Set<Link>>, key: number, member: Link): void {
+  /** Adds `member` to the set kept under `key` (ports by master, stacked devices by parent, kinds). */
+  private static addTo<K>(map: Map<K, Set<Link>>, key: K, member: Link): void {
     let set = map.get(key);
     if (!set) map.set(key, (set = new Set()));
     set.add(member);
   }
 
-  private static removeFrom(map: Map<number, Set<Link>>, key: number, member: Link): void {
+  private static removeFrom<K>(map: Map<K, Set<Link>>, key: K, member: Link): void {
     const set = map.get(key);
     if (set?.delete(member) && set.size === 0) map.delete(key);
   }
@@ -244,6 +252,7 @@ export class NetworkModel {
   private insert(link: Link): void {
     this.links.set(link.index, link);
     if (link.master) NetworkModel.addTo(this.ports, link.master, link);
+    NetworkModel.addTo(this.byKind, link.kind, link);
     if (link.link && KINDS[link.kind].needsParent) NetworkModel.addTo(this.stacked, link.link, link);
     this.names.set(link.name, link);
     for (const alt of link.altnames) this.names.set(alt, link);
@@ -267,6 +276,7 @@ export class NetworkModel {
     this.names.delete(link.name);
     for (const alt of link.altnames) this.names.delete(alt);
     if (link.master) NetworkModel.removeFrom(this.ports, link.master, link);
+    NetworkModel.removeFrom(this.byKind, link.kind, link);
     if (link.link && KINDS[link.kind].needsParent) NetworkModel.removeFrom(this.stacked, link.link, link);
     const at = this.sortedPosition(link.index);
     if (this.sorted[at] === link.index) this.sorted.splice(at, 1);

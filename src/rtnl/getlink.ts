@@ -7,7 +7,8 @@ import { IFLA_INFO_POLICY, IFLA_POLICY } from '../../protocol/link-policy.js';
 import { NlError } from '../../protocol/nl-error.js';
 import { attrString, attrU32, parseAttrs, parseNested, type AttrTable } from '../../protocol/policy.js';
 import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
-import type { Link } from '../model/types.js';
+import type { NetworkModel } from '../model/store.js';
+import type { KindName, Link } from '../model/types.js';
 import { einval } from './errors.js';
 import { KIND_WIRE } from './link-kinds.js';
 import { lookupLink } from './link-lookup.js';
@@ -64,6 +65,14 @@ function filteredOut(link: Link, f: LinkDumpFilter): boolean {
     if (link.master !== f.master) return true;
   }
   return f.kind !== undefined && link.kind !== f.kind;
+}
+
+/** The smallest set of links a filter can match (a master's ports, a kind's links); undefined: every link. */
+function candidates(model: NetworkModel, f: LinkDumpFilter): Iterable<Link> | undefined {
+  const ports = f.master && f.master !== 0xffffffff ? model.portsOf(f.master) : undefined;
+  const ofKind = f.kind !== undefined ? model.linksOfKind(f.kind as KindName) : undefined;
+  if (ports && ofKind) return ports.length <= ofKind.size ? ports : ofKind;
+  return ports ?? ofKind;
 }
 
 /** linkinfo_to_kind_ops(): the kind named in IFLA_LINKINFO, if rtnld knows it. */
@@ -128,5 +137,5 @@ export function dumpLinks(req: Request): DumpCursor {
     if (filteredOut(link, filter)) return false;
     writeCachedLink(w, model, link, entryFlags, seq, portid, skip, false);
     return true;
-  }, filtered ? undefined : `link/${skip ? 'skip-stats' : 'stats'}`);
+  }, filtered ? { only: candidates(model, filter) } : { replayKey: `link/${skip ? 'skip-stats' : 'stats'}` });
 }
