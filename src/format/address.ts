@@ -77,8 +77,6 @@ const same = (x: Uint8Array, y: Uint8Array, n: number) => Buffer.compare(Buffer.
 
 /** print_addrinfo() of iproute2 6.1 for one address. Text ends with a newline. */
 export function printAddress(p: Printer, a: AddressView, names: LinkTable, o: AddressPrintOptions): void {
-  const local = a.local ?? a.address;
-  const address = a.address ?? a.local;
   if (o.msgType === RTM_DELADDR) p.any('deleted', 'Deleted ', true);
   if (o.withIndex) {
     const dev = names.name(a.index);
@@ -92,17 +90,7 @@ export function printAddress(p: Printer, a: AddressView, names: LinkTable, o: Ad
   if (a.family === AF_INET) p.any('family', '    inet ', 'inet');
   else if (a.family === AF_INET6) p.any('family', '    inet6 ', 'inet6');
   else p.any('family_index', `    family ${a.family} `, a.family);
-  if (local) {
-    const l = formatInet(local, a.family);
-    p.any('local', l, l);
-    if (address && !same(address, local, a.family === AF_INET ? 4 : 16)) {
-      const peer = formatInet(address, a.family);
-      p.text(' peer ');
-      p.any('address', peer, peer);
-    }
-    p.any('prefixlen', `/${a.prefixlen} `, a.prefixlen);
-    if (a.rtPriority) p.any('metric', `metric ${a.rtPriority} `, a.rtPriority);
-  }
+  printLocal(p, a);
   if (a.broadcast) {
     const b = formatInet(a.broadcast, a.family);
     p.text('brd ');
@@ -141,6 +129,11 @@ export function printAddress(p: Printer, a: AddressView, names: LinkTable, o: Ad
 
 /** print_addrinfo() in brief mode (`ip -br address`): "LOCAL[ peer ADDRESS]/LEN [metric N ]" only. */
 export function printAddressBrief(p: Printer, a: AddressView): void {
+  printLocal(p, a);
+}
+
+/** "LOCAL[ peer ADDRESS]/LEN [metric N ]": IFA_LOCAL (or IFA_ADDRESS), the peer when they differ. */
+function printLocal(p: Printer, a: AddressView): void {
   const local = a.local ?? a.address;
   const address = a.address ?? a.local;
   if (!local) return;
