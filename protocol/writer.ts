@@ -27,6 +27,9 @@ export class NlWriter {
     this.buf = next;
   }
 
+  // Plain byte stores: Buffer.writeUInt*LE validate every argument, and a link message has ~60
+  // attributes (this writer is the dump path's hot loop).
+
   u8(v: number): this {
     this.ensure(1);
     this.buf[this.pos++] = v & 0xff;
@@ -35,23 +38,29 @@ export class NlWriter {
 
   u16(v: number): this {
     this.ensure(2);
-    this.buf.writeUInt16LE(v & 0xffff, this.pos);
-    this.pos += 2;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v & 0xff;
+    b[p + 1] = (v >>> 8) & 0xff;
+    this.pos = p + 2;
     return this;
   }
 
   u32(v: number): this {
     this.ensure(4);
-    this.buf.writeUInt32LE(v >>> 0, this.pos);
-    this.pos += 4;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v & 0xff;
+    b[p + 1] = (v >>> 8) & 0xff;
+    b[p + 2] = (v >>> 16) & 0xff;
+    b[p + 3] = (v >>> 24) & 0xff;
+    this.pos = p + 4;
     return this;
   }
 
+  /** Two's complement: the same bytes as u32. */
   s32(v: number): this {
-    this.ensure(4);
-    this.buf.writeInt32LE(v | 0, this.pos);
-    this.pos += 4;
-    return this;
+    return this.u32(v | 0);
   }
 
   u64(v: bigint | number): this {
@@ -70,23 +79,36 @@ export class NlWriter {
 
   zeros(n: number): this {
     this.ensure(n);
-    this.buf.fill(0, this.pos, this.pos + n);
-    this.pos += n;
+    const b = this.buf;
+    let p = this.pos;
+    if (n > 16) {
+      b.fill(0, p, p + n);
+      p += n;
+    } else {
+      for (const end = p + n; p < end;) b[p++] = 0;
+    }
+    this.pos = p;
     return this;
   }
 
   /** Pads with zeros to the next 4-byte boundary. */
   pad(): this {
-    return this.zeros(align4(this.pos) - this.pos);
+    const n = align4(this.pos) - this.pos;
+    return n ? this.zeros(n) : this;
   }
 
   // --- attributes (struct nlattr) ---
 
   private attrHeader(type: number, payloadLen: number): void {
     this.ensure(NLA_HDRLEN);
-    this.buf.writeUInt16LE(NLA_HDRLEN + payloadLen, this.pos);
-    this.buf.writeUInt16LE(type, this.pos + 2);
-    this.pos += NLA_HDRLEN;
+    const b = this.buf;
+    const p = this.pos;
+    const len = NLA_HDRLEN + payloadLen;
+    b[p] = len & 0xff;
+    b[p + 1] = (len >>> 8) & 0xff;
+    b[p + 2] = type & 0xff;
+    b[p + 3] = (type >>> 8) & 0xff;
+    this.pos = p + NLA_HDRLEN;
   }
 
   attrU8(type: number, v: number): this {
@@ -130,12 +152,18 @@ export class NlWriter {
 
   /** A NUL-terminated string attribute (NLA_STRING / NLA_NUL_STRING as the kernel emits them). */
   attrString(type: number, s: string): this {
-    const n = Buffer.byteLength(s);
+    // Names are short and nearly always ASCII: copied char by char; anything else goes through UTF-8.
+    let ascii = true;
+    for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
+    const n = ascii ? s.length : Buffer.byteLength(s);
     this.attrHeader(type, n + 1);
     this.ensure(n + 1);
-    this.buf.write(s, this.pos, 'utf8');
-    this.buf[this.pos + n] = 0;
-    this.pos += n + 1;
+    const b = this.buf;
+    const p = this.pos;
+    if (ascii) for (let i = 0; i < n; i++) b[p + i] = s.charCodeAt(i);
+    else b.write(s, p, 'utf8');
+    b[p + n] = 0;
+    this.pos = p + n + 1;
     return this.pad();
   }
 
