@@ -159,6 +159,25 @@ export class NetworkModel {
     return lo;
   }
 
+  /** The link with the lowest index above `afterIndex`: one step of a dump (no iterator to allocate). */
+  linkAfter(afterIndex: number): Link | undefined {
+    const sorted = this.sorted;
+    // Dumps ask for the successor of the link they just wrote: try the slot after the last answer first.
+    let i = this.lastAfter + 1;
+    if (!(sorted[i - 1] === afterIndex && i < sorted.length)) i = this.sortedPosition(afterIndex + 1);
+    for (; i < sorted.length; i++) {
+      const link = this.links.get(sorted[i]!);
+      if (link) {
+        this.lastAfter = i;
+        return link;
+      }
+    }
+    return undefined;
+  }
+
+  /** Position in `sorted` of linkAfter()'s last answer (a hint, checked before use). */
+  private lastAfter = -1;
+
   /** Links in ascending index order, starting after `afterIndex`. */
   *iterate(afterIndex = 0): IterableIterator<Link> {
     const sorted = this.sorted;

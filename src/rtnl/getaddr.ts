@@ -108,8 +108,7 @@ function dumpAddresses(req: Request, families: readonly InetFamily[]): DumpCurso
   /** The device after `at` in ascending ifindex order (for_each_netdev_dump), or the filtered one. */
   const nextLink = (): Link | undefined => {
     if (ifindex) return at === 0 ? model.byIndex(ifindex) : undefined;
-    for (const link of model.iterate(at)) return link;
-    return undefined;
+    return model.linkAfter(at);
   };
   let timeless = true;
   return {

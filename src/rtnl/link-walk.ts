@@ -44,7 +44,7 @@ export function walkLinks(req: Request, write: (w: NlWriter, link: Link) => bool
         }
         return false;
       }
-      for (const link of model.iterate(cursor)) {
+      for (let link = model.linkAfter(cursor); link; link = model.linkAfter(cursor)) {
         cursor = link.index;
         if (write(w, link)) return true;
       }

@@ -54,12 +54,12 @@ describe('filtered link dumps', () => {
 
   it('a dump filtered by master or kind visits only the matching set, not every link', async () => {
     const { model, br, h } = setup();
-    const iterate = vi.spyOn(model, 'iterate');
+    const walk = vi.spyOn(model, 'linkAfter');
     await h.call(dump({ master: br.index }));
     await h.call(dump({ kind: 'dummy' }));
-    expect(iterate).not.toHaveBeenCalled();
+    expect(walk).not.toHaveBeenCalled();
     await h.call(dump({}));
-    expect(iterate).toHaveBeenCalled();
+    expect(walk).toHaveBeenCalled();
   });
 
   it('a port released during the dump is not listed', () => {
