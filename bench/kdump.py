@@ -2,9 +2,11 @@
 and rtnld-compatible Unix sockets (the daemon, the raw replay server), measured in turn, run
 after run, with the same request and the same receive loop. Standard library only.
 
-  python3 kdump.py --warmup N --runs N [--dumps-per-run N] [--addr] [--kernel] [--unix NAME=PATH ...]
+  python3 kdump.py --warmup N --runs N [--dumps-per-run N] [--addr] [--change-first] [--kernel] [--unix NAME=PATH ...]
 
 --addr dumps addresses (RTM_GETADDR, every family) instead of links.
+--change-first changes lo's MTU (RTM_SETLINK, no ACK) before every dump, so no dump finds the
+model as the previous one left it (nothing recorded or cached can serve it).
 
 A run is --dumps-per-run dumps back to back (messages / total time).
 
@@ -27,9 +29,20 @@ REQ = struct.pack('<IHHII', 40, RTM_GETLINK, F_REQUEST | F_DUMP, 1, 0) + struct.
     + struct.pack('<HHI', 8, IFLA_EXT_MASK, RTEXT_FILTER_VF)
 # nlmsghdr + ifaddrmsg (AF_UNSPEC): what `ip address show` sends.
 ADDR_REQ = struct.pack('<IHHII', 24, RTM_GETADDR, F_REQUEST | F_DUMP, 1, 0) + bytes(8)
+RTM_SETLINK, IFLA_IFNAME, IFLA_MTU = 19, 3, 4
 BUF = bytearray(1 << 20)
 VIEW = memoryview(BUF)
 HDR = struct.Struct('<IH')
+
+
+def setlink_lo_mtu(mtu):
+    """RTM_SETLINK for lo with IFLA_MTU, no ACK requested."""
+    body = struct.pack('<BxHiII', 0, 0, 0, 0, 0) + struct.pack('<HH', 7, IFLA_IFNAME) + b'lo\0\0' \
+        + struct.pack('<HHI', 8, IFLA_MTU, mtu)
+    return struct.pack('<IHHII', 16 + len(body), RTM_SETLINK, F_REQUEST, 2, 0) + body
+
+
+CHANGES = [setlink_lo_mtu(65535), setlink_lo_mtu(65536)]
 
 
 def drain(sock, rest):
@@ -41,12 +54,14 @@ def drain(sock, rest):
         rest -= k
 
 
-def dump_once(sock, stream, req=REQ, entry=RTM_NEWLINK):
-    """Sends the dump request and reads to NLMSG_DONE; returns (entries, bytes, seconds)."""
+def dump_once(sock, stream, req=REQ, entry=RTM_NEWLINK, change=None):
+    """Sends the dump request (after `change`, if any) and reads to NLMSG_DONE; returns (entries, bytes, seconds)."""
     messages = nbytes = 0
     skip = 0          # bytes of the current message still to come (stream sockets only)
     carry = b''       # a header split across reads
     t0 = time.perf_counter()
+    if change:
+        sock.send(change)
     sock.send(req)
     while True:
         n = sock.recv_into(BUF)
@@ -95,7 +110,7 @@ def dump_once(sock, stream, req=REQ, entry=RTM_NEWLINK):
 
 
 def main(argv):
-    warmup, runs, per_run, targets, what = 2, 5, 1, [], (REQ, RTM_NEWLINK)
+    warmup, runs, per_run, targets, what, change_first = 2, 5, 1, [], (REQ, RTM_NEWLINK), False
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -107,6 +122,8 @@ def main(argv):
             per_run = int(argv[i + 1]); i += 1
         elif a == '--addr':
             what = (ADDR_REQ, RTM_NEWADDR)
+        elif a == '--change-first':
+            change_first = True
         elif a == '--kernel':
             s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
@@ -118,15 +135,22 @@ def main(argv):
             s.connect(path)
             targets.append((name, s, True))
         i += 1
+    count = 0
+
+    def change():
+        nonlocal count
+        count += 1
+        return CHANGES[count % 2] if change_first else None
+
     for _, s, stream in targets:
         for _ in range(warmup):
-            dump_once(s, stream, *what)
+            dump_once(s, stream, *what, change())
     result = {'runs': {t[0]: [] for t in targets}, 'shape': {}}
     for _ in range(runs):
         for name, s, stream in targets:
             total_m = total_sec = 0
             for _ in range(per_run):
-                m, b, sec = dump_once(s, stream, *what)
+                m, b, sec = dump_once(s, stream, *what, change())
                 total_m += m
                 total_sec += sec
             result['runs'][name].append(total_m / total_sec)

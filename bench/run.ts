@@ -386,6 +386,18 @@ async function dumpRows(daemon: Server, links: number, kernelNs: string | undefi
           placement: `kernel work runs in the client's recvmsg on CPU ${CLIENT_CPU}; rtnld on CPU ${SERVER_CPU}, its client on CPU ${CLIENT_CPU}`,
         },
       });
+      // The same with lo's MTU changed before every dump, on both sides: rtnld encodes every link
+      // afresh (nothing recorded or cached applies), as the kernel always does.
+      const coldArgs = [join(benchDir, 'kdump.py'), '--warmup', '1', '--runs', String(DUMP_RUNS), '--dumps-per-run', String(perRun),
+        '--change-first', '--unix', `rtnld=${daemon.path}`, '--kernel'];
+      const cold = await runPinned<DumpResult>('python3', coldArgs, 120_000, prefix);
+      log(`link dump at ${links} links after a change (Python client, kernel) done`);
+      const cr = series('rtnld', cold.runs.rtnld!);
+      const ck = series('Linux kernel (netns), lo changed before each dump too', cold.runs.kernel!);
+      rows.push({
+        id: `dump_${links}_changed_kernel`, what: `link dump, ${links.toLocaleString('en')} links, model changed before each dump, vs kernel (Python client)`,
+        unit: 'messages/s', rtnld: cr, baseline: ck, ratio: cr.median / ck.median, target: '>= 1.0 x kernel', met: cr.median / ck.median >= 1,
+      });
     }
   } finally {
     await stopServer(raw);
