@@ -19,7 +19,9 @@ export type Job =
   | { mode: 'rt'; targets: Target[]; index: number; depth: number; warmupMs: number; runMs: number; runs: number }
   | { mode: 'dump'; targets: Target[]; warmup: number; runs: number; dumpsPerRun: number; what?: DumpWhat; changeFirst?: boolean }
   | { mode: 'cycles'; targets: Target[]; subscribers: number; batch: number; warmupMs: number; runMs: number; runs: number }
-  | { mode: 'fanout'; path: string; subscribers: number; changes: number; runs: number };
+  | { mode: 'fanout'; path: string; subscribers: number; changes: number; runs: number }
+  | { mode: 'load'; path: string; index: number; connections: number; depth: number; ms: number }
+  | { mode: 'latency'; path: string; index: number; delayMs: number; ms: number };
 
 /** What a dump lists: links (RTM_GETLINK) or addresses (RTM_GETADDR, every family). */
 export type DumpWhat = 'link' | 'addr';
@@ -287,6 +289,31 @@ async function main(): Promise<unknown> {
       writer.nl.close();
       for (const s of subs) s.nl.close();
       return { runs };
+    }
+    case 'load': {
+      // `connections` clients, each keeping a pipeline of `depth` GETLINKs in flight for `ms`.
+      const conns = await Promise.all(Array.from({ length: job.connections }, () => open(job.path)));
+      const batch = Buffer.concat(Array.from({ length: job.depth }, () => getLinkByIndex(job.index)));
+      const rates = await Promise.all(conns.map((c) => roundTrips(c, batch, job.depth, job.ms)));
+      for (const c of conns) c.nl.close();
+      return { requestsPerSecond: rates.reduce((a, b) => a + b, 0) };
+    }
+    case 'latency': {
+      // One GETLINK at a time for `ms` (after `delayMs`, while a load job runs beside it): each round trip's time.
+      const c = await open(job.path);
+      const req = getLinkByIndex(job.index);
+      await sleep(job.delayMs);
+      const times: number[] = [];
+      const end = performance.now() + job.ms;
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        await exchange(c, req, isReply);
+        times.push(performance.now() - t0);
+      }
+      c.nl.close();
+      times.sort((a, b) => a - b);
+      const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+      return { count: times.length, p50: at(0.5), p99: at(0.99), max: times.at(-1)! };
     }
     default:
       throw new Error(`unknown job ${JSON.stringify(job)}`);

@@ -523,6 +523,28 @@ function table(): string {
   return lines.join('\n');
 }
 
+/**
+ * GETLINK round-trip latency from its own process while another process keeps 100 connections
+ * pipelining 64 GETLINKs each (issue 7's "p99 latency under load"), beside the same probe alone.
+ */
+async function latencyRows(daemon: Server, index: number): Promise<void> {
+  type Lat = { count: number; p50: number; p99: number; max: number };
+  const ms = QUICK ? 1000 : 4000;
+  const idle = await runJob<Lat>({ mode: 'latency', path: daemon.path, index, delayMs: 0, ms });
+  const load = { mode: 'load' as const, path: daemon.path, index, connections: 100, depth: 64, ms: ms + 1500 };
+  const [busy, loaded] = await Promise.all([
+    runJob<Lat>({ mode: 'latency', path: daemon.path, index, delayMs: 1000, ms }),
+    runJob<{ requestsPerSecond: number }>(load),
+  ]);
+  log('latency under load done');
+  const one = (name: string, v: number): Series => ({ name, median: v, runs: [v] });
+  rows.push({
+    id: 'getlink_latency_p99_under_load', what: 'GETLINK latency p99, while 100 connections pipeline 64 GETLINKs each', unit: 'ms',
+    rtnld: one('rtnld', busy.p99), baseline: one('the same probe, no load', idle.p99),
+    detail: { underLoad: busy, idle, loadRequestsPerSecond: loaded.requestsPerSecond, probe: 'its own process; the load in another, both on the client CPU' },
+  });
+}
+
 /** Heap per link and per address at 100,000 links, and per idle connection (bench/memory.ts). */
 async function memoryRows(): Promise<void> {
   const job = { links: writeVethSeed(BIG_LINKS / 2), addresses: writeVethSeed(BIG_LINKS / 2, true), linkCount: BIG_LINKS, connections: 1000 };
@@ -596,6 +618,7 @@ async function main(): Promise<void> {
     log(`rtnld up with ${links + 1} links (${links / 2} veth pairs + lo) in ${daemon.startSeconds.toFixed(2)} s`);
     try {
       if (links === LINKS) await getlinkRows(daemon, LINKS / 2 + 1);
+      if (links === LINKS) await latencyRows(daemon, LINKS / 2 + 1);
       await dumpRows(daemon, links, kernelNs.get(links));
       if (links === LINKS) await addrDumpRows(daemon, kernelNs.get(links));
     } finally {
