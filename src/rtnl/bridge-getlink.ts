@@ -1,7 +1,7 @@
 import { ARPHRD_ETHER, NLM_F_MULTI, RTM_NEWLINK } from '../../protocol/constants.js';
 import { writeBridgePortMessage, type BridgePortMessage } from '../../protocol/bridge-port-message.js';
 import type { NetworkModel } from '../model/store.js';
-import type { Link } from '../model/types.js';
+import type { KindName, Link } from '../model/types.js';
 import { KIND_WIRE } from './link-kinds.js';
 import { linkMessage } from './link-view.js';
 import { walkLinks } from './link-walk.js';
@@ -28,14 +28,21 @@ export function bridgePortMessage(model: NetworkModel, port: Readonly<Link>, wit
   return m;
 }
 
-/** rtnl_bridge_getlink() for PF_BRIDGE dumps: one AF_BRIDGE RTM_NEWLINK per bridge port. */
+/** Kinds whose ports have an AF_BRIDGE view (the bridge). */
+const PORT_MASTER_KINDS = (Object.keys(KIND_WIRE) as KindName[]).filter((kind) => KIND_WIRE[kind].fillSlave);
+
+/**
+ * rtnl_bridge_getlink() for PF_BRIDGE dumps: one AF_BRIDGE RTM_NEWLINK per bridge port, in
+ * ascending index order. Only the ports of such masters are visited, not every link.
+ */
 export function dumpBridgePorts(req: Request): DumpCursor {
   const { model } = req;
   const { seq } = req.hdr;
   const { portid } = req.session;
+  const ports = PORT_MASTER_KINDS.flatMap((kind) => [...model.linksOfKind(kind)].flatMap((master) => model.portsOf(master.index)));
   return walkLinks(req, (w, link) => {
     const m = bridgePortMessage(model, link, true);
     if (m) writeBridgePortMessage(w, RTM_NEWLINK, NLM_F_MULTI, seq, portid, m);
     return m !== undefined;
-  });
+  }, { only: ports });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
-  IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MASTER, NLA_F_NESTED, NLM_F_DUMP, NLM_F_DUMP_FILTERED, NLM_F_REQUEST, NLMSG_DONE, RTM_GETLINK,
+  AF_BRIDGE, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MASTER, NLA_F_NESTED, NLM_F_DUMP, NLM_F_DUMP_FILTERED, NLM_F_REQUEST, NLMSG_DONE, RTM_GETLINK,
 } from '../../protocol/constants.js';
 import { NlWriter } from '../../protocol/writer.js';
 import { NetworkModel } from '../../src/model/store.js';
@@ -72,5 +72,22 @@ describe('filtered link dumps', () => {
     while (!run.fill(w, 1 << 20));
     const listed = decodeAll(w.take()).filter((m) => m.type !== NLMSG_DONE).map((m) => m.raw.readInt32LE(20));
     expect(listed).toEqual(ports.slice(0, -1));
+  });
+
+  it('the AF_BRIDGE dump lists every bridge\'s ports in ascending index order, visiting only ports', async () => {
+    const { model, br, h } = setup();
+    const [br2] = model.createLink({ kind: 'bridge', name: 'br1' });
+    for (const name of ['b9', 'a1']) model.setMaster(model.byName(name)!, br2!.index);
+    const walk = vi.spyOn(model, 'linkAfter');
+    const w = new NlWriter();
+    const at = w.msgStart(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 4, 0);
+    w.u8(AF_BRIDGE).zeros(15);
+    w.msgEnd(at);
+    const entries = (await h.call(w.take())).filter((m) => m.type !== NLMSG_DONE);
+    const expected = [...model.iterate()].filter((l) => l.master === br.index || l.master === br2!.index).map((l) => l.index);
+    expect(expected).toHaveLength(7);
+    expect(entries.map((m) => m.raw.readInt32LE(20))).toEqual(expected);
+    expect(entries.every((m) => m.raw[16] === AF_BRIDGE)).toBe(true);
+    expect(walk).not.toHaveBeenCalled();
   });
 });
