@@ -27,6 +27,8 @@ export class DumpImages {
   private readonly images = new Map<string, DumpImage>();
   /** The model state each dump key was last dumped at without an image. */
   private readonly dumpedOnce = new Map<string, number>();
+  /** The model state in which recording each key was given up. */
+  private readonly givenUp = new Map<string, number>();
   private token: number;
   private bytes = 0;
 
@@ -65,7 +67,7 @@ export class DumpImages {
    * unless another dump of this state is recording it already.
    */
   record(key: string): DumpImage | undefined {
-    if (this.find(key)) return undefined;
+    if (this.find(key) || this.givenUp.get(key) === this.token) return undefined;
     if (this.dumpedOnce.get(key) !== this.token) {
       this.dumpedOnce.set(key, this.token);
       return undefined;
@@ -88,10 +90,12 @@ export class DumpImages {
     return true;
   }
 
+  /** Drops a recording that cannot be kept (time-dependent entries, byte limit): not retried in this state. */
   abandon(key: string, image: DumpImage): void {
     if (this.images.get(key) !== image) return;
     this.images.delete(key);
     this.bytes -= image.bytes;
+    this.givenUp.set(key, this.token);
   }
 
   /** Bytes held by images (for tests and the benchmark's memory figures). */
