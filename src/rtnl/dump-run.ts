@@ -52,7 +52,7 @@ export class DumpRun {
     const generation = cursor.generation();
     const interrupted = this.prevGeneration !== 0 && generation !== this.prevGeneration;
     this.prevGeneration = generation;
-    if (this.replaying && this.copyRecorded(w)) return this.finished;
+    if (this.replaying && this.copyRecorded(w, budget)) return this.finished;
     const start = w.length;
     let first = true;
     let done = false;
@@ -74,28 +74,30 @@ export class DumpRun {
   }
 
   /**
-   * Copies the next recorded chunk with this request's seq and port id. False when the model
-   * changed since it was recorded: the cursor then continues live after the last chunk copied.
+   * Copies recorded chunks (about `budget` bytes) with this request's seq and port id. False when
+   * the model changed since they were recorded: the cursor then continues live after the last
+   * chunk copied.
    */
-  private copyRecorded(w: NlWriter): boolean {
+  private copyRecorded(w: NlWriter, budget: number): boolean {
     const replay = this.replay!;
-    const { image, next } = this.replaying!;
+    const replaying = this.replaying!;
+    const { image } = replaying;
     if (!replay.images.current(replay.key, image)) {
-      if (next > 0) replay.restore(image.segments[next - 1]!.after);
+      if (replaying.next > 0) replay.restore(image.segments[replaying.next - 1]!.after);
       this.replaying = undefined;
       return false;
     }
-    if (next < image.segments.length) {
-      const segment = image.segments[next]!;
+    const start = w.length;
+    while (replaying.next < image.segments.length && w.length - start < budget) {
+      const segment = image.segments[replaying.next++]!;
       const base = w.length;
       w.bytes(segment.bytes);
       for (const at of segment.offsets) {
         w.patchU32(base + at + 8, this.seq);
         w.patchU32(base + at + 12, this.session.portid);
       }
-      this.replaying!.next++;
     }
-    if (this.replaying!.next === image.segments.length) {
+    if (replaying.next === image.segments.length) {
       writeDone(w, this.seq, this.session.portid, 0, this.session.extAck, (this.cursor as DumpCursor).doneFlags);
       this.finished = true;
     }
