@@ -305,6 +305,7 @@ export const addressTableSchema = {
           },
           up: bool,
           ready: bool,
+          rsSent: bool,
           inet: bool,
           inet6: bool,
           promoteSecondaries: bool,

@@ -26,6 +26,9 @@ export const IFA_F_STABLE_PRIVACY = 0x800;
 export const RT_SCOPE_UNIVERSE = 0;
 export const RT_SCOPE_SITE = 200;
 export const RT_SCOPE_LINK = 253;
+/** inet6_dev if_flags bits (include/net/if_inet6.h). */
+export const IF_RS_SENT = 0x10;
+export const IF_READY = 0x80000000;
 export const RT_SCOPE_HOST = 254;
 export const IFAPROT_KERNEL_LO = 1;
 export const IFAPROT_KERNEL_LL = 3;
@@ -171,6 +174,10 @@ interface Device {
   up: boolean;
   /** inet6_dev IF_READY: configured for IPv6 since the link last became ready. */
   ready: boolean;
+  /** inet6_dev IF_RS_SENT: a router solicitation went out when the link-local address became valid. */
+  rsSent?: boolean | undefined;
+  /** addrconf_dev_config() ran since the link became ready (differs from `ready` only while linkwatch announces it). */
+  configured: boolean;
   inet: boolean;
   inet6: boolean;
   promoteSecondaries: boolean;
@@ -181,7 +188,7 @@ type DadState = 'predad' | 'waiting' | 'probing';
 
 export interface AddressSnapshot {
   now: number;
-  devices: Array<{ ifindex: number; v4: Inet4Address[]; v6: Inet6Address[]; up: boolean; ready: boolean; inet: boolean; inet6: boolean; promoteSecondaries: boolean }>;
+  devices: Array<{ ifindex: number; v4: Inet4Address[]; v6: Inet6Address[]; up: boolean; ready: boolean; rsSent?: boolean | undefined; inet: boolean; inet6: boolean; promoteSecondaries: boolean }>;
 }
 
 // --- byte helpers ---
@@ -297,7 +304,7 @@ export class AddressTable {
   private device(link: Readonly<Link>): Device {
     let d = this.devices.get(link.index);
     if (!d) {
-      d = { link, v4: [], v6: [], up: false, ready: false, inet: link.inet, inet6: link.inet6, promoteSecondaries: false };
+      d = { link, v4: [], v6: [], up: false, ready: false, configured: false, inet: link.inet, inet6: link.inet6, promoteSecondaries: false };
       this.devices.set(link.index, d);
     }
     d.link = link;
@@ -322,6 +329,25 @@ export class AddressTable {
     const d = this.devices.get(ifindex);
     if (!d) return [];
     return family === 'inet' ? d.v4 : d.v6;
+  }
+
+  /**
+   * netdev_state_change() runs the NETDEV_CHANGE notifiers before rtnetlink announces the change,
+   * so addrconf has marked a link that now runs IF_READY by then; sync() configures it after.
+   */
+  linkStateChanging(link: Readonly<Link>): void {
+    if (link.flags & IFF_UP && link.inet6 && operUp(link.operstate)) this.device(link).ready = true;
+  }
+
+  /**
+   * inet6_dev if_flags (IFLA_INET6_FLAGS): IF_READY once the link is up and running
+   * (addrconf_link_ready), IF_RS_SENT once its link-local address is valid; both kept through a
+   * carrier loss and cleared when the link goes down.
+   */
+  ipv6Flags(ifindex: number): number {
+    const d = this.devices.get(ifindex);
+    if (!d) return 0;
+    return ((d.ready ? IF_READY : 0) | (d.rsSent ? IF_RS_SENT : 0)) >>> 0;
   }
 
   /** How many addresses there are, all devices and families together. */
@@ -697,10 +723,15 @@ export class AddressTable {
     else entry.timer = this.host.clock.schedule(this.now + this.dadMs, () => this.dadCompleted(a));
   }
 
-  /** addrconf_dad_completed(): the address is valid now, and announced. */
+  /**
+   * addrconf_dad_completed(): the address is valid now, and announced. A link-local address on a
+   * host (accept_ra, not forwarding: the defaults) also sends the first router solicitation.
+   */
   private dadCompleted(a: Inet6Address): void {
     if (!this.dad.delete(a)) return;
     a.flags &= ~(IFA_F_TENTATIVE | IFA_F_OPTIMISTIC | IFA_F_DADFAILED);
+    const d = this.devices.get(a.ifindex);
+    if (d && a.scope === RT_SCOPE_LINK && !(d.link.flags & IFF_LOOPBACK)) d.rsSent = true;
     this.emit('newaddr', a);
   }
 
@@ -774,7 +805,10 @@ export class AddressTable {
     // addrconf_notify(NETDEV_CHANGEMTU below IPV6_MIN_MTU, NETDEV_DOWN) → addrconf_ifdown()
     if ((d.inet6 && !link.inet6) || (d.up && !up)) {
       this.ifdown6(d);
+      // addrconf_ifdown(): if_flags &= ~(IF_RS_SENT | IF_RA_RCVD | IF_READY)
       d.ready = false;
+      d.configured = false;
+      d.rsSent = false;
     }
     d.inet6 = link.inet6;
     const cameUp = up && !d.up;
@@ -794,8 +828,9 @@ export class AddressTable {
       }
     }
     // addrconf_notify(NETDEV_UP / NETDEV_CHANGE): once the link is running (addrconf_link_ready).
-    if (up && link.inet6 && !d.ready && operUp(link.operstate)) {
-      d.ready = true;
+    if (up && link.inet6 && operUp(link.operstate)) d.ready = true;
+    if (d.ready && !d.configured) {
+      d.configured = true;
       this.devConfig(link, d);
       this.dadRun(d);
     }
@@ -851,7 +886,7 @@ export class AddressTable {
   export(): AddressSnapshot {
     const devices = [...this.devices.entries()].map(([ifindex, d]) => ({
       ifindex, v4: d.v4.map(copyAddress), v6: d.v6.map(copyAddress),
-      up: d.up, ready: d.ready, inet: d.inet, inet6: d.inet6, promoteSecondaries: d.promoteSecondaries,
+      up: d.up, ready: d.ready, rsSent: d.rsSent, inet: d.inet, inet6: d.inet6, promoteSecondaries: d.promoteSecondaries,
     }));
     return { now: this.now, devices };
   }
@@ -869,7 +904,7 @@ export class AddressTable {
       if (!link) continue;
       // Ages carry over exactly; times before this model's start are negative.
       const rebase = <T extends InetAddress>(a: T): T => ({ ...a, cstamp: a.cstamp + shift, tstamp: a.tstamp + shift });
-      const d: Device = { ...dev, link, v4: dev.v4.map(rebase), v6: dev.v6.map(rebase) };
+      const d: Device = { ...dev, link, v4: dev.v4.map(rebase), v6: dev.v6.map(rebase), configured: dev.ready };
       this.devices.set(ifindex, d);
       for (const a of d.v6) this.serial = Math.max(this.serial, a.serial);
       for (const a of [...d.v4, ...d.v6]) this.scheduleLifetime(a);

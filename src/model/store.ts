@@ -595,6 +595,7 @@ export class NetworkModel {
       link.operstate = this.defaultOperstate(link);
       // NETDEV_CHANGE reaches the bridge (br_port_carrier_check) before the port's own NEWLINK.
       this.updatePortState(link);
+      this.addresses.linkStateChanging(link);
       if (link.flags & IFF_UP) this.notify(link);
       this.addresses.sync(link); // NETDEV_CHANGE: IPv6 starts once the link runs
       this.recomputeDependents(link);

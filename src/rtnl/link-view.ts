@@ -13,7 +13,6 @@ export interface LinkViewOptions {
   skipStats?: boolean;
 }
 
-const IF_READY = 0x80000000;
 
 /** The RTM_NEWLINK content for a model link (rtnl_fill_ifinfo's view of a net_device). */
 export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: LinkViewOptions = {}): LinkMessage {
@@ -71,7 +70,7 @@ export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: Lin
       mtu: link.mtu,
       inet: link.inet,
       inet6: link.inet6,
-      inet6Flags: up ? IF_READY : 0,
+      inet6Flags: model.addresses.ipv6Flags(link.index),
       tstamp: Math.floor(link.createdAt / 10),
       skipStats: opts.skipStats ?? false,
     };

@@ -93,16 +93,18 @@ class Events(Step):
 
 
 class Case:
-    def __init__(self, name, doc, steps):
+    def __init__(self, name, doc, steps, inet6_flags_mask=0x80000000):
         self.name, self.doc, self.steps = name, doc, steps
+        # Which IFLA_INET6_FLAGS bits are compared (nlharness.Normaliser.af_spec_attr).
+        self.inet6_flags_mask = inet6_flags_mask
 
 
 CASES = []
 
 
-def case(name, doc, *steps):
+def case(name, doc, *steps, exact_inet6_flags=False):
     assert all(c.name != name for c in CASES), name
-    CASES.append(Case(name, doc, list(steps)))
+    CASES.append(Case(name, doc, list(steps), 0xffffffff if exact_inet6_flags else 0x80000000))
 
 
 # --------------------------------------------------------------------------
@@ -756,6 +758,24 @@ case('setlink_up_down',
      Settle(),
      getlink('s0'),
      getlink('s1'))
+
+case('setlink_inet6_flags',
+     'IFLA_INET6_FLAGS: IF_READY once up and running, IF_RS_SENT once the link-local address is valid; both kept through a carrier loss, cleared by down.',
+     EXT,
+     veth('r0', 'r1'),
+     up('r0'),
+     Settle(),
+     getlink('r0'),
+     up('r1'),
+     Settle(2.5),
+     getlink('r0'),
+     down('r1'),
+     Settle(),
+     getlink('r0'),
+     down('r0'),
+     Settle(),
+     getlink('r0'),
+     exact_inet6_flags=True)
 
 case('setlink_ifi_change_zero',
      'ifi_change=0 with ifi_flags!=0 means ~0 (clears MULTICAST); both 0 touches nothing.',

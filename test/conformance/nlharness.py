@@ -536,7 +536,8 @@ class Normaliser:
     sent:     dict seq -> Msg of the requests sent in this step
     """
 
-    def __init__(self, portid, base, ifnames, sent):
+    def __init__(self, portid, base, ifnames, sent, inet6_flags_mask=0x80000000):
+        self.inet6_flags_mask = inet6_flags_mask
         self.portid = portid
         self.base = base
         self.ifnames = ifnames
@@ -675,11 +676,24 @@ class Normaliser:
         if base == 'XDP':
             return [n, ln, [[_aname(XDP_NAMES, st), sl, _u(sv)] for st, sv, sl in parse_attrs(v)]]
         if base == 'AF_SPEC':
-            return [n, ln, [[_aname({}, st), sl, [[_aname({}, tt), tl] for tt, tv, tl in parse_attrs(sv)]]
+            return [n, ln, [[_aname({}, st), sl, [self.af_spec_attr(st, tt, tv, tl) for tt, tv, tl in parse_attrs(sv)]]
                             for st, sv, sl in parse_attrs(v)]]
         if base == 'PROP_LIST':
             return [n, ln, [[_aname(IFLA_NAMES, st), sl, _str(sv)] for st, sv, sl in parse_attrs(v)]]
         return [n, ln]
+
+    # AF_INET6 attributes compared by value (the rest by type and length: timestamps, conf arrays):
+    # IFLA_INET6_FLAGS and IFLA_INET6_ADDR_GEN_MODE. Of the flags only IF_READY by default: the
+    # kernel sets IF_RS_SENT when DAD of the link-local address ends, 1-2 s after the link became
+    # ready (a random delay), so cases that wait that out compare every bit (exact_inet6_flags).
+    IFLA_INET6_FLAGS, IFLA_INET6_ADDR_GEN_MODE = 1, 8
+
+    def af_spec_attr(self, family, t, v, ln):
+        if family == AF_INET6 and t == self.IFLA_INET6_FLAGS and len(v) == 4:
+            return [_aname({}, t), ln, _hex(_u(v) & self.inet6_flags_mask)]
+        if family == AF_INET6 and t == self.IFLA_INET6_ADDR_GEN_MODE and len(v) == 1:
+            return [_aname({}, t), ln, _u(v)]
+        return [_aname({}, t), ln]
 
     # -- addresses
     def addr(self, m):

@@ -102,7 +102,7 @@ def _sockopt_name(n):
 def run_case(case, main, helper, out):
     """Run the steps of one case, appending one record per step to out."""
     _links, msgs, seq = helper.dump_links()
-    norm = Normaliser(helper.d.portid, seq, helper.names, {})
+    norm = Normaliser(helper.d.portid, seq, helper.names, {}, case.inet6_flags_mask)
     out.append({'step': 'initial links', 'out': [norm.msg(m) for m in msgs]})
     for i, st in enumerate(case.steps):
         base = (i + 1) * STEP_SEQ_STRIDE
@@ -117,7 +117,7 @@ def run_case(case, main, helper, out):
             sent = {m.seq: m for m in split_msgs(data)[0]}
             msgs, problems = main.transact(data, base + STEP_SEQ_STRIDE - 1)
             helper.dump_links()           # learn names of links created by this step
-            norm = Normaliser(main.portid, base, helper.names, sent)
+            norm = Normaliser(main.portid, base, helper.names, sent, case.inet6_flags_mask)
             rec['out'] = [norm.msg(m) for m in msgs]
             if problems:
                 rec['problems'] = problems
@@ -146,7 +146,7 @@ def run_case(case, main, helper, out):
             time.sleep(max(main.settle_time, st.wait if main.settle_time > 0.5 else 0.05))
             msgs += main.drain(0.0)
             helper.dump_links()
-            norm = Normaliser(main.portid, base, helper.names, sent)
+            norm = Normaliser(main.portid, base, helper.names, sent, case.inet6_flags_mask)
             rec['replies'] = [norm.msg(m) for m in msgs if m.type in (NLMSG_ERROR, NLMSG_DONE)]
             rec['events'] = [norm.msg(m) for m in msgs if m.type not in (NLMSG_ERROR, NLMSG_DONE)]
             if problems:
