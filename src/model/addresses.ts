@@ -178,6 +178,8 @@ interface Device {
   rsSent?: boolean | undefined;
   /** addrconf_dev_config() ran since the link became ready (differs from `ready` only while linkwatch announces it). */
   configured: boolean;
+  /** cnf.mtu6: follows the link's MTU once addrconf has seen the change (after rtnetlink announced it). */
+  mtu6: number;
   inet: boolean;
   inet6: boolean;
   promoteSecondaries: boolean;
@@ -304,7 +306,7 @@ export class AddressTable {
   private device(link: Readonly<Link>): Device {
     let d = this.devices.get(link.index);
     if (!d) {
-      d = { link, v4: [], v6: [], up: false, ready: false, configured: false, inet: link.inet, inet6: link.inet6, promoteSecondaries: false };
+      d = { link, v4: [], v6: [], up: false, ready: false, configured: false, mtu6: link.mtu, inet: link.inet, inet6: link.inet6, promoteSecondaries: false };
       this.devices.set(link.index, d);
     }
     d.link = link;
@@ -337,6 +339,11 @@ export class AddressTable {
    */
   linkStateChanging(link: Readonly<Link>): void {
     if (link.flags & IFF_UP && link.inet6 && operUp(link.operstate)) this.device(link).ready = true;
+  }
+
+  /** The IPv6 MTU (cnf.mtu6): the link's MTU, except inside the announcement of its change. */
+  ipv6Mtu(link: Readonly<Link>): number {
+    return this.devices.get(link.index)?.mtu6 ?? link.mtu;
   }
 
   /**
@@ -811,6 +818,7 @@ export class AddressTable {
       d.rsSent = false;
     }
     d.inet6 = link.inet6;
+    if (link.inet6) d.mtu6 = link.mtu;
     const cameUp = up && !d.up;
     d.up = up;
     // inetdev_event(NETDEV_UP): the loopback device gets 127.0.0.1/8.
@@ -904,7 +912,7 @@ export class AddressTable {
       if (!link) continue;
       // Ages carry over exactly; times before this model's start are negative.
       const rebase = <T extends InetAddress>(a: T): T => ({ ...a, cstamp: a.cstamp + shift, tstamp: a.tstamp + shift });
-      const d: Device = { ...dev, link, v4: dev.v4.map(rebase), v6: dev.v6.map(rebase), configured: dev.ready };
+      const d: Device = { ...dev, link, v4: dev.v4.map(rebase), v6: dev.v6.map(rebase), configured: dev.ready, mtu6: link.mtu };
       this.devices.set(ifindex, d);
       for (const a of d.v6) this.serial = Math.max(this.serial, a.serial);
       for (const a of [...d.v4, ...d.v6]) this.scheduleLifetime(a);

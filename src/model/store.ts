@@ -621,23 +621,25 @@ export class NetworkModel {
     this.checkMtu(kind, mtu, parent);
     if (link.bridge) link.bridge.mtuSetByUser = true;
     if (mtu === link.mtu) return;
+    this.applyMtu(link, mtu);
+    // Stacked devices never exceed their parent's MTU (vlan_device_event, macvlan_device_event).
+    for (const child of this.stacked.get(link.index) ?? []) {
+      if (child.mtu > mtu) this.applyMtu(child, mtu);
+    }
+    if (link.master) this.adjustBridgeMtu(link.master);
+  }
+
+  /**
+   * dev_set_mtu(): NETDEV_CHANGEMTU reaches rtnetlink (the NEWLINK) before devinet and addrconf,
+   * which then follow the new MTU, or drop the family's state below its minimum (68 / 1280 bytes);
+   * it comes back above.
+   */
+  private applyMtu(link: Link, mtu: number): void {
     link.mtu = mtu;
-    this.notify(link); // NETDEV_CHANGEMTU
-    // Below 68 (IPv4) or 1280 (IPv6) bytes the per-family state is destroyed; it comes back above.
+    this.notify(link);
     link.inet = mtu >= IPV4_MIN_MTU;
     link.inet6 = mtu >= IPV6_MIN_MTU;
     this.addresses.sync(link);
-    // Stacked devices never exceed their parent's MTU (vlan_device_event, macvlan_device_event).
-    for (const child of this.stacked.get(link.index) ?? []) {
-      if (child.mtu > mtu) {
-        child.mtu = mtu;
-        this.notify(child);
-        child.inet = mtu >= IPV4_MIN_MTU;
-        child.inet6 = mtu >= IPV6_MIN_MTU;
-        this.addresses.sync(child);
-      }
-    }
-    if (link.master) this.adjustBridgeMtu(link.master);
   }
 
   /** br_mtu_auto_adjust(): a bridge whose MTU the user never set follows its smallest port. */
@@ -647,10 +649,7 @@ export class NetworkModel {
     const ports = this.portsOf(masterIndex);
     if (ports.length === 0) return;
     const mtu = Math.min(...ports.map((p) => p.mtu));
-    if (mtu !== bridge.mtu) {
-      bridge.mtu = mtu;
-      this.notify(bridge);
-    }
+    if (mtu !== bridge.mtu) this.applyMtu(bridge, mtu);
   }
 
   /** IFLA_GROUP: stored; the caller sends the shared state-change notification. */

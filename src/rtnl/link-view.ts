@@ -1,4 +1,4 @@
-import { AF_UNSPEC, ARPHRD_ETHER, ARPHRD_LOOPBACK } from '../../protocol/constants.js';
+import { AF_UNSPEC, ARPHRD_ETHER, ARPHRD_LOOPBACK, IFF_NOARP } from '../../protocol/constants.js';
 import type { LinkMessage } from '../../protocol/link-message.js';
 import { KINDS } from '../model/kinds.js';
 import type { NetworkModel } from '../model/store.js';
@@ -66,8 +66,10 @@ export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: Lin
   if (!opts.deleted) {
     m.afSpec = {
       loopback: kind.deviceType === 'loopback',
-      noarp: (link.flags & 0x80) !== 0,
-      mtu: link.mtu,
+      // accept_dad is fixed when the inet6_dev is created at registration, from the kind's own
+      // flags (ifb); IFF_NOARP set later does not change it.
+      noarp: (kind.initialFlags & IFF_NOARP) !== 0,
+      mtu: model.addresses.ipv6Mtu(link),
       inet: link.inet,
       inet6: link.inet6,
       inet6Flags: model.addresses.ipv6Flags(link.index),

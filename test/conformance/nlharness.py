@@ -682,18 +682,24 @@ class Normaliser:
             return [n, ln, [[_aname(IFLA_NAMES, st), sl, _str(sv)] for st, sv, sl in parse_attrs(v)]]
         return [n, ln]
 
-    # AF_INET6 attributes compared by value (the rest by type and length: timestamps, conf arrays):
-    # IFLA_INET6_FLAGS and IFLA_INET6_ADDR_GEN_MODE. Of the flags only IF_READY by default: the
-    # kernel sets IF_RS_SENT when DAD of the link-local address ends, 1-2 s after the link became
-    # ready (a random delay), so cases that wait that out compare every bit (exact_inet6_flags).
-    IFLA_INET6_FLAGS, IFLA_INET6_ADDR_GEN_MODE = 1, 8
+    # IFLA_AF_SPEC values compared: the IPv4 and IPv6 devconf arrays, the IPv6 token, address
+    # generation mode and flags (cacheinfo and the statistics by type and length only: timestamps,
+    # counters). Of the flags only IF_READY by default: the kernel sets IF_RS_SENT when DAD of the
+    # link-local address ends, 1-2 s after the link became ready (a random delay), so only cases
+    # that wait that out compare every bit (exact_inet6_flags).
+    IFLA_INET_CONF = 1
+    IFLA_INET6_FLAGS, IFLA_INET6_CONF, IFLA_INET6_TOKEN, IFLA_INET6_ADDR_GEN_MODE = 1, 2, 7, 8
 
     def af_spec_attr(self, family, t, v, ln):
+        name = _aname({}, t)
         if family == AF_INET6 and t == self.IFLA_INET6_FLAGS and len(v) == 4:
-            return [_aname({}, t), ln, _hex(_u(v) & self.inet6_flags_mask)]
+            return [name, ln, _hex(_u(v) & self.inet6_flags_mask)]
         if family == AF_INET6 and t == self.IFLA_INET6_ADDR_GEN_MODE and len(v) == 1:
-            return [_aname({}, t), ln, _u(v)]
-        return [_aname({}, t), ln]
+            return [name, ln, _u(v)]
+        if (family == AF_INET and t == self.IFLA_INET_CONF) or \
+                (family == AF_INET6 and t in (self.IFLA_INET6_CONF, self.IFLA_INET6_TOKEN)):
+            return [name, ln, bytes(v).hex()]
+        return [name, ln]
 
     # -- addresses
     def addr(self, m):
