@@ -6,11 +6,16 @@ import type { Link } from '../model/types.js';
 // (test/fixtures/kernel/bridge-attributes.md). rtnld models no STP, multicast snooping or FDB,
 // so those values are the kernel's defaults and its timers read 0.
 
-/** struct ifla_bridge_id: big-endian priority 0x8000, then the bridge MAC. */
-function bridgeId(mac: Uint8Array): Uint8Array {
+/**
+ * struct ifla_bridge_id: big-endian priority 0x8000, then the bridge id's MAC. Only
+ * br_stp_change_bridge_id() sets that MAC (a port joined or left, or an address was given), the
+ * same moment the carrier starts following the ports; a new bridge's id is 8000.000000000000
+ * whatever its random MAC.
+ */
+function bridgeId(bridge: Readonly<Link>): Uint8Array {
   const id = new Uint8Array(8);
   id[0] = 0x80;
-  id.set(mac.subarray(0, 6), 2);
+  if (bridge.bridge?.carrierFollowsPorts) id.set(bridge.address.subarray(0, 6), 2);
   return id;
 }
 
@@ -19,7 +24,7 @@ const STP_GROUP_ADDR = new Uint8Array([0x01, 0x80, 0xc2, 0x00, 0x00, 0x00]);
 const MULTI_BOOLOPT = new Uint8Array([0, 0, 0, 0, 0x1f, 0, 0, 0]);
 
 export function bridgeInfoData(bridge: Readonly<Link>): TypedAttr[] {
-  const id = bridgeId(bridge.address);
+  const id = bridgeId(bridge);
   return [
     [16, 'u64', 0], // HELLO_TIMER
     [17, 'u64', 0], // TCN_TIMER
@@ -76,7 +81,7 @@ function portState(port: Readonly<Link>, bridge: Readonly<Link>): number {
 }
 
 export function bridgePortSlaveData(port: Readonly<Link>, bridge: Readonly<Link>): TypedAttr[] {
-  const id = bridgeId(bridge.address);
+  const id = bridgeId(bridge);
   const portId = 0x8000 | (port.bridgePort ?? 0);
   return [
     [1, 'u8', portState(port, bridge)], // STATE

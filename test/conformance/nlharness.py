@@ -663,13 +663,15 @@ class Normaliser:
             return [n, ln, _mac(v)]
         if base == 'LINKINFO':
             sub = []
-            kind = None
+            kinds = {}
             for st, sv, sl in parse_attrs(v):
                 sn = _aname(INFO_NAMES, st)
-                if sn.split('|')[0] in ('KIND', 'SLAVE_KIND'):
+                sbase = sn.split('|')[0]
+                if sbase in ('KIND', 'SLAVE_KIND'):
                     sub.append([sn, sl, _str(sv)])
-                    if sn == 'KIND':
-                        kind = _str(sv)
+                    kinds[sbase] = _str(sv)
+                elif sbase in ('DATA', 'SLAVE_DATA') and kinds.get(sbase.replace('DATA', 'KIND')) == 'bridge':
+                    sub.append([sn, sl, self.bridge_data(sbase, sv)])
                 else:
                     sub.append([sn, sl])
             return [n, ln, sub]
@@ -681,6 +683,19 @@ class Normaliser:
         if base == 'PROP_LIST':
             return [n, ln, [[_aname(IFLA_NAMES, st), sl, _str(sv)] for st, sv, sl in parse_attrs(v)]]
         return [n, ln]
+
+    # Bridge data compared by type and length, with the bridge ids (IFLA_BR_ROOT_ID/BRIDGE_ID,
+    # IFLA_BRPORT_ROOT_ID/BRIDGE_ID) by value: priority and MAC (zero, or random like other MACs).
+    BRIDGE_ID_TYPES = {'DATA': (10, 11), 'SLAVE_DATA': (13, 14)}
+
+    def bridge_data(self, which, v):
+        out = []
+        for t, tv, tl in parse_attrs(v):
+            if t in self.BRIDGE_ID_TYPES[which] and len(tv) == 8:
+                out.append([t, tl, '%02x%02x.%s' % (tv[0], tv[1], _mac(tv[2:8]))])
+            else:
+                out.append([t, tl])
+        return out
 
     # IFLA_AF_SPEC values compared: the IPv4 and IPv6 devconf arrays, the IPv6 token, address
     # generation mode and flags (cacheinfo and the statistics by type and length only: timestamps,
