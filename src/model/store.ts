@@ -722,12 +722,15 @@ export class NetworkModel {
     this.adjustPromiscuity(link, 1);
     this.notify(link, IFF_PROMISC);
     this.emit({ type: 'newlink', link: master, change: 0, event: IFLA_EVENT_FEATURES });
+    // The bridge id is recalculated before the AF_BRIDGE notifications (they carry it), the
+    // bridge's NETDEV_CHANGEADDR comes after them.
+    if (master.bridge) master.bridge.carrierFollowsPorts = true;
+    const changedAddress = this.recalculateBridgeId(master);
     // AF_BRIDGE notifications: the port was added; a running port is also enabled and starts forwarding.
     const enabled = this.portForwarding(link);
     link.bridgePortForwarding = enabled;
     for (let i = enabled ? 3 : 1; i > 0; i--) this.emit({ type: 'bridgeport', action: 'new', link });
-    if (master.bridge) master.bridge.carrierFollowsPorts = true;
-    this.recalculateBridgeId(master);
+    if (changedAddress) this.notify(master);
     this.adjustBridgeMtu(master.index);
     if (master.bridge) master.bridge.tsoMaxSize = Math.min(...this.portsOf(master.index).map((p) => this.tsoMaxSize(p)));
     this.recomputeCarrier(master, true);
@@ -753,18 +756,21 @@ export class NetworkModel {
     for (let i = forwarding ? 2 : 1; i > 0; i--) this.emit({ type: 'bridgeport', action: 'new', link: port });
   }
 
-  /** br_stp_recalculate_bridge_id(): unless the user set it, a bridge's MAC is its lowest port MAC (zeros without ports). */
-  private recalculateBridgeId(bridge: Link): void {
-    if (!bridge.bridge || bridge.bridge.macSetByUser) return;
+  /**
+   * br_stp_recalculate_bridge_id(): unless the user set it, a bridge's MAC is its lowest port MAC
+   * (zeros without ports). True when the MAC changed: the caller announces NETDEV_CHANGEADDR.
+   */
+  private recalculateBridgeId(bridge: Link): boolean {
+    if (!bridge.bridge || bridge.bridge.macSetByUser) return false;
     let lowest: Uint8Array | undefined;
     for (const p of this.portsOf(bridge.index)) if (!lowest || Buffer.compare(p.address, lowest) < 0) lowest = p.address;
     const mac = new Uint8Array(lowest ?? new Uint8Array(6));
-    if (Buffer.compare(mac, bridge.address) === 0) return;
+    if (Buffer.compare(mac, bridge.address) === 0) return false;
     bridge.address = mac;
     // br_stp_change_bridge_id() reselects port states (and so the carrier) before NETDEV_CHANGEADDR.
     bridge.bridge.carrierFollowsPorts = true;
     this.recomputeCarrier(bridge, true);
-    this.notify(bridge);
+    return true;
   }
 
   /** br_del_if(): promisc/allmulti dropped, AF_BRIDGE NEWLINK + DELLINK for the port, then the master link goes. */
@@ -782,7 +788,7 @@ export class NetworkModel {
     this.notify(link);
     if (master) {
       this.adjustBridgeMtu(master.index);
-      this.recalculateBridgeId(master);
+      if (this.recalculateBridgeId(master)) this.notify(master);
       this.recomputeCarrier(master, true);
       this.emit({ type: 'newlink', link: master, change: 0, event: IFLA_EVENT_FEATURES });
     }

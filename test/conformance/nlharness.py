@@ -519,12 +519,12 @@ U_VALUE_ATTRS = {'MTU', 'MIN_MTU', 'MAX_MTU', 'TXQLEN', 'OPERSTATE', 'CARRIER', 
                  'CARRIER_CHANGES', 'CARRIER_UP_COUNT', 'CARRIER_DOWN_COUNT', 'GSO_MAX_SEGS',
                  'GSO_MAX_SIZE', 'GRO_MAX_SIZE', 'GSO_IPV4_MAX_SIZE', 'GRO_IPV4_MAX_SIZE',
                  'TSO_MAX_SIZE', 'TSO_MAX_SEGS', 'MAX_PACING_OFFLOAD_HORIZON', 'EVENT', 'EXT_MASK',
-                 'NEW_IFINDEX', 'LINK_NETNSID', 'TARGET_NETNSID'}
+                 'NEW_IFINDEX', 'LINK_NETNSID', 'TARGET_NETNSID', 'NUM_TX_QUEUES', 'NUM_RX_QUEUES'}
 STR_VALUE_ATTRS = {'IFNAME', 'IFALIAS', 'QDISC', 'ALT_IFNAME', 'PHYS_PORT_NAME', 'PARENT_DEV_NAME',
                    'PARENT_DEV_BUS_NAME'}
 IDX_VALUE_ATTRS = {'MASTER', 'LINK'}
 MAC_VALUE_ATTRS = {'ADDRESS', 'BROADCAST', 'PERM_ADDRESS'}
-# everything else (STATS, STATS64, MAP, NUM_*_QUEUES, PROTINFO, ...) -> length only
+# MAP by value, PROTINFO as bridge data; everything else (STATS, STATS64, ...) -> length only
 
 
 class Normaliser:
@@ -680,12 +680,18 @@ class Normaliser:
         if base == 'AF_SPEC':
             return [n, ln, [[_aname({}, st), sl, [self.af_spec_attr(st, tt, tv, tl) for tt, tv, tl in parse_attrs(sv)]]
                             for st, sv, sl in parse_attrs(v)]]
+        if base == 'MAP':
+            return [n, ln, bytes(v).hex()]
+        if base == 'PROTINFO' and t & 0x8000:
+            return [n, ln, self.bridge_data('SLAVE_DATA', v)]
         if base == 'PROP_LIST':
             return [n, ln, [[_aname(IFLA_NAMES, st), sl, _str(sv)] for st, sv, sl in parse_attrs(v)]]
         return [n, ln]
 
-    # Bridge data compared by type and length, with the bridge ids (IFLA_BR_ROOT_ID/BRIDGE_ID,
-    # IFLA_BRPORT_ROOT_ID/BRIDGE_ID) by value: priority and MAC (zero, or random like other MACs).
+    # Bridge and bridge-port data (LINKINFO, and a port's AF_BRIDGE PROTINFO): the bridge ids
+    # (IFLA_BR_ROOT_ID/BRIDGE_ID, IFLA_BRPORT_ROOT_ID/BRIDGE_ID) by priority and MAC (zero, or
+    # random like other MACs); the rest by type and length (STP timers run, and port states move
+    # with them inside an event window).
     BRIDGE_ID_TYPES = {'DATA': (10, 11), 'SLAVE_DATA': (13, 14)}
 
     def bridge_data(self, which, v):
