@@ -75,16 +75,19 @@ const BR_STATE_DISABLED = 0;
 const BR_STATE_FORWARDING = 3;
 const PORT_PRIORITY = 32;
 
-/** A port forwards (STP off) while it and its bridge are up and it has carrier. */
-function portState(port: Readonly<Link>, bridge: Readonly<Link>): number {
-  return port.flags & bridge.flags & 1 && port.carrier ? BR_STATE_FORWARDING : BR_STATE_DISABLED;
+/**
+ * The port's STP state as the bridge last set it (STP off: forwarding once enabled), not derived
+ * from the flags: a port's own up NEWLINK goes out before the bridge enables it.
+ */
+function portState(port: Readonly<Link>): number {
+  return port.bridgePortForwarding ? BR_STATE_FORWARDING : BR_STATE_DISABLED;
 }
 
 export function bridgePortSlaveData(port: Readonly<Link>, bridge: Readonly<Link>): TypedAttr[] {
   const id = bridgeId(bridge);
   const portId = 0x8000 | (port.bridgePort ?? 0);
   return [
-    [1, 'u8', portState(port, bridge)], // STATE
+    [1, 'u8', portState(port)], // STATE
     [2, 'u16', PORT_PRIORITY], // PRIORITY
     [3, 'u32', 2], // COST (10 Gb/s)
     [4, 'u8', 0], // MODE

@@ -693,12 +693,15 @@ class Normaliser:
     # random like other MACs); the rest by type and length (STP timers run, and port states move
     # with them inside an event window).
     BRIDGE_ID_TYPES = {'DATA': (10, 11), 'SLAVE_DATA': (13, 14)}
+    IFLA_BRPORT_STATE = 1
 
     def bridge_data(self, which, v):
         out = []
         for t, tv, tl in parse_attrs(v):
             if t in self.BRIDGE_ID_TYPES[which] and len(tv) == 8:
                 out.append([t, tl, '%02x%02x.%s' % (tv[0], tv[1], _mac(tv[2:8]))])
+            elif which == 'SLAVE_DATA' and t == self.IFLA_BRPORT_STATE:
+                out.append([t, tl, _u(tv)])
             else:
                 out.append([t, tl])
         return out
