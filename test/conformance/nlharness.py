@@ -672,6 +672,9 @@ class Normaliser:
                     kinds[sbase] = _str(sv)
                 elif sbase in ('DATA', 'SLAVE_DATA') and kinds.get(sbase.replace('DATA', 'KIND')) == 'bridge':
                     sub.append([sn, sl, self.bridge_data(sbase, sv)])
+                elif sbase == 'DATA':
+                    # Other kinds' data (macvlan) holds no timers or MACs: compared by value.
+                    sub.append([sn, sl, [[tt, tl, bytes(tv).hex()] for tt, tv, tl in parse_attrs(sv)]])
                 else:
                     sub.append([sn, sl])
             return [n, ln, sub]
