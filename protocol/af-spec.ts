@@ -11,14 +11,15 @@ import { NlWriter } from './writer.js';
  */
 export interface AfSpecView {
   loopback: boolean;
-  /** IFF_NOARP devices (ifb) do no DAD: accept_dad -1. */
+  /** Devices registered with IFF_NOARP (ifb) do no DAD: accept_dad -1. */
   noarp: boolean;
+  /** The IPv6 devconf MTU (cnf.mtu6). */
   mtu: number;
   /** IPv6 is configured on the device (absent after MTU < 1280). */
   inet6: boolean;
   /** IPv4 is configured on the device (absent after MTU < 68). */
   inet: boolean;
-  /** IFLA_INET6_FLAGS (IF_READY 0x80000000 while up). */
+  /** IFLA_INET6_FLAGS: the inet6_dev's if_flags (IF_READY, IF_RS_SENT). */
   inet6Flags: number;
   /** Creation time in 1/100 s (IFLA_INET6_CACHEINFO tstamp). */
   tstamp: number;

@@ -7,7 +7,7 @@ export interface Segment {
   readonly after: unknown;
 }
 
-/** The entries of one dump of one model state, as recorded by the first dump to walk them. */
+/** The entries of one dump of one model state, as recorded by the dump that walked them. */
 export class DumpImage {
   readonly segments: Segment[] = [];
   complete = false;

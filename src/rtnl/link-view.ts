@@ -13,7 +13,6 @@ export interface LinkViewOptions {
   skipStats?: boolean;
 }
 
-
 /** The RTM_NEWLINK content for a model link (rtnl_fill_ifinfo's view of a net_device). */
 export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: LinkViewOptions = {}): LinkMessage {
   const kind = KINDS[link.kind];
