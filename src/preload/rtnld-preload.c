@@ -143,31 +143,32 @@ static void init_once(void) {
 }
 static inline void ensure_init(void) { pthread_once(&resolve_once, init_once); }
 
-static void debugf(const char *fmt, ...) {
-  if (!debug_enabled) return;
-  char line[512];
-  int n = snprintf(line, sizeof line, "rtnld-preload[%d]: ", (int)getpid());
-  va_list ap;
-  va_start(ap, fmt);
+/* One line "PREFIX: message" on stderr, written with the real write() (never the wrapped one). */
+static void vreport(const char *prefix, const char *fmt, va_list ap) {
+  char line[600];
+  int n = snprintf(line, sizeof line, "%s: ", prefix);
   n += vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-  va_end(ap);
   if (n >= (int)sizeof line) n = sizeof line - 1;
   line[n++] = '\n';
   ssize_t ignored = real_write(2, line, (size_t)n);
   (void)ignored;
 }
 
-static void complain(const char *fmt, ...) {
-  char line[600];
-  int n = snprintf(line, sizeof line, "rtnld-preload: ");
+static void debugf(const char *fmt, ...) {
+  if (!debug_enabled) return;
+  char prefix[48];
+  snprintf(prefix, sizeof prefix, "rtnld-preload[%d]", (int)getpid());
   va_list ap;
   va_start(ap, fmt);
-  n += vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+  vreport(prefix, fmt, ap);
   va_end(ap);
-  if (n >= (int)sizeof line) n = sizeof line - 1;
-  line[n++] = '\n';
-  ssize_t ignored = real_write(2, line, (size_t)n);
-  (void)ignored;
+}
+
+static void complain(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport("rtnld-preload", fmt, ap);
+  va_end(ap);
 }
 
 /* ------------------------------------------------------------------------------------------ */
