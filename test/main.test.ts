@@ -1,34 +1,16 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IFLA_IFNAME, NLM_F_DUMP, NLM_F_REQUEST, RTM_GETLINK, RTM_NEWLINK } from '../protocol/constants.js';
 import { ifinfomsg, message, TestClient } from './helpers/nl-client.js';
+import { runNode, tempDir as makeTempDir } from './helpers/processes.js';
 
 // The daemon as a user runs it: `rtnld --socket PATH [--seed FILE]` in its own process.
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'rtnld.js');
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rtnld-main-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function run(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  cleanups.push(() => child.kill('SIGKILL'));
-  return { child, output: () => out, exited };
-}
+const tempDir = () => makeTempDir('rtnld-main-');
+const run = (args: string[]) => runNode([BIN, ...args, '--log-level', 'info']);
 
 async function waitForSocket(path: string, output: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;

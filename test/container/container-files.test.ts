@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { runNode, tempDir } from '../helpers/processes.js';
 
 // The Dockerfile and docker-compose.yml, checked without a container engine: they parse, refer
 // to stages, files and volumes that exist, and the image's start command works when run
@@ -32,11 +32,6 @@ const instructions = dockerfile.replace(/\\\n\s*/g, ' ').split('\n').map((l) => 
 const stages = instructions.filter((l) => l.startsWith('FROM ')).map((l) => /\sAS\s+(\S+)/i.exec(l)?.[1]);
 const jsonArg = (keyword: string) => JSON.parse(instructions.find((l) => l.startsWith(`${keyword} `))!.slice(keyword.length + 1)) as string[];
 const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
 
 describe('Dockerfile', () => {
   it('builds in one stage and runs from another, as a non-root user with a socket volume and a health check', () => {
@@ -131,19 +126,10 @@ describe('docker-compose.yml', () => {
 });
 
 describe('the image\'s start command, run directly', () => {
-  function run(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    cleanups.push(() => child.kill('SIGKILL'));
-    return { child, output: () => out, exited };
-  }
+  const run = (args: string[], env: Record<string, string>) => runNode(args, { cwd: ROOT, env: { ...process.env, ...env } });
 
   it.each(['host-a', 'host-b'])('%s starts with its seed, passes its health check, serves `rtnl link show`, and stops on SIGTERM', async (name) => {
-    const dir = mkdtempSync(join(tmpdir(), 'rtnld-container-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('rtnld-container-');
     const s = compose.services[name]!;
     // Container paths -> this machine: the socket volume -> a temp dir, /etc/rtnld -> docker/seeds.
     const local = (a: string) => a.replace('/run/rtnld', dir).replace('/etc/rtnld', join(ROOT, 'docker', 'seeds'));

@@ -1,32 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runNode, tempDir as makeTempDir } from '../helpers/processes.js';
 
 // `rtnld --http ...` as a user runs it: flags, environment, the loopback rule and SIGTERM.
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'rtnld.js');
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rtnld-main-http-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function run(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RTNLD_HTTP: '', RTNLD_HTTP_TOKEN: '', ...env } });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  cleanups.push(() => child.kill('SIGKILL'));
-  return { child, output: () => out, exited };
-}
+const tempDir = () => makeTempDir('rtnld-main-http-');
+const run = (args: string[], env: Record<string, string> = {}) =>
+  runNode([BIN, ...args], { env: { ...process.env, RTNLD_HTTP: '', RTNLD_HTTP_TOKEN: '', ...env } });
 
 /** Waits for the "admin API listening" log line and returns where it listens. */
 async function httpAddress(output: () => string): Promise<string> {
