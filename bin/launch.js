@@ -2,7 +2,7 @@
 // the TypeScript sources through tsx (a dev dependency), saying why on stderr. Nobody runs a
 // dist/ older than src/ without knowing it:
 //
-//   dist/ current                  -> dist (what `npm ci` builds through `prepare`, and the image)
+//   dist/ current                  -> dist (`npm ci` builds it: scripts/prepare.js; the image ships it)
 //   dist/ missing or older than a  -> the sources via tsx, with a one-line notice
 //   .ts file in src/ or protocol/     (RTNLD_SOURCE_NOTICE=0 silences it; the tests set it)
 //   ... and tsx not installed      -> exit 1 saying to run `npm run build`
