@@ -128,7 +128,7 @@ const EXPECT: Record<string, RegExp[]> = {
   // look (lo), change (v0 up with its address), watch (the monitor saw the link and the address)
   'The first five minutes': [/1: lo: <LOOPBACK> mtu 65536/, /v0@v1\s+UP\s+10\.0\.0\.1\/24/, /^3: v0@v1: <BROADCAST,MULTICAST,UP,LOWER_UP>/m, /^3: v0\s+inet 10\.0\.0\.1\/24/m],
   'The `rtnl` command and the TypeScript client': [/Error: ipv4: Address already assigned\./, /"ifname": "v0"/],
-  'Running unmodified programs against rtnld (LD_PRELOAD)': [/"ifname":"v0"/, /\(1, 'lo'\)/, /'ifname', 'v1'/],
+  'Running unmodified programs against rtnld (LD_PRELOAD)': [/"ifname":"v0"/, /\(1, 'lo'\)/, /\('IFLA_IFNAME', 'v1'\)/],
   'Admin HTTP API (`--http`)': [/"ifname":"v0"/, /"carrier":false|"operstate"/],
 };
 
