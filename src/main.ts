@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Daemon } from './daemon.js';
 import { ListenAddressError, parseListenAddress, type ListenAddress } from './http/listen-address.js';
@@ -126,6 +127,9 @@ async function main(): Promise<void> {
     http?: ListenAddress; httpToken?: string; httpSocketMode: number;
   }>();
   if (opts.socket === undefined) return program.error("error: required option '-s, --socket <path>' not specified");
+  for (const [flag, file] of [['--log-file', opts.logFile], ['--pid-file', opts.pidFile]] as const) {
+    if (file !== undefined && !existsSync(dirname(file))) return program.error(`error: ${flag} ${file}: directory ${dirname(file)} does not exist`);
+  }
   if (opts.background) return startInBackground();
   const log = createLogger(opts.logLevel, opts.logFile);
   let stopping = false;

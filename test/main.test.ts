@@ -105,6 +105,10 @@ describe('rtnld command line', () => {
     expect(dir.code).toBe(1);
     expect(dir.output).toContain(`rtnld: cannot start: cannot listen on ${nowhere}: directory ${join(nowhere, '..')} does not exist\n`);
 
+    const pid = await exit(['--socket', join(tempDir(), 's.sock'), '--pid-file', nowhere]);
+    expect(pid.code).toBe(1);
+    expect(pid.output).toContain(`error: --pid-file ${nowhere}: directory ${join(nowhere, '..')} does not exist`);
+
     const none = await exit([]);
     expect(none.code).toBe(1);
     expect(none.output).toContain("error: required option '-s, --socket <path>' not specified");
