@@ -109,7 +109,7 @@ function script(block: Block): string {
 
 /** Why a shell block cannot run here, or undefined. */
 function cannotRun(code: string): string | undefined {
-  if (/\bdocker\b/.test(code)) return 'needs a container engine and builds the image';
+  if (/\bdocker\b/.test(code)) return `builds and runs the container image, which takes minutes (container engine ${has('docker') ? 'present' : 'absent'})`;
   if (/\bsudo\b/.test(code) && !isRoot) return 'needs root';
   const missing: string[] = [];
   const usesIp = /(^|[;&|(]\s*)(ip|bridge) /m.test(code);
