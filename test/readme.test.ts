@@ -138,8 +138,15 @@ async function provideDaemon(dir: string): Promise<void> {
   expect(r.code, r.out).toBe(0);
 }
 
-/** Stops what a block left running: the daemons named by pid files in `dir`. */
-function stopDaemons(dir: string): string[] {
+/**
+ * Stops what a block left running: the daemons named by pid files in `dir` (a daemon removes its
+ * pid file once it has stopped, so a file still there after a few seconds names one left running).
+ */
+async function stopDaemons(dir: string): Promise<string[]> {
+  const deadline = Date.now() + 10_000;
+  while (readdirSync(dir).some((f) => f.endsWith('.pid') && f !== 'provided.pid') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const left: string[] = [];
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.pid'))) {
     const pid = Number(readFileSync(join(dir, f), 'utf8'));
@@ -208,7 +215,7 @@ describe('README.md', () => {
     const code = block.code.replaceAll('9180', port);
     writeFileSync(join(dir, 'block.sh'), script({ ...block, code }));
     const r = await run('bash', ['block.sh'], dir, env, 120_000);
-    const left = stopDaemons(dir);
+    const left = await stopDaemons(dir);
     expect(r.code, r.out).toBe(0);
     for (const re of EXPECT[block.heading] ?? []) expect(r.out).toMatch(re);
     if (/bin\/rtnld\.js/.test(block.code)) {
@@ -228,7 +235,7 @@ describe('README.md', () => {
       const dir = workDir();
       await provideDaemon(dir);
       const r = await run(process.execPath, [TSX, join(ROOT, 'examples', file!)], dir);
-      stopDaemons(dir);
+      await stopDaemons(dir);
       expect(r.code, r.out).toBe(0);
       for (const want of block.code.matchAll(/\/\/ -> (.*)/g)) expect(r.out).toContain(want[1]);
     }
@@ -240,7 +247,7 @@ describe('README.md', () => {
       const dir = workDir();
       await provideDaemon(dir);
       const r = await run('python3', ['-c', block.code], dir);
-      stopDaemons(dir);
+      await stopDaemons(dir);
       expect(r.code, `README.md:${block.line}: ${r.out}`).toBe(0);
     }
   });
