@@ -486,6 +486,7 @@ export class NetworkModel {
   private open(link: Link): void {
     link.flags |= IFF_UP;
     link.everUp = true;
+    if (link.bridge) this.enableBridgePorts(link);
     this.recomputeCarrier(link, true);
     if (link.kind === 'veth' && link.link) {
       const peer = this.links.get(link.link);
@@ -496,6 +497,7 @@ export class NetworkModel {
 
   private close(link: Link): void {
     link.flags &= ~IFF_UP;
+    if (link.bridge) this.disableBridgePorts(link);
     this.recomputeCarrier(link, true);
     if (link.kind === 'veth' && link.link) {
       const peer = this.links.get(link.link);
@@ -741,6 +743,35 @@ export class NetworkModel {
   private portForwarding(port: Link): boolean {
     const master = this.links.get(port.master);
     return !!(master && master.flags & port.flags & IFF_UP && port.carrier && operUp(port.operstate));
+  }
+
+  /**
+   * The bridge's port_list in its order: br_add_if() adds at the head, so the newest port first.
+   */
+  private bridgePortList(bridge: Link): Link[] {
+    return this.portsOf(bridge.index).reverse();
+  }
+
+  /**
+   * br_stp_enable_bridge() (STP off), from br_dev_open() before the bridge's own NEWLINK: every
+   * running, operationally up port is enabled and starts forwarding, announced twice (AF_BRIDGE).
+   */
+  private enableBridgePorts(bridge: Link): void {
+    for (const port of this.bridgePortList(bridge)) {
+      if (!this.portForwarding(port)) continue;
+      port.bridgePortForwarding = true;
+      this.emit({ type: 'bridgeport', action: 'new', link: port });
+      this.emit({ type: 'bridgeport', action: 'new', link: port });
+    }
+  }
+
+  /** br_stp_disable_bridge(): every port that is not disabled is disabled and announced once (AF_BRIDGE). */
+  private disableBridgePorts(bridge: Link): void {
+    for (const port of this.bridgePortList(bridge)) {
+      if (!port.bridgePortForwarding) continue;
+      port.bridgePortForwarding = false;
+      this.emit({ type: 'bridgeport', action: 'new', link: port });
+    }
   }
 
   /**

@@ -1553,6 +1553,32 @@ case('events_bridge_port',
      Events(setlink('bp0 nomaster', 'bp0', attr(IFLA['MASTER'], 0))))
 
 
+case('events_bridge_up_down',
+     'A bridge with two up+running ports and a down port goes up, down and up again: br_stp_enable_bridge / '
+     'br_stp_disable_bridge (STP off) set the ports forwarding / disabled, with their notifications.',
+     EXT,
+     veth('bu0', 'bu1'),
+     veth('bu2', 'bu3'),
+     veth('bu4', 'bu5'),
+     bridge('bubr'),
+     enslave('bu0', 'bubr'),
+     enslave('bu2', 'bubr'),
+     enslave('bu4', 'bubr'),
+     up('bu1'),
+     up('bu0'),
+     up('bu5'),
+     up('bu4'),
+     Settle(),
+     Bind(RTMGRP_LINK),
+     Events(up('bubr')),
+     rq('dump family AF_BRIDGE (bubr up)', RTM_GETLINK, F_REQUEST | F_DUMP, ifinfomsg(family=AF_BRIDGE)),
+     getlink('bu0'),
+     Events(down('bubr')),
+     rq('dump family AF_BRIDGE (bubr down)', RTM_GETLINK, F_REQUEST | F_DUMP, ifinfomsg(family=AF_BRIDGE)),
+     getlink('bu0'),
+     Events(up('bubr')),
+     getlink('bu0'))
+
 # --------------------------------------------------------------------------
 # macvlan (this kernel has it; vlan and dummy are tested against the spec in test/rtnl)
 
