@@ -1579,6 +1579,22 @@ case('events_bridge_up_down',
      Events(up('bubr')),
      getlink('bu0'))
 
+# AF_BRIDGE dumps for every RTEXT_FILTER_* bit (uapi rtnetlink.h): VF 1, BRVLAN 2, BRVLAN_COMPRESSED 4,
+# SKIP_STATS 8, MRP 16, CFM_CONFIG 32, CFM_STATUS 64, MST 128, and combinations.
+EXT_MASKS = [0, 1, 2, 3, 4, 6, 8, 16, 32, 64, 128, 130, 255]
+
+case('bridge_dump_ext_mask',
+     'AF_BRIDGE link dumps with every IFLA_EXT_MASK bit: VLAN, MRP and CFM filters also list the bridge itself.',
+     EXT,
+     veth('bm0', 'bm1'),
+     bridge('bmbr'),
+     bridge('bmbr2'),
+     enslave('bm0', 'bmbr'),
+     *[rq('dump family AF_BRIDGE EXT_MASK %d' % m, RTM_GETLINK, F_REQUEST | F_DUMP,
+          ifinfomsg(family=AF_BRIDGE), attr(IFLA['EXT_MASK'], m)) for m in EXT_MASKS],
+     *[rq('getlink AF_BRIDGE bmbr EXT_MASK %d' % m, RTM_GETLINK, F_REQUEST,
+          ifi('bmbr', family=AF_BRIDGE), attr(IFLA['EXT_MASK'], m)) for m in (0, 2, 4)])
+
 # --------------------------------------------------------------------------
 # macvlan (this kernel has it; vlan and dummy are tested against the spec in test/rtnl)
 
