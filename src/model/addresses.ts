@@ -7,6 +7,9 @@ import type { Cause, ModelEvent } from './events.js';
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, operUp } from './flags.js';
 import type { Link } from './types.js';
 
+/** cstamp/tstamp of an IPv4 address not yet through set_ifa_lifetime() (the kernel's 0; our clock starts at 0). */
+const UNSET_STAMP = -1;
+
 // IFA_F_* (include/uapi/linux/if_addr.h)
 export const IFA_F_SECONDARY = 0x01;
 export const IFA_F_TEMPORARY = IFA_F_SECONDARY;
@@ -303,6 +306,12 @@ export class AddressTable {
     return this.host.clock.now();
   }
 
+  /** A new address's cstamp and tstamp, from one clock read (as ipv4/ipv6 set both from one jiffies). */
+  private createdNow(): { cstamp: number; tstamp: number } {
+    const now = this.now;
+    return { cstamp: now, tstamp: now };
+  }
+
   private device(link: Readonly<Link>): Device {
     let d = this.devices.get(link.index);
     if (!d) {
@@ -438,7 +447,7 @@ export class AddressTable {
       local, address: r.address && !equal(r.address, r.local) ? addressBytes(r.address) : local,
       broadcast: r.broadcast ? addressBytes(r.broadcast) : undefined,
       label: (r.label ?? link.name).slice(0, IFNAMSIZ - 1), proto: r.proto ?? 0, rtPriority: r.rtPriority ?? 0,
-      validLft: 0, preferredLft: 0, cstamp: this.now, tstamp: this.now,
+      validLft: 0, preferredLft: 0, cstamp: UNSET_STAMP, tstamp: UNSET_STAMP, // set_ifa_lifetime() sets both
     };
     // find_matching_ifa(): same mask, IFA_ADDRESS in the same subnet, same local address.
     const existing = d.v4.find((e) => e.prefixlen === ifa.prefixlen && samePrefix(e.address, ifa.address, ifa.prefixlen) && equal(e.local, ifa.local));
@@ -459,7 +468,10 @@ export class AddressTable {
     this.emit('newaddr', existing, cause);
   }
 
-  /** set_ifa_lifetime(): finite valid clears PERMANENT, a zero preferred lifetime sets DEPRECATED. */
+  /**
+   * set_ifa_lifetime(): finite valid clears PERMANENT, a zero preferred lifetime sets DEPRECATED;
+   * tstamp is now, and a new address's cstamp the same reading.
+   */
   private setInet4Lifetime(a: Inet4Address, valid: number, prefered: number): void {
     let flags = a.flags & ~(IFA_F_PERMANENT | IFA_F_DEPRECATED);
     if (finite(valid)) a.validLft = valid;
@@ -470,6 +482,7 @@ export class AddressTable {
     }
     a.flags = flags >>> 0;
     a.tstamp = this.now;
+    if (a.cstamp === UNSET_STAMP) a.cstamp = a.tstamp;
   }
 
   /**
@@ -617,7 +630,7 @@ export class AddressTable {
       // No TENTATIVE phase for NODAD addresses.
       flags: cfg.flags | (cfg.flags & IFA_F_NODAD ? 0 : IFA_F_TENTATIVE),
       proto: cfg.proto, rtPriority: cfg.rtPriority, validLft: cfg.valid, preferredLft: cfg.prefered,
-      cstamp: this.now, tstamp: this.now, serial: ++this.serial,
+      ...this.createdNow(), serial: ++this.serial,
     });
     // inet6_addr_add(): announced now while tentative; a NODAD address only once DAD "completes".
     if (!(a.flags & (IFA_F_OPTIMISTIC | IFA_F_NODAD))) this.emit('newaddr', a);
@@ -826,7 +839,7 @@ export class AddressTable {
       const a: Inet4Address = {
         family: 'inet', ifindex: link.index, prefixlen: 8, flags: 0, scope: RT_SCOPE_HOST, local: LOOPBACK4.slice(),
         address: LOOPBACK4.slice(), label: link.name, proto: 0, rtPriority: 0, validLft: 0, preferredLft: 0,
-        cstamp: this.now, tstamp: this.now,
+        cstamp: UNSET_STAMP, tstamp: UNSET_STAMP, // set_ifa_lifetime() sets both
       };
       this.setInet4Lifetime(a, INFINITY, INFINITY);
       try {
@@ -853,7 +866,7 @@ export class AddressTable {
     const a = this.linkInet6(d, {
       family: 'inet6', ifindex: link.index, prefixlen: loopback ? 128 : 64, scope: ipv6AddrType(address).rtScope, address,
       flags: IFA_F_PERMANENT | (loopback ? 0 : IFA_F_TENTATIVE), proto: loopback ? IFAPROT_KERNEL_LO : IFAPROT_KERNEL_LL,
-      rtPriority: 0, validLft: INFINITY, preferredLft: INFINITY, cstamp: this.now, tstamp: this.now, serial: ++this.serial,
+      rtPriority: 0, validLft: INFINITY, preferredLft: INFINITY, ...this.createdNow(), serial: ++this.serial,
     });
     if (loopback) this.emit('newaddr', a); // add_addr(): no DAD, announced at once
     else this.dadStart(a); // addrconf_add_linklocal(): announced when DAD completes
