@@ -1,6 +1,7 @@
 // IPv4 and IPv6 addresses of the model's links, with the rules of net/ipv4/devinet.c and
 // net/ipv6/addrconf.c (Linux 6.18). Values only: addresses are byte arrays, never wire messages.
 import { addressBytes } from './address-bytes.js';
+import { addressKey } from './address-diff.js';
 import type { Clock, Timer } from './clock.js';
 import { ModelError } from './errors.js';
 import type { Cause, ModelEvent } from './events.js';
@@ -914,9 +915,10 @@ export class AddressTable {
 
   /**
    * Replaces every address with a snapshot's (announcing nothing). Ages are kept relative to the
-   * snapshot's clock; tentative addresses start DAD again, lifetimes are rescheduled.
+   * snapshot's clock; tentative addresses start DAD again, lifetimes are rescheduled. Addresses
+   * in `unchanged` (by addressKey) are the ones this table already holds: they keep their times.
    */
-  import(s: AddressSnapshot): void {
+  import(s: AddressSnapshot, unchanged: ReadonlyMap<string, Readonly<InetAddress>> = new Map()): void {
     for (const a of [...this.lifetimeTimers.keys(), ...this.dad.keys()]) this.forget(a);
     this.devices.clear();
     const shift = this.now - s.now;
@@ -924,7 +926,10 @@ export class AddressTable {
       const link = this.host.link(ifindex);
       if (!link) continue;
       // Ages carry over exactly; times before this model's start are negative.
-      const rebase = <T extends InetAddress>(a: T): T => ({ ...a, cstamp: a.cstamp + shift, tstamp: a.tstamp + shift });
+      const rebase = <T extends InetAddress>(a: T): T => {
+        const kept = unchanged.get(addressKey(a));
+        return kept ? { ...a, cstamp: kept.cstamp, tstamp: kept.tstamp } : { ...a, cstamp: a.cstamp + shift, tstamp: a.tstamp + shift };
+      };
       const d: Device = { ...dev, link, v4: dev.v4.map(rebase), v6: dev.v6.map(rebase), configured: dev.ready, mtu6: link.mtu };
       this.devices.set(ifindex, d);
       for (const a of d.v6) this.serial = Math.max(this.serial, a.serial);

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { addressesOf, addressKey, sameAddress } from './address-diff.js';
-import { AddressTable, type AddressOptions, type AddressSnapshot } from './addresses.js';
+import { AddressTable, type AddressOptions, type AddressSnapshot, type InetAddress } from './addresses.js';
 import { SystemClock, type Clock } from './clock.js';
 import { ModelError } from './errors.js';
 import type { Cause, ModelEvent, ModelListener } from './events.js';
@@ -222,11 +222,11 @@ export class NetworkModel {
   }
 
   /** Replaces every link with `links` (announcing nothing: this is a restore, not a change). */
-  importLinks(state: { lastAutoIndex: number; links: Link[]; addresses?: AddressSnapshot | undefined }): void {
+  importLinks(state: { lastAutoIndex: number; links: Link[]; addresses?: AddressSnapshot | undefined }, unchangedAddresses?: ReadonlyMap<string, Readonly<InetAddress>>): void {
     for (const l of [...this.links.values()]) this.remove(l);
     for (const l of state.links) this.insert(structuredClone(l));
     this.lastAutoIndex = state.lastAutoIndex;
-    if (state.addresses) this.addresses.import(state.addresses);
+    if (state.addresses) this.addresses.import(state.addresses, unchangedAddresses);
   }
 
   // --- creation ---
@@ -944,10 +944,10 @@ export class NetworkModel {
     };
     const oldAddrs = addressesOf(this.addresses.export());
     const newAddrs = addressesOf(state.addresses);
-    const unchanged = new Set<string>();
+    const unchanged = new Map<string, InetAddress>();
     for (const [key, a] of oldAddrs) {
       const next = newAddrs.get(key);
-      if (next && keptIndex(a.ifindex) && sameAddress(a, next)) unchanged.add(key);
+      if (next && keptIndex(a.ifindex) && sameAddress(a, next)) unchanged.set(key, a);
       else if (!next || !keptIndex(a.ifindex)) this.emit({ type: 'deladdr', link: before.get(a.ifindex)!, addr: a });
     }
     for (const old of before.values()) {
@@ -957,7 +957,7 @@ export class NetworkModel {
       if (!kept) this.emit({ type: 'dellink', link: old });
     }
     this.linkwatchQueue = [];
-    this.importLinks({ ...state, addresses: state.addresses ?? { now: this.now(), devices: [] } });
+    this.importLinks({ ...state, addresses: state.addresses ?? { now: this.now(), devices: [] } }, unchanged);
     for (const link of this.iterate()) {
       const old = before.get(link.index);
       const kept = old !== undefined && old.kind === link.kind;
