@@ -4,7 +4,8 @@
   python3 run.py --kernel                 real kernel, a fresh netns per case (root)
   python3 run.py --daemon SOCKETPATH      rtnld on a Unix stream socket
   python3 run.py --list                   case names, one per line
-options: --case NAME (repeatable), --jobs N (kernel only, parallel namespaces)
+options: --case NAME (repeatable), --jobs N (kernel only, parallel namespaces),
+         --perturb-sysctls (kernel only: host-like IPv4 sysctls first, which the harness resets)
 
 Each case runs on a fresh main socket/connection.  A second "helper"
 socket/connection is used to look up ifindexes by name while building
@@ -208,6 +209,68 @@ def setns(fd):
         raise OSError(e, os.strerror(e))
 
 
+# A new namespace copies net.ipv4.conf.{all,default} -- and so lo's IPv4 devconf, ip_forward
+# included -- from the host's (net.core.devconf_inherit_init_net = 0, Linux's default); IPv6
+# starts from Linux's defaults.  A Docker host (ip_forward=1) or a distribution's sysctl.d
+# (rp_filter, promote_secondaries, ...) would then show up in every IFLA_INET_CONF, so each
+# case's namespace is first put back to Linux's own defaults (net/ipv4/devinet.c:
+# ipv4_devconf and ipv4_devconf_dflt; every value not listed is 0).
+IPV4_DEVCONF_NONZERO = {
+    'accept_redirects': 1, 'send_redirects': 1, 'secure_redirects': 1, 'shared_media': 1,
+    'igmpv2_unsolicited_report_interval': 10000, 'igmpv3_unsolicited_report_interval': 1000,
+    'arp_evict_nocarrier': 1,
+}
+IPV4_DEVCONF_DEFAULTS = {
+    'all': IPV4_DEVCONF_NONZERO,
+    'default': dict(IPV4_DEVCONF_NONZERO, accept_source_route=1),
+    # inetdev_init(): lo copies `default`, then gets NOXFRM and NOPOLICY.
+    'lo': dict(IPV4_DEVCONF_NONZERO, accept_source_route=1, disable_xfrm=1, disable_policy=1),
+}
+SYSCTL = '/proc/sys/net/ipv4'
+
+
+def _write_sysctl(path, value):
+    with open(path, 'w') as f:
+        f.write('%d\n' % value)
+
+
+def reset_ipv4_devconf():
+    """Puts the current namespace's IPv4 devconf (all, default, lo) and ip_forward back to
+    Linux's defaults, writing only values that differ.  Returns what it changed."""
+    changed = []
+    if int(open(SYSCTL + '/ip_forward').read()) != 0:
+        _write_sysctl(SYSCTL + '/ip_forward', 0)  # also clears all/default/lo forwarding
+        changed.append('ip_forward')
+    for conf, nonzero in IPV4_DEVCONF_DEFAULTS.items():
+        d = '%s/conf/%s' % (SYSCTL, conf)
+        for key in sorted(os.listdir(d)):
+            if key == 'mc_forwarding':
+                continue  # read-only (set by a multicast routing daemon only)
+            want = nonzero.get(key, 0)
+            if int(open('%s/%s' % (d, key)).read()) != want:
+                _write_sysctl('%s/%s' % (d, key), want)
+                changed.append('%s.%s' % (conf, key))
+    return changed
+
+
+# What a Docker host or a distribution leaves in a new namespace (--perturb-sysctls: the harness
+# must compare the same with these as without them).
+HOST_LIKE_SYSCTLS = [
+    ('ip_forward', 1),
+    ('conf/all/rp_filter', 2), ('conf/default/rp_filter', 2), ('conf/lo/rp_filter', 2),
+    ('conf/default/promote_secondaries', 1), ('conf/all/promote_secondaries', 1),
+    ('conf/default/accept_source_route', 0), ('conf/lo/arp_ignore', 1),
+]
+
+
+def perturb_sysctls():
+    for key, value in HOST_LIKE_SYSCTLS:
+        _write_sysctl('%s/%s' % (SYSCTL, key), value)
+
+
+PERTURB = False
+
+
 def kernel_case(case, tag):
     try:
         return _kernel_case(case, tag)
@@ -226,6 +289,9 @@ def _kernel_case(case, tag):
         finally:
             os.close(fd)
         try:
+            if PERTURB:
+                perturb_sysctls()
+            reset_ipv4_devconf()
             return run_one(case, KernelDriver)
         finally:
             setns(orig)
@@ -290,7 +356,11 @@ def main():
     g.add_argument('--list', action='store_true')
     ap.add_argument('--case', action='append', default=[])
     ap.add_argument('--jobs', type=int, default=4)
+    ap.add_argument('--perturb-sysctls', action='store_true',
+                    help='kernel only: first give each namespace host-like IPv4 sysctls (ip_forward=1, ...)')
     args = ap.parse_args()
+    global PERTURB
+    PERTURB = args.perturb_sysctls
 
     if args.list:
         for c in CASES:
