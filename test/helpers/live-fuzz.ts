@@ -61,6 +61,15 @@ function randomWrites(rand: () => number, stream: Buffer): Buffer[] {
 export async function fuzzLiveDaemon(path: string, opts: { connections: number; perConnection: number; seed: number }): Promise<{ sent: number; garbageConnections: number }> {
   const seeds = SEEDS.map((n) => hex(fixture(n).request!));
   const rand = rng(opts.seed);
+  // Undelimitable frames on their own connections, sent first (the daemon and this client may share
+  // one event loop, so frames written after the whole pipeline would wait behind it): answered
+  // with -EINVAL, then closed.
+  const garbage = await Promise.all(Array.from({ length: Math.max(1, opts.connections >> 2) }, () => TestClient.connect(path)));
+  for (const g of garbage) {
+    const b = Buffer.alloc(16);
+    b.writeUInt32LE(Math.floor(rand() * 16), 0);
+    g.send(b);
+  }
   const clients = await Promise.all(Array.from({ length: opts.connections }, () => TestClient.connect(path)));
   const work = clients.map(async (c, ci) => {
     const msgs = Array.from({ length: opts.perConnection }, (_, i) => fuzzMessage(rand, ci * 1_000_000 + i + 1, seeds));
@@ -73,13 +82,6 @@ export async function fuzzLiveDaemon(path: string, opts: { connections: number; 
     if (c.closed) throw new Error(`fuzz connection ${ci} was closed by the daemon`);
     c.close();
   });
-  // Undelimitable frames on their own connections: answered with -EINVAL, then closed.
-  const garbage = await Promise.all(Array.from({ length: Math.max(1, opts.connections >> 2) }, () => TestClient.connect(path)));
-  for (const g of garbage) {
-    const b = Buffer.alloc(16);
-    b.writeUInt32LE(Math.floor(rand() * 16), 0);
-    g.send(b);
-  }
   await Promise.all(garbage.map((g) => g.waitFor(() => g.closed, 10_000)));
   await Promise.all(work);
   return { sent: opts.connections * opts.perConnection, garbageConnections: garbage.length };
