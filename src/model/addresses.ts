@@ -8,9 +8,6 @@ import type { Cause, ModelEvent } from './events.js';
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, operUp } from './flags.js';
 import type { Link } from './types.js';
 
-/** cstamp/tstamp of an IPv4 address not yet through set_ifa_lifetime() (the kernel's 0; our clock starts at 0). */
-const UNSET_STAMP = -1;
-
 // IFA_F_* (include/uapi/linux/if_addr.h)
 export const IFA_F_SECONDARY = 0x01;
 export const IFA_F_TEMPORARY = IFA_F_SECONDARY;
@@ -448,13 +445,13 @@ export class AddressTable {
       local, address: r.address && !equal(r.address, r.local) ? addressBytes(r.address) : local,
       broadcast: r.broadcast ? addressBytes(r.broadcast) : undefined,
       label: (r.label ?? link.name).slice(0, IFNAMSIZ - 1), proto: r.proto ?? 0, rtPriority: r.rtPriority ?? 0,
-      validLft: 0, preferredLft: 0, cstamp: UNSET_STAMP, tstamp: UNSET_STAMP, // set_ifa_lifetime() sets both
+      validLft: 0, preferredLft: 0, cstamp: 0, tstamp: 0, // set by setInet4Lifetime(..., created)
     };
     // find_matching_ifa(): same mask, IFA_ADDRESS in the same subnet, same local address.
     const existing = d.v4.find((e) => e.prefixlen === ifa.prefixlen && samePrefix(e.address, ifa.address, ifa.prefixlen) && equal(e.local, ifa.local));
     if (!existing) {
       this.checkLimit(d.v4);
-      this.setInet4Lifetime(ifa, valid, prefered);
+      this.setInet4Lifetime(ifa, valid, prefered, true);
       // The group stays joined even if the insert then fails, as in inet_rtm_newaddr().
       if (ifa.flags & IFA_F_MCAUTOJOIN) this.autojoin('inet', link.index, ifa.address);
       this.insertInet4(d, ifa, cause);
@@ -471,9 +468,9 @@ export class AddressTable {
 
   /**
    * set_ifa_lifetime(): finite valid clears PERMANENT, a zero preferred lifetime sets DEPRECATED;
-   * tstamp is now, and a new address's cstamp the same reading.
+   * tstamp is now, and a new (`created`) address's cstamp the same reading.
    */
-  private setInet4Lifetime(a: Inet4Address, valid: number, prefered: number): void {
+  private setInet4Lifetime(a: Inet4Address, valid: number, prefered: number, created = false): void {
     let flags = a.flags & ~(IFA_F_PERMANENT | IFA_F_DEPRECATED);
     if (finite(valid)) a.validLft = valid;
     else flags |= IFA_F_PERMANENT;
@@ -483,7 +480,7 @@ export class AddressTable {
     }
     a.flags = flags >>> 0;
     a.tstamp = this.now;
-    if (a.cstamp === UNSET_STAMP) a.cstamp = a.tstamp;
+    if (created) a.cstamp = a.tstamp;
   }
 
   /**
@@ -840,9 +837,9 @@ export class AddressTable {
       const a: Inet4Address = {
         family: 'inet', ifindex: link.index, prefixlen: 8, flags: 0, scope: RT_SCOPE_HOST, local: LOOPBACK4.slice(),
         address: LOOPBACK4.slice(), label: link.name, proto: 0, rtPriority: 0, validLft: 0, preferredLft: 0,
-        cstamp: UNSET_STAMP, tstamp: UNSET_STAMP, // set_ifa_lifetime() sets both
+        cstamp: 0, tstamp: 0, // set by setInet4Lifetime(..., created)
       };
-      this.setInet4Lifetime(a, INFINITY, INFINITY);
+      this.setInet4Lifetime(a, INFINITY, INFINITY, true);
       try {
         this.insertInet4(d, a);
       } catch (e) {
