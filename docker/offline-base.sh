@@ -75,16 +75,17 @@ if wanted "$SLIM"; then
   cp -a "$NPM_ROOT/npm" "$R/usr/local/lib/node_modules/"
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$R/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$R/usr/local/bin/npx"
-  mkdir -p "$R/etc/ssl/certs" "$R/usr/local/etc"
-  cp /etc/ssl/certs/ca-certificates.crt "$R/etc/ssl/certs/"
-  echo 'cafile=/etc/ssl/certs/ca-certificates.crt' >"$R/usr/local/etc/npmrc"
+  # this machine's trust store, where update-ca-certificates (run when a derived image installs
+  # ca-certificates) does not regenerate it away
+  install -D -m 644 /etc/ssl/certs/ca-certificates.crt "$R/usr/local/etc/host-ca-certificates.crt"
+  echo 'cafile=/usr/local/etc/host-ca-certificates.crt' >"$R/usr/local/etc/npmrc"
   chroot "$R" groupadd --gid 1000 node
   chroot "$R" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
   chroot "$R" /usr/local/bin/node -v >/dev/null || die "node does not run in the new root"
   tar --numeric-owner -C "$R" -c . | docker import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change "ENV NODE_VERSION=${NODE_VER#v}" \
-    --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
+    --change 'ENV NODE_EXTRA_CA_CERTS=/usr/local/etc/host-ca-certificates.crt' \
     --change "LABEL $LABEL=${NODE_VER#v}" \
     --change 'CMD ["node"]' \
     --message "stand-in for $SLIM: debootstrap minbase bookworm + node $NODE_VER" - "$SLIM" >/dev/null

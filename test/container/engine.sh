@@ -123,6 +123,7 @@ cleanup() {
     for _ in $(seq 1 60); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
     kill -0 "$DOCKERD_PID" 2>/dev/null && kill -KILL "$DOCKERD_PID"
     [ "$HAD_DOCKER0" = 0 ] && ip link delete docker0 2>/dev/null
+    rm -f "$DOCKERD_PIDFILE"
     log "stopped the dockerd it started (pid $DOCKERD_PID)"
   fi
   rm -rf "$WORK"
@@ -163,12 +164,18 @@ if [ ${#need[@]} -gt 0 ]; then
     check "install ${need[*]}" timeout 900 env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}"
   else log "NOTE  missing ${need[*]} (not root: not installed)"; fi
 fi
+# a dockerd an earlier, killed run started is still this script's to stop
+DOCKERD_PIDFILE=/tmp/rtnld-engine-test.dockerd.pid HAD_DOCKER0=1
+if [ -s $DOCKERD_PIDFILE ] && [ "$(cat /proc/"$(cat $DOCKERD_PIDFILE)"/comm 2>/dev/null)" = dockerd ]; then
+  DOCKERD_PID=$(cat $DOCKERD_PIDFILE) STARTED_DOCKERD=1
+fi
 if ! timeout 20 docker info >/dev/null 2>&1; then
   log "starting dockerd (log: $LOGS/dockerd.log)"
-  ip link show docker0 >/dev/null 2>&1 && HAD_DOCKER0=1 || HAD_DOCKER0=0
+  ip link show docker0 >/dev/null 2>&1 || HAD_DOCKER0=0
   # its own session, so a signal to this script's process group leaves it to cleanup
   setsid dockerd --iptables=false --ip-forward=false >"$LOGS/dockerd.log" 2>&1 </dev/null &
   DOCKERD_PID=$! STARTED_DOCKERD=1
+  echo "$DOCKERD_PID" >$DOCKERD_PIDFILE
   for _ in $(seq 1 120); do timeout 5 docker info >/dev/null 2>&1 && break; kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
 fi
 if timeout 20 docker info >/dev/null 2>&1; then
