@@ -64,37 +64,37 @@ check() {
 # COMMAND's output must match the extended regular expression PATTERN
 output_matches() { local pattern=$1; shift; local out; out=$("$@" 2>&1); printf '%s\n' "$out"; grep -qE "$pattern" <<<"$out"; }
 
-# container start -> daemon's "listening" log line, and -> end of its first passing health probe
+# container start -> the daemon's "listening" log line
 started_ms() { date -d "$(docker inspect -f '{{.State.StartedAt}}' "$1")" +%s%3N; }
 to_listening() {
   local t; t=$(docker logs "$1" 2>&1 | grep -m1 '"msg":"listening"' | grep -o '"time":[0-9]*' | cut -d: -f2)
   [ -n "$t" ] && secs $((t - $(started_ms "$1"))) || echo '?'
 }
-to_healthy() {
-  local end; end=$(docker inspect -f '{{range .State.Health.Log}}{{if eq .ExitCode 0}}{{json .End}}{{"\n"}}{{end}}{{end}}' "$1" | head -n1 | tr -d '"')
-  [ -n "$end" ] && secs $(($(date -d "$end" +%s%3N) - $(started_ms "$1"))) || echo '?'
-}
-# wait_health CONTAINER...: until each is healthy (or one is unhealthy/gone), at most 60 s
+# wait_health CONTAINER...: until each is healthy (or one is unhealthy/gone), at most 120 s; notes
+# when each turned healthy (the health log keeps only the last five probes)
+declare -A HEALTHY_AT=()
 wait_health() {
   local c st all
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 600); do
     all=1
     for c in "$@"; do
+      [ -n "${HEALTHY_AT[$c]:-}" ] && continue
       st=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$c" 2>/dev/null)
-      case $st in healthy) ;; starting|running|created) all=0 ;; *) return 1 ;; esac
+      case $st in healthy) HEALTHY_AT[$c]=$(now_ms) ;; starting|running|created) all=0 ;; *) return 1 ;; esac
     done
     [ $all = 1 ] && return 0
     sleep 0.2
   done
   return 1
 }
+to_healthy() { [ -n "${HEALTHY_AT[$1]:-}" ] && secs $((HEALTHY_AT[$1] - $(started_ms "$1"))) || echo '?'; }
 health_report() { echo "$(docker inspect -f '{{.State.Status}} {{json .State.Health}}' "$1" 2>&1 | cut -c1-300); logs: $(docker logs --tail 3 "$1" 2>&1 | tr '\n' ' ' | cut -c1-300)"; }
 # stopped_cleanly CONTAINER VOLUME MS: stopped within its 10 s grace period (MS), node exited 0
 # and removed its sockets from the volume
 stopped_cleanly() {
   local code left
   code=$(docker inspect -f '{{.State.ExitCode}}' "$1" 2>&1)
-  left=$(docker run --rm --label "$LABEL" -v "$2":/run/rtnld --entrypoint ls "$TAG" -A /run/rtnld 2>&1)
+  left=$(docker run --rm --label "$LABEL" --network none -v "$2":/run/rtnld --entrypoint ls "$TAG" -A /run/rtnld 2>&1)
   if [ "$code" = 0 ] && [ "$3" -lt 9000 ] && [ -z "$left" ]; then
     pass "$1 stops gracefully: exit 0 after $(secs "$3") s, sockets removed from the volume"
   else fail "$1 stops gracefully" "exit code $code after $(secs "$3") s (10 s = SIGKILL); left in the volume: '$left'"; fi
@@ -208,7 +208,8 @@ if timeout 1200 docker build --network host -t "$TAG" . >"$LOGS/build.log" 2>&1;
   metric "docker build: $(secs $(($(now_ms) - t))) s"
 else fail "docker build (BuildKit)" "$(grep -m2 -iE 'error|failed' "$LOGS/build.log" | tr '\n' ' ' | cut -c1-400)"; exit 1; fi
 metric "image: $(size "$TAG") ($(numfmt --to=si --suffix=B $(($(docker image inspect -f '{{.Size}}' "$TAG") - $(docker image inspect -f '{{.Size}}' node:20-bookworm-slim)))) over node:20-bookworm-slim)"
-inimage() { timeout 60 docker run --rm --label "$LABEL" --entrypoint "$1" "$TAG" "${@:2}"; }
+# the helper containers need no network (and so no IP forwarding on the host)
+inimage() { timeout 60 docker run --rm --label "$LABEL" --network none --entrypoint "$1" "$TAG" "${@:2}"; }
 check "image has the LD_PRELOAD adaptor" inimage test -s dist/preload/librtnld-preload.so
 check "image has no devDependency (no tsx, typescript, vitest)" inimage node -e '
   const dev = Object.keys(require("./package.json").devDependencies ?? {});
@@ -233,7 +234,7 @@ if timeout 60 docker run -d --label "$LABEL" --name "$RUN-host1" --group-add $CL
   pass "docker run: healthy"
   metric "docker run: container start -> listening $(to_listening "$RUN-host1") s, -> healthy $(to_healthy "$RUN-host1") s"
 else fail "docker run: healthy" "$(tail_of "$LOGS/run.log" 1) $(health_report "$RUN-host1")"; fi
-client() { timeout 60 docker run --rm --label "$LABEL" -v "$VOL":/run/rtnld -e RTNL_SOCKET=/run/rtnld/rtnl.sock "$@"; }
+client() { timeout 60 docker run --rm --label "$LABEL" --network none -v "$VOL":/run/rtnld -e RTNL_SOCKET=/run/rtnld/rtnl.sock "$@"; }
 check "socket /run/rtnld/rtnl.sock in the volume, seen from another container" client --entrypoint test "$TAG" -S /run/rtnld/rtnl.sock
 check "another container as uid 1001 in group $CLIENT_GID: rtnl link show" \
   output_matches '^1: lo: ' client --user 1001:1001 --group-add $CLIENT_GID --entrypoint node "$TAG" bin/rtnl.js link show
