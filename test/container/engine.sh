@@ -70,24 +70,26 @@ to_listening() {
   local t; t=$(docker logs "$1" 2>&1 | grep -m1 '"msg":"listening"' | grep -o '"time":[0-9]*' | cut -d: -f2)
   [ -n "$t" ] && secs $((t - $(started_ms "$1"))) || echo '?'
 }
-# wait_health CONTAINER...: until each is healthy (or one is unhealthy/gone), at most 120 s; notes
-# when each turned healthy (the health log keeps only the last five probes)
-declare -A HEALTHY_AT=()
+# wait_health CONTAINER...: until each is healthy (or one is unhealthy/gone), at most 120 s
 wait_health() {
   local c st all
   for _ in $(seq 1 600); do
     all=1
     for c in "$@"; do
-      [ -n "${HEALTHY_AT[$c]:-}" ] && continue
       st=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$c" 2>/dev/null)
-      case $st in healthy) HEALTHY_AT[$c]=$(now_ms) ;; starting|running|created) all=0 ;; *) return 1 ;; esac
+      case $st in healthy) ;; starting|running|created) all=0 ;; *) return 1 ;; esac
     done
     [ $all = 1 ] && return 0
     sleep 0.2
   done
   return 1
 }
-to_healthy() { [ -n "${HEALTHY_AT[$1]:-}" ] && secs $((HEALTHY_AT[$1] - $(started_ms "$1"))) || echo '?'; }
+# container start -> the engine's first health_status: healthy event
+to_healthy() {
+  local t; t=$(timeout 30 docker events --since "$(docker inspect -f '{{.State.StartedAt}}' "$1")" --until "$(date +%s)" \
+    --filter container="$1" --filter event=health_status --format '{{.TimeNano}} {{.Status}}' | grep -m1 ' health_status: healthy' | cut -c1-13)
+  [ -n "$t" ] && secs $((t - $(started_ms "$1"))) || echo '?'
+}
 health_report() { echo "$(docker inspect -f '{{.State.Status}} {{json .State.Health}}' "$1" 2>&1 | cut -c1-300); logs: $(docker logs --tail 3 "$1" 2>&1 | tr '\n' ' ' | cut -c1-300)"; }
 # stopped_cleanly CONTAINER VOLUME MS: stopped within its 10 s grace period (MS), node exited 0
 # and removed its sockets from the volume
