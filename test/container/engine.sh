@@ -28,7 +28,7 @@ set -uo pipefail
 WATCHDOG_S=${WATCHDOG_S:-2400}
 if [ -z "${RTNLD_ENGINE_TEST_WATCHDOG:-}" ]; then
   export RTNLD_ENGINE_TEST_WATCHDOG=1
-  exec timeout --foreground -s TERM -k 60 "$WATCHDOG_S" bash "$0" "$@"
+  exec timeout -s TERM -k 60 "$WATCHDOG_S" bash "$0" "$@"
 fi
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -174,8 +174,9 @@ fi
 if ! timeout 20 docker info >/dev/null 2>&1; then
   log "starting dockerd (log: $LOGS/dockerd.log)"
   ip link show docker0 >/dev/null 2>&1 || HAD_DOCKER0=0
-  # its own session, so a signal to this script's process group leaves it to cleanup
-  setsid dockerd --iptables=false --ip-forward=false >"$LOGS/dockerd.log" 2>&1 </dev/null &
+  # its own session, so a signal to this script's process group leaves it to cleanup; without
+  # the lock (fd 9) and the script's stdout (fd 3), which it would otherwise hold open
+  setsid dockerd --iptables=false --ip-forward=false >"$LOGS/dockerd.log" 2>&1 </dev/null 3>&- 9>&- &
   DOCKERD_PID=$! STARTED_DOCKERD=1
   echo "$DOCKERD_PID" >$DOCKERD_PIDFILE
   for _ in $(seq 1 120); do timeout 5 docker info >/dev/null 2>&1 && break; kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
