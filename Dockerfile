@@ -47,7 +47,7 @@ VOLUME ["/run/rtnld"]
 EXPOSE 9180
 # /healthz on the admin API named by $RTNLD_HTTP (HOST:PORT or unix:PATH); pass /readyz as the
 # argument to wait for the netlink socket too (docker-compose.yml does). Every 2 s: healthy about
-# 2 s after start (the daemon listens within a second), at the cost of one short node process per
+# 2 s after start (the daemon listens in about a second on an idle machine), at the cost of one short node process per
 # probe; a long-running rig can probe less often (`docker run --health-interval 30s`).
 HEALTHCHECK --interval=2s --timeout=3s --start-period=30s --retries=3 CMD ["node", "docker/healthcheck.mjs"]
 STOPSIGNAL SIGTERM
