@@ -21,14 +21,15 @@
 #      its images, its build cache when the dockerd was its own), and ends "N passed, M failed";
 #      exit status 0 only when nothing failed. Without root and without an engine it skips.
 #
-# One run at a time per machine (a lock); bounded by WATCHDOG_S (default 2400 s) in all.
+# One run at a time per machine (a lock); bounded by WATCHDOG_S (default 2400 s), then at most
+# 300 s of cleanup.
 # KEEP=1 keeps everything for a look afterwards.
 set -uo pipefail
 
 WATCHDOG_S=${WATCHDOG_S:-2400}
 if [ -z "${RTNLD_ENGINE_TEST_WATCHDOG:-}" ]; then
   export RTNLD_ENGINE_TEST_WATCHDOG=1
-  exec timeout -s TERM -k 60 "$WATCHDOG_S" bash "$0" "$@"
+  exec timeout -s TERM -k 300 "$WATCHDOG_S" bash "$0" "$@"
 fi
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,6 +48,9 @@ LOGS=$WORK/logs
 mkdir -p "$LOGS"
 exec 3>&1
 
+# every step's own time limit; --foreground keeps the step in this script's process group, so the
+# watchdog's TERM reaches it too and cleanup runs at once, not after the step
+limit() { timeout --foreground -k 10 "$@"; }
 log() { printf '[engine-test %s] %s\n' "$(date +%T)" "$*"; }
 pass() { PASSED=$((PASSED + 1)); RESULTS+=("PASS  $1"); log "PASS  $1"; }
 fail() { FAILED=$((FAILED + 1)); RESULTS+=("FAIL  $1${2:+ -- $2}"); log "FAIL  $1${2:+ -- $2}"; }
@@ -86,7 +90,7 @@ wait_health() {
 }
 # container start -> the engine's first health_status: healthy event
 to_healthy() {
-  local t; t=$(timeout 30 docker events --since "$(docker inspect -f '{{.State.StartedAt}}' "$1")" --until "$(date +%s)" \
+  local t; t=$(limit 30 docker events --since "$(docker inspect -f '{{.State.StartedAt}}' "$1")" --until "$(date +%s)" \
     --filter container="$1" --filter event=health_status --format '{{.TimeNano}} {{.Status}}' | grep -m1 ' health_status: healthy' | cut -c1-13)
   [ -n "$t" ] && secs $((t - $(started_ms "$1"))) || echo '?'
 }
@@ -106,15 +110,15 @@ cleanup() {
   if [ "${KEEP:-0}" = 1 ]; then log "KEEP=1: left containers, volumes, $TAG, dockerd and $WORK"; return; fi
   if docker info >/dev/null 2>&1; then
     if [ -n "${COMPOSE:-}" ] && [ -d "$WORK/src" ]; then
-      (cd "$WORK/src" && timeout 120 $COMPOSE -p "$RUN" down -v --remove-orphans) >>"$LOGS/cleanup.log" 2>&1
+      (cd "$WORK/src" && limit 120 $COMPOSE -p "$RUN" down -v --remove-orphans) >>"$LOGS/cleanup.log" 2>&1
     fi
     local ids; ids=$(docker ps -aq --filter "label=$LABEL")
-    [ -n "$ids" ] && timeout 60 docker rm -f $ids >>"$LOGS/cleanup.log" 2>&1
+    [ -n "$ids" ] && limit 60 docker rm -f $ids >>"$LOGS/cleanup.log" 2>&1
     ids=$(docker volume ls -q --filter "label=$LABEL")
-    [ -n "$ids" ] && timeout 60 docker volume rm -f $ids >>"$LOGS/cleanup.log" 2>&1
-    timeout 60 docker rmi -f "$TAG" "node:$RUN-bookworm" >>"$LOGS/cleanup.log" 2>&1
+    [ -n "$ids" ] && limit 60 docker volume rm -f $ids >>"$LOGS/cleanup.log" 2>&1
+    limit 60 docker rmi -f "$TAG" "node:$RUN-bookworm" >>"$LOGS/cleanup.log" 2>&1
     if [ "$STARTED_DOCKERD" = 1 ]; then
-      timeout 300 docker builder prune -af >>"$LOGS/cleanup.log" 2>&1
+      limit 300 docker builder prune -af >>"$LOGS/cleanup.log" 2>&1
     else
       log "NOTE  the dockerd was running before: its build cache is left ($(docker system df --format '{{.Type}}: {{.Size}}' 2>/dev/null | grep -i 'build cache'))"
     fi
@@ -162,27 +166,30 @@ done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "installing ${need[*]}"
-    timeout 300 apt-get update >"$LOGS/apt.log" 2>&1
-    check "install ${need[*]}" timeout 900 env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}"
+    limit 300 apt-get update >"$LOGS/apt.log" 2>&1
+    check "install ${need[*]}" limit 900 env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}"
   else log "NOTE  missing ${need[*]} (not root: not installed)"; fi
 fi
-# a dockerd an earlier, killed run started is still this script's to stop
+# what an earlier, killed run left: its work directory, and a dockerd that is still this
+# script's to stop ("PID HAD_DOCKER0" in the pid file)
+for d in /tmp/rtnld-engine-test.*/; do [ "$d" = "$WORK/" ] || rm -rf "$d"; done
 DOCKERD_PIDFILE=/tmp/rtnld-engine-test.dockerd.pid HAD_DOCKER0=1
-if [ -s $DOCKERD_PIDFILE ] && [ "$(cat /proc/"$(cat $DOCKERD_PIDFILE)"/comm 2>/dev/null)" = dockerd ]; then
-  DOCKERD_PID=$(cat $DOCKERD_PIDFILE) STARTED_DOCKERD=1
+if [ -s $DOCKERD_PIDFILE ]; then
+  read -r pid had <$DOCKERD_PIDFILE
+  [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = dockerd ] && DOCKERD_PID=$pid HAD_DOCKER0=${had:-1} STARTED_DOCKERD=1
 fi
-if ! timeout 20 docker info >/dev/null 2>&1; then
+if ! limit 20 docker info >/dev/null 2>&1; then
   log "starting dockerd (log: $LOGS/dockerd.log)"
   ip link show docker0 >/dev/null 2>&1 || HAD_DOCKER0=0
   # its own session, so a signal to this script's process group leaves it to cleanup; without
   # the lock (fd 9) and the script's stdout (fd 3), which it would otherwise hold open
   setsid dockerd --iptables=false --ip-forward=false >"$LOGS/dockerd.log" 2>&1 </dev/null 3>&- 9>&- &
   DOCKERD_PID=$! STARTED_DOCKERD=1
-  echo "$DOCKERD_PID" >$DOCKERD_PIDFILE
-  for _ in $(seq 1 120); do timeout 5 docker info >/dev/null 2>&1 && break; kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
+  echo "$DOCKERD_PID $HAD_DOCKER0" >$DOCKERD_PIDFILE
+  for _ in $(seq 1 120); do limit 5 docker info >/dev/null 2>&1 && break; kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
 fi
-if timeout 20 docker info >/dev/null 2>&1; then
-  pass "engine: dockerd $(docker version -f '{{.Server.Version}}')$([ $STARTED_DOCKERD = 1 ] && echo ' (started for this run)')"
+if limit 20 docker info >/dev/null 2>&1; then
+  pass "engine: dockerd $(docker version -f '{{.Server.Version}}')$([ $STARTED_DOCKERD = 1 ] && echo ' (started by this script)')"
 else fail "engine" "$(tail_of "$LOGS/dockerd.log" 4)"; exit 1; fi
 COMPOSES=()
 docker compose version >/dev/null 2>&1 && COMPOSES+=("docker compose")
@@ -192,11 +199,11 @@ command -v docker-compose >/dev/null && COMPOSES+=("docker-compose")
 # 2. base images -------------------------------------------------------------------------------
 t=$(now_ms)
 for img in node:20-bookworm-slim node:20-bookworm; do
-  docker image inspect "$img" >/dev/null 2>&1 || timeout 300 docker pull -q "$img" >>"$LOGS/pull.log" 2>&1 ||
+  docker image inspect "$img" >/dev/null 2>&1 || limit 300 docker pull -q "$img" >>"$LOGS/pull.log" 2>&1 ||
     log "$img: no registry answers ($(tail_of "$LOGS/pull.log" 1 | cut -c1-120))"
 done
 if ! docker image inspect node:20-bookworm-slim node:20-bookworm >/dev/null 2>&1; then
-  check "base images built offline (docker/offline-base.sh)" timeout 1500 bash "$ROOT/docker/offline-base.sh"
+  check "base images built offline (docker/offline-base.sh)" limit 1500 bash "$ROOT/docker/offline-base.sh"
 fi
 docker image inspect node:20-bookworm-slim node:20-bookworm >/dev/null 2>&1 || { fail "base images" "missing"; exit 1; }
 metric "base images ready in $(secs $(($(now_ms) - t))) s: node:20-bookworm-slim $(size node:20-bookworm-slim), node:20-bookworm $(size node:20-bookworm)"
@@ -206,13 +213,13 @@ mkdir -p "$WORK/src"
 tar -C "$ROOT" --exclude=./node_modules --exclude=./.git --exclude=./dist --exclude=./.env -c . | tar -C "$WORK/src" -x
 cd "$WORK/src" || exit 1
 t=$(now_ms)
-if timeout 1200 docker build --network host -t "$TAG" . >"$LOGS/build.log" 2>&1; then
+if limit 1200 docker build --network host -t "$TAG" . >"$LOGS/build.log" 2>&1; then
   pass "docker build (BuildKit, no image registry)"
   metric "docker build: $(secs $(($(now_ms) - t))) s"
 else fail "docker build (BuildKit)" "$(grep -m2 -iE 'error|failed' "$LOGS/build.log" | tr '\n' ' ' | cut -c1-400)"; exit 1; fi
 metric "image: $(size "$TAG") ($(numfmt --to=si --suffix=B $(($(docker image inspect -f '{{.Size}}' "$TAG") - $(docker image inspect -f '{{.Size}}' node:20-bookworm-slim)))) over node:20-bookworm-slim)"
 # the helper containers need no network (and so no IP forwarding on the host)
-inimage() { timeout 60 docker run --rm --label "$LABEL" --network none --entrypoint "$1" "$TAG" "${@:2}"; }
+inimage() { limit 60 docker run --rm --label "$LABEL" --network none --entrypoint "$1" "$TAG" "${@:2}"; }
 check "image has the LD_PRELOAD adaptor" inimage test -s dist/preload/librtnld-preload.so
 check "image has no devDependency (its commands run from dist/)" inimage node -e '
   const dev = Object.keys(require("./package.json").devDependencies ?? {});
@@ -222,7 +229,7 @@ uid=$(inimage id -u 2>&1)
 if [ "$uid" != 0 ] && [ -n "$uid" ]; then pass "runs as non-root (uid $uid)"; else fail "runs as non-root" "uid '$uid'"; fi
 # the build stage on a base without a C compiler (the slim image, under a temporary tag)
 docker tag node:20-bookworm-slim "node:$RUN-bookworm"
-if timeout 600 docker build --network host --target build --build-arg "NODE_VERSION=$RUN" . >"$LOGS/build-nocc.log" 2>&1; then
+if limit 600 docker build --network host --target build --build-arg "NODE_VERSION=$RUN" . >"$LOGS/build-nocc.log" 2>&1; then
   fail "a build stage without a C compiler fails" "the build passed"
 elif grep -q 'no C compiler' "$LOGS/build-nocc.log"; then
   pass "a build stage without a C compiler fails, saying so"
@@ -232,19 +239,19 @@ docker rmi "node:$RUN-bookworm" >/dev/null 2>&1
 # README, "Containers": the daemon, its socket group, a client as another uid in that group
 VOL=$RUN-run
 docker volume create --label "$LABEL" "$VOL" >/dev/null
-if timeout 60 docker run -d --label "$LABEL" --name "$RUN-host1" --group-add $CLIENT_GID -v "$VOL":/run/rtnld "$TAG" \
+if limit 60 docker run -d --label "$LABEL" --name "$RUN-host1" --group-add $CLIENT_GID -v "$VOL":/run/rtnld "$TAG" \
      --socket /run/rtnld/rtnl.sock --socket-group $CLIENT_GID >"$LOGS/run.log" 2>&1 && wait_health "$RUN-host1"; then
   pass "docker run: healthy"
   metric "docker run: container start -> listening $(to_listening "$RUN-host1") s, -> healthy $(to_healthy "$RUN-host1") s"
 else fail "docker run: healthy" "$(tail_of "$LOGS/run.log" 1) $(health_report "$RUN-host1")"; fi
-client() { timeout 60 docker run --rm --label "$LABEL" --network none -v "$VOL":/run/rtnld -e RTNL_SOCKET=/run/rtnld/rtnl.sock "$@"; }
+client() { limit 60 docker run --rm --label "$LABEL" --network none -v "$VOL":/run/rtnld -e RTNL_SOCKET=/run/rtnld/rtnl.sock "$@"; }
 check "socket /run/rtnld/rtnl.sock in the volume, seen from another container" client --entrypoint test "$TAG" -S /run/rtnld/rtnl.sock
 check "another container as uid 1001 in group $CLIENT_GID: rtnl link show" \
   output_matches '^1: lo: ' client --user 1001:1001 --group-add $CLIENT_GID --entrypoint node "$TAG" bin/rtnl.js link show
 refused() { ! "$@"; }
 check "another container as uid 1001 outside the group is refused" \
   output_matches '[Pp]ermission denied|EACCES' refused client --user 1001:1001 --entrypoint node "$TAG" bin/rtnl.js link show
-t=$(now_ms); timeout 60 docker stop -t 10 "$RUN-host1" >/dev/null 2>&1
+t=$(now_ms); limit 60 docker stop -t 10 "$RUN-host1" >/dev/null 2>&1
 stopped_cleanly "$RUN-host1" "$VOL" $(($(now_ms) - t))
 
 # 4. compose -----------------------------------------------------------------------------------
@@ -261,7 +268,7 @@ export RTNLD_HOST_B_PORT=$PORT
 TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 echo "RTNLD_HTTP_TOKEN=$TOKEN" >.env    # README: once, then every compose command has it
 unset RTNLD_HTTP_TOKEN
-check "$COMPOSE up -d" timeout 300 $COMPOSE -p "$RUN" up -d --no-build
+check "$COMPOSE up -d" limit 300 $COMPOSE -p "$RUN" up -d --no-build
 cid() { $COMPOSE -p "$RUN" ps -q "$1" 2>/dev/null | head -n1; }
 ha=$(cid host-a) hb=$(cid host-b) cl=$(cid client)
 if wait_health "$ha" "$hb"; then
@@ -280,7 +287,7 @@ if [ "$without" = 401 ] && [ "$wrong" = 401 ] && [ "$with" = 200 ]; then
   pass "compose: host B's API on 127.0.0.1:$PORT: POST /v1/reset 401 without the token and with a wrong one, 200 with it"
 else fail "compose: host B's API" "without $without, wrong $wrong, with $with $(tail_of "$LOGS/http.log" 1)"; fi
 check "compose: run --rm client addr show, in a shell without the token (it is in .env)" \
-  output_matches '192\.0\.2\.10/24' env -u RTNLD_HTTP_TOKEN timeout 120 $COMPOSE -p "$RUN" run --rm client addr show
-t=$(now_ms); timeout 60 $COMPOSE -p "$RUN" stop >"$LOGS/compose-stop.log" 2>&1; t=$(($(now_ms) - t))
+  output_matches '192\.0\.2\.10/24' limit 120 env -u RTNLD_HTTP_TOKEN $COMPOSE -p "$RUN" run --rm client addr show
+t=$(now_ms); limit 60 $COMPOSE -p "$RUN" stop >"$LOGS/compose-stop.log" 2>&1; t=$(($(now_ms) - t))
 for s in host-a host-b; do stopped_cleanly "$(docker inspect -f '{{.Name}}' "$(cid $s)" | tr -d /)" "${RUN}_$s-run" $t; done
 DONE=1
