@@ -191,6 +191,18 @@ fi
 if limit 20 docker info >/dev/null 2>&1; then
   pass "engine: dockerd $(docker version -f '{{.Server.Version}}')$([ $STARTED_DOCKERD = 1 ] && echo ' (started by this script)')"
 else fail "engine" "$(tail_of "$LOGS/dockerd.log" 4)"; exit 1; fi
+# containers, volumes and images of earlier runs that were killed before their cleanup (this run
+# holds the lock: no other is under way)
+stale=$( (docker ps -aq --filter label=rtnld.engine-test
+          docker ps -a --filter label=com.docker.compose.project --format '{{.ID}} {{.Label "com.docker.compose.project"}}' |
+            awk '$2 ~ /^rtnldci[0-9]+$/ { print $1 }') | sort -u)
+[ -n "$stale" ] && limit 120 docker rm -f $stale >/dev/null 2>&1
+stale=$( (docker volume ls -q --filter label=rtnld.engine-test
+          docker volume ls --filter label=com.docker.compose.project --format '{{.Name}} {{.Label "com.docker.compose.project"}}' |
+            awk '$2 ~ /^rtnldci[0-9]+$/ { print $1 }') | sort -u)
+[ -n "$stale" ] && limit 120 docker volume rm -f $stale >/dev/null 2>&1
+stale=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep -E '^(rtnld:ci|node:rtnldci)-?[0-9]' || true)
+[ -n "$stale" ] && limit 120 docker rmi -f $stale >/dev/null 2>&1
 COMPOSES=()
 docker compose version >/dev/null 2>&1 && COMPOSES+=("docker compose")
 command -v docker-compose >/dev/null && COMPOSES+=("docker-compose")
