@@ -9,6 +9,7 @@ import {
   combineFlags, DIRECT_FLAGS, IFF_ALLMULTI, IFF_PROMISC, IFF_UP, IF_LINK_MODE_DORMANT, IF_LINK_MODE_TESTING,
   IF_OPER_DORMANT, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN, IF_OPER_TESTING, IF_OPER_UNKNOWN, IF_OPER_UP, operUp,
 } from './flags.js';
+import { ModelGeneration } from './generation.js';
 import { IndexAllocator } from './index-allocator.js';
 import { KINDS, type KindSpec } from './kinds.js';
 import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
@@ -46,12 +47,6 @@ export interface NewLinkSpec {
 const NOTIFY_ALL = 0xffffffff;
 const NO_LINKS: ReadonlySet<Link> = new Set();
 
-/** The public methods that change the model (test/model/version.test.ts checks the list is complete). */
-export const MUTATING_METHODS = [
-  'importLinks', 'addLoopback', 'createLink', 'changeFlags', 'setAddress', 'setMtu', 'setGroup', 'rename',
-  'addAltname', 'deleteAltname', 'setAlias', 'setBroadcast', 'setMaster', 'setCarrier', 'setStats', 'setTxqlen',
-  'setOperstate', 'setLinkmode', 'stateChanged', 'deleteLink', 'replaceLinks',
-] as const satisfies ReadonlyArray<keyof NetworkModel>;
 /** IFLA_EVENT_FEATURES: the bridge's offload features changed with its ports. */
 const IFLA_EVENT_FEATURES = 2;
 const IPV4_MIN_MTU = 68;
@@ -75,8 +70,8 @@ export class NetworkModel {
   private readonly stacked = new Map<number, Set<Link>>();
   /** Links by kind, for dumps filtered by IFLA_LINKINFO kind. */
   private readonly byKind = new Map<KindName, Set<Link>>();
-  /** Bumped when the device list changes (dev_base_seq), for NLM_F_DUMP_INTR. */
-  generation = 1;
+  /** Advanced by every change of any table (src/model/generation.ts). */
+  readonly generation = new ModelGeneration();
   /** The model's time and timers (lifetimes, DAD); tests pass a ManualClock. */
   readonly clock: Clock;
   /** The netdevice notifier chain: every table that follows links subscribes here (src/model/notifier.ts). */
@@ -96,27 +91,11 @@ export class NetworkModel {
     this.cpuCount = options.cpuCount ?? availableParallelism();
     this.clock = options.clock ?? new SystemClock();
     this.addresses = new AddressTable({
-      clock: this.clock, link: (i) => this.links.get(i), emit: (e) => this.emit(e), changed: () => void this.changeCount++,
-      netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain,
+      clock: this.clock, link: (i) => this.links.get(i), emit: (e) => this.emit(e), changed: () => this.changedQuietly(),
+      netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, generation: this.generation,
     }, options.addresses);
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
-    // Every mutating method bumps `version` before and after it runs, whether or not it
-    // announces anything, so caches keyed by it can never serve a stale view.
-    for (const name of MUTATING_METHODS) {
-      const method = NetworkModel.prototype[name] as (...args: unknown[]) => unknown;
-      (this as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-        this.version++;
-        try {
-          return method.apply(this, args);
-        } finally {
-          this.version++;
-        }
-      };
-    }
   }
-
-  /** Changes whenever anything in the model may have changed (see MUTATING_METHODS and emit). */
-  version = 0;
 
   // --- events ---
 
@@ -127,12 +106,18 @@ export class NetworkModel {
 
   private emit(event: ModelEvent): void {
     this.changeCount++;
-    this.version++;
+    this.generation.advance();
     for (const l of this.listeners) l(event);
   }
 
-  /** Counts every announced change; a request that leaves it unchanged changed nothing. */
+  /** Counts every change that reaches the --state journal; a request that leaves it unchanged changed nothing. */
   changeCount = 0;
+
+  /** A change nobody is told about (alias, group, altnames, counters...): caches must still see it. */
+  private changedQuietly(): void {
+    this.changeCount++;
+    this.generation.advance();
+  }
 
   private notify(link: Link, change = 0, cause?: Cause): void {
     this.emit({ type: 'newlink', link, change, cause });
@@ -234,6 +219,7 @@ export class NetworkModel {
 
   /** Replaces every link with `links` (announcing nothing: this is a restore, not a change). */
   importLinks(state: { lastAutoIndex: number; links: Link[]; addresses?: AddressSnapshot | undefined }): void {
+    this.generation.advance();
     for (const l of [...this.links.values()]) this.remove(l);
     for (const l of state.links) this.insert(structuredClone(l));
     this.lastAutoIndex = state.lastAutoIndex;
@@ -299,7 +285,7 @@ export class NetworkModel {
       }
       s.splice(lo, 0, link.index);
     }
-    this.generation++;
+    this.generation.advance('devices');
   }
 
   private remove(link: Link): void {
@@ -311,7 +297,7 @@ export class NetworkModel {
     if (link.link && KINDS[link.kind].needsParent) NetworkModel.removeFrom(this.stacked, link.link, link);
     const at = this.sortedPosition(link.index);
     if (this.sorted[at] === link.index) this.sorted.splice(at, 1);
-    this.generation++;
+    this.generation.advance('devices');
   }
 
   /** Resolves a requested name (or template) to a free, valid name. */
@@ -636,6 +622,7 @@ export class NetworkModel {
     const parent = kind.needsParent && link.link ? this.links.get(link.link) : undefined;
     this.checkMtu(kind, mtu, parent);
     if (link.bridge) link.bridge.mtuSetByUser = true;
+    this.generation.advance();
     if (mtu === link.mtu) return;
     this.applyMtu(link, mtu);
     // Stacked devices never exceed their parent's MTU (vlan_device_event, macvlan_device_event).
@@ -671,6 +658,7 @@ export class NetworkModel {
   /** IFLA_GROUP: stored; the caller sends the shared state-change notification. */
   setGroup(link: Link, group: number): void {
     link.group = group >>> 0;
+    this.generation.advance();
   }
 
   rename(link: Link, requested: string): void {
@@ -679,7 +667,7 @@ export class NetworkModel {
     this.names.delete(link.name);
     link.name = name;
     this.names.set(name, link);
-    this.generation++;
+    this.generation.advance('devices');
     this.notify(link);
     this.netdevEvent('changename', link);
   }
@@ -690,6 +678,7 @@ export class NetworkModel {
     if (this.names.has(name)) throw new ModelError('EEXIST');
     link.altnames.push(name);
     this.names.set(name, link);
+    this.generation.advance();
   }
 
   /** netdev_name_node_alt_destroy(): the primary name cannot be removed this way. */
@@ -699,10 +688,12 @@ export class NetworkModel {
     if (at < 0) throw new ModelError('ENOENT');
     link.altnames.splice(at, 1);
     this.names.delete(name);
+    this.generation.advance();
   }
 
   setAlias(link: Link, alias: string): void {
     link.alias = alias;
+    this.generation.advance();
   }
 
   setBroadcast(link: Link, broadcast: Uint8Array): void {
@@ -820,6 +811,7 @@ export class NetworkModel {
   setCarrier(link: Link, on: boolean): void {
     if (!KINDS[link.kind].carrierSettable) throw new ModelError('EOPNOTSUPP');
     link.adminCarrier = on;
+    this.generation.advance();
     this.recomputeCarrier(link, true);
     if (link.kind === 'veth' && link.link) {
       const peer = this.links.get(link.link);
@@ -834,6 +826,7 @@ export class NetworkModel {
    */
   setStats(link: Link, stats: Partial<LinkStats>): void {
     link.stats = { ...(link.stats ?? zeroStats()), ...stats };
+    this.generation.advance();
   }
 
   setTxqlen(link: Link, txqlen: number): void {
@@ -852,6 +845,7 @@ export class NetworkModel {
     }
     if (next === link.operstate) return false;
     link.operstate = next;
+    this.generation.advance();
     return true;
   }
 
@@ -863,6 +857,7 @@ export class NetworkModel {
   setLinkmode(link: Link, mode: number): boolean {
     if (link.linkmode === mode) return false;
     link.linkmode = mode;
+    this.generation.advance();
     return true;
   }
 

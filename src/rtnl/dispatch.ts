@@ -31,7 +31,7 @@ interface Route {
 
 /** The handler table (net/core/rtnetlink.c: rtnetlink_init). Lookups fall back to PF_UNSPEC. */
 function emptyDump(req: Request): DumpCursor {
-  return { doneFlags: 0, generation: () => req.model.generation, next: () => false };
+  return { doneFlags: 0, generation: () => req.model.generation.linkDumpSeq, next: () => false };
 }
 
 const ROUTES: readonly Route[] = [
