@@ -355,12 +355,12 @@ export class NetworkModel {
       reservedIndexes.add(index);
       plan.push({ spec: s, name, index, auto, parent });
     };
-    if (spec.kind === 'veth') {
+    if (kind.paired) {
       // The peer is registered first; without VETH_INFO_PEER it is configured from the main
       // device's attributes, but not its flags (veth_newlink).
       const peerSpec: NewLinkSpec = spec.peer ?? { ...spec, name: undefined, index: undefined, flags: 0, change: 0, master: undefined };
       if ((peerSpec.flags ?? 0) & IFF_UP) throw new ModelError('ENOTCONN');
-      prepare({ ...peerSpec, kind: 'veth', peer: undefined });
+      prepare({ ...peerSpec, kind: spec.kind, peer: undefined });
     }
     prepare(spec);
     if (spec.master !== undefined && spec.master !== 0) this.checkMaster(spec.master, undefined);
@@ -388,13 +388,12 @@ export class NetworkModel {
       if (s.numTxQueues !== undefined) link.numTxQueues = s.numTxQueues;
       if (s.numRxQueues !== undefined) link.numRxQueues = s.numRxQueues;
       if (s.vlan) link.vlan = { ...s.vlan };
-      if (s.kind === 'macvlan') link.macvlanMode = s.macvlanMode ?? 'vepa';
-      if (s.kind === 'bridge') link.bridge = { mtuSetByUser: false, carrierFollowsPorts: s.address !== undefined, macSetByUser: s.address !== undefined, tsoMaxSize: k.tsoMaxSize };
+      k.init?.(link, s);
       this.insert(link);
       if (p.auto) this.allocator.commit(p.index);
       created.push(link);
     }
-    if (spec.kind === 'veth') {
+    if (kind.paired) {
       created[1]!.link = created[0]!.index;
       created[0]!.link = created[1]!.index;
     }
@@ -415,7 +414,7 @@ export class NetworkModel {
       if (s.operstate !== undefined) this.applyOperstate(link, s.operstate);
       // Linux announces the veth peer before the main device exists, so its IFLA_LINK reads 0.
       const iflink = link.link;
-      if (spec.kind === 'veth' && i === 0) link.link = 0;
+      if (kind.paired && i === 0) link.link = 0;
       this.netdevEvent('register', link);
       this.notify(link, NOTIFY_ALL, i === created.length - 1 ? cause : undefined);
       link.link = iflink;
@@ -486,28 +485,33 @@ export class NetworkModel {
     link.flags |= IFF_UP;
     link.everUp = true;
     this.recomputeCarrier(link, true);
-    if (link.kind === 'veth' && link.link) {
-      const peer = this.links.get(link.link);
-      if (peer) this.recomputeCarrier(peer, true);
-    }
+    this.recomputePeer(link);
     this.recomputeDependents(link);
   }
 
   private close(link: Link): void {
     link.flags &= ~IFF_UP;
     this.recomputeCarrier(link, true);
-    if (link.kind === 'veth' && link.link) {
-      const peer = this.links.get(link.link);
-      if (peer) this.recomputeCarrier(peer, true);
-    }
+    this.recomputePeer(link);
     this.recomputeDependents(link);
+  }
+
+  /** The other end of a pair (veth), while it exists. */
+  private peerOf(link: Link): Link | undefined {
+    return KINDS[link.kind].paired && link.link ? this.links.get(link.link) : undefined;
+  }
+
+  /** A pair's carrier needs both ends: the peer follows too. */
+  private recomputePeer(link: Link): void {
+    const peer = this.peerOf(link);
+    if (peer) this.recomputeCarrier(peer, true);
   }
 
   /** RTM_SETLINK / NEWLINK ifi_flags+ifi_change (netif_change_flags): one NEWLINK if anything changed. */
   changeFlags(link: Link, ifiFlags: number, ifiChange: number): void {
     if (ifiFlags === 0 && ifiChange === 0) return;
-    if (link.kind === 'veth' && combineFlags(link.flags, ifiFlags, ifiChange) & IFF_UP && !(link.flags & IFF_UP)) {
-      if (!link.link || !this.links.has(link.link)) throw new ModelError('ENOTCONN');
+    if (KINDS[link.kind].paired && combineFlags(link.flags, ifiFlags, ifiChange) & IFF_UP && !(link.flags & IFF_UP)) {
+      if (!this.peerOf(link)) throw new ModelError('ENOTCONN');
     }
     const changed = this.applyFlags(link, ifiFlags, ifiChange);
     if (changed) this.notify(link, changed);
@@ -705,7 +709,7 @@ export class NetworkModel {
     const master = this.links.get(masterIndex);
     if (!master) throw new ModelError('EINVAL');
     if (!KINDS[master.kind].isMaster) throw new ModelError('EOPNOTSUPP');
-    if (port && (port === master || port.kind === 'lo')) throw new ModelError('EINVAL');
+    if (port && (port === master || KINDS[port.kind].deviceType === 'loopback')) throw new ModelError('EINVAL');
     if (port && KINDS[port.kind].isMaster) throw new ModelError('ELOOP', 'Can not enslave a bridge to a bridge');
     return master;
   }
@@ -813,10 +817,7 @@ export class NetworkModel {
     link.adminCarrier = on;
     this.generation.advance();
     this.recomputeCarrier(link, true);
-    if (link.kind === 'veth' && link.link) {
-      const peer = this.links.get(link.link);
-      if (peer) this.recomputeCarrier(peer, true);
-    }
+    this.recomputePeer(link);
     this.runLinkwatch();
   }
 
@@ -881,7 +882,7 @@ export class NetworkModel {
     };
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i]!;
-      if (l.kind === 'veth' && l.link) add(this.links.get(l.link));
+      add(this.peerOf(l));
       for (const child of this.stacked.get(l.index) ?? []) add(child);
     }
     for (const l of batch) {
@@ -889,7 +890,7 @@ export class NetworkModel {
       if (l.master && !batch.includes(this.links.get(l.master)!)) this.release(l);
     }
     // veth_dellink() drops the peer link before the batch is closed: IFLA_LINK reads 0 from here on.
-    for (const l of batch) if (l.kind === 'veth') l.link = 0;
+    for (const l of batch) if (KINDS[l.kind].paired) l.link = 0;
     for (const l of batch) {
       if (l.flags & IFF_UP) {
         // dev_close_many() always reports IFF_UP|IFF_RUNNING as changed.
