@@ -10,8 +10,8 @@ import {
   IF_OPER_DORMANT, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN, IF_OPER_TESTING, IF_OPER_UNKNOWN, IF_OPER_UP, operUp,
 } from './flags.js';
 import { ModelGeneration } from './generation.js';
-import { IndexAllocator } from './index-allocator.js';
 import { KINDS, type KindSpec } from './kinds.js';
+import { LinkRegistry } from './link-registry.js';
 import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
@@ -45,7 +45,6 @@ export interface NewLinkSpec {
 }
 
 const NOTIFY_ALL = 0xffffffff;
-const NO_LINKS: ReadonlySet<Link> = new Set();
 
 /** IFLA_EVENT_FEATURES: the bridge's offload features changed with its ports. */
 const IFLA_EVENT_FEATURES = 2;
@@ -58,18 +57,9 @@ const IPV6_MIN_MTU = 1280;
  * and turn ModelErrors into netlink errors. Every change is announced as a ModelEvent.
  */
 export class NetworkModel {
-  private readonly links = new Map<number, Link>();
-  /** Primary names and altnames, as __dev_get_by_name matches both. */
-  private readonly names = new Map<string, Link>();
-  /** Indexes in ascending order, for dumps (for_each_netdev_dump). */
-  private sorted: number[] = [];
-  private readonly allocator = new IndexAllocator((i) => this.links.has(i));
+  /** The devices and their indexes (src/model/link-registry.ts). */
+  private readonly registry: LinkRegistry;
   private readonly listeners = new Set<ModelListener>();
-  /** Ports by master index and stacked devices (vlan, macvlan) by parent index: no scans of all links. */
-  private readonly ports = new Map<number, Set<Link>>();
-  private readonly stacked = new Map<number, Set<Link>>();
-  /** Links by kind, for dumps filtered by IFLA_LINKINFO kind. */
-  private readonly byKind = new Map<KindName, Set<Link>>();
   /** Advanced by every change of any table (src/model/generation.ts). */
   readonly generation = new ModelGeneration();
   /** The model's time and timers (lifetimes, DAD); tests pass a ManualClock. */
@@ -88,10 +78,11 @@ export class NetworkModel {
   readonly maxLinks: number;
 
   constructor(options: { cpuCount?: number | undefined; maxLinks?: number | undefined; clock?: Clock | undefined; addresses?: AddressOptions | undefined } = {}) {
+    this.registry = new LinkRegistry(this.generation);
     this.cpuCount = options.cpuCount ?? availableParallelism();
     this.clock = options.clock ?? new SystemClock();
     this.addresses = new AddressTable({
-      clock: this.clock, link: (i) => this.links.get(i), emit: (e) => this.emit(e), changed: () => this.changedQuietly(),
+      clock: this.clock, link: (i) => this.byIndex(i), emit: (e) => this.emit(e), changed: () => this.changedQuietly(),
       netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, generation: this.generation,
     }, options.addresses);
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
@@ -131,66 +122,35 @@ export class NetworkModel {
   // --- lookups ---
 
   get size(): number {
-    return this.links.size;
+    return this.registry.size;
   }
 
   byIndex(index: number): Link | undefined {
-    return this.links.get(index);
+    return this.registry.byIndex(index);
   }
 
   byName(name: string): Link | undefined {
-    return this.names.get(name);
-  }
-
-  /** The position of the first index >= `index` in the sorted index list. */
-  private sortedPosition(index: number): number {
-    const sorted = this.sorted;
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < index) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.registry.byName(name);
   }
 
   /** The link with the lowest index above `afterIndex`: one step of a dump (no iterator to allocate). */
   linkAfter(afterIndex: number): Link | undefined {
-    const sorted = this.sorted;
-    // Dumps ask for the successor of the link they just wrote: try the slot after the last answer first.
-    let i = this.lastAfter + 1;
-    if (!(sorted[i - 1] === afterIndex && i < sorted.length)) i = this.sortedPosition(afterIndex + 1);
-    for (; i < sorted.length; i++) {
-      const link = this.links.get(sorted[i]!);
-      if (link) {
-        this.lastAfter = i;
-        return link;
-      }
-    }
-    return undefined;
+    return this.registry.linkAfter(afterIndex);
   }
 
-  /** Position in `sorted` of linkAfter()'s last answer (a hint, checked before use). */
-  private lastAfter = -1;
-
   /** Links in ascending index order, starting after `afterIndex`. */
-  *iterate(afterIndex = 0): IterableIterator<Link> {
-    const sorted = this.sorted;
-    for (let i = this.sortedPosition(afterIndex + 1); i < sorted.length; i++) {
-      const link = this.links.get(sorted[i]!);
-      if (link) yield link;
-    }
+  iterate(afterIndex = 0): IterableIterator<Link> {
+    return this.registry.iterate(afterIndex);
   }
 
   /** The links of one kind, in no particular order. */
   linksOfKind(kind: KindName): ReadonlySet<Link> {
-    return this.byKind.get(kind) ?? NO_LINKS;
+    return this.registry.linksOfKind(kind);
   }
 
   /** The ports of a master, in the order they joined (the bridge's port list). */
   portsOf(master: number): Link[] {
-    return [...(this.ports.get(master) ?? [])];
+    return this.registry.portsOf(master);
   }
 
   kindOf(link: Link): KindSpec {
@@ -198,11 +158,11 @@ export class NetworkModel {
   }
 
   get lastAutoIndex(): number {
-    return this.allocator.lastAllocated;
+    return this.registry.allocator.lastAllocated;
   }
 
   set lastAutoIndex(v: number) {
-    this.allocator.lastAllocated = v;
+    this.registry.allocator.lastAllocated = v;
   }
 
   /** Milliseconds since the model started (the model's "jiffies"). */
@@ -220,8 +180,8 @@ export class NetworkModel {
   /** Replaces every link with `links` (announcing nothing: this is a restore, not a change). */
   importLinks(state: { lastAutoIndex: number; links: Link[]; addresses?: AddressSnapshot | undefined }): void {
     this.generation.advance();
-    for (const l of [...this.links.values()]) this.remove(l);
-    for (const l of state.links) this.insert(structuredClone(l));
+    for (const l of [...this.iterate()]) this.registry.remove(l);
+    for (const l of state.links) this.registry.insert(structuredClone(l));
     this.lastAutoIndex = state.lastAutoIndex;
     if (state.addresses) this.addresses.import(state.addresses);
   }
@@ -234,8 +194,8 @@ export class NetworkModel {
     lo.address = new Uint8Array(6);
     lo.broadcast = new Uint8Array(6);
     lo.carrier = true;
-    this.insert(lo);
-    this.allocator.commit(1);
+    this.registry.insert(lo);
+    this.registry.allocator.commit(1);
     this.netdevEvent('register', lo);
     this.notify(lo, NOTIFY_ALL);
     return lo;
@@ -254,65 +214,19 @@ export class NetworkModel {
     } as Link;
   }
 
-  /** Adds `member` to the set kept under `key` (ports by master, stacked devices by parent, kinds). */
-  private static addTo<K>(map: Map<K, Set<Link>>, key: K, member: Link): void {
-    let set = map.get(key);
-    if (!set) map.set(key, (set = new Set()));
-    set.add(member);
-  }
-
-  private static removeFrom<K>(map: Map<K, Set<Link>>, key: K, member: Link): void {
-    const set = map.get(key);
-    if (set?.delete(member) && set.size === 0) map.delete(key);
-  }
-
-  private insert(link: Link): void {
-    this.links.set(link.index, link);
-    if (link.master) NetworkModel.addTo(this.ports, link.master, link);
-    NetworkModel.addTo(this.byKind, link.kind, link);
-    if (link.link && KINDS[link.kind].needsParent) NetworkModel.addTo(this.stacked, link.link, link);
-    this.names.set(link.name, link);
-    for (const alt of link.altnames) this.names.set(alt, link);
-    const s = this.sorted;
-    if (s.length === 0 || s[s.length - 1]! < link.index) s.push(link.index);
-    else {
-      let lo = 0;
-      let hi = s.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (s[mid]! < link.index) lo = mid + 1;
-        else hi = mid;
-      }
-      s.splice(lo, 0, link.index);
-    }
-    this.generation.advance('devices');
-  }
-
-  private remove(link: Link): void {
-    this.links.delete(link.index);
-    this.names.delete(link.name);
-    for (const alt of link.altnames) this.names.delete(alt);
-    if (link.master) NetworkModel.removeFrom(this.ports, link.master, link);
-    NetworkModel.removeFrom(this.byKind, link.kind, link);
-    if (link.link && KINDS[link.kind].needsParent) NetworkModel.removeFrom(this.stacked, link.link, link);
-    const at = this.sortedPosition(link.index);
-    if (this.sorted[at] === link.index) this.sorted.splice(at, 1);
-    this.generation.advance('devices');
-  }
-
   /** Resolves a requested name (or template) to a free, valid name. */
   private resolveName(requested: string, reserved: ReadonlySet<string>): string {
     const tpl = templateOf(requested);
     if (tpl === 'invalid') throw new ModelError('EINVAL');
     if (tpl) {
       if (!isValidName(requested.replace('%d', '0'))) throw new ModelError('EINVAL');
-      const name = allocateName(tpl, (n) => this.names.has(n) || reserved.has(n));
+      const name = allocateName(tpl, (n) => this.byName(n) !== undefined || reserved.has(n));
       if (!name) throw new ModelError('ENFILE');
       if (!isValidName(name)) throw new ModelError('EINVAL');
       return name;
     }
     if (!isValidName(requested)) throw new ModelError('EINVAL');
-    if (this.names.has(requested) || reserved.has(requested)) throw new ModelError('EEXIST');
+    if (this.byName(requested) || reserved.has(requested)) throw new ModelError('EEXIST');
     return requested;
   }
 
@@ -337,7 +251,7 @@ export class NetworkModel {
       const k = KINDS[s.kind];
       let parent: Link | undefined;
       if (k.needsParent) {
-        parent = s.parent ? this.links.get(s.parent) : undefined;
+        parent = s.parent ? this.byIndex(s.parent) : undefined;
         if (!parent) throw new ModelError('ENODEV');
       }
       if (s.mtu !== undefined) this.checkMtu(k, s.mtu, parent);
@@ -346,10 +260,10 @@ export class NetworkModel {
       let index = s.index ?? 0;
       const auto = index <= 0;
       if (auto) {
-        const next = this.allocator.peek(reservedIndexes);
+        const next = this.registry.allocator.peek(reservedIndexes);
         if (next === undefined) throw new ModelError('ENFILE');
         index = next;
-      } else if (this.links.has(index) || reservedIndexes.has(index)) {
+      } else if (this.byIndex(index) || reservedIndexes.has(index)) {
         throw new ModelError('EEXIST');
       }
       reservedIndexes.add(index);
@@ -364,7 +278,7 @@ export class NetworkModel {
     }
     prepare(spec);
     if (spec.master !== undefined && spec.master !== 0) this.checkMaster(spec.master, undefined);
-    if (this.links.size + plan.length > this.maxLinks) {
+    if (this.size + plan.length > this.maxLinks) {
       throw new ModelError('ENOSPC', `rtnld: link limit (${this.maxLinks}) reached`);
     }
 
@@ -389,8 +303,8 @@ export class NetworkModel {
       if (s.numRxQueues !== undefined) link.numRxQueues = s.numRxQueues;
       if (s.vlan) link.vlan = { ...s.vlan };
       k.init?.(link, s);
-      this.insert(link);
-      if (p.auto) this.allocator.commit(p.index);
+      this.registry.insert(link);
+      if (p.auto) this.registry.allocator.commit(p.index);
       created.push(link);
     }
     if (kind.paired) {
@@ -498,7 +412,7 @@ export class NetworkModel {
 
   /** The other end of a pair (veth), while it exists. */
   private peerOf(link: Link): Link | undefined {
-    return KINDS[link.kind].paired && link.link ? this.links.get(link.link) : undefined;
+    return KINDS[link.kind].paired && link.link ? this.byIndex(link.link) : undefined;
   }
 
   /** A pair's carrier needs both ends: the peer follows too. */
@@ -533,7 +447,7 @@ export class NetworkModel {
       case 'admin':
         return link.adminCarrier;
       case 'peer': {
-        const peer = link.link ? this.links.get(link.link) : undefined;
+        const peer = link.link ? this.byIndex(link.link) : undefined;
         return !!(peer && link.flags & IFF_UP && peer.flags & IFF_UP && link.adminCarrier && peer.adminCarrier);
       }
       case 'ports': {
@@ -542,7 +456,7 @@ export class NetworkModel {
         return (link.flags & IFF_UP) !== 0 && this.portsOf(link.index).some((p) => p.flags & IFF_UP && p.carrier);
       }
       case 'parent': {
-        const parent = link.link ? this.links.get(link.link) : undefined;
+        const parent = link.link ? this.byIndex(link.link) : undefined;
         return !!(parent && parent.carrier && parent.flags & IFF_UP);
       }
     }
@@ -565,17 +479,17 @@ export class NetworkModel {
   /** Masters and stacked devices whose carrier depends on `link`. */
   private recomputeDependents(link: Link): void {
     if (link.master) {
-      const master = this.links.get(link.master);
+      const master = this.byIndex(link.master);
       if (master) this.recomputeCarrier(master, true);
     }
-    for (const l of this.stacked.get(link.index) ?? []) this.recomputeCarrier(l, true);
+    for (const l of this.registry.stackedOn(link.index)) this.recomputeCarrier(l, true);
   }
 
   /** default_operstate() + rfc2863_policy() of net/core/link_watch.c. */
   private defaultOperstate(link: Link): number {
     let state: number;
     if (!link.carrier) {
-      const lower = link.link && link.link !== link.index ? this.links.get(link.link) : undefined;
+      const lower = link.link && link.link !== link.index ? this.byIndex(link.link) : undefined;
       if (!lower) state = IF_OPER_DOWN;
       else state = lower.flags & IFF_UP && operUp(lower.operstate) ? IF_OPER_DOWN : IF_OPER_LOWERLAYERDOWN;
     } else {
@@ -594,7 +508,7 @@ export class NetworkModel {
   private runLinkwatch(): void {
     while (this.linkwatchQueue.length > 0) {
       const link = this.linkwatchQueue.shift()!;
-      if (!this.links.has(link.index)) continue;
+      if (!this.byIndex(link.index)) continue;
       link.operstate = this.defaultOperstate(link);
       // NETDEV_CHANGE reaches the bridge (br_port_carrier_check) before the port's own NEWLINK.
       this.updatePortState(link);
@@ -623,14 +537,14 @@ export class NetworkModel {
 
   setMtu(link: Link, mtu: number): void {
     const kind = KINDS[link.kind];
-    const parent = kind.needsParent && link.link ? this.links.get(link.link) : undefined;
+    const parent = kind.needsParent && link.link ? this.byIndex(link.link) : undefined;
     this.checkMtu(kind, mtu, parent);
     if (link.bridge) link.bridge.mtuSetByUser = true;
     this.generation.advance();
     if (mtu === link.mtu) return;
     this.applyMtu(link, mtu);
     // Stacked devices never exceed their parent's MTU (vlan_device_event, macvlan_device_event).
-    for (const child of this.stacked.get(link.index) ?? []) {
+    for (const child of this.registry.stackedOn(link.index)) {
       if (child.mtu > mtu) this.applyMtu(child, mtu);
     }
     if (link.master) this.adjustBridgeMtu(link.master);
@@ -651,7 +565,7 @@ export class NetworkModel {
 
   /** br_mtu_auto_adjust(): a bridge whose MTU the user never set follows its smallest port. */
   private adjustBridgeMtu(masterIndex: number): void {
-    const bridge = this.links.get(masterIndex);
+    const bridge = this.byIndex(masterIndex);
     if (!bridge?.bridge || bridge.bridge.mtuSetByUser) return;
     const ports = this.portsOf(masterIndex);
     if (ports.length === 0) return;
@@ -667,11 +581,7 @@ export class NetworkModel {
 
   rename(link: Link, requested: string): void {
     if (requested === link.name) return;
-    const name = this.resolveName(requested, new Set());
-    this.names.delete(link.name);
-    link.name = name;
-    this.names.set(name, link);
-    this.generation.advance('devices');
+    this.registry.rename(link, this.resolveName(requested, new Set()));
     this.notify(link);
     this.netdevEvent('changename', link);
   }
@@ -679,10 +589,8 @@ export class NetworkModel {
   /** netdev_name_node_alt_create(): an extra name, unique among names and altnames. */
   addAltname(link: Link, name: string): void {
     if (!isValidName(name, ALTIFNAMSIZ)) throw new ModelError('EINVAL');
-    if (this.names.has(name)) throw new ModelError('EEXIST');
-    link.altnames.push(name);
-    this.names.set(name, link);
-    this.generation.advance();
+    if (this.byName(name)) throw new ModelError('EEXIST');
+    this.registry.addAltname(link, name);
   }
 
   /** netdev_name_node_alt_destroy(): the primary name cannot be removed this way. */
@@ -690,9 +598,7 @@ export class NetworkModel {
     if (name === link.name) throw new ModelError('EINVAL');
     const at = link.altnames.indexOf(name);
     if (at < 0) throw new ModelError('ENOENT');
-    link.altnames.splice(at, 1);
-    this.names.delete(name);
-    this.generation.advance();
+    this.registry.deleteAltname(link, name);
   }
 
   setAlias(link: Link, alias: string): void {
@@ -706,7 +612,7 @@ export class NetworkModel {
   }
 
   private checkMaster(masterIndex: number, port: Link | undefined): Link {
-    const master = this.links.get(masterIndex);
+    const master = this.byIndex(masterIndex);
     if (!master) throw new ModelError('EINVAL');
     if (!KINDS[master.kind].isMaster) throw new ModelError('EOPNOTSUPP');
     if (port && (port === master || KINDS[port.kind].deviceType === 'loopback')) throw new ModelError('EINVAL');
@@ -726,7 +632,7 @@ export class NetworkModel {
     let portNo = 1;
     while (used.has(portNo)) portNo++;
     link.master = master.index;
-    NetworkModel.addTo(this.ports, master.index, link);
+    this.registry.addPort(master.index, link);
     link.bridgePort = portNo;
     this.adjustAllmulti(link, 1);
     this.notify(link);
@@ -750,7 +656,7 @@ export class NetworkModel {
 
   /** A port forwards (no STP) while it and its bridge are up and it is operationally up. */
   private portForwarding(port: Link): boolean {
-    const master = this.links.get(port.master);
+    const master = this.byIndex(port.master);
     return !!(master && master.flags & port.flags & IFF_UP && port.carrier && operUp(port.operstate));
   }
 
@@ -792,13 +698,13 @@ export class NetworkModel {
 
   /** br_del_if(): promisc/allmulti dropped, AF_BRIDGE NEWLINK + DELLINK for the port, then the master link goes. */
   private release(link: Link): void {
-    const master = this.links.get(link.master);
+    const master = this.byIndex(link.master);
     this.adjustPromiscuity(link, -1);
     this.adjustAllmulti(link, -1);
     this.notify(link, IFF_PROMISC);
     this.emit({ type: 'bridgeport', action: 'new', link });
     this.emit({ type: 'bridgeport', action: 'del', link });
-    NetworkModel.removeFrom(this.ports, link.master, link);
+    this.registry.removePort(link.master, link);
     link.master = 0;
     delete link.bridgePort;
     delete link.bridgePortForwarding;
@@ -883,11 +789,11 @@ export class NetworkModel {
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i]!;
       add(this.peerOf(l));
-      for (const child of this.stacked.get(l.index) ?? []) add(child);
+      for (const child of this.registry.stackedOn(l.index)) add(child);
     }
     for (const l of batch) {
       if (KINDS[l.kind].isMaster) for (const port of this.portsOf(l.index)) if (!batch.includes(port)) this.release(port);
-      if (l.master && !batch.includes(this.links.get(l.master)!)) this.release(l);
+      if (l.master && !batch.includes(this.byIndex(l.master)!)) this.release(l);
     }
     // veth_dellink() drops the peer link before the batch is closed: IFLA_LINK reads 0 from here on.
     for (const l of batch) if (KINDS[l.kind].paired) l.link = 0;
@@ -899,7 +805,7 @@ export class NetworkModel {
         this.netdevEvent('down', l);
       }
     }
-    for (const l of batch) this.remove(l);
+    for (const l of batch) this.registry.remove(l);
     for (const l of batch) {
       this.netdevEvent('unregister', l); // the addresses go before each DELLINK
       this.emit({ type: 'dellink', link: l, cause });
