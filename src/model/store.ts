@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { addressesOf, addressKey, sameAddress } from './address-diff.js';
 import { AddressTable, type AddressOptions, type AddressSnapshot } from './addresses.js';
+import { BridgeRules } from './bridge.js';
 import { SystemClock, type Clock } from './clock.js';
 import { ModelError } from './errors.js';
 import type { Cause, ModelEvent, ModelListener } from './events.js';
@@ -46,8 +47,6 @@ export interface NewLinkSpec {
 
 const NOTIFY_ALL = 0xffffffff;
 
-/** IFLA_EVENT_FEATURES: the bridge's offload features changed with its ports. */
-const IFLA_EVENT_FEATURES = 2;
 const IPV4_MIN_MTU = 68;
 const IPV6_MIN_MTU = 1280;
 
@@ -59,6 +58,8 @@ const IPV6_MIN_MTU = 1280;
 export class NetworkModel {
   /** The devices and their indexes (src/model/link-registry.ts). */
   private readonly registry: LinkRegistry;
+  /** Bridge masters and ports (src/model/bridge.ts), subscribed to netdevChain. */
+  private readonly bridges: BridgeRules;
   private readonly listeners = new Set<ModelListener>();
   /** Advanced by every change of any table (src/model/generation.ts). */
   readonly generation = new ModelGeneration();
@@ -86,6 +87,13 @@ export class NetworkModel {
       netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, generation: this.generation,
     }, options.addresses);
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
+    this.bridges = new BridgeRules({
+      registry: this.registry, netdevChain: this.netdevChain, emit: (e) => this.emit(e), notify: (l, c, cause) => this.notify(l, c, cause),
+      changedAddress: (l) => this.changedAddress(l), applyMtu: (l, mtu) => this.applyMtu(l, mtu),
+      recomputeCarrier: (l, q) => this.recomputeCarrier(l, q), runLinkwatch: () => this.runLinkwatch(),
+      adjustAllmulti: (l, i) => this.adjustAllmulti(l, i), adjustPromiscuity: (l, i) => this.adjustPromiscuity(l, i),
+      tsoMaxSize: (l) => this.tsoMaxSize(l),
+    });
   }
 
   // --- events ---
@@ -277,7 +285,7 @@ export class NetworkModel {
       prepare({ ...peerSpec, kind: spec.kind, peer: undefined });
     }
     prepare(spec);
-    if (spec.master !== undefined && spec.master !== 0) this.checkMaster(spec.master, undefined);
+    if (spec.master !== undefined && spec.master !== 0) this.bridges.checkNewMaster(spec.master);
     if (this.size + plan.length > this.maxLinks) {
       throw new ModelError('ENOSPC', `rtnld: link limit (${this.maxLinks}) reached`);
     }
@@ -429,11 +437,6 @@ export class NetworkModel {
     }
     const changed = this.applyFlags(link, ifiFlags, ifiChange);
     if (changed) this.notify(link, changed);
-    if (changed & IFF_UP && link.master) {
-      // NETDEV_UP / NETDEV_DOWN: the bridge enables or disables the port (br_stp_(en|dis)able_port).
-      link.bridgePortForwarding = false;
-      this.emit({ type: 'bridgeport', action: 'new', link });
-    }
     if (changed & IFF_UP) this.netdevEvent(link.flags & IFF_UP ? 'up' : 'down', link); // follows the NEWLINK
     this.runLinkwatch();
   }
@@ -510,10 +513,9 @@ export class NetworkModel {
       const link = this.linkwatchQueue.shift()!;
       if (!this.byIndex(link.index)) continue;
       link.operstate = this.defaultOperstate(link);
-      // NETDEV_CHANGE reaches the bridge (br_port_carrier_check) before the port's own NEWLINK.
-      this.updatePortState(link);
       if (link.flags & IFF_UP) {
-        this.netdevEvent('change', link); // netdev_state_change(): notifiers, then the NEWLINK
+        // netdev_state_change(): notifiers (the bridge's carrier check, addrconf), then the NEWLINK.
+        this.netdevEvent('change', link);
         this.notify(link);
       }
       this.netdevEvent('linkwatch', link);
@@ -547,7 +549,7 @@ export class NetworkModel {
     for (const child of this.registry.stackedOn(link.index)) {
       if (child.mtu > mtu) this.applyMtu(child, mtu);
     }
-    if (link.master) this.adjustBridgeMtu(link.master);
+    if (link.master) this.bridges.adjustMtu(link.master);
   }
 
   /**
@@ -561,16 +563,6 @@ export class NetworkModel {
     link.inet = mtu >= IPV4_MIN_MTU;
     link.inet6 = mtu >= IPV6_MIN_MTU;
     this.netdevEvent('changemtu', link);
-  }
-
-  /** br_mtu_auto_adjust(): a bridge whose MTU the user never set follows its smallest port. */
-  private adjustBridgeMtu(masterIndex: number): void {
-    const bridge = this.byIndex(masterIndex);
-    if (!bridge?.bridge || bridge.bridge.mtuSetByUser) return;
-    const ports = this.portsOf(masterIndex);
-    if (ports.length === 0) return;
-    const mtu = Math.min(...ports.map((p) => p.mtu));
-    if (mtu !== bridge.mtu) this.applyMtu(bridge, mtu);
   }
 
   /** IFLA_GROUP: stored; the caller sends the shared state-change notification. */
@@ -611,111 +603,15 @@ export class NetworkModel {
     this.notify(link);
   }
 
-  private checkMaster(masterIndex: number, port: Link | undefined): Link {
-    const master = this.byIndex(masterIndex);
-    if (!master) throw new ModelError('EINVAL');
-    if (!KINDS[master.kind].isMaster) throw new ModelError('EOPNOTSUPP');
-    if (port && (port === master || KINDS[port.kind].deviceType === 'loopback')) throw new ModelError('EINVAL');
-    if (port && KINDS[port.kind].isMaster) throw new ModelError('ELOOP', 'Can not enslave a bridge to a bridge');
-    return master;
-  }
-
   /** do_set_master(): releases the current master first (even if the new one is invalid), then enslaves. */
   setMaster(link: Link, masterIndex: number): void {
-    if (link.master === masterIndex) return;
-    if (link.master) this.release(link);
-    if (masterIndex === 0) return;
-    const master = this.checkMaster(masterIndex, link);
-    // br_add_if(): the port joins with allmulti, then promisc; the bridge announces its new
-    // features, the port's bridge state (AF_BRIDGE) follows, then linkwatch settles the carrier.
-    const used = new Set(this.portsOf(master.index).map((p) => p.bridgePort));
-    let portNo = 1;
-    while (used.has(portNo)) portNo++;
-    link.master = master.index;
-    this.registry.addPort(master.index, link);
-    link.bridgePort = portNo;
-    this.adjustAllmulti(link, 1);
-    this.notify(link);
-    this.adjustPromiscuity(link, 1);
-    this.notify(link, IFF_PROMISC);
-    this.emit({ type: 'newlink', link: master, change: 0, event: IFLA_EVENT_FEATURES });
-    // The bridge id is recalculated before the AF_BRIDGE notifications (they carry it), the
-    // bridge's NETDEV_CHANGEADDR comes after them.
-    if (master.bridge) master.bridge.carrierFollowsPorts = true;
-    const changedAddress = this.recalculateBridgeId(master);
-    // AF_BRIDGE notifications: the port was added; a running port is also enabled and starts forwarding.
-    const enabled = this.portForwarding(link);
-    link.bridgePortForwarding = enabled;
-    for (let i = enabled ? 3 : 1; i > 0; i--) this.emit({ type: 'bridgeport', action: 'new', link });
-    if (changedAddress) this.changedAddress(master);
-    this.adjustBridgeMtu(master.index);
-    if (master.bridge) master.bridge.tsoMaxSize = Math.min(...this.portsOf(master.index).map((p) => this.tsoMaxSize(p)));
-    this.recomputeCarrier(master, true);
-    this.runLinkwatch();
-  }
-
-  /** A port forwards (no STP) while it and its bridge are up and it is operationally up. */
-  private portForwarding(port: Link): boolean {
-    const master = this.byIndex(port.master);
-    return !!(master && master.flags & port.flags & IFF_UP && port.carrier && operUp(port.operstate));
-  }
-
-  /**
-   * br_port_carrier_check(): when a port's carrier or operstate changes its forwarding state,
-   * the bridge announces the port (AF_BRIDGE): twice when it starts forwarding (enabled, then
-   * forwarding), once when it stops.
-   */
-  private updatePortState(port: Link): void {
-    if (!port.master) return;
-    const forwarding = this.portForwarding(port);
-    if (forwarding === (port.bridgePortForwarding ?? false)) return;
-    port.bridgePortForwarding = forwarding;
-    for (let i = forwarding ? 2 : 1; i > 0; i--) this.emit({ type: 'bridgeport', action: 'new', link: port });
-  }
-
-  /**
-   * br_stp_recalculate_bridge_id(): unless the user set it, a bridge's MAC is its lowest port MAC
-   * (zeros without ports). True when the MAC changed: the caller announces NETDEV_CHANGEADDR.
-   */
-  private recalculateBridgeId(bridge: Link): boolean {
-    if (!bridge.bridge || bridge.bridge.macSetByUser) return false;
-    let lowest: Uint8Array | undefined;
-    for (const p of this.portsOf(bridge.index)) if (!lowest || Buffer.compare(p.address, lowest) < 0) lowest = p.address;
-    const mac = new Uint8Array(lowest ?? new Uint8Array(6));
-    if (Buffer.compare(mac, bridge.address) === 0) return false;
-    bridge.address = mac;
-    // br_stp_change_bridge_id() reselects port states (and so the carrier) before NETDEV_CHANGEADDR.
-    bridge.bridge.carrierFollowsPorts = true;
-    this.recomputeCarrier(bridge, true);
-    return true;
+    this.bridges.setMaster(link, masterIndex);
   }
 
   /** dev_set_mac_address() by the model itself (a bridge's id followed its ports). */
   private changedAddress(link: Link): void {
     this.notify(link);
     this.netdevEvent('changeaddr', link);
-  }
-
-  /** br_del_if(): promisc/allmulti dropped, AF_BRIDGE NEWLINK + DELLINK for the port, then the master link goes. */
-  private release(link: Link): void {
-    const master = this.byIndex(link.master);
-    this.adjustPromiscuity(link, -1);
-    this.adjustAllmulti(link, -1);
-    this.notify(link, IFF_PROMISC);
-    this.emit({ type: 'bridgeport', action: 'new', link });
-    this.emit({ type: 'bridgeport', action: 'del', link });
-    this.registry.removePort(link.master, link);
-    link.master = 0;
-    delete link.bridgePort;
-    delete link.bridgePortForwarding;
-    this.notify(link);
-    if (master) {
-      this.adjustBridgeMtu(master.index);
-      if (this.recalculateBridgeId(master)) this.changedAddress(master);
-      this.recomputeCarrier(master, true);
-      this.emit({ type: 'newlink', link: master, change: 0, event: IFLA_EVENT_FEATURES });
-    }
-    this.runLinkwatch();
   }
 
   setCarrier(link: Link, on: boolean): void {
@@ -792,8 +688,8 @@ export class NetworkModel {
       for (const child of this.registry.stackedOn(l.index)) add(child);
     }
     for (const l of batch) {
-      if (KINDS[l.kind].isMaster) for (const port of this.portsOf(l.index)) if (!batch.includes(port)) this.release(port);
-      if (l.master && !batch.includes(this.byIndex(l.master)!)) this.release(l);
+      if (KINDS[l.kind].isMaster) for (const port of this.portsOf(l.index)) if (!batch.includes(port)) this.bridges.release(port);
+      if (l.master && !batch.includes(this.byIndex(l.master)!)) this.bridges.release(l);
     }
     // veth_dellink() drops the peer link before the batch is closed: IFLA_LINK reads 0 from here on.
     for (const l of batch) if (KINDS[l.kind].paired) l.link = 0;
