@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { isDeepStrictEqual } from 'node:util';
-import { addressesOf, addressKey, sameAddress } from './address-diff.js';
 import { AddressTable, type AddressOptions, type AddressSnapshot } from './addresses.js';
 import { BridgeRules } from './bridge.js';
 import { SystemClock, type Clock } from './clock.js';
 import { ModelError } from './errors.js';
+import { replaceModel, type ModelState } from './replace.js';
 import type { Cause, ModelEvent, ModelListener } from './events.js';
 import {
   combineFlags, DIRECT_FLAGS, IFF_ALLMULTI, IFF_PROMISC, IFF_UP, IF_LINK_MODE_DORMANT, IF_LINK_MODE_TESTING,
@@ -186,7 +185,7 @@ export class NetworkModel {
   }
 
   /** Replaces every link with `links` (announcing nothing: this is a restore, not a change). */
-  importLinks(state: { lastAutoIndex: number; links: Link[]; addresses?: AddressSnapshot | undefined }): void {
+  importLinks(state: ModelState): void {
     this.generation.advance();
     for (const l of [...this.iterate()]) this.registry.remove(l);
     for (const l of state.links) this.registry.insert(structuredClone(l));
@@ -712,52 +711,12 @@ export class NetworkModel {
 
   // --- whole-model replacement, announced (test-rig reset and snapshot import) ---
 
-  /**
-   * Replaces the whole model with `state` (as importLinks; a state without addresses has none)
-   * and announces the difference the way Linux announces devices and addresses going and
-   * coming, so subscribers' caches end up right. First, while the old model is still in place:
-   * RTM_DELADDR for every address that goes (with its device, or alone), then RTM_DELLINK for
-   * every device that is gone or whose index now holds a device of another kind (a bridge port's
-   * AF_BRIDGE withdrawal first). Then, in index order: RTM_NEWLINK for every device that is new
-   * (ifi_change 0xffffffff) or differs in any way (ifi_change = the flag bits that changed), the
-   * AF_BRIDGE announcement of ports that are new or changed bridge, and RTM_NEWADDR for every
-   * address that is new or changed. What stays exactly as it was is not announced; a device that
-   * stays (same index, same kind) keeps its creation time.
-   */
-  replaceLinks(state: Parameters<NetworkModel['importLinks']>[0]): void {
-    const before = new Map([...this.iterate()].map((l) => [l.index, l]));
-    const incoming = new Map(state.links.map((l) => [l.index, l]));
-    const keptIndex = (index: number) => {
-      const old = before.get(index);
-      return old !== undefined && incoming.get(index)?.kind === old.kind;
-    };
-    const oldAddrs = addressesOf(this.addresses.export());
-    const newAddrs = addressesOf(state.addresses);
-    const unchanged = new Set<string>();
-    for (const [key, a] of oldAddrs) {
-      const next = newAddrs.get(key);
-      if (next && keptIndex(a.ifindex) && sameAddress(a, next)) unchanged.add(key);
-      else if (!next || !keptIndex(a.ifindex)) this.emit({ type: 'deladdr', link: before.get(a.ifindex)!, addr: a });
-    }
-    for (const old of before.values()) {
-      const next = incoming.get(old.index);
-      const kept = keptIndex(old.index);
-      if (old.master && (!kept || next!.master !== old.master)) this.emit({ type: 'bridgeport', action: 'del', link: old });
-      if (!kept) this.emit({ type: 'dellink', link: old });
-    }
+  /** The whole model becomes `state`, announced as a difference (src/model/replace.ts). */
+  replaceLinks(state: ModelState): void {
     this.linkwatchQueue = [];
-    this.importLinks({ ...state, addresses: state.addresses ?? { now: this.now(), devices: [] } });
-    for (const link of this.iterate()) {
-      const old = before.get(link.index);
-      const kept = old !== undefined && old.kind === link.kind;
-      if (kept) link.createdAt = old.createdAt;
-      if (!kept || !isDeepStrictEqual(old, link)) {
-        this.notify(link, kept ? (this.reportedFlags(old) ^ this.reportedFlags(link)) >>> 0 : NOTIFY_ALL);
-        if (link.master && (!kept || old.master !== link.master)) this.emit({ type: 'bridgeport', action: 'new', link });
-      }
-      for (const a of [...this.addresses.list(link.index, 'inet'), ...this.addresses.list(link.index, 'inet6')]) {
-        if (!unchanged.has(addressKey(a))) this.emit({ type: 'newaddr', link, addr: a });
-      }
-    }
+    replaceModel({
+      links: () => this.iterate(), addresses: this.addresses, now: () => this.now(), reportedFlags: (l) => this.reportedFlags(l),
+      emit: (e) => this.emit(e), importLinks: (st) => this.importLinks(st),
+    }, state);
   }
 }
