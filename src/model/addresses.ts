@@ -6,6 +6,7 @@ import { ModelError } from './errors.js';
 import type { ModelGeneration } from './generation.js';
 import type { Cause, ModelEvent } from './events.js';
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, operUp } from './flags.js';
+import { IFNAMSIZ } from './names.js';
 import { CHAIN_PRIORITY, type InetaddrEvent, type NetdevEvent, type NotifierChain } from './notifier.js';
 import type { Link } from './types.js';
 
@@ -48,7 +49,6 @@ const IPV6_USER_FLAGS = IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR |
 const IPV6_MODIFY_CLEARS = IFA_F_DEPRECATED | IFA_F_PERMANENT | IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR |
   IFA_F_NOPREFIXROUTE;
 
-const IFNAMSIZ = 16;
 
 interface AddressBase {
   readonly ifindex: number;

@@ -1,3 +1,4 @@
+import { IFF_BROADCAST, IFF_LOOPBACK, IFF_MULTICAST, IFF_NOARP } from './flags.js';
 import type { NewLinkSpec } from './store.js';
 import type { KindName, Link } from './types.js';
 
@@ -53,10 +54,6 @@ export interface KindSpec {
   init?: (link: Link, spec: NewLinkSpec) => void;
 }
 
-const IFF_BROADCAST = 0x2;
-const IFF_LOOPBACK = 0x8;
-const IFF_NOARP = 0x80;
-const IFF_MULTICAST = 0x1000;
 const ETHER = IFF_BROADCAST | IFF_MULTICAST;
 
 const base = {
