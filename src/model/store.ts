@@ -5,13 +5,11 @@ import { SystemClock, type Clock } from './clock.js';
 import { ModelError } from './errors.js';
 import { replaceModel, type ModelState } from './replace.js';
 import type { Cause, ModelEvent, ModelListener } from './events.js';
-import {
-  combineFlags, DIRECT_FLAGS, IFF_ALLMULTI, IFF_PROMISC, IFF_UP, IF_LINK_MODE_DORMANT, IF_LINK_MODE_TESTING,
-  IF_OPER_DORMANT, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN, IF_OPER_TESTING, IF_OPER_UNKNOWN, IF_OPER_UP, operUp,
-} from './flags.js';
+import { combineFlags, IFF_UP, IF_OPER_UNKNOWN } from './flags.js';
 import { ModelGeneration } from './generation.js';
 import { KINDS, type KindSpec } from './kinds.js';
 import { LinkRegistry } from './link-registry.js';
+import { LinkState } from './link-state.js';
 import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
@@ -70,8 +68,8 @@ export class NetworkModel {
   readonly inetaddrChain = new NotifierChain<InetaddrEvent>();
   /** Every link's IPv4/IPv6 addresses (src/model/addresses.ts), subscribed to netdevChain. */
   readonly addresses: AddressTable;
-  /** Devices whose carrier changed, waiting for the linkwatch step. */
-  private linkwatchQueue: Link[] = [];
+  /** Flags, carrier, operstate and linkwatch (src/model/link-state.ts). */
+  private readonly state: LinkState;
   readonly cpuCount: number;
 
   /** Resource limit: creating more links fails with -ENOSPC. */
@@ -79,6 +77,9 @@ export class NetworkModel {
 
   constructor(options: { cpuCount?: number | undefined; maxLinks?: number | undefined; clock?: Clock | undefined; addresses?: AddressOptions | undefined } = {}) {
     this.registry = new LinkRegistry(this.generation);
+    this.state = new LinkState({
+      registry: this.registry, generation: this.generation, notify: (l, c) => this.notify(l, c), netdevEvent: (t, l) => this.netdevEvent(t, l),
+    });
     this.cpuCount = options.cpuCount ?? availableParallelism();
     this.clock = options.clock ?? new SystemClock();
     this.addresses = new AddressTable({
@@ -89,8 +90,8 @@ export class NetworkModel {
     this.bridges = new BridgeRules({
       registry: this.registry, netdevChain: this.netdevChain, emit: (e) => this.emit(e), notify: (l, c, cause) => this.notify(l, c, cause),
       changedAddress: (l) => this.changedAddress(l), applyMtu: (l, mtu) => this.applyMtu(l, mtu),
-      recomputeCarrier: (l, q) => this.recomputeCarrier(l, q), runLinkwatch: () => this.runLinkwatch(),
-      adjustAllmulti: (l, i) => this.adjustAllmulti(l, i), adjustPromiscuity: (l, i) => this.adjustPromiscuity(l, i),
+      recomputeCarrier: (l, q) => this.state.recomputeCarrier(l, q), runLinkwatch: () => this.state.runLinkwatch(),
+      adjustAllmulti: (l, i) => this.state.adjustAllmulti(l, i), adjustPromiscuity: (l, i) => this.state.adjustPromiscuity(l, i),
       tsoMaxSize: (l) => this.tsoMaxSize(l),
     });
   }
@@ -321,18 +322,18 @@ export class NetworkModel {
     for (const link of created) {
       // veth_newlink and a bridge given a MAC turn the carrier off after registering (one
       // carrier-down count); stacked devices copy their parent's state before they count.
-      if (!this.wantedCarrier(link) && link.carrier) {
+      if (!this.state.wantedCarrier(link) && link.carrier) {
         link.carrier = false;
         if (KINDS[link.kind].carrier !== 'parent') link.carrierDownCount = 1;
       }
     }
     for (const [i, link] of created.entries()) {
       const s = plan[i]!.spec;
-      link.operstate = link.carrier ? IF_OPER_UNKNOWN : this.defaultOperstate(link);
+      link.operstate = link.carrier ? IF_OPER_UNKNOWN : this.state.defaultOperstate(link);
       // rtnl_configure_link: ifi_flags applied before the one creation notification.
-      if ((s.flags ?? 0) !== 0 || (s.change ?? 0) !== 0) this.applyFlags(link, s.flags ?? 0, s.change ?? 0);
-      this.recomputeCarrier(link, false);
-      if (s.operstate !== undefined) this.applyOperstate(link, s.operstate);
+      if ((s.flags ?? 0) !== 0 || (s.change ?? 0) !== 0) this.state.applyFlags(link, s.flags ?? 0, s.change ?? 0);
+      this.state.recomputeCarrier(link, false);
+      if (s.operstate !== undefined) this.state.applyOperstate(link, s.operstate);
       // Linux announces the veth peer before the main device exists, so its IFLA_LINK reads 0.
       const iflink = link.link;
       if (kind.paired && i === 0) link.link = 0;
@@ -343,7 +344,7 @@ export class NetworkModel {
     }
     const main = created[created.length - 1]!;
     if (spec.master) this.setMaster(main, spec.master);
-    this.runLinkwatch();
+    this.state.runLinkwatch();
     return created;
   }
 
@@ -351,13 +352,12 @@ export class NetworkModel {
 
   /** netif_get_flags(): the flags reported in ifi_flags. */
   reportedFlags(link: Link): number {
-    let flags = (link.flags & ~(IFF_PROMISC | IFF_ALLMULTI | 0x40 | 0x10000 | 0x20000)) | (link.gflags & (IFF_PROMISC | IFF_ALLMULTI));
-    if (link.flags & IFF_UP) {
-      if (operUp(link.operstate)) flags |= 0x40;
-      if (link.carrier) flags |= 0x10000;
-      // IFF_DORMANT follows the driver's dormant state (netif_dormant), which no rtnld device sets.
-    }
-    return flags >>> 0;
+    return this.state.reportedFlags(link);
+  }
+
+  /** IFLA_OPERSTATE as reported: the stored operstate while running, DOWN otherwise. */
+  reportedOperstate(link: Link): number {
+    return this.state.reportedOperstate(link);
   }
 
   /** IFLA_TSO_MAX_SIZE: a bridge takes the smallest of its ports' limits once it has ports. */
@@ -365,161 +365,16 @@ export class NetworkModel {
     return link.bridge?.tsoMaxSize ?? KINDS[link.kind].tsoMaxSize;
   }
 
-  /** IFLA_OPERSTATE as reported: the stored operstate while running, DOWN otherwise. */
-  reportedOperstate(link: Link): number {
-    return link.flags & IFF_UP ? link.operstate : IF_OPER_DOWN;
-  }
-
-  /** __dev_change_flags() without the notification; returns the changed bits (ifi_change). */
-  private applyFlags(link: Link, ifiFlags: number, ifiChange: number): number {
-    const oldFlags = link.flags;
-    const oldGflags = link.gflags;
-    const current = (link.flags & ~(IFF_PROMISC | IFF_ALLMULTI)) | (link.gflags & (IFF_PROMISC | IFF_ALLMULTI));
-    const wanted = combineFlags(current, ifiFlags, ifiChange);
-    link.flags = ((wanted & DIRECT_FLAGS) | (oldFlags & ~DIRECT_FLAGS)) >>> 0;
-    if ((wanted ^ oldFlags) & IFF_UP) {
-      if (wanted & IFF_UP) this.open(link);
-      else this.close(link);
-    }
-    if ((wanted ^ link.gflags) & IFF_PROMISC) {
-      link.gflags ^= IFF_PROMISC;
-      this.adjustPromiscuity(link, wanted & IFF_PROMISC ? 1 : -1);
-    }
-    if ((wanted ^ link.gflags) & IFF_ALLMULTI) {
-      link.gflags ^= IFF_ALLMULTI;
-      this.adjustAllmulti(link, wanted & IFF_ALLMULTI ? 1 : -1);
-    }
-    return ((oldFlags ^ link.flags) | (oldGflags ^ link.gflags)) >>> 0;
-  }
-
-  private adjustAllmulti(link: Link, inc: number): void {
-    link.allmulti = Math.max(0, link.allmulti + inc);
-    link.flags = link.allmulti > 0 ? link.flags | IFF_ALLMULTI : link.flags & ~IFF_ALLMULTI;
-  }
-
-  private adjustPromiscuity(link: Link, inc: number): void {
-    link.promiscuity = Math.max(0, link.promiscuity + inc);
-    link.flags = link.promiscuity > 0 ? link.flags | IFF_PROMISC : link.flags & ~IFF_PROMISC;
-  }
-
-  private open(link: Link): void {
-    link.flags |= IFF_UP;
-    link.everUp = true;
-    this.recomputeCarrier(link, true);
-    this.recomputePeer(link);
-    this.recomputeDependents(link);
-  }
-
-  private close(link: Link): void {
-    link.flags &= ~IFF_UP;
-    this.recomputeCarrier(link, true);
-    this.recomputePeer(link);
-    this.recomputeDependents(link);
-  }
-
-  /** The other end of a pair (veth), while it exists. */
-  private peerOf(link: Link): Link | undefined {
-    return KINDS[link.kind].paired && link.link ? this.byIndex(link.link) : undefined;
-  }
-
-  /** A pair's carrier needs both ends: the peer follows too. */
-  private recomputePeer(link: Link): void {
-    const peer = this.peerOf(link);
-    if (peer) this.recomputeCarrier(peer, true);
-  }
-
   /** RTM_SETLINK / NEWLINK ifi_flags+ifi_change (netif_change_flags): one NEWLINK if anything changed. */
   changeFlags(link: Link, ifiFlags: number, ifiChange: number): void {
     if (ifiFlags === 0 && ifiChange === 0) return;
     if (KINDS[link.kind].paired && combineFlags(link.flags, ifiFlags, ifiChange) & IFF_UP && !(link.flags & IFF_UP)) {
-      if (!this.peerOf(link)) throw new ModelError('ENOTCONN');
+      if (!this.state.peerOf(link)) throw new ModelError('ENOTCONN');
     }
-    const changed = this.applyFlags(link, ifiFlags, ifiChange);
+    const changed = this.state.applyFlags(link, ifiFlags, ifiChange);
     if (changed) this.notify(link, changed);
     if (changed & IFF_UP) this.netdevEvent(link.flags & IFF_UP ? 'up' : 'down', link); // follows the NEWLINK
-    this.runLinkwatch();
-  }
-
-  /** What the carrier should be, from the kind's carrier source. */
-  private wantedCarrier(link: Link): boolean {
-    const kind = KINDS[link.kind];
-    switch (kind.carrier) {
-      case 'always':
-        return true;
-      case 'admin':
-        return link.adminCarrier;
-      case 'peer': {
-        const peer = link.link ? this.byIndex(link.link) : undefined;
-        return !!(peer && link.flags & IFF_UP && peer.flags & IFF_UP && link.adminCarrier && peer.adminCarrier);
-      }
-      case 'ports': {
-        // br_port_state_selection(): on while a port forwards; a bridge that never had ports keeps its carrier.
-        if (!link.bridge?.carrierFollowsPorts) return link.adminCarrier;
-        return (link.flags & IFF_UP) !== 0 && this.portsOf(link.index).some((p) => p.flags & IFF_UP && p.carrier);
-      }
-      case 'parent': {
-        const parent = link.link ? this.byIndex(link.link) : undefined;
-        return !!(parent && parent.carrier && parent.flags & IFF_UP);
-      }
-    }
-  }
-
-  /** netif_carrier_on/off(): updates the carrier and queues the device for linkwatch. */
-  private recomputeCarrier(link: Link, queue: boolean): void {
-    const want = this.wantedCarrier(link);
-    if (want === link.carrier) return;
-    link.carrier = want;
-    if (want) link.carrierUpCount++;
-    else link.carrierDownCount++;
-    if (queue) {
-      if (!this.linkwatchQueue.includes(link)) this.linkwatchQueue.push(link);
-    } else {
-      link.operstate = this.defaultOperstate(link);
-    }
-  }
-
-  /** Masters and stacked devices whose carrier depends on `link`. */
-  private recomputeDependents(link: Link): void {
-    if (link.master) {
-      const master = this.byIndex(link.master);
-      if (master) this.recomputeCarrier(master, true);
-    }
-    for (const l of this.registry.stackedOn(link.index)) this.recomputeCarrier(l, true);
-  }
-
-  /** default_operstate() + rfc2863_policy() of net/core/link_watch.c. */
-  private defaultOperstate(link: Link): number {
-    let state: number;
-    if (!link.carrier) {
-      const lower = link.link && link.link !== link.index ? this.byIndex(link.link) : undefined;
-      if (!lower) state = IF_OPER_DOWN;
-      else state = lower.flags & IFF_UP && operUp(lower.operstate) ? IF_OPER_DOWN : IF_OPER_LOWERLAYERDOWN;
-    } else {
-      state = IF_OPER_UP;
-    }
-    if (state === IF_OPER_UP && link.linkmode === IF_LINK_MODE_DORMANT) state = IF_OPER_DORMANT;
-    if (state === IF_OPER_UP && link.linkmode === IF_LINK_MODE_TESTING) state = IF_OPER_TESTING;
-    return state;
-  }
-
-  /**
-   * linkwatch_do_dev() for every device whose carrier changed: recompute operstate and send
-   * NEWLINK (change 0) for devices that are up. Runs synchronously after each change, so the
-   * model is settled whenever a request completes.
-   */
-  private runLinkwatch(): void {
-    while (this.linkwatchQueue.length > 0) {
-      const link = this.linkwatchQueue.shift()!;
-      if (!this.byIndex(link.index)) continue;
-      link.operstate = this.defaultOperstate(link);
-      if (link.flags & IFF_UP) {
-        // netdev_state_change(): notifiers (the bridge's carrier check, addrconf), then the NEWLINK.
-        this.netdevEvent('change', link);
-        this.notify(link);
-      }
-      this.netdevEvent('linkwatch', link);
-      this.recomputeDependents(link);
-    }
+    this.state.runLinkwatch();
   }
 
   // --- do_setlink operations, in the order rtnetlink applies them ---
@@ -529,11 +384,11 @@ export class NetworkModel {
     if (link.bridge) {
       link.bridge.carrierFollowsPorts = true;
       link.bridge.macSetByUser = true;
-      this.recomputeCarrier(link, true);
+      this.state.recomputeCarrier(link, true);
     }
     this.notify(link);
     this.netdevEvent('changeaddr', link); // even when unchanged
-    this.runLinkwatch();
+    this.state.runLinkwatch();
   }
 
   setMtu(link: Link, mtu: number): void {
@@ -617,9 +472,9 @@ export class NetworkModel {
     if (!KINDS[link.kind].carrierSettable) throw new ModelError('EOPNOTSUPP');
     link.adminCarrier = on;
     this.generation.advance();
-    this.recomputeCarrier(link, true);
-    this.recomputePeer(link);
-    this.runLinkwatch();
+    this.state.recomputeCarrier(link, true);
+    this.state.recomputePeer(link);
+    this.state.runLinkwatch();
   }
 
   /**
@@ -637,22 +492,8 @@ export class NetworkModel {
     this.notify(link);
   }
 
-  /** set_operstate(): RFC 2863 transitions a user may request. */
-  private applyOperstate(link: Link, requested: number): boolean {
-    let next = link.operstate;
-    if (requested === IF_OPER_UP) {
-      if ([IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN].includes(link.operstate)) next = IF_OPER_UP;
-    } else if (requested === IF_OPER_DORMANT || requested === IF_OPER_TESTING) {
-      if (operUp(link.operstate)) next = requested;
-    }
-    if (next === link.operstate) return false;
-    link.operstate = next;
-    this.generation.advance();
-    return true;
-  }
-
   setOperstate(link: Link, requested: number): void {
-    if (this.applyOperstate(link, requested) && link.flags & IFF_UP) this.notify(link);
+    if (this.state.applyOperstate(link, requested) && link.flags & IFF_UP) this.notify(link);
   }
 
   /** IFLA_LINKMODE: returns whether it changed (the caller sends the state-change notification). */
@@ -683,7 +524,7 @@ export class NetworkModel {
     };
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i]!;
-      add(this.peerOf(l));
+      add(this.state.peerOf(l));
       for (const child of this.registry.stackedOn(l.index)) add(child);
     }
     for (const l of batch) {
@@ -705,7 +546,7 @@ export class NetworkModel {
       this.netdevEvent('unregister', l); // the addresses go before each DELLINK
       this.emit({ type: 'dellink', link: l, cause });
     }
-    this.runLinkwatch();
+    this.state.runLinkwatch();
     return batch;
   }
 
@@ -713,9 +554,9 @@ export class NetworkModel {
 
   /** The whole model becomes `state`, announced as a difference (src/model/replace.ts). */
   replaceLinks(state: ModelState): void {
-    this.linkwatchQueue = [];
+    this.state.dropLinkwatch();
     replaceModel({
-      links: () => this.iterate(), addresses: this.addresses, now: () => this.now(), reportedFlags: (l) => this.reportedFlags(l),
+      links: () => this.iterate(), addresses: this.addresses, now: () => this.now(), reportedFlags: (l) => this.state.reportedFlags(l),
       emit: (e) => this.emit(e), importLinks: (st) => this.importLinks(st),
     }, state);
   }
