@@ -1,0 +1,21 @@
+import type { RouteHost } from './host.js';
+import { Inet4Routes } from './inet4.js';
+import { Inet6Routes } from './inet6.js';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from './numbers.js';
+import { RouteTables } from './tables.js';
+
+/** The forwarding tables of one namespace and the per-family rules that change them. */
+export class Routes {
+  readonly tables: RouteTables;
+  readonly inet: Inet4Routes;
+  readonly inet6: Inet6Routes;
+
+  constructor(readonly host: RouteHost, changed?: () => void) {
+    this.tables = new RouteTables(changed);
+    // fib6_net_init(): IPv6 main and local exist from the start; IPv4 tables appear on first use.
+    this.tables.newInet6(RT_TABLE_MAIN);
+    this.tables.newInet6(RT_TABLE_LOCAL);
+    this.inet = new Inet4Routes(this.tables, host);
+    this.inet6 = new Inet6Routes(this.tables, host);
+  }
+}

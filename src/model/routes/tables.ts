@@ -1,0 +1,114 @@
+import type { Cause } from '../events.js';
+import { Fib4Table } from './fib4-table.js';
+import { Fib6Table } from './fib6-table.js';
+import type { Route, RouteFamily } from './route.js';
+
+/**
+ * A route was added, replaced (RTM_NEWROUTE) or removed (RTM_DELROUTE). `nlflags` are the
+ * notification's nlmsg_flags (§7.2); `route` is the route as the message shows it (for IPv6
+ * ECMP the hop order of that message). `cause` is absent for the kernel's own changes.
+ */
+export interface RouteEvent {
+  type: 'newroute' | 'delroute';
+  route: Route;
+  nlflags: number;
+  cause?: Cause | undefined;
+}
+
+export type RouteListener = (event: RouteEvent) => void;
+
+/**
+ * Bucket order of fib table ids (fib_table_hash: id & 255, newest table first in a bucket),
+ * the order dumps visit tables in.
+ */
+function bucketOrder(ids: Iterable<number>, created: Map<number, number>): number[] {
+  return [...ids].sort((a, b) => (a & 255) - (b & 255) || created.get(b)! - created.get(a)!);
+}
+
+/**
+ * Every table of both families and the announcements of their changes. The semantics of
+ * requests live in inet4.ts / inet6.ts; routes the kernel makes itself in kernel-routes.ts.
+ */
+export class RouteTables {
+  private readonly v4 = new Map<number, Fib4Table>();
+  private readonly v6 = new Map<number, Fib6Table>();
+  /** Creation order per family (for the bucket order of dumps). */
+  private readonly created4 = new Map<number, number>();
+  private readonly created6 = new Map<number, number>();
+  private serial = 0;
+  private readonly listeners = new Set<RouteListener>();
+  /** Bumped on every change of any table (dump cursors, HTTP caches). */
+  generation = 0;
+
+  constructor(private readonly changed: () => void = () => {}) {}
+
+  onEvent(listener: RouteListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: RouteEvent): void {
+    this.touch();
+    for (const l of this.listeners) l(event);
+  }
+
+  /** A change that is announced nowhere (the silent IPv4 flush), still a change of the model. */
+  touch(): void {
+    this.generation++;
+    this.changed();
+  }
+
+  inet(id: number): Fib4Table | undefined {
+    return this.v4.get(id);
+  }
+
+  inet6(id: number): Fib6Table | undefined {
+    return this.v6.get(id);
+  }
+
+  /** fib_new_table(): any u32 id is accepted and created on first use. */
+  newInet(id: number): Fib4Table {
+    let t = this.v4.get(id);
+    if (!t) {
+      t = new Fib4Table(id);
+      this.v4.set(id, t);
+      this.created4.set(id, ++this.serial);
+    }
+    return t;
+  }
+
+  newInet6(id: number): Fib6Table {
+    let t = this.v6.get(id);
+    if (!t) {
+      t = new Fib6Table(id);
+      this.v6.set(id, t);
+      this.created6.set(id, ++this.serial);
+    }
+    return t;
+  }
+
+  /** Table ids of a family in dump order. */
+  tableIds(family: RouteFamily): number[] {
+    return family === 'inet' ? bucketOrder(this.v4.keys(), this.created4) : bucketOrder(this.v6.keys(), this.created6);
+  }
+
+  /** Every route of a family in dump order. */
+  *routes(family: RouteFamily): IterableIterator<Route> {
+    for (const id of this.tableIds(family)) yield* (family === 'inet' ? this.v4.get(id)! : this.v6.get(id)!).routes();
+  }
+
+  /** Route counts per family and table (metrics). */
+  counts(): Array<{ family: RouteFamily; table: number; routes: number }> {
+    return [
+      ...[...this.v4.values()].map((t) => ({ family: 'inet' as const, table: t.id, routes: t.size })),
+      ...[...this.v6.values()].map((t) => ({ family: 'inet6' as const, table: t.id, routes: t.size })),
+    ];
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const t of this.v4.values()) n += t.size;
+    for (const t of this.v6.values()) n += t.size;
+    return n;
+  }
+}
