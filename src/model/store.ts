@@ -11,6 +11,7 @@ import {
 } from './flags.js';
 import { IndexAllocator } from './index-allocator.js';
 import { KINDS, type KindSpec } from './kinds.js';
+import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
 import { zeroStats, type LinkStats } from './stats.js';
@@ -78,7 +79,11 @@ export class NetworkModel {
   generation = 1;
   /** The model's time and timers (lifetimes, DAD); tests pass a ManualClock. */
   readonly clock: Clock;
-  /** Every link's IPv4/IPv6 addresses (src/model/addresses.ts). */
+  /** The netdevice notifier chain: every table that follows links subscribes here (src/model/notifier.ts). */
+  readonly netdevChain = new NotifierChain<NetdevEvent>();
+  /** The inetaddr/inet6addr chain the address table announces on, for tables that follow addresses. */
+  readonly inetaddrChain = new NotifierChain<InetaddrEvent>();
+  /** Every link's IPv4/IPv6 addresses (src/model/addresses.ts), subscribed to netdevChain. */
   readonly addresses: AddressTable;
   /** Devices whose carrier changed, waiting for the linkwatch step. */
   private linkwatchQueue: Link[] = [];
@@ -92,6 +97,7 @@ export class NetworkModel {
     this.clock = options.clock ?? new SystemClock();
     this.addresses = new AddressTable({
       clock: this.clock, link: (i) => this.links.get(i), emit: (e) => this.emit(e), changed: () => void this.changeCount++,
+      netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain,
     }, options.addresses);
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
     // Every mutating method bumps `version` before and after it runs, whether or not it
@@ -130,6 +136,11 @@ export class NetworkModel {
 
   private notify(link: Link, change = 0, cause?: Cause): void {
     this.emit({ type: 'newlink', link, change, cause });
+  }
+
+  /** call_netdevice_notifiers(): the tables subscribed to the link chain react. */
+  private netdevEvent(type: NetdevEventType, link: Link): void {
+    this.netdevChain.call({ type, link });
   }
 
   // --- lookups ---
@@ -239,6 +250,7 @@ export class NetworkModel {
     lo.carrier = true;
     this.insert(lo);
     this.allocator.commit(1);
+    this.netdevEvent('register', lo);
     this.notify(lo, NOTIFY_ALL);
     return lo;
   }
@@ -418,9 +430,10 @@ export class NetworkModel {
       // Linux announces the veth peer before the main device exists, so its IFLA_LINK reads 0.
       const iflink = link.link;
       if (spec.kind === 'veth' && i === 0) link.link = 0;
+      this.netdevEvent('register', link);
       this.notify(link, NOTIFY_ALL, i === created.length - 1 ? cause : undefined);
       link.link = iflink;
-      this.addresses.sync(link); // NETDEV_UP after the creation notification
+      if (link.flags & IFF_UP) this.netdevEvent('up', link); // rtnl_configure_link: NETDEV_UP after the creation notification
     }
     const main = created[created.length - 1]!;
     if (spec.master) this.setMaster(main, spec.master);
@@ -517,7 +530,7 @@ export class NetworkModel {
       link.bridgePortForwarding = false;
       this.emit({ type: 'bridgeport', action: 'new', link });
     }
-    this.addresses.sync(link); // NETDEV_UP / NETDEV_DOWN follow the NEWLINK
+    if (changed & IFF_UP) this.netdevEvent(link.flags & IFF_UP ? 'up' : 'down', link); // follows the NEWLINK
     this.runLinkwatch();
   }
 
@@ -595,9 +608,11 @@ export class NetworkModel {
       link.operstate = this.defaultOperstate(link);
       // NETDEV_CHANGE reaches the bridge (br_port_carrier_check) before the port's own NEWLINK.
       this.updatePortState(link);
-      this.addresses.linkStateChanging(link);
-      if (link.flags & IFF_UP) this.notify(link);
-      this.addresses.sync(link); // NETDEV_CHANGE: IPv6 starts once the link runs
+      if (link.flags & IFF_UP) {
+        this.netdevEvent('change', link); // netdev_state_change(): notifiers, then the NEWLINK
+        this.notify(link);
+      }
+      this.netdevEvent('linkwatch', link);
       this.recomputeDependents(link);
     }
   }
@@ -611,7 +626,8 @@ export class NetworkModel {
       link.bridge.macSetByUser = true;
       this.recomputeCarrier(link, true);
     }
-    this.notify(link); // NETDEV_CHANGEADDR, even when unchanged
+    this.notify(link);
+    this.netdevEvent('changeaddr', link); // even when unchanged
     this.runLinkwatch();
   }
 
@@ -639,7 +655,7 @@ export class NetworkModel {
     this.notify(link);
     link.inet = mtu >= IPV4_MIN_MTU;
     link.inet6 = mtu >= IPV6_MIN_MTU;
-    this.addresses.sync(link);
+    this.netdevEvent('changemtu', link);
   }
 
   /** br_mtu_auto_adjust(): a bridge whose MTU the user never set follows its smallest port. */
@@ -664,8 +680,8 @@ export class NetworkModel {
     link.name = name;
     this.names.set(name, link);
     this.generation++;
-    this.notify(link); // NETDEV_CHANGENAME
-    this.addresses.renamed(link);
+    this.notify(link);
+    this.netdevEvent('changename', link);
   }
 
   /** netdev_name_node_alt_create(): an extra name, unique among names and altnames. */
@@ -730,7 +746,7 @@ export class NetworkModel {
     const enabled = this.portForwarding(link);
     link.bridgePortForwarding = enabled;
     for (let i = enabled ? 3 : 1; i > 0; i--) this.emit({ type: 'bridgeport', action: 'new', link });
-    if (changedAddress) this.notify(master);
+    if (changedAddress) this.changedAddress(master);
     this.adjustBridgeMtu(master.index);
     if (master.bridge) master.bridge.tsoMaxSize = Math.min(...this.portsOf(master.index).map((p) => this.tsoMaxSize(p)));
     this.recomputeCarrier(master, true);
@@ -773,6 +789,12 @@ export class NetworkModel {
     return true;
   }
 
+  /** dev_set_mac_address() by the model itself (a bridge's id followed its ports). */
+  private changedAddress(link: Link): void {
+    this.notify(link);
+    this.netdevEvent('changeaddr', link);
+  }
+
   /** br_del_if(): promisc/allmulti dropped, AF_BRIDGE NEWLINK + DELLINK for the port, then the master link goes. */
   private release(link: Link): void {
     const master = this.links.get(link.master);
@@ -788,7 +810,7 @@ export class NetworkModel {
     this.notify(link);
     if (master) {
       this.adjustBridgeMtu(master.index);
-      if (this.recalculateBridgeId(master)) this.notify(master);
+      if (this.recalculateBridgeId(master)) this.changedAddress(master);
       this.recomputeCarrier(master, true);
       this.emit({ type: 'newlink', link: master, change: 0, event: IFLA_EVENT_FEATURES });
     }
@@ -878,12 +900,12 @@ export class NetworkModel {
         // dev_close_many() always reports IFF_UP|IFF_RUNNING as changed.
         l.flags &= ~IFF_UP;
         this.notify(l, IFF_UP | 0x40);
-        this.addresses.sync(l); // NETDEV_DOWN: the IPv6 addresses go
+        this.netdevEvent('down', l);
       }
     }
     for (const l of batch) this.remove(l);
     for (const l of batch) {
-      this.addresses.unregister(l); // NETDEV_UNREGISTER: IPv4 then IPv6 addresses, before each DELLINK
+      this.netdevEvent('unregister', l); // the addresses go before each DELLINK
       this.emit({ type: 'dellink', link: l, cause });
     }
     this.runLinkwatch();
