@@ -13,6 +13,7 @@ import { IndexAllocator } from './index-allocator.js';
 import { KINDS, type KindSpec } from './kinds.js';
 import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
+import { Routes } from './routes/routes.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
 import { zeroStats, type LinkStats } from './stats.js';
 import type { KindName, Link, MacvlanMode, VlanOptions } from './types.js';
@@ -85,6 +86,8 @@ export class NetworkModel {
   readonly inetaddrChain = new NotifierChain<InetaddrEvent>();
   /** Every link's IPv4/IPv6 addresses (src/model/addresses.ts), subscribed to netdevChain. */
   readonly addresses: AddressTable;
+  /** The forwarding tables (src/model/routes/), subscribed to both chains. */
+  readonly routes: Routes;
   /** Devices whose carrier changed, waiting for the linkwatch step. */
   private linkwatchQueue: Link[] = [];
   readonly cpuCount: number;
@@ -99,6 +102,11 @@ export class NetworkModel {
       clock: this.clock, link: (i) => this.links.get(i), emit: (e) => this.emit(e), changed: () => void this.changeCount++,
       netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain,
     }, options.addresses);
+    this.routes = new Routes({
+      link: (i) => this.links.get(i), addresses: (i, family) => this.addresses.list(i, family), links: () => this.iterate(),
+      now: () => this.clock.now(), emit: (e) => this.emit(e), changed: () => void this.changeCount++,
+      netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, onEvent: (l) => this.onEvent(l),
+    });
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
     // Every mutating method bumps `version` before and after it runs, whether or not it
     // announces anything, so caches keyed by it can never serve a stale view.

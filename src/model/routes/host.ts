@@ -1,4 +1,6 @@
 import type { InetAddress, InetFamily } from '../addresses.js';
+import type { ModelEvent, ModelListener } from '../events.js';
+import type { InetaddrEvent, NetdevEvent, NotifierChain } from '../notifier.js';
 import type { Link } from '../types.js';
 
 /** What the route tables read from the rest of the model: links and their addresses. */
@@ -9,6 +11,15 @@ export interface RouteHost {
   links(): Iterable<Readonly<Link>>;
   /** Model time in ms (IPv6 route expiry). */
   now(): number;
+  /** Announces a route change in order with the model's other events. */
+  emit(event: ModelEvent): void;
+  /** A change announced nowhere (still journaled). */
+  changed(): void;
+  /** The link and address events the tables follow. */
+  readonly netdevChain: NotifierChain<NetdevEvent>;
+  readonly inetaddrChain: NotifierChain<InetaddrEvent>;
+  /** The model's announcements (an IPv6 address turning valid has no chain event). */
+  onEvent(listener: ModelListener): () => void;
 }
 
 /** NLM_F_CREATE / EXCL / REPLACE / APPEND of a NEWROUTE request. */

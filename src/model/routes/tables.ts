@@ -1,21 +1,8 @@
-import type { Cause } from '../events.js';
+import type { ModelEvent, RouteEvent } from '../events.js';
 import { Fib4Table } from './fib4-table.js';
 import { Fib6Table } from './fib6-table.js';
 import type { Route, RouteFamily } from './route.js';
 
-/**
- * A route was added, replaced (RTM_NEWROUTE) or removed (RTM_DELROUTE). `nlflags` are the
- * notification's nlmsg_flags (§7.2); `route` is the route as the message shows it (for IPv6
- * ECMP the hop order of that message). `cause` is absent for the kernel's own changes.
- */
-export interface RouteEvent {
-  type: 'newroute' | 'delroute';
-  route: Route;
-  nlflags: number;
-  cause?: Cause | undefined;
-}
-
-export type RouteListener = (event: RouteEvent) => void;
 
 /**
  * Bucket order of fib table ids (fib_table_hash: id & 255, newest table first in a bucket),
@@ -36,26 +23,21 @@ export class RouteTables {
   private readonly created4 = new Map<number, number>();
   private readonly created6 = new Map<number, number>();
   private serial = 0;
-  private readonly listeners = new Set<RouteListener>();
-  /** Bumped on every change of any table (dump cursors, HTTP caches). */
+  /** Bumped on every change of any table (NLM_F_DUMP_INTR of route dumps). */
   generation = 0;
 
-  constructor(private readonly changed: () => void = () => {}) {}
+  constructor(private readonly announce: { emit(event: ModelEvent): void; changed(): void }) {}
 
-  onEvent(listener: RouteListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
+  /** Announces a change through the model (RTM_NEWROUTE / RTM_DELROUTE notifications, the journal). */
   emit(event: RouteEvent): void {
-    this.touch();
-    for (const l of this.listeners) l(event);
+    this.generation++;
+    this.announce.emit(event);
   }
 
   /** A change that is announced nowhere (the silent IPv4 flush), still a change of the model. */
   touch(): void {
     this.generation++;
-    this.changed();
+    this.announce.changed();
   }
 
   inet(id: number): Fib4Table | undefined {
