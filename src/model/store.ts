@@ -13,7 +13,7 @@ import { IndexAllocator } from './index-allocator.js';
 import { KINDS, type KindSpec } from './kinds.js';
 import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
-import { Routes } from './routes/routes.js';
+import { Routes, type RouteSnapshot } from './routes/routes.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
 import { zeroStats, type LinkStats } from './stats.js';
 import type { KindName, Link, MacvlanMode, VlanOptions } from './types.js';
@@ -236,16 +236,20 @@ export class NetworkModel {
   // --- whole-model export and import (snapshots, state directory) ---
 
   /** Every link, plain values only, plus the index cursor: enough to rebuild this model exactly. */
-  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot } {
-    return { lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)), addresses: this.addresses.export() };
+  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot; routes: RouteSnapshot } {
+    return {
+      lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)), addresses: this.addresses.export(),
+      routes: this.routes.export(),
+    };
   }
 
   /** Replaces every link with `links` (announcing nothing: this is a restore, not a change). */
-  importLinks(state: { lastAutoIndex: number; links: Link[]; addresses?: AddressSnapshot | undefined }): void {
+  importLinks(state: { lastAutoIndex: number; links: Link[]; addresses?: AddressSnapshot | undefined; routes?: RouteSnapshot | undefined }): void {
     for (const l of [...this.links.values()]) this.remove(l);
     for (const l of state.links) this.insert(structuredClone(l));
     this.lastAutoIndex = state.lastAutoIndex;
     if (state.addresses) this.addresses.import(state.addresses);
+    this.routes.import(state.routes);
   }
 
   // --- creation ---

@@ -13,7 +13,7 @@ import type { Inet6Routes } from './inet6.js';
  * and addrconf's route work for IPv6. addrconf_ifdown() removes a device's IPv6 routes before its
  * addresses, so that part runs just ahead of the address table.
  */
-export function followLinksAndAddresses(host: RouteHost, inet: Inet4Routes, inet6: Inet6Routes): void {
+export function followLinksAndAddresses(host: RouteHost, inet: Inet4Routes, inet6: Inet6Routes): { rebuild(): void } {
   /** Devices IPv6 is configured on (addrconf_link_ready: up, running, IPv6 on; not lo). */
   const ready = new Set<number>();
   /** IPv6 addresses that have their prefix route / their local route. */
@@ -92,4 +92,22 @@ export function followLinksAndAddresses(host: RouteHost, inet: Inet4Routes, inet
     detach = host.onEvent(afterNewaddr);
   });
   detach = host.onEvent(afterNewaddr);
+
+  return {
+    /** The kernel's own routes for the links and addresses there are now (after a restore). */
+    rebuild(): void {
+      ready.clear();
+      for (const link of host.links()) {
+        for (const a of host.addresses(link.index, 'inet')) if (a.family === 'inet') inet.addressAdded(a);
+        checkReady(link);
+        for (const a of host.addresses(link.index, 'inet6') as Inet6Address[]) {
+          prefixRoute(a, link);
+          if (!(a.flags & IFA_F_TENTATIVE)) {
+            localed.add(a);
+            inet6.localRoute(a);
+          }
+        }
+      }
+    },
+  };
 }

@@ -3,7 +3,15 @@ import type { RouteHost } from './host.js';
 import { Inet4Routes } from './inet4.js';
 import { Inet6Routes } from './inet6.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from './numbers.js';
+import type { Route4, Route6 } from './route.js';
+import { internMetrics, internNexthops } from './route.js';
 import { RouteTables } from './tables.js';
+
+/** Every route as plain values (snapshots and the --state directory). */
+export interface RouteSnapshot {
+  inet: Route4[];
+  inet6: Route6[];
+}
 
 /** The forwarding tables of one namespace, the per-family rules that change them, and how they follow links and addresses. */
 export class Routes {
@@ -18,6 +26,39 @@ export class Routes {
     this.tables.newInet6(RT_TABLE_LOCAL);
     this.inet = new Inet4Routes(this.tables, host);
     this.inet6 = new Inet6Routes(this.tables, host);
-    followLinksAndAddresses(host, this.inet, this.inet6);
+    this.follower = followLinksAndAddresses(host, this.inet, this.inet6);
+  }
+
+  private readonly follower: { rebuild(): void };
+
+  export(): RouteSnapshot {
+    return {
+      inet: [...this.tables.routes('inet')].map((r) => structuredClone(r) as Route4),
+      inet6: [...this.tables.routes('inet6')].map((r) => structuredClone(r) as Route6),
+    };
+  }
+
+  /**
+   * Replaces every route, announcing nothing (a restore). Without a snapshot (a state saved
+   * before routes existed) the kernel's own routes are rebuilt from the links and addresses.
+   */
+  import(s?: RouteSnapshot): void {
+    this.tables.quietly(() => {
+      this.tables.clear();
+      this.tables.newInet6(RT_TABLE_MAIN);
+      this.tables.newInet6(RT_TABLE_LOCAL);
+      if (!s) {
+        this.follower.rebuild();
+        return;
+      }
+      const always = { create: true, excl: false, replace: false, append: true };
+      for (const r of s.inet) this.inet.insert({ ...r, nexthops: internNexthops(r.nexthops), metrics: internMetrics(r.metrics) }, always);
+      for (const r of s.inet6) {
+        const table = this.tables.newInet6(r.table);
+        const route = { ...r, nexthops: internNexthops(r.nexthops), metrics: internMetrics(r.metrics) };
+        table.setRoutes(r.dst, r.dstLen, r.src, r.srcLen, [...table.routesAt(r.dst, r.dstLen, r.src, r.srcLen), route]);
+      }
+      this.follower.rebuild();
+    });
   }
 }

@@ -28,10 +28,33 @@ export class RouteTables {
 
   constructor(private readonly announce: { emit(event: ModelEvent): void; changed(): void }) {}
 
+  private silent = false;
+
   /** Announces a change through the model (RTM_NEWROUTE / RTM_DELROUTE notifications, the journal). */
   emit(event: RouteEvent): void {
     this.generation++;
-    this.announce.emit(event);
+    if (this.silent) this.announce.changed();
+    else this.announce.emit(event);
+  }
+
+  /** Runs `fn` with every change unannounced (a restore is not a change anyone is told about). */
+  quietly(fn: () => void): void {
+    const was = this.silent;
+    this.silent = true;
+    try {
+      fn();
+    } finally {
+      this.silent = was;
+    }
+  }
+
+  /** Drops every table (IPv6 main and local are recreated empty, as a new namespace has them). */
+  clear(): void {
+    this.v4.clear();
+    this.v6.clear();
+    this.created4.clear();
+    this.created6.clear();
+    this.generation++;
   }
 
   /** A change that is announced nowhere (the silent IPv4 flush), still a change of the model. */
