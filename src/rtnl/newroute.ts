@@ -227,18 +227,16 @@ function inet6Config(req: Request): Route6Config {
 }
 
 /**
- * route.c: inet6_rtm_newroute(). An RTA_MULTIPATH add rewrites the request's own flags after
- * its first hop (EXCL and REPLACE off, CREATE on), which the ACK's echoed header shows.
+ * route.c: inet6_rtm_newroute(). An RTA_MULTIPATH add rewrites the request's own flags once
+ * its first hop is in (EXCL and REPLACE off, CREATE on), which the ACK's echoed header shows.
  */
 export function inet6NewRoute(req: Request): void {
   const cfg = inet6Config(req);
   cfg.protocol ||= RTPROT_BOOT;
-  const flags = newRouteFlags(req);
+  req.model.routes.inet6.add(cfg, newRouteFlags(req), requester(req));
   if (cfg.multipath && cfg.nexthops.length > 1) {
-    const rewritten = (req.hdr.flags & ~(NLM_F_EXCL | NLM_F_REPLACE)) | NLM_F_CREATE;
-    req.message.writeUInt16LE(rewritten, 6);
+    req.message.writeUInt16LE((req.hdr.flags & ~(NLM_F_EXCL | NLM_F_REPLACE)) | NLM_F_CREATE, 6);
   }
-  req.model.routes.inet6.add(cfg, flags, requester(req));
 }
 
 /** route.c: inet6_rtm_delroute(); with RTA_MULTIPATH each hop is deleted on its own, the last error wins. */

@@ -65,9 +65,12 @@ export interface Route6Match {
 /** rt6_qualify_for_ecmp(): a static route through a gateway. */
 const ecmpCapable = (r: Route6) => !r.addrconf && r.expires === undefined && r.nexthops.every(hasGateway);
 
-/** The route as a notification shows it: `first` leads the hop list. */
+const sameHop = (a: Nexthop, b: Nexthop) => a.ifindex === b.ifindex && sameGateway(a, b);
+
+/** The route as a notification shows it: the hops of `first` lead the list. */
 function withHopFirst(r: Route6, first: readonly Nexthop[]): Route6 {
-  return { ...r, nexthops: [...first, ...r.nexthops.filter((h) => !first.includes(h))] };
+  const lead = r.nexthops.filter((h) => first.some((f) => sameHop(f, h)));
+  return { ...r, nexthops: [...lead, ...r.nexthops.filter((h) => !lead.includes(h))] };
 }
 
 /** IPv6 routes: net/ipv6/route.c and ip6_fib.c rules over the tables. */
@@ -85,7 +88,7 @@ export class Inet6Routes {
     if (cfg.multipath) {
       if (cfg.nexthops.some((h) => !h.gateway6)) throw new ModelError('EINVAL', 'Device only routes can not be added for IPv6 using the multipath API.');
       for (const [i, h] of cfg.nexthops.entries()) {
-        if (cfg.nexthops.slice(0, i).some((o) => o.ifindex === h.ifindex && sameGateway(o, h))) throw new ModelError('EEXIST');
+        if (cfg.nexthops.slice(0, i).some((o) => sameHop(o, h))) throw new ModelError('EEXIST');
       }
     }
     const reject = REJECT_TYPES.has(cfg.type);
@@ -175,7 +178,7 @@ export class Inet6Routes {
           }
           continue;
         }
-        if (r.nexthops.some((h) => route.nexthops.some((n) => n.ifindex === h.ifindex && sameGateway(n, h)))) throw new ModelError('EEXIST');
+        if (r.nexthops.some((h) => route.nexthops.some((n) => sameHop(n, h)))) throw new ModelError('EEXIST');
         if (capable && ecmpCapable(r)) sibling ??= r;
       }
       if (r.priority > route.priority) {
