@@ -6,15 +6,28 @@ type Node4 = Route4 | Route4[];
 
 const NONE: readonly Route4[] = Object.freeze([]);
 
+/** Prefix lengths up to this one also keep a presence bitmap (2^len bits: 2 MB at /24). */
+const BITMAP_MAX_LEN = 24;
+/** Lengths /16…/32 are also counted per /16 block, so a lookup visits only lengths present in its block. */
+const BLOCK_MIN_LEN = 16;
+const BLOCK_LENGTHS = 33 - BLOCK_MIN_LEN;
+
 /**
  * One IPv4 table (struct fib_table): per prefix length a hash map from the masked prefix to its
  * aliases, so a longest-prefix match costs one map probe per length in use, longest first.
- * Alias order within a prefix is the kernel's (tos descending, priority ascending, then the
+ * A lookup probes a length's map only when that length's presence bitmap (one bit per possible
+ * prefix, for lengths up to /24) says a prefix is there, so a miss costs a bit test, not a probe
+ * of a million-entry map. Alias order within a prefix is the kernel's (tos descending, priority ascending, then the
  * order fib_table_insert gave them); dumps walk prefixes in ascending address order, the longer
  * of equal addresses first, as the fib trie does.
  */
 export class Fib4Table {
   private readonly nodes: Array<Map<number, Node4> | undefined> = new Array(33);
+  private readonly present: Array<Uint8Array | undefined> = new Array(BITMAP_MAX_LEN + 1);
+  /** Per /16 block and length /16…/32: how many prefixes; and per block the lengths in use as bits (bit 16 = /32). */
+  private blockCounts: Uint32Array | undefined;
+  /** Bit (len − 16) of blockLengths[dst >>> 16] is set while the block holds a prefix of that length. */
+  blockLengths: Uint32Array | undefined;
   /** Prefix lengths that have routes, longest first. */
   private lengths: number[] = [];
   private sorted: Float64Array | undefined;
@@ -40,6 +53,7 @@ export class Fib4Table {
     if (list.length === 0) {
       if (before === undefined) return;
       map!.delete(dst);
+      this.mark(dst, len, false);
       if (map!.size === 0) {
         this.nodes[len] = undefined;
         this.lengths = this.lengths.filter((l) => l !== len);
@@ -50,9 +64,25 @@ export class Fib4Table {
         this.lengths = [...this.lengths, len].sort((a, b) => b - a);
       }
       map.set(dst, list.length === 1 ? list[0]! : [...list]);
+      if (before === undefined) this.mark(dst, len, true);
     }
     if (before === undefined || list.length === 0) this.sorted = undefined;
     this.generation++;
+  }
+
+  private mark(dst: number, len: number, on: boolean): void {
+    if (len >= BLOCK_MIN_LEN) {
+      const counts = (this.blockCounts ??= new Uint32Array(65536 * BLOCK_LENGTHS));
+      const lengths = (this.blockLengths ??= new Uint32Array(65536));
+      const block = dst >>> 16;
+      const at = block * BLOCK_LENGTHS + len - BLOCK_MIN_LEN;
+      if (on ? counts[at]!++ === 0 : --counts[at]! === 0) lengths[block]! ^= 1 << (len - BLOCK_MIN_LEN);
+    }
+    if (len > BITMAP_MAX_LEN) return;
+    const bits = (this.present[len] ??= new Uint8Array(Math.max(1, (1 << len) >>> 3)));
+    const index = len === 0 ? 0 : dst >>> (32 - len);
+    if (on) bits[index >>> 3]! |= 1 << (index & 7);
+    else bits[index >>> 3]! &= ~(1 << (index & 7));
   }
 
   /**
@@ -63,7 +93,7 @@ export class Fib4Table {
     const lengths = this.lengths;
     for (let i = 0; i < lengths.length; i++) {
       const len = lengths[i]!;
-      const node = this.nodes[len]!.get(addr & MASK4[len]!);
+      const node = this.node(addr, len);
       if (node === undefined) continue;
       if (!Array.isArray(node)) {
         if (accept(node)) return node;
@@ -79,8 +109,19 @@ export class Fib4Table {
     return this.lengths;
   }
 
+  /** The lengths /16…/32 in use in the /16 block of `addr`, as bits (bit 16 = /32); 0 when none. */
+  blockMask(addr: number): number {
+    return this.blockLengths === undefined ? 0 : this.blockLengths[addr >>> 16]!;
+  }
+
   /** Aliases of the prefix covering `addr` at exactly `len` (undefined when none). */
   node(addr: number, len: number): Node4 | undefined {
+    if (len <= BITMAP_MAX_LEN) {
+      const bits = this.present[len];
+      if (bits === undefined) return undefined;
+      const index = len === 0 ? 0 : addr >>> (32 - len);
+      if ((bits[index >>> 3]! & (1 << (index & 7))) === 0) return undefined;
+    }
     return this.nodes[len]?.get(addr & MASK4[len]!);
   }
 

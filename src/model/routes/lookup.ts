@@ -39,33 +39,78 @@ const REJECT_ERRNO = {
 
 type Outcome = Fib4Result | ModelError | undefined;
 
-/** fib_table_lookup() at one prefix: the first acceptable alias and its first usable hop. */
-function matchNode(aliases: readonly Route4[] | Route4, flow: Flow4, table: number, link: (i: number) => Readonly<Link> | undefined): Outcome {
-  for (const r of Array.isArray(aliases) ? aliases : [aliases]) {
-    if (r.tos && r.tos !== flow.tos) continue;
-    if (r.scope < flow.scope) continue;
-    const reject = REJECT_ERRNO[r.type as keyof typeof REJECT_ERRNO];
-    if (reject) return new ModelError(reject);
-    for (const hop of r.nexthops) {
-      if (hopDead(r, hop, link)) continue;
-      if (flow.oif && hop.ifindex !== flow.oif) continue;
-      return { route: r, hop, table };
+/** fib_table_lookup() at one alias: its first usable hop, a reject error, or undefined (skip it). */
+function matchAlias(r: Route4, flow: Flow4, table: number, link: (i: number) => Readonly<Link> | undefined): Outcome {
+  if ((r.tos && r.tos !== flow.tos) || r.scope < flow.scope) return undefined;
+  const reject = REJECT_ERRNO[r.type as keyof typeof REJECT_ERRNO];
+  if (reject) return new ModelError(reject);
+  for (const hop of r.nexthops) {
+    if (hopDead(r, hop, link)) continue;
+    if (flow.oif && hop.ifindex !== flow.oif) continue;
+    return { route: r, hop, table };
+  }
+  return undefined;
+}
+
+/** Tables searched as one trie (the merged local + main) and the union of their prefix lengths, longest first. */
+interface LookupPlan {
+  tables: Fib4Table[];
+  /** Lengths below /16 in use, longest first (longer ones are found per /16 block). */
+  shortLengths: Int8Array;
+  report: number;
+}
+
+const plans = new WeakMap<RouteTables, { generation: number; plans: LookupPlan[] }>();
+
+/** The default rules' lookup order (local + main merged, then default), cached until a table changes. */
+function lookupPlans(routes: RouteTables): LookupPlan[] {
+  const cached = plans.get(routes);
+  if (cached && cached.generation === routes.generation) return cached.plans;
+  const plan = (ids: number[], report: number): LookupPlan => {
+    const tables = ids.map((id) => routes.inet(id)).filter((t): t is Fib4Table => t !== undefined);
+    const lengths = new Set<number>();
+    for (const t of tables) for (const l of t.prefixLengths) lengths.add(l);
+    return { tables, shortLengths: Int8Array.from([...lengths].filter((l) => l < 16).sort((a, b) => b - a)), report };
+  };
+  const fresh = [plan([RT_TABLE_LOCAL, RT_TABLE_MAIN], RT_TABLE_MAIN), plan([RT_TABLE_DEFAULT], RT_TABLE_DEFAULT)];
+  plans.set(routes, { generation: routes.generation, plans: fresh });
+  return fresh;
+}
+
+/** The lookup at one prefix length across the plan's tables (the higher table id first: local before main). */
+function lookupLength(p: LookupPlan, flow: Flow4, len: number, link: (i: number) => Readonly<Link> | undefined): Outcome {
+  const { tables } = p;
+  const key = flow.dst & MASK4[len]!;
+  for (let t = 0; t < tables.length; t++) {
+    const node = tables[t]!.node(key, len);
+    if (node === undefined) continue;
+    if (!Array.isArray(node)) {
+      const hit = matchAlias(node, flow, p.report, link);
+      if (hit) return hit;
+      continue;
+    }
+    for (const r of node) {
+      const hit = matchAlias(r, flow, p.report, link);
+      if (hit) return hit;
     }
   }
   return undefined;
 }
 
-/** The longest match in several tables searched as one trie (the merged local + main). */
-function lookupMerged(tables: readonly Fib4Table[], flow: Flow4, reportTable: number, link: (i: number) => Readonly<Link> | undefined): Outcome {
-  const lengths = new Set<number>();
-  for (const t of tables) for (const l of t.prefixLengths) lengths.add(l);
-  for (const len of [...lengths].sort((a, b) => b - a)) {
-    for (const t of tables) {
-      const node = t.node(flow.dst & MASK4[len]!, len);
-      if (node === undefined) continue;
-      const hit = matchNode(node, flow, reportTable, link);
-      if (hit) return hit;
-    }
+/** The longest match in the plan's tables: /32…/16 as the destination's /16 block has them, then the shorter ones. */
+function lookupPlan(p: LookupPlan, flow: Flow4, link: (i: number) => Readonly<Link> | undefined): Outcome {
+  let mask = 0;
+  for (const t of p.tables) mask |= t.blockMask(flow.dst);
+  while (mask !== 0) {
+    const bit = 31 - Math.clz32(mask);
+    mask &= ~(1 << bit);
+    const hit = lookupLength(p, flow, 16 + bit, link);
+    if (hit) return hit;
+  }
+  const lengths = p.shortLengths;
+  for (let i = 0; i < lengths.length; i++) {
+    const hit = lookupLength(p, flow, lengths[i]!, link);
+    if (hit) return hit;
   }
   return undefined;
 }
@@ -75,9 +120,8 @@ function lookupMerged(tables: readonly Fib4Table[], flow: Flow4, reportTable: nu
  * exists, reported as main), then default. No route: ENETUNREACH; reject routes: their errno.
  */
 export function fibLookup4(routes: RouteTables, flow: Flow4, link: (i: number) => Readonly<Link> | undefined): Fib4Result {
-  const merged = [routes.inet(RT_TABLE_LOCAL), routes.inet(RT_TABLE_MAIN)].filter((t): t is Fib4Table => t !== undefined);
-  for (const [tables, report] of [[merged, RT_TABLE_MAIN], [[routes.inet(RT_TABLE_DEFAULT)].filter((t): t is Fib4Table => !!t), RT_TABLE_DEFAULT]] as const) {
-    const hit = lookupMerged(tables, flow, report, link);
+  for (const p of lookupPlans(routes)) {
+    const hit = lookupPlan(p, flow, link);
     if (hit instanceof ModelError) {
       if (hit.code === 'EAGAIN') continue;
       throw hit;
@@ -89,7 +133,7 @@ export function fibLookup4(routes: RouteTables, flow: Flow4, link: (i: number) =
 
 /** One table alone (fib_table_lookup of a nexthop's own table). */
 export function tableLookup4(table: Fib4Table, flow: Flow4, link: (i: number) => Readonly<Link> | undefined): Fib4Result | undefined {
-  const hit = lookupMerged([table], flow, table.id, link);
+  const hit = lookupPlan({ tables: [table], shortLengths: Int8Array.from(table.prefixLengths.filter((l) => l < 16)), report: table.id }, flow, link);
   return hit instanceof ModelError ? undefined : hit;
 }
 
