@@ -141,6 +141,8 @@ describe('reading the model as ip -j', () => {
     );
     const text = (await app.inject({ url: '/metrics' })).body;
     expect(Number(/^rtnld_model_addresses (\S+)$/m.exec(text)![1])).toBe(addrs.size);
+    // lo's local, LOCAL prefix and broadcast routes, and one local route per IPv4 address of d0.
+    expect(Number(/^rtnld_model_routes\{family="inet",table="255"\} (\S+)$/m.exec(text)![1])).toBeGreaterThanOrEqual(3 + 4);
   });
 
   it('answers unknown endpoints with a JSON 404', async () => {
