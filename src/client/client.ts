@@ -2,8 +2,7 @@ import { createConnection, type Socket } from 'node:net';
 import { decodeAck } from '../../protocol/ack-decode.js';
 import {
   AF_INET, AF_INET6, AF_UNSPEC, ETH_P_8021AD, IFNAMSIZ, ETH_P_8021Q, IFF_UP, IFLA_MACVLAN_MODE, IFLA_VLAN_ID,
-  IFLA_VLAN_PROTOCOL, MACVLAN_MODE_BRIDGE, MACVLAN_MODE_PASSTHRU, MACVLAN_MODE_PRIVATE, MACVLAN_MODE_SOURCE,
-  MACVLAN_MODE_VEPA, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK,
+  IFLA_VLAN_PROTOCOL, MACVLAN_MODES, type MacvlanModeName, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK,
   NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE, NLM_F_REQUEST,
   NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR, RTM_DELLINK,
   RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, RTNLD_SOCKET_CALL, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
@@ -67,7 +66,7 @@ export interface CreateLinkOptions extends LinkAttributes {
   /** vlan: '802.1Q' (default) or '802.1ad', or an ethertype. */
   protocol?: '802.1Q' | '802.1ad' | number;
   /** macvlan: private, vepa, bridge, passthru, source. */
-  mode?: 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
+  mode?: MacvlanModeName;
   /** Extra IFLA_INFO_DATA attributes, sent as given. */
   infoData?: TypedAttr[];
 }
@@ -140,9 +139,6 @@ const GROUP_NUMBERS: Readonly<Record<string, number>> = {
   link: RTNLGRP_LINK, 'ipv4-ifaddr': RTNLGRP_IPV4_IFADDR, 'ipv6-ifaddr': RTNLGRP_IPV6_IFADDR,
 };
 
-const MACVLAN_MODES: Readonly<Record<string, number>> = {
-  private: MACVLAN_MODE_PRIVATE, vepa: MACVLAN_MODE_VEPA, bridge: MACVLAN_MODE_BRIDGE, passthru: MACVLAN_MODE_PASSTHRU, source: MACVLAN_MODE_SOURCE,
-};
 
 const INFINITY_LIFE_TIME = 0xffffffff;
 const ENOBUFS = 105;

@@ -3,8 +3,10 @@
 import { addressBytes } from './address-bytes.js';
 import type { Clock, Timer } from './clock.js';
 import { ModelError } from './errors.js';
+import type { ModelGeneration } from './generation.js';
 import type { Cause, ModelEvent } from './events.js';
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, operUp } from './flags.js';
+import { IFNAMSIZ } from './names.js';
 import { CHAIN_PRIORITY, type InetaddrEvent, type NetdevEvent, type NotifierChain } from './notifier.js';
 import type { Link } from './types.js';
 
@@ -47,7 +49,6 @@ const IPV6_USER_FLAGS = IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR |
 const IPV6_MODIFY_CLEARS = IFA_F_DEPRECATED | IFA_F_PERMANENT | IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR |
   IFA_F_NOPREFIXROUTE;
 
-const IFNAMSIZ = 16;
 
 interface AddressBase {
   readonly ifindex: number;
@@ -168,6 +169,7 @@ export interface AddressHost {
   readonly netdevChain: NotifierChain<NetdevEvent>;
   /** Where this table announces addresses entering and leaving device lists. */
   readonly inetaddrChain: NotifierChain<InetaddrEvent>;
+  readonly generation: ModelGeneration;
 }
 
 /** Per-device state: the in_device / inet6_dev address lists and what the table last saw of the link. */
@@ -283,8 +285,10 @@ export class AddressTable {
   private readonly dadMs: number;
   /** net.ipv4.conf.all.promote_secondaries */
   promoteSecondaries: boolean;
-  /** Bumped on every address change (dev_addr_genid), for NLM_F_DUMP_INTR. */
-  generation = 0;
+  /** The model's generation, which every address change advances (dev_addr_genid with it). */
+  private get generation(): ModelGeneration {
+    return this.host.generation;
+  }
 
   constructor(
     private readonly host: AddressHost,
@@ -346,7 +350,7 @@ export class AddressTable {
   }
 
   private emit(type: 'newaddr' | 'deladdr', addr: InetAddress, cause?: Cause): void {
-    this.generation++;
+    this.generation.advance('addresses');
     const link = this.devices.get(addr.ifindex)!.link;
     this.host.emit({ type, link, addr, cause });
     if (type === 'deladdr') this.host.inetaddrChain.call({ type: 'down', addr, link });
@@ -359,7 +363,7 @@ export class AddressTable {
 
   /** A change with no notification now (a NODAD address is announced after DAD's work runs). */
   private quietly(): void {
-    this.generation++;
+    this.generation.advance('addresses');
     this.host.changed();
   }
 
@@ -960,6 +964,6 @@ export class AddressTable {
       for (const a of [...d.v4, ...d.v6]) this.scheduleLifetime(a);
       for (const a of d.v6) if (a.flags & IFA_F_TENTATIVE) this.dadStart(a);
     }
-    this.generation++;
+    this.generation.advance('addresses');
   }
 }

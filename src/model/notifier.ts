@@ -64,7 +64,8 @@ export interface InetaddrEvent {
 
 /**
  * Priorities of the model's tables on the chains (notifier_block.priority): a table that reads
- * another's state runs after it. Addresses first (devinet/addrconf), then the tables that follow
- * addresses (routes: fib_netdev_event after inetdev_event), then neighbours.
+ * another's state runs after it. The bridge first (its AF_BRIDGE port announcements precede
+ * addrconf's work), then addresses (devinet/addrconf), then the tables that follow addresses
+ * (routes: fib_netdev_event after inetdev_event), then neighbours.
  */
-export const CHAIN_PRIORITY = { addresses: 20, routes: 10, neighbours: 0 } as const;
+export const CHAIN_PRIORITY = { bridge: 30, addresses: 20, routes: 10, neighbours: 0 } as const;

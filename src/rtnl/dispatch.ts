@@ -24,19 +24,20 @@ import { DumpRun } from './dump-run.js';
 import type { DumpCursor, Request, SessionView } from './request.js';
 
 /** One rtnetlink handler registration, as rtnl_register(family, type, doit, dumpit). */
-interface Route {
+interface Handler {
   type: number;
   family: number;
   doit?: (req: Request) => void;
   dumpit?: (req: Request) => DumpCursor;
 }
 
-/** The handler table (net/core/rtnetlink.c: rtnetlink_init). Lookups fall back to PF_UNSPEC. */
+/** A dump with no entries. */
 function emptyDump(req: Request): DumpCursor {
-  return { doneFlags: 0, generation: () => req.model.generation, next: () => false };
+  return { doneFlags: 0, generation: () => req.model.generation.linkDumpSeq, next: () => false };
 }
 
-const ROUTES: readonly Route[] = [
+/** The handler table (net/core/rtnetlink.c: rtnetlink_init). Lookups fall back to PF_UNSPEC. */
+const HANDLERS: readonly Handler[] = [
   { type: RTM_NEWLINK, family: AF_UNSPEC, doit: newLink },
   { type: RTM_DELLINK, family: AF_UNSPEC, doit: delLink },
   { type: RTM_GETLINK, family: AF_UNSPEC, doit: getLink, dumpit: dumpLinks },
@@ -66,12 +67,12 @@ const ROUTES: readonly Route[] = [
   { type: RTM_GETROUTE, family: AF_UNSPEC, dumpit: dumpAllRoute },
 ];
 
-const routeTable = new Map<string, Route>(ROUTES.map((r) => [`${r.family}/${r.type}`, r]));
+const handlerTable = new Map<string, Handler>(HANDLERS.map((r) => [`${r.family}/${r.type}`, r]));
 
-function findRoute(family: number, type: number, want: 'doit' | 'dumpit'): Route | undefined {
-  const exact = routeTable.get(`${family}/${type}`);
+function findHandler(family: number, type: number, want: 'doit' | 'dumpit'): Handler | undefined {
+  const exact = handlerTable.get(`${family}/${type}`);
   if (exact?.[want]) return exact;
-  const fallback = routeTable.get(`${AF_UNSPEC}/${type}`);
+  const fallback = handlerTable.get(`${AF_UNSPEC}/${type}`);
   return fallback?.[want] ? fallback : undefined;
 }
 
@@ -168,12 +169,12 @@ export class RtnlDispatcher {
     if (!isGet && session.readOnly) return ack(new NlError(Errno.EPERM));
     const req: Request = { model: this.model, message, hdr, session, out };
     if (isGet && hdr.flags & NLM_F_DUMP) {
-      const route = findRoute(family, hdr.type, 'dumpit');
-      if (!route) return ack(new NlError(Errno.EOPNOTSUPP));
+      const handler = findHandler(family, hdr.type, 'dumpit');
+      if (!handler) return ack(new NlError(Errno.EOPNOTSUPP));
       if (session.dumping) return ack(new NlError(Errno.EBUSY));
       let cursor: DumpCursor | NlError;
       try {
-        cursor = route.dumpit!(req);
+        cursor = handler.dumpit!(req);
       } catch (e) {
         cursor = toNlError(e);
       }
@@ -181,11 +182,11 @@ export class RtnlDispatcher {
         ? new WatchedDumpRun(cursor, hdr.seq, session, observer, hdr.type, started)
         : new DumpRun(cursor, hdr.seq, session);
     }
-    const route = findRoute(family, hdr.type, 'doit');
-    if (!route) return ack(new NlError(Errno.EOPNOTSUPP));
+    const handler = findHandler(family, hdr.type, 'doit');
+    if (!handler) return ack(new NlError(Errno.EOPNOTSUPP));
     if (isGet) {
       try {
-        route.doit!(req);
+        handler.doit!(req);
         return ack(undefined, req.warning);
       } catch (e) {
         return ack(toNlError(e));
@@ -195,7 +196,7 @@ export class RtnlDispatcher {
       const before = this.model.changeCount;
       let error: NlError | undefined;
       try {
-        route.doit!(req);
+        handler.doit!(req);
       } catch (e) {
         error = toNlError(e);
       }
