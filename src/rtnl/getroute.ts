@@ -1,7 +1,8 @@
 import {
   NLM_F_DUMP_FILTERED, NLM_F_MULTI, RTA_DPORT, RTA_DST, RTA_IIF, RTA_IP_PROTO, RTA_MARK, RTA_OIF,
   RTA_SPORT, RTA_SRC, RTA_TABLE, RTA_UID, RTCF_BROADCAST, RTCF_LOCAL, RTM_F_CLONED, RTM_F_FIB_MATCH,
-  RTM_F_LOOKUP_TABLE, RTM_F_NOTIFY, RTM_F_PREFIX, RTM_NEWROUTE, RTN_BROADCAST, RTN_LOCAL, RT_TABLE_MAIN,
+  RTM_F_LOOKUP_TABLE, RTM_F_NOTIFY, RTM_F_PREFIX, RTM_NEWROUTE, RTN_BLACKHOLE, RTN_BROADCAST, RTN_LOCAL, RTN_PROHIBIT,
+  RTN_THROW, RTN_UNREACHABLE, RT_TABLE_MAIN,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
@@ -10,7 +11,7 @@ import { writeInet4RouteGet, writeRouteMessage } from '../../protocol/route-mess
 import { RTM_IPV4_POLICY, RTM_IPV6_POLICY } from '../../protocol/route-policy.js';
 import { decodeRtMsg, NLMSGHDR_SIZE, RTMSG_SIZE } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
-import type { Inet4Address, Inet6Address } from '../model/addresses.js';
+import { IFA_F_SECONDARY, IFA_F_TENTATIVE, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, type Inet4Address, type Inet6Address } from '../model/addresses.js';
 import { fibLookup4, fibLookup6 } from '../model/routes/lookup.js';
 import { intToIpv4, ipv4ToInt, MASK4 } from '../model/routes/prefix.js';
 import type { Route, RouteFamily } from '../model/routes/route.js';
@@ -169,12 +170,12 @@ const u32 = (tb: AttrTable, type: number) => (tb.has(type) ? attrU32(tb.get(type
 /** inet_select_addr(): a primary address of the device, preferring the gateway's (or destination's) subnet. */
 function selectSource4(model: NetworkModel, ifindex: number, toward: number): number {
   const list = model.addresses.list(ifindex, 'inet') as Inet4Address[];
-  const primaries = list.filter((a) => !(a.flags & 0x01));
+  const primaries = list.filter((a) => !(a.flags & IFA_F_SECONDARY));
   const inSubnet = primaries.find((a) => ((ipv4ToInt(a.address) ^ toward) & MASK4[a.prefixlen]!) === 0);
   const chosen = inSubnet ?? primaries[0];
   if (chosen) return ipv4ToInt(chosen.local);
   for (const link of model.iterate()) {
-    const any = (model.addresses.list(link.index, 'inet') as Inet4Address[]).find((a) => a.scope === 0 && !(a.flags & 0x01));
+    const any = (model.addresses.list(link.index, 'inet') as Inet4Address[]).find((a) => a.scope === RT_SCOPE_UNIVERSE && !(a.flags & IFA_F_SECONDARY));
     if (any) return ipv4ToInt(any.local);
   }
   return 0;
@@ -229,7 +230,7 @@ export function inetGetRoute(req: Request): void {
 /** ipv6_dev_get_saddr() reduced: a valid address of the output device of the destination's scope, else any global one. */
 function selectSource6(model: NetworkModel, ifindex: number, dst: Uint8Array): Uint8Array | undefined {
   const linkLocal = dst[0] === 0xfe && (dst[1]! & 0xc0) === 0x80;
-  const usable = (a: Inet6Address) => !(a.flags & 0x40) && (linkLocal ? a.scope === 253 : a.scope === 0);
+  const usable = (a: Inet6Address) => !(a.flags & IFA_F_TENTATIVE) && (linkLocal ? a.scope === RT_SCOPE_LINK : a.scope === RT_SCOPE_UNIVERSE);
   const own = (model.addresses.list(ifindex, 'inet6') as Inet6Address[]).find(usable);
   if (own) return own.address;
   for (const link of model.iterate()) {
@@ -239,7 +240,10 @@ function selectSource6(model: NetworkModel, ifindex: number, dst: Uint8Array): U
   return undefined;
 }
 
-const REJECT6: Readonly<Record<number, keyof typeof Errno>> = { 6: 'EINVAL', 7: 'EHOSTUNREACH', 8: 'EACCES', 9: 'EAGAIN' };
+/** ip6_rt_type_to_error(); a THROW route ends an IPv6 lookup through the default rules with no route. */
+const REJECT6: Readonly<Record<number, keyof typeof Errno>> = {
+  [RTN_BLACKHOLE]: 'EINVAL', [RTN_UNREACHABLE]: 'EHOSTUNREACH', [RTN_PROHIBIT]: 'EACCES', [RTN_THROW]: 'ENETUNREACH',
+};
 
 /** route.c: inet6_rtm_getroute() for output lookups. */
 export function inet6GetRoute(req: Request): void {
@@ -259,10 +263,10 @@ export function inet6GetRoute(req: Request): void {
     throw new NlError(Errno.EOPNOTSUPP, 'rtnld: input route lookups (RTA_IIF) are not modelled');
   }
   const oif = u32(tb, RTA_OIF) ?? 0;
-  const hit = fibLookup6(model.routes.tables, dst, (r) => !oif || r.nexthops.some((h) => h.ifindex === oif) || r.type >= 6);
+  const hit = fibLookup6(model.routes.tables, dst, (r) => !oif || r.nexthops.some((h) => h.ifindex === oif) || REJECT6[r.type] !== undefined);
   if (!hit) throw new NlError(Errno.ENETUNREACH);
   const reject = REJECT6[hit.route.type];
-  if (reject) throw new NlError(Errno[reject === 'EAGAIN' ? 'ENETUNREACH' : reject]);
+  if (reject) throw new NlError(Errno[reject]);
   const base = routeMessage(model, hit.route);
   if (flags & RTM_F_FIB_MATCH) {
     writeRouteMessage(req.out, RTM_NEWROUTE, 0, req.hdr.seq, req.session.portid, base);

@@ -1,12 +1,9 @@
-import { AF_INET, AF_INET6, RTNH_F_DEAD, RTNH_F_LINKDOWN, RT_SCOPE_HOST } from '../../protocol/constants.js';
+import { AF_INET, AF_INET6, RTN_ANYCAST, RTN_LOCAL, RTNH_F_DEAD, RTNH_F_LINKDOWN, RT_SCOPE_HOST } from '../../protocol/constants.js';
 import type { RouteMessage, RouteNexthopMessage } from '../../protocol/route-message.js';
 import { IFF_UP } from '../model/flags.js';
 import { intToIpv4 } from '../model/routes/prefix.js';
 import type { Nexthop, Route } from '../model/routes/route.js';
 import type { NetworkModel } from '../model/store.js';
-
-const RTN_LOCAL = 2;
-const RTN_ANYCAST = 4;
 
 /**
  * A hop's reported flags: LINKDOWN while its device has no carrier, DEAD (IPv4) while it is

@@ -7,17 +7,11 @@ import { addrType4, fibLookup4, tableLookup4 } from './lookup.js';
 import {
   RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN_ANYCAST, RTN_BLACKHOLE,
   RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_PROHIBIT, RTN_THROW, RTN_UNICAST, RTN_UNREACHABLE, RTNH_F_DEAD,
-  RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTNH_F_PERVASIVE,
+  RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTNH_F_PERVASIVE, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE,
 } from './numbers.js';
 import { MASK4 } from './prefix.js';
 import { internMetrics, internNexthops, hasGateway, sameGateway, type Metrics, type Nexthop, type Route4 } from './route.js';
 import type { RouteTables } from './tables.js';
-
-// Notification flags (nlmsg_flags of RTM_NEWROUTE)
-const NLM_F_REPLACE = 0x100;
-const NLM_F_EXCL = 0x200;
-const NLM_F_CREATE = 0x400;
-const NLM_F_APPEND = 0x800;
 
 /** fib_props[type].scope: the narrowest scope a route of each type may have (index = rtm_type). */
 const MIN_SCOPE = [RT_SCOPE_NOWHERE, 0, RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_LINK, 0, 0, 0, 0, 0, RT_SCOPE_NOWHERE, RT_SCOPE_NOWHERE];

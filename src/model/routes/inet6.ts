@@ -1,4 +1,4 @@
-import { ipv6AddrType, type Inet6Address } from '../addresses.js';
+import { IFA_F_NOPREFIXROUTE, IFA_F_TENTATIVE, ipv6AddrType, type Inet6Address } from '../addresses.js';
 import { ModelError } from '../errors.js';
 import type { Cause } from '../events.js';
 import { IFF_LOOPBACK, IFF_UP } from '../flags.js';
@@ -6,23 +6,16 @@ import type { NewRouteFlags, RouteHost } from './host.js';
 import { fibLookup6 } from './lookup.js';
 import {
   RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN_BLACKHOLE, RTN_LOCAL, RTN_MULTICAST, RTN_PROHIBIT, RTN_THROW, RTN_UNICAST,
-  RTN_UNREACHABLE, RTNH_F_ONLINK, RTPROT_KERNEL,
+  RTN_UNREACHABLE, RTNH_F_ONLINK, RTPROT_KERNEL, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE,
 } from './numbers.js';
 import { ipv6Equal, ipv6PrefixEqual, maskIpv6 } from './prefix.js';
 import { hasGateway, internMetrics, internNexthops, sameGateway, type Metrics, type Nexthop, type Route6 } from './route.js';
 import type { RouteTables } from './tables.js';
 
-const NLM_F_REPLACE = 0x100;
-const NLM_F_EXCL = 0x200;
-const NLM_F_CREATE = 0x400;
-const NLM_F_APPEND = 0x800;
-
 const LOOPBACK_IFINDEX = 1;
 /** IP6_RT_PRIO_USER / IP6_RT_PRIO_ADDRCONF */
 export const IP6_RT_PRIO_USER = 1024;
 export const IP6_RT_PRIO_ADDRCONF = 256;
-const IFA_F_NOPREFIXROUTE = 0x200;
-const IFA_F_TENTATIVE = 0x40;
 const REJECT_TYPES = new Set([RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW]);
 const ZERO6 = new Uint8Array(16);
 
