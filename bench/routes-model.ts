@@ -100,5 +100,6 @@ const result = {
   baselineHits: found,
   node: process.version,
 };
-console.log(JSON.stringify(result, null, 1));
+// One JSON line on stdout (bench/run.ts reads it); a standalone run also keeps bench/routes-results.json.
+process.stdout.write(`${JSON.stringify(result)}\n`);
 writeFileSync(join(import.meta.dirname, 'routes-results.json'), `${JSON.stringify(result, null, 1)}\n`);
