@@ -109,11 +109,4 @@ export class RouteTables {
       ...[...this.v6.values()].map((t) => ({ family: 'inet6' as const, table: t.id, routes: t.size })),
     ];
   }
-
-  get size(): number {
-    let n = 0;
-    for (const t of this.v4.values()) n += t.size;
-    for (const t of this.v6.values()) n += t.size;
-    return n;
-  }
 }
