@@ -13,7 +13,7 @@ import {
   IFLA_VLAN_EGRESS_QOS, IFLA_VLAN_FLAGS, IFLA_VLAN_ID, IFLA_VLAN_INGRESS_QOS, IFLA_VLAN_PROTOCOL, IFLA_XDP,
   IFLA_XDP_ATTACHED,
 } from './constants.js';
-import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE } from './structs.js';
+import { decodeIfInfoMsg, decodeIflaVlanFlags, IFINFOMSG_SIZE, IFLA_VLAN_FLAGS_SIZE, NLMSGHDR_SIZE } from './structs.js';
 
 /** struct rtnl_link_stats64, field by field (u64 counters as bigint). */
 export type LinkStats = Record<LinkStatsField, bigint>;
@@ -220,12 +220,13 @@ function qosMap(data: Buffer | undefined): Array<[number, number]> | undefined {
 /** net/8021q/vlan_netlink.c: vlan_fill_info() */
 export function decodeVlanData(attrs: readonly RawAttr[]): VlanData {
   const t = attrMap(attrs);
-  const flags = t.get(IFLA_VLAN_FLAGS);
+  const raw = t.get(IFLA_VLAN_FLAGS);
+  const flags = raw && raw.length >= IFLA_VLAN_FLAGS_SIZE ? decodeIflaVlanFlags(raw) : undefined;
   return {
     id: readU16(t.get(IFLA_VLAN_ID)),
     protocol: readBe16(t.get(IFLA_VLAN_PROTOCOL)),
-    flags: flags && flags.length >= 8 ? flags.readUInt32LE(0) : undefined,
-    flagsMask: flags && flags.length >= 8 ? flags.readUInt32LE(4) : undefined,
+    flags: flags?.flags,
+    flagsMask: flags?.mask,
     ingressQos: qosMap(t.get(IFLA_VLAN_INGRESS_QOS)),
     egressQos: qosMap(t.get(IFLA_VLAN_EGRESS_QOS)),
   };

@@ -7,6 +7,7 @@ import {
 import { IFLA_MACVLAN_BC_QUEUE_LEN } from '../../protocol/link-decode.js';
 import type { LinkRequest } from '../../protocol/link-request.js';
 import type { TypedAttr } from '../../protocol/typed-attrs.js';
+import { encodeIflaVlanFlags } from '../../protocol/structs.js';
 import { OPER_STATES } from '../format/names.js';
 import { Args, CommandFailed, duparg, duparg2, ExitNow, invarg, matches, parseOnOff, parseUnsigned } from './args.js';
 import { reportChange } from './common.js';
@@ -235,12 +236,7 @@ function parseVlan(args: Args): TypedAttr[] {
     }
     args.advance();
   }
-  if (mask) {
-    const b = Buffer.alloc(8);
-    b.writeUInt32LE(flags, 0);
-    b.writeUInt32LE(mask, 4);
-    data.push([IFLA_VLAN_FLAGS, 'binary', b]);
-  }
+  if (mask) data.push([IFLA_VLAN_FLAGS, 'binary', encodeIflaVlanFlags({ flags, mask })]);
   return data;
 }
 

@@ -56,6 +56,40 @@ export class BridgeRules {
     }
   }
 
+  /** br_dev_open() / br_dev_stop() of a bridge: its ports are enabled or disabled. */
+  deviceOpen(link: Link, up: boolean): void {
+    if (!link.bridge) return;
+    if (up) this.enablePorts(link);
+    else this.disablePorts(link);
+  }
+
+  /** The bridge's port_list in its order: br_add_if() adds at the head, so the newest port first. */
+  private portList(bridge: Link): Link[] {
+    return this.host.registry.portsOf(bridge.index).reverse();
+  }
+
+  /**
+   * br_stp_enable_bridge() (STP off), from br_dev_open() before the bridge's own NEWLINK: every
+   * running, operationally up port is enabled and starts forwarding, announced twice (AF_BRIDGE).
+   */
+  private enablePorts(bridge: Link): void {
+    for (const port of this.portList(bridge)) {
+      if (!this.portForwarding(port)) continue;
+      port.bridgePortForwarding = true;
+      this.host.emit({ type: 'bridgeport', action: 'new', link: port });
+      this.host.emit({ type: 'bridgeport', action: 'new', link: port });
+    }
+  }
+
+  /** br_stp_disable_bridge(): every port that is not disabled is disabled and announced once (AF_BRIDGE). */
+  private disablePorts(bridge: Link): void {
+    for (const port of this.portList(bridge)) {
+      if (!port.bridgePortForwarding) continue;
+      port.bridgePortForwarding = false;
+      this.host.emit({ type: 'bridgeport', action: 'new', link: port });
+    }
+  }
+
   private checkMaster(masterIndex: number, port: Link | undefined): Link {
     const master = this.host.registry.byIndex(masterIndex);
     if (!master) throw new ModelError('EINVAL');

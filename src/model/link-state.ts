@@ -18,6 +18,8 @@ export interface LinkStateHost {
   /** RTM_NEWLINK for the link (ifi_change `change`). */
   notify(link: Link, change?: number): void;
   netdevEvent(type: NetdevEventType, link: Link): void;
+  /** The device's own open/stop work (ndo_open / ndo_stop), before its carrier is looked at. */
+  deviceOpen(link: Link, up: boolean): void;
 }
 
 export class LinkState {
@@ -82,6 +84,7 @@ export class LinkState {
   private open(link: Link): void {
     link.flags |= IFF_UP;
     link.everUp = true;
+    this.host.deviceOpen(link, true);
     this.recomputeCarrier(link, true);
     this.recomputePeer(link);
     this.recomputeDependents(link);
@@ -89,6 +92,7 @@ export class LinkState {
 
   private close(link: Link): void {
     link.flags &= ~IFF_UP;
+    this.host.deviceOpen(link, false);
     this.recomputeCarrier(link, true);
     this.recomputePeer(link);
     this.recomputeDependents(link);

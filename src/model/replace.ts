@@ -1,6 +1,7 @@
 // Whole-model replacement (test-rig reset, snapshot import): the model becomes a snapshot, and
 // the difference is announced as Linux would announce devices and addresses going and coming.
 import { isDeepStrictEqual } from 'node:util';
+import { addressesOf, addressKey, sameAddress } from './address-diff.js';
 import type { AddressSnapshot, AddressTable, InetAddress } from './addresses.js';
 import type { ModelEvent } from './events.js';
 import type { RouteSnapshot } from './routes/routes.js';
@@ -22,32 +23,11 @@ export interface ReplaceTarget {
   now(): number;
   reportedFlags(link: Link): number;
   emit(event: ModelEvent): void;
-  /** Restores `state` without announcing anything. */
-  importLinks(state: ModelState): void;
+  /** Restores `state` without announcing anything; `unchangedAddresses` keep their times. */
+  importLinks(state: ModelState, unchangedAddresses: ReadonlyMap<string, Readonly<InetAddress>>): void;
 }
 
 const NOTIFY_ALL = 0xffffffff;
-
-const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : '');
-
-/** What identifies an address on its device: family, local address (and peer), prefix length. */
-function addressKey(a: Readonly<InetAddress>): string {
-  return a.family === 'inet'
-    ? `inet/${a.ifindex}/${hex(a.local)}/${hex(a.address)}/${a.prefixlen}`
-    : `inet6/${a.ifindex}/${hex(a.address)}/${hex(a.peer)}/${a.prefixlen}`;
-}
-
-/** Equal but for the clock-relative creation and update times (snapshots rebase them). */
-function sameAddress(a: Readonly<InetAddress>, b: Readonly<InetAddress>): boolean {
-  return isDeepStrictEqual({ ...a, cstamp: 0, tstamp: 0 }, { ...b, cstamp: 0, tstamp: 0 });
-}
-
-/** Every address of a snapshot by key, IPv4 before IPv6 per device. */
-function addressesOf(s: AddressSnapshot | undefined): Map<string, InetAddress> {
-  const out = new Map<string, InetAddress>();
-  for (const d of s?.devices ?? []) for (const a of [...d.v4, ...d.v6]) out.set(addressKey(a), a);
-  return out;
-}
 
 /**
  * Replaces the whole model with `state` (as importLinks; a state without addresses has none)
@@ -70,10 +50,10 @@ export function replaceModel(model: ReplaceTarget, state: ModelState): void {
   };
   const oldAddrs = addressesOf(model.addresses.export());
   const newAddrs = addressesOf(state.addresses);
-  const unchanged = new Set<string>();
+  const unchanged = new Map<string, InetAddress>();
   for (const [key, a] of oldAddrs) {
     const next = newAddrs.get(key);
-    if (next && keptIndex(a.ifindex) && sameAddress(a, next)) unchanged.add(key);
+    if (next && keptIndex(a.ifindex) && sameAddress(a, next)) unchanged.set(key, a);
     else if (!next || !keptIndex(a.ifindex)) model.emit({ type: 'deladdr', link: before.get(a.ifindex)!, addr: a });
   }
   for (const old of before.values()) {
@@ -82,7 +62,7 @@ export function replaceModel(model: ReplaceTarget, state: ModelState): void {
     if (old.master && (!kept || next!.master !== old.master)) model.emit({ type: 'bridgeport', action: 'del', link: old });
     if (!kept) model.emit({ type: 'dellink', link: old });
   }
-  model.importLinks({ ...state, addresses: state.addresses ?? { now: model.now(), devices: [] } });
+  model.importLinks({ ...state, addresses: state.addresses ?? { now: model.now(), devices: [] } }, unchanged);
   for (const link of model.links()) {
     const old = before.get(link.index);
     const kept = old !== undefined && old.kind === link.kind;

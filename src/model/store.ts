@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { AddressTable, type AddressOptions, type AddressSnapshot } from './addresses.js';
+import { AddressTable, type AddressOptions, type AddressSnapshot, type InetAddress } from './addresses.js';
 import { BridgeRules } from './bridge.js';
 import { SystemClock, type Clock } from './clock.js';
 import { ModelError } from './errors.js';
@@ -82,6 +82,7 @@ export class NetworkModel {
     this.registry = new LinkRegistry(this.generation);
     this.state = new LinkState({
       registry: this.registry, generation: this.generation, notify: (l, c) => this.notify(l, c), netdevEvent: (t, l) => this.netdevEvent(t, l),
+      deviceOpen: (l, up) => this.bridges.deviceOpen(l, up),
     });
     this.cpuCount = options.cpuCount ?? availableParallelism();
     this.clock = options.clock ?? new SystemClock();
@@ -197,12 +198,12 @@ export class NetworkModel {
   }
 
   /** Replaces every link with `links` (announcing nothing: this is a restore, not a change). */
-  importLinks(state: ModelState): void {
+  importLinks(state: ModelState, unchangedAddresses?: ReadonlyMap<string, Readonly<InetAddress>>): void {
     this.generation.advance();
     for (const l of [...this.iterate()]) this.registry.remove(l);
     for (const l of state.links) this.registry.insert(structuredClone(l));
     this.lastAutoIndex = state.lastAutoIndex;
-    if (state.addresses) this.addresses.import(state.addresses);
+    if (state.addresses) this.addresses.import(state.addresses, unchangedAddresses);
     this.routes.import(state.routes);
   }
 
@@ -569,7 +570,7 @@ export class NetworkModel {
     this.state.dropLinkwatch();
     replaceModel({
       links: () => this.iterate(), addresses: this.addresses, now: () => this.now(), reportedFlags: (l) => this.state.reportedFlags(l),
-      emit: (e) => this.emit(e), importLinks: (st) => this.importLinks(st),
+      emit: (e) => this.emit(e), importLinks: (st, unchanged) => this.importLinks(st, unchanged),
     }, state);
   }
 }

@@ -1,7 +1,7 @@
 import type { Mutex } from 'async-mutex';
 import { writeAck } from '../../protocol/ack.js';
 import {
-  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_MIN_TYPE,
+  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
   RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE,
 } from '../../protocol/constants.js';
@@ -112,19 +112,9 @@ class WatchedDumpRun extends DumpRun {
   }
 
   override fill(w: NlWriter, budget: number): boolean {
-    const start = w.length;
     const done = super.fill(w, budget);
-    let entries = 0;
-    let errno = 0;
-    for (let at = start; at + NLMSGHDR_SIZE <= w.length;) {
-      const hdr = w.peek(at, NLMSGHDR_SIZE);
-      const len = hdr.readUInt32LE(0);
-      if (hdr.readUInt16LE(4) === NLMSG_DONE) errno = len >= NLMSGHDR_SIZE + 4 ? -w.peek(at + NLMSGHDR_SIZE, 4).readInt32LE(0) : 0;
-      else entries++;
-      at += Math.max(NLMSGHDR_SIZE, (len + 3) & ~3);
-    }
-    if (entries) this.observer.dumpEntries(entries);
-    if (done) this.observer.requestDone(this.type, errno, (performance.now() - this.started) / 1000);
+    if (this.stepEntries) this.observer.dumpEntries(this.stepEntries);
+    if (done) this.observer.requestDone(this.type, this.errno, (performance.now() - this.started) / 1000);
     return done;
   }
 }
@@ -149,9 +139,10 @@ export class RtnlDispatcher {
 
   /**
    * Handles one complete message. Replies go to `out`; a dump returns its DumpRun for the
-   * transport to drive. Returns a Promise only when the request had to wait for the mutex.
+   * transport to drive, any other request the errno of its answer (0: success or no answer).
+   * Returns a Promise only when the request had to wait for the mutex.
    */
-  handle(message: Buffer, session: SessionState, out: NlWriter): DumpRun | undefined | Promise<undefined> {
+  handle(message: Buffer, session: SessionState, out: NlWriter): DumpRun | number | Promise<number> {
     const hdr = decodeNlMsgHdr(message);
     const observer = this.observer;
     const started = observer ? performance.now() : 0;
@@ -159,7 +150,7 @@ export class RtnlDispatcher {
       if (err) writeAck(out, message, err.errno, session.portid, session, err);
       else if (hdr.flags & NLM_F_ACK) writeAck(out, message, 0, session.portid, session, warning ? { extMsg: warning } : undefined);
       observer?.requestDone(hdr.type, err?.errno ?? 0, (performance.now() - started) / 1000);
-      return undefined;
+      return err?.errno ?? 0;
     };
     if (!(hdr.flags & NLM_F_REQUEST) || hdr.type < NLMSG_MIN_TYPE) return ack();
     if (hdr.type > RTM_MAX) return ack(new NlError(Errno.EOPNOTSUPP));

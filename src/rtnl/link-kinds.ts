@@ -7,6 +7,7 @@ import { MACVLAN_POLICY, OPAQUE_POLICY, VETH_POLICY, VLAN_POLICY } from '../../p
 import { NlError } from '../../protocol/nl-error.js';
 import { attrBe16, attrU16, attrU32, type AttrTable, type Policy } from '../../protocol/policy.js';
 import type { TypedAttr } from '../../protocol/typed-attrs.js';
+import { decodeIflaVlanFlags, encodeIflaVlanFlags } from '../../protocol/structs.js';
 import { isMulticastMac, isZeroMac } from '../model/mac.js';
 import type { NetworkModel, NewLinkSpec } from '../model/store.js';
 import type { KindName, Link } from '../model/types.js';
@@ -83,7 +84,8 @@ export const KIND_WIRE: Readonly<Record<KindName, KindWire>> = {
       const id = data.get(IFLA_VLAN_ID);
       if (id && attrU16(id) >= VLAN_VID_MASK) throw new NlError(Errno.ERANGE, '8021q: Invalid VLAN id');
       const flags = data.get(IFLA_VLAN_FLAGS);
-      if (flags && flags.data.readUInt32LE(0) & flags.data.readUInt32LE(4) & ~VLAN_FLAGS_KNOWN) {
+      const f = flags && decodeIflaVlanFlags(flags.data);
+      if (f && f.flags & f.mask & ~VLAN_FLAGS_KNOWN) {
         throw new NlError(Errno.EINVAL, '8021q: Invalid VLAN flags');
       }
     },
@@ -97,7 +99,7 @@ export const KIND_WIRE: Readonly<Record<KindName, KindWire>> = {
       // vlan_newlink(): REORDER_HDR by default, then the requested flags under their mask.
       let f = 1;
       if (flags) {
-        const [value, mask] = [flags.data.readUInt32LE(0), flags.data.readUInt32LE(4)];
+        const { flags: value, mask } = decodeIflaVlanFlags(flags.data);
         f = ((f & ~mask) | (value & mask)) >>> 0;
       }
       spec.vlan = { id: attrU16(id), protocol: proto ? attrBe16(proto) : ETH_P_8021Q, flags: f };
@@ -105,12 +107,7 @@ export const KIND_WIRE: Readonly<Record<KindName, KindWire>> = {
     fillInfo(link) {
       const v = link.vlan!;
       const out: TypedAttr[] = [[IFLA_VLAN_PROTOCOL, 'be16', v.protocol], [IFLA_VLAN_ID, 'u16', v.id]];
-      if (v.flags) {
-        const f = Buffer.alloc(8);
-        f.writeUInt32LE(v.flags, 0);
-        f.writeUInt32LE(0xffffffff, 4);
-        out.push([IFLA_VLAN_FLAGS, 'binary', f]);
-      }
+      if (v.flags) out.push([IFLA_VLAN_FLAGS, 'binary', encodeIflaVlanFlags({ flags: v.flags, mask: 0xffffffff })]);
       return out;
     },
   },
