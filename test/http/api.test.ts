@@ -142,6 +142,10 @@ describe('reading the model as ip -j', () => {
     );
     const text = (await app.inject({ url: '/metrics' })).body;
     expect(Number(/^rtnld_model_addresses (\S+)$/m.exec(text)![1])).toBe(addrs.size);
+    const routes = (await app.inject({ url: '/v1/routes' })).json() as Array<Record<string, unknown>>;
+    expect(routes.filter((r) => r.table === 254 && r.family === 'inet')).toContainEqual(
+      { family: 'inet', table: 254, type: 1, dst: '10.0.0.0/24', protocol: 2, scope: 253, metric: 0, prefsrc: '10.0.0.1', nexthops: [{ dev: 'd0', weight: 1, flags: 0 }] },
+    );
     // lo's local, LOCAL prefix and broadcast routes, and one local route per IPv4 address of d0.
     expect(Number(/^rtnld_model_routes\{family="inet",table="255"\} (\S+)$/m.exec(text)![1])).toBeGreaterThanOrEqual(3 + 4);
   });
