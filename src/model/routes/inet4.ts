@@ -166,7 +166,7 @@ export class Inet4Routes {
    * within one key a new alias goes first (CREATE) or last (APPEND), or replaces the first
    * (REPLACE). Returns false when an identical alias made it a no-op.
    */
-  insert(route: Route4, f: NewRouteFlags, cause?: Cause, quiet = false): boolean {
+  insert(route: Route4, f: NewRouteFlags, cause?: Cause): boolean {
     const table = this.tables.newInet(route.table);
     const aliases = table.aliases(route.dst, route.dstLen);
     // fib_find_alias(): the first alias with tos < ours, or our tos and priority >= ours.
@@ -206,8 +206,7 @@ export class Inet4Routes {
     const list = [...aliases];
     list.splice(at, 0, route);
     table.setAliases(route.dst, route.dstLen, list);
-    if (quiet) this.tables.touch();
-    else this.tables.emit({ type: 'newroute', route, nlflags, cause });
+    this.tables.emit({ type: 'newroute', route, nlflags, cause });
     return true;
   }
 

@@ -150,9 +150,9 @@ export class Inet6Routes {
    * fib6_add_rt2(): routes of one node stay in metric order. Same metric: EXCL refuses; a
    * duplicate hop is EEXIST; two gateway routes become ECMP siblings (one route with several
    * hops here); anything else is a separate route after them. REPLACE swaps the first route of
-   * the same kind. Returns false when nothing was added.
+   * the same kind. Refusals throw (EEXIST, ENOENT) as the kernel's errors.
    */
-  insert(route: Route6, f: NewRouteFlags, cause?: Cause, multipath = false): boolean {
+  insert(route: Route6, f: NewRouteFlags, cause?: Cause, multipath = false): void {
     const table = this.tables.newInet6(route.table);
     const routes = [...table.routesAt(route.dst, route.dstLen, route.src, route.srcLen)];
     let nlflags = NLM_F_EXCL;
@@ -186,7 +186,7 @@ export class Inet6Routes {
         routes[replaced] = route;
         table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
         this.tables.emit({ type: 'newroute', route, nlflags: NLM_F_REPLACE, cause });
-        return true;
+        return;
       }
     }
     nlflags |= NLM_F_CREATE;
@@ -198,12 +198,11 @@ export class Inet6Routes {
       table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
       const shown = multipath ? (f.append ? joined : withHopFirst(joined, route.nexthops)) : withHopFirst(joined, route.nexthops);
       this.tables.emit({ type: 'newroute', route: shown, nlflags: nlflags & ~NLM_F_EXCL, cause });
-      return true;
+      return;
     }
     routes.splice(insertAt, 0, route);
     table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
     this.tables.emit({ type: 'newroute', route, nlflags, cause });
-    return true;
   }
 
   // --- RTM_DELROUTE ---
@@ -225,7 +224,7 @@ export class Inet6Routes {
   }
 
   /** Removes hops of a route (all of them: the route); one DELROUTE showing what went, `first` leading. */
-  removeHops(r: Route6, hops: readonly Nexthop[], cause?: Cause, first?: Nexthop, quiet = false): void {
+  removeHops(r: Route6, hops: readonly Nexthop[], cause?: Cause, first?: Nexthop): void {
     const table = this.tables.inet6(r.table);
     if (!table) return;
     const routes = [...table.routesAt(r.dst, r.dstLen, r.src, r.srcLen)];
@@ -236,8 +235,7 @@ export class Inet6Routes {
     else routes.splice(at, 1);
     table.setRoutes(r.dst, r.dstLen, r.src, r.srcLen, routes);
     const gone: Route6 = { ...r, nexthops: first ? [first, ...hops.filter((h) => h !== first)] : [...hops] };
-    if (quiet) this.tables.touch();
-    else this.tables.emit({ type: 'delroute', route: gone, nlflags: 0, cause });
+    this.tables.emit({ type: 'delroute', route: gone, nlflags: 0, cause });
   }
 
   // --- addrconf: the routes IPv6 makes by itself ---
