@@ -92,7 +92,8 @@ export class NetworkModel {
     }, options.addresses);
     this.routes = new Routes({
       link: (i) => this.byIndex(i), addresses: (i, family) => this.addresses.list(i, family), links: () => this.iterate(),
-      now: () => this.clock.now(), emit: (e) => this.emit(e), changed: () => this.changedQuietly(),
+      now: () => this.clock.now(), schedule: (at, fn) => void this.clock.schedule(at, fn), emit: (e) => this.emit(e),
+      changed: () => this.changedQuietly(),
       netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, onEvent: (l) => this.onEvent(l),
     });
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;

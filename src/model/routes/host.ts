@@ -11,6 +11,8 @@ export interface RouteHost {
   links(): Iterable<Readonly<Link>>;
   /** Model time in ms (IPv6 route expiry). */
   now(): number;
+  /** Runs `fn` at model time `at` (ms). */
+  schedule(at: number, fn: () => void): void;
   /** Announces a route change in order with the model's other events. */
   emit(event: ModelEvent): void;
   /** A change announced nowhere (still journaled). */

@@ -94,6 +94,14 @@ export class Inet6Routes {
       expires: cfg.expires === undefined ? undefined : this.host.now() + cfg.expires * 1000, addrconf: false,
     };
     this.insert(route, f, cause, cfg.multipath);
+    if (route.expires !== undefined) this.host.schedule(route.expires, () => this.expire(route));
+  }
+
+  /** fib6_age(): a route whose RTA_EXPIRES ran out goes, announced with pid 0 (still there: not replaced). */
+  private expire(route: Route6): void {
+    const current = this.tables.inet6(route.table)?.routesAt(route.dst, route.dstLen, route.src, route.srcLen);
+    const r = current?.find((x) => x.expires !== undefined && x.expires <= this.host.now() && x.priority === route.priority);
+    if (r) this.removeHops(r, r.nexthops);
   }
 
   /** fib6_nh_init() and ip6_validate_gw() for one hop. */

@@ -162,6 +162,25 @@ describe('IPv6 (§3.4, §3.5)', () => {
   });
 });
 
+describe('IPv6 route lifetimes', () => {
+  it('a route with RTA_EXPIRES reports what remains and goes with a DELROUTE (pid 0) when it runs out', () => {
+    const { m, log, veth, clock } = setup();
+    const v = veth();
+    m.routes.inet6.add({
+      table: 254, dst: ip6(0x2001, 0xdb8, 0x77), dstLen: 64, src: new Uint8Array(16), srcLen: 0, protocol: 3, type: 1, priority: 0,
+      flags: 0, nexthops: [{ ifindex: v.index, weight: 1, flags: 0, flow: 0 }], multipath: false, pref: 0, expires: 3,
+    }, { create: true, excl: true, replace: false, append: false });
+    const find = () => [...m.routes.tables.routes('inet6')].find((r) => r.dstLen === 64 && r.family === 'inet6' && r.dst[5] === 0x77);
+    expect(find()?.expires).toBe(clock.now() + 3000);
+    log.length = 0;
+    clock.advance(2999);
+    expect(find()).toBeDefined();
+    clock.advance(1);
+    expect(find()).toBeUndefined();
+    expect(log).toEqual([`delroute t254 type1 2001:db8:77::/64 dev ${v.index} 0`]);
+  });
+});
+
 describe('snapshots', () => {
   it('export and import keep user routes and rebuild nothing twice', () => {
     const { m, routes, veth } = setup();
