@@ -3,7 +3,7 @@ import { formatIpv4, formatIpv6 } from '../../../protocol/inet.js';
 import { ManualClock } from '../../../src/model/clock.js';
 import { IFF_UP } from '../../../src/model/flags.js';
 import { intToIpv4 } from '../../../src/model/routes/prefix.js';
-import type { Route } from '../../../src/model/routes/route.js';
+import type { Route, Route6 } from '../../../src/model/routes/route.js';
 import { NetworkModel } from '../../../src/model/store.js';
 
 // The routes Linux makes by itself (spec §3), followed through the model's events: which routes
@@ -170,7 +170,7 @@ describe('IPv6 route lifetimes', () => {
       table: 254, dst: ip6(0x2001, 0xdb8, 0x77), dstLen: 64, src: new Uint8Array(16), srcLen: 0, protocol: 3, type: 1, priority: 0,
       flags: 0, nexthops: [{ ifindex: v.index, weight: 1, flags: 0, flow: 0 }], multipath: false, pref: 0, expires: 3,
     }, { create: true, excl: true, replace: false, append: false });
-    const find = () => [...m.routes.tables.routes('inet6')].find((r) => r.dstLen === 64 && r.family === 'inet6' && r.dst[5] === 0x77);
+    const find = () => [...m.routes.tables.routes('inet6')].find((r): r is Route6 => r.family === 'inet6' && r.dstLen === 64 && r.dst[5] === 0x77);
     expect(find()?.expires).toBe(clock.now() + 3000);
     log.length = 0;
     clock.advance(2999);
