@@ -564,6 +564,31 @@ async function memoryRows(): Promise<void> {
   row('heap_per_connection', `heap per idle connection (${job.connections} connections)`, m.heapPerIdleConnection, 64 * 1024, '<= 64 KiB');
 }
 
+/**
+ * The route model at Internet-table scale (bench/routes-model.ts, its own process): inserts
+ * through the NEWROUTE path, longest-prefix matches per second beside one Map.get per lookup
+ * (the baseline, same process), heap per route.
+ */
+async function routeModelRows(): Promise<void> {
+  const routes = QUICK ? 200_000 : 1_000_000;
+  const m = await runPinned<{ insertPerSecond: number; lookupsPerSecond: number; baselineMapGetPerSecond: number; heapBytesPerRoute: number }>(
+    process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', join(benchDir, 'routes-model.ts'), String(routes)], 600_000, [], SERVER_CPU,
+  );
+  log('route model done');
+  const one = (name: string, v: number): Series => ({ name, median: v, runs: [v] });
+  const n = routes.toLocaleString('en');
+  rows.push({ id: 'route_insert_model', what: `IPv4 routes inserted in the model (${n}, NEWROUTE checks included)`, unit: 'routes/s', rtnld: one('rtnld', m.insertPerSecond) });
+  rows.push({
+    id: 'route_lookup_model', what: `longest-prefix matches at ${n} routes`, unit: 'lookups/s', rtnld: one('rtnld', m.lookupsPerSecond),
+    baseline: one('one Map.get per lookup', m.baselineMapGetPerSecond), ratio: m.lookupsPerSecond / m.baselineMapGetPerSecond,
+    target: '>= 2,000,000 lookups/s', met: m.lookupsPerSecond >= 2_000_000,
+  });
+  rows.push({
+    id: 'heap_per_route', what: `heap per route at ${n} routes`, unit: 'heap bytes', rtnld: one('rtnld', m.heapBytesPerRoute),
+    target: '<= 200 bytes', met: m.heapBytesPerRoute <= 200,
+  });
+}
+
 /** Notification fan-out: one change encoded once and delivered to 1, 10 and 100 subscribers. */
 async function fanoutRows(): Promise<void> {
   // A receive budget large enough that no notification is dropped while the one client process
@@ -715,6 +740,7 @@ async function main(): Promise<void> {
   await fanoutRows();
   await memoryRows();
   await cliStartRows();
+  await routeModelRows();
 
   const results = {
     date: started.toISOString(),

@@ -77,6 +77,9 @@ export const RTM_SETLINK = 19;
 export const RTM_NEWADDR = 20;
 export const RTM_DELADDR = 21;
 export const RTM_GETADDR = 22;
+export const RTM_NEWROUTE = 24;
+export const RTM_DELROUTE = 25;
+export const RTM_GETROUTE = 26;
 export const RTM_GETNSID = 90;
 export const RTM_NEWLINKPROP = 108;
 export const RTM_DELLINKPROP = 109;
@@ -85,7 +88,9 @@ export const RTM_MAX = 0x7b;
 
 export const RTNLGRP_LINK = 1;
 export const RTNLGRP_IPV4_IFADDR = 5;
+export const RTNLGRP_IPV4_ROUTE = 7;
 export const RTNLGRP_IPV6_IFADDR = 9;
+export const RTNLGRP_IPV6_ROUTE = 11;
 export const RTNLGRP_MAX = 39;
 
 export const RTEXT_FILTER_VF = 1;
@@ -101,6 +106,101 @@ export const RT_SCOPE_UNIVERSE = 0;
 export const RT_SCOPE_SITE = 200;
 export const RT_SCOPE_LINK = 253;
 export const RT_SCOPE_HOST = 254;
+export const RT_SCOPE_NOWHERE = 255;
+
+// struct rtmsg: rtm_table (enum rt_class_t)
+export const RT_TABLE_UNSPEC = 0;
+export const RT_TABLE_COMPAT = 252;
+export const RT_TABLE_DEFAULT = 253;
+export const RT_TABLE_MAIN = 254;
+export const RT_TABLE_LOCAL = 255;
+
+// rtm_type
+export const RTN_UNSPEC = 0;
+export const RTN_UNICAST = 1;
+export const RTN_LOCAL = 2;
+export const RTN_BROADCAST = 3;
+export const RTN_ANYCAST = 4;
+export const RTN_MULTICAST = 5;
+export const RTN_BLACKHOLE = 6;
+export const RTN_UNREACHABLE = 7;
+export const RTN_PROHIBIT = 8;
+export const RTN_THROW = 9;
+export const RTN_NAT = 10;
+export const RTN_XRESOLVE = 11;
+export const RTN_MAX = 11;
+
+// rtm_protocol
+export const RTPROT_UNSPEC = 0;
+export const RTPROT_REDIRECT = 1;
+export const RTPROT_KERNEL = 2;
+export const RTPROT_BOOT = 3;
+export const RTPROT_STATIC = 4;
+
+// rtm_flags
+export const RTM_F_NOTIFY = 0x100;
+export const RTM_F_CLONED = 0x200;
+export const RTM_F_EQUALIZE = 0x400;
+export const RTM_F_PREFIX = 0x800;
+export const RTM_F_LOOKUP_TABLE = 0x1000;
+export const RTM_F_FIB_MATCH = 0x2000;
+
+// struct rtnexthop rtnh_flags (also the low byte of rtm_flags)
+export const RTNH_F_DEAD = 0x1;
+export const RTNH_F_PERVASIVE = 0x2;
+export const RTNH_F_ONLINK = 0x4;
+export const RTNH_F_LINKDOWN = 0x10;
+
+// enum rtattr_type_t
+export const RTA_UNSPEC = 0;
+export const RTA_DST = 1;
+export const RTA_SRC = 2;
+export const RTA_IIF = 3;
+export const RTA_OIF = 4;
+export const RTA_GATEWAY = 5;
+export const RTA_PRIORITY = 6;
+export const RTA_PREFSRC = 7;
+export const RTA_METRICS = 8;
+export const RTA_MULTIPATH = 9;
+export const RTA_PROTOINFO = 10;
+export const RTA_FLOW = 11;
+export const RTA_CACHEINFO = 12;
+export const RTA_TABLE = 15;
+export const RTA_MARK = 16;
+export const RTA_VIA = 18;
+export const RTA_NEWDST = 19;
+export const RTA_PREF = 20;
+export const RTA_ENCAP_TYPE = 21;
+export const RTA_ENCAP = 22;
+export const RTA_EXPIRES = 23;
+export const RTA_UID = 25;
+export const RTA_TTL_PROPAGATE = 26;
+export const RTA_IP_PROTO = 27;
+export const RTA_SPORT = 28;
+export const RTA_DPORT = 29;
+export const RTA_NH_ID = 30;
+export const RTA_FLOWLABEL = 31;
+export const RTA_MAX = 31;
+
+// RTA_METRICS members
+export const RTAX_LOCK = 1;
+export const RTAX_MTU = 2;
+export const RTAX_ADVMSS = 8;
+export const RTAX_HOPLIMIT = 10;
+export const RTAX_FEATURES = 12;
+export const RTAX_CC_ALGO = 16;
+export const RTAX_MAX = 17;
+
+// route get reply: rtm_flags bits above 0xffff (include/uapi/linux/in_route.h RTCF_*)
+export const RTCF_BROADCAST = 0x10000000;
+export const RTCF_MULTICAST = 0x20000000;
+export const RTCF_LOCAL = 0x80000000;
+
+// ICMPV6_ROUTER_PREF_* (RTA_PREF)
+export const ICMPV6_ROUTER_PREF_MEDIUM = 0;
+export const ICMPV6_ROUTER_PREF_HIGH = 1;
+export const ICMPV6_ROUTER_PREF_INVALID = 2;
+export const ICMPV6_ROUTER_PREF_LOW = 3;
 
 // --- address families ---
 export const AF_UNSPEC = 0;

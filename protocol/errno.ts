@@ -2,8 +2,10 @@
 export const Errno = {
   EPERM: 1,
   ENOENT: 2,
+  ESRCH: 3,
   EINTR: 4,
   ENXIO: 6,
+  EAGAIN: 11,
   ENOMEM: 12,
   EACCES: 13,
   EBUSY: 16,
@@ -22,9 +24,12 @@ export const Errno = {
   EAFNOSUPPORT: 97,
   EADDRINUSE: 98,
   EADDRNOTAVAIL: 99,
+  ENETDOWN: 100,
+  ENETUNREACH: 101,
   ENOBUFS: 105,
   ENOTCONN: 107,
   ECONNREFUSED: 111,
+  EHOSTUNREACH: 113,
 } as const;
 
 export type ErrnoName = keyof typeof Errno;

@@ -59,6 +59,51 @@ const ifaddrmsgParser = new Parser()
   .uint8('scope')
   .uint32('index');
 
+export interface RtMsg {
+  family: number;
+  dstLen: number;
+  srcLen: number;
+  tos: number;
+  table: number;
+  protocol: number;
+  scope: number;
+  type: number;
+  flags: number;
+}
+export const RTMSG_SIZE = 12;
+
+/** struct rtmsg */
+const rtmsgParser = new Parser()
+  .endianness('little')
+  .uint8('family')
+  .uint8('dstLen')
+  .uint8('srcLen')
+  .uint8('tos')
+  .uint8('table')
+  .uint8('protocol')
+  .uint8('scope')
+  .uint8('type')
+  .uint32('flags');
+
+/** struct rtnexthop: rtnh_len covers the header and its nested attributes. */
+export interface RtNexthop {
+  len: number;
+  flags: number;
+  hops: number;
+  ifindex: number;
+}
+export const RTNEXTHOP_SIZE = 8;
+
+const rtnexthopParser = new Parser()
+  .endianness('little')
+  .uint16('len')
+  .uint8('flags')
+  .uint8('hops')
+  .int32('ifindex');
+
+/** struct rta_cacheinfo */
+export const RTA_CACHEINFO_SIZE = 32;
+
 export interface IfaCacheinfo {
   prefered: number;
   valid: number;
@@ -106,5 +151,7 @@ function checked<T>(parser: Parser, size: number, what: string) {
 export const decodeNlMsgHdr = checked<NlMsgHdr>(nlmsghdrParser, NLMSGHDR_SIZE, 'nlmsghdr');
 export const decodeIfInfoMsg = checked<IfInfoMsg>(ifinfomsgParser, IFINFOMSG_SIZE, 'ifinfomsg');
 export const decodeIfAddrMsg = checked<IfAddrMsg>(ifaddrmsgParser, IFADDRMSG_SIZE, 'ifaddrmsg');
+export const decodeRtMsg = checked<RtMsg>(rtmsgParser, RTMSG_SIZE, 'rtmsg');
+export const decodeRtNexthop = checked<RtNexthop>(rtnexthopParser, RTNEXTHOP_SIZE, 'rtnexthop');
 export const decodeIfaCacheinfo = checked<IfaCacheinfo>(ifaCacheinfoParser, IFA_CACHEINFO_SIZE, 'ifa_cacheinfo');
 export const decodeIflaVlanFlags = checked<IflaVlanFlags>(iflaVlanFlagsParser, IFLA_VLAN_FLAGS_SIZE, 'ifla_vlan_flags');

@@ -205,6 +205,11 @@ export class NlWriter {
     this.buf.writeUInt32LE(v >>> 0, at);
   }
 
+  /** Overwrites a u16 already written at `at` (a struct's length field, e.g. rtnh_len). */
+  patchU16(at: number, v: number): void {
+    this.buf.writeUInt16LE(v & 0xffff, at);
+  }
+
   /** Ors flags into the header of the message that starts at `at`. */
   orMsgFlags(at: number, flags: number): void {
     this.buf.writeUInt16LE(this.buf.readUInt16LE(at + 6) | flags, at + 6);

@@ -6,7 +6,9 @@ import {
   NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_ECHO, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE, NLM_F_REQUEST,
   NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR, RTM_DELLINK,
   RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, RTNLD_SOCKET_CALL, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
-  RTNLGRP_LINK, SOCKET_CALL_GETSOCKNAME, SOCKET_CALL_GETSOCKOPT, SOCKET_CALL_SETSOCKOPT,
+  RTNLGRP_LINK, SOCKET_CALL_GETSOCKNAME, SOCKET_CALL_GETSOCKOPT, SOCKET_CALL_SETSOCKOPT, NLM_F_APPEND, RTM_DELROUTE,
+  RTM_GETROUTE, RTM_NEWROUTE, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE,
+  RTN_UNICAST, RTPROT_BOOT,
 } from '../../protocol/constants.js';
 import { Framer } from '../../protocol/framer.js';
 import { ipv4Broadcast, ipv4Network, parseInet, parsePrefix } from '../../protocol/inet.js';
@@ -18,6 +20,9 @@ import type { TypedAttr } from '../../protocol/typed-attrs.js';
 import { NlWriter } from '../../protocol/writer.js';
 import { decodeAddrMessage, type DecodedAddr } from '../../protocol/addr-decode.js';
 import { writeAddrRequest, type AddrRequest } from '../../protocol/addr-request.js';
+import { decodeRouteMessage } from '../../protocol/route-decode.js';
+import type { RouteMessage } from '../../protocol/route-message.js';
+import { writeRouteRequest, type RouteRequest } from '../../protocol/route-request.js';
 import { ConnectionClosedError, NetlinkError } from './errors.js';
 import { AsyncQueue } from './queue.js';
 
@@ -121,11 +126,31 @@ export interface AddressOptions {
   proto?: number;
 }
 
-export type RtnlGroup = 'link' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | number;
+/** A route as RTM_NEWROUTE reports it (protocol/route-message.ts). */
+export type Route = RouteMessage;
+
+/** What `ip route add|replace|append|del` takes. */
+export interface RouteOptions {
+  /** "10.0.0.0/24", "2001:db8::/64", or "default" (with `family`). */
+  dst: string;
+  family?: 'inet' | 'inet6' | undefined;
+  via?: string | undefined;
+  dev?: LinkRef | undefined;
+  table?: number | undefined;
+  metric?: number | undefined;
+  /** RTN_* (default unicast). */
+  type?: number | undefined;
+  protocol?: number | undefined;
+  scope?: number | undefined;
+  src?: string | undefined;
+}
+
+export type RtnlGroup = 'link' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | 'ipv4-route' | 'ipv6-route' | number;
 
 export type RtnlEvent =
   | { type: 'newlink' | 'dellink'; header: NlMsgHdr; message: Buffer; link: Link }
   | { type: 'newaddr' | 'deladdr'; header: NlMsgHdr; message: Buffer; address: Address }
+  | { type: 'newroute' | 'delroute'; header: NlMsgHdr; message: Buffer; route: Route }
   /** The daemon dropped notifications for this connection (ENOBUFS), or this subscription overflowed. */
   | { type: 'overrun'; header?: NlMsgHdr; message?: Buffer; error: NetlinkError }
   | { type: 'other'; header: NlMsgHdr; message: Buffer };
@@ -137,6 +162,7 @@ export interface SubscribeOptions {
 
 const GROUP_NUMBERS: Readonly<Record<string, number>> = {
   link: RTNLGRP_LINK, 'ipv4-ifaddr': RTNLGRP_IPV4_IFADDR, 'ipv6-ifaddr': RTNLGRP_IPV6_IFADDR,
+  'ipv4-route': RTNLGRP_IPV4_ROUTE, 'ipv6-route': RTNLGRP_IPV6_ROUTE,
 };
 
 
@@ -162,6 +188,10 @@ function groupOf(hdr: NlMsgHdr, message: Buffer): number | undefined {
     const family = message.length > 16 ? message[16] : undefined;
     return family === AF_INET ? RTNLGRP_IPV4_IFADDR : family === AF_INET6 ? RTNLGRP_IPV6_IFADDR : undefined;
   }
+  if (hdr.type === RTM_NEWROUTE || hdr.type === RTM_DELROUTE) {
+    const family = message.length > 16 ? message[16] : undefined;
+    return family === AF_INET ? RTNLGRP_IPV4_ROUTE : family === AF_INET6 ? RTNLGRP_IPV6_ROUTE : undefined;
+  }
   return undefined;
 }
 
@@ -175,6 +205,9 @@ export function decodeEvent(message: Buffer): RtnlEvent {
     case RTM_NEWADDR:
     case RTM_DELADDR:
       return { type: header.type === RTM_NEWADDR ? 'newaddr' : 'deladdr', header, message, address: decodeAddrMessage(message) };
+    case RTM_NEWROUTE:
+    case RTM_DELROUTE:
+      return { type: header.type === RTM_NEWROUTE ? 'newroute' : 'delroute', header, message, route: decodeRouteMessage(message) };
     case NLMSG_ERROR: {
       const ack = decodeAck(message);
       return { type: 'overrun', header, message, error: NetlinkError.fromAck(ack) };
@@ -812,6 +845,65 @@ export class RtnlClient {
   async deleteAddress(o: Pick<AddressOptions, 'link' | 'address' | 'peer' | 'label'> & Partial<AddressOptions>): Promise<void> {
     const req = await this.addressRequest(o, true);
     await this.ackRequest((w, seq) => writeAddrRequest(w, RTM_DELADDR, NLM_F_REQUEST, seq, req));
+  }
+
+  /** RTM_GETROUTE dump (`ip route show table all`): both families unless one is given. */
+  routes(filter: { family?: 'inet' | 'inet6' | undefined } = {}): Dump<Route> {
+    const family = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC;
+    return new Dump(async function* (this: RtnlClient) {
+      for await (const m of this.dumpRequest((w, seq) => writeRouteRequest(w, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, seq, { family }))) {
+        yield decodeRouteMessage(m);
+      }
+    }.bind(this));
+  }
+
+  private async routeRequest(o: RouteOptions, forDelete: boolean): Promise<RouteRequest> {
+    const dst = o.dst === 'default' ? undefined : parsePrefix(o.dst);
+    if (o.dst !== 'default' && !dst) throw new TypeError(`invalid prefix "${o.dst}"`);
+    const via = o.via !== undefined ? parseInet(o.via) : undefined;
+    if (o.via !== undefined && !via) throw new TypeError(`invalid gateway "${o.via}"`);
+    const family = dst?.family ?? via?.family ?? (o.family === 'inet6' ? AF_INET6 : AF_INET);
+    const src = o.src !== undefined ? parseInet(o.src) : undefined;
+    const oif = o.dev !== undefined ? await this.indexOf(o.dev) : undefined;
+    const type = o.type ?? RTN_UNICAST;
+    return {
+      family, dstLen: dst?.prefixlen ?? 0, dst: dst?.bytes, gateway: via?.bytes, oif, table: o.table, priority: o.metric,
+      prefsrc: src?.bytes, type: forDelete ? (o.type ?? 0) : type, protocol: forDelete ? (o.protocol ?? 0) : (o.protocol ?? RTPROT_BOOT),
+      // iproute2: a device route without a gateway is scope link; deletes match any scope.
+      scope: o.scope ?? (forDelete ? RT_SCOPE_NOWHERE : type === RTN_UNICAST && !via && oif ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE),
+    };
+  }
+
+  /** RTM_NEWROUTE with NLM_F_CREATE | NLM_F_EXCL (`ip route add`). */
+  async addRoute(o: RouteOptions): Promise<void> {
+    const req = await this.routeRequest(o, false);
+    await this.ackRequest((w, seq) => writeRouteRequest(w, RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL, seq, req));
+  }
+
+  /** RTM_NEWROUTE with NLM_F_CREATE | NLM_F_REPLACE (`ip route replace`). */
+  async replaceRoute(o: RouteOptions): Promise<void> {
+    const req = await this.routeRequest(o, false);
+    await this.ackRequest((w, seq) => writeRouteRequest(w, RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE, seq, req));
+  }
+
+  /** RTM_NEWROUTE with NLM_F_CREATE | NLM_F_APPEND (`ip route append`). */
+  async appendRoute(o: RouteOptions): Promise<void> {
+    const req = await this.routeRequest(o, false);
+    await this.ackRequest((w, seq) => writeRouteRequest(w, RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_APPEND, seq, req));
+  }
+
+  /** RTM_DELROUTE (`ip route del`). */
+  async deleteRoute(o: RouteOptions): Promise<void> {
+    const req = await this.routeRequest(o, true);
+    await this.ackRequest((w, seq) => writeRouteRequest(w, RTM_DELROUTE, NLM_F_REQUEST, seq, req));
+  }
+
+  /** RTM_GETROUTE for one address (`ip route get`): the route the lookup chose. */
+  async lookupRoute(address: string): Promise<Route> {
+    const a = parseInet(address);
+    if (!a) throw new TypeError(`invalid address "${address}"`);
+    const req: RouteRequest = { family: a.family, dstLen: a.family === AF_INET ? 32 : 128, dst: a.bytes };
+    return decodeRouteMessage(await this.getRequest((w, seq) => writeRouteRequest(w, RTM_GETROUTE, NLM_F_REQUEST, seq, req)));
   }
 
   /** Sends a prepared RTM_NEWADDR / RTM_DELADDR (the CLI's flush); resolves on its ACK. */

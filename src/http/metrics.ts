@@ -89,6 +89,13 @@ export class Metrics implements RequestObserver, DeliveryObserver {
         this.set(source.model.addresses.size);
       },
     });
+    new Gauge({
+      name: 'rtnld_model_routes', help: 'Routes in the model, per family and table', labelNames: ['family', 'table'], registers,
+      collect() {
+        this.reset();
+        for (const { family, table, routes } of source.model.routes.tables.counts()) this.set({ family, table: String(table) }, routes);
+      },
+    });
     collectDefaultMetrics({ register: this.registry });
   }
 

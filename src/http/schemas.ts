@@ -236,6 +236,65 @@ export const snapshotSchema = {
         lastAutoIndex: { type: 'integer', minimum: 0, maximum: 0x7fffffff, description: 'the index allocator cursor: the last index handed out automatically' },
         links: { type: 'array', items: { $ref: 'LinkState#' } },
         addresses: { $ref: 'AddressTable#' },
+        routes: { $ref: 'RouteTable#' },
+      },
+    },
+  },
+} as const;
+
+const u8 = { type: 'integer', minimum: 0, maximum: 255 } as const;
+const routeCommon = {
+  table: u32,
+  protocol: u8,
+  scope: u8,
+  type: { type: 'integer', minimum: 0, maximum: 11 },
+  priority: u32,
+  nexthops: {
+    type: 'array',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['ifindex', 'weight', 'flags', 'flow'],
+      properties: {
+        ifindex: { type: 'integer', minimum: 0, maximum: 0x7fffffff },
+        gateway4: { type: 'integer', minimum: -0x80000000, maximum: 0x7fffffff },
+        gateway6: hexBytes,
+        weight: { type: 'integer', minimum: 1, maximum: 256 },
+        flags: u8,
+        flow: u32,
+      },
+    },
+  },
+  metrics: { type: 'array', items: { type: 'array', minItems: 2, maxItems: 2, items: [{ type: 'integer', minimum: 1, maximum: 17 }, { type: ['integer', 'string'] }] } },
+} as const;
+const routeRequired = ['family', 'table', 'dst', 'dstLen', 'protocol', 'scope', 'type', 'priority', 'nexthops'];
+
+/** Every route as snapshot.json stores it (src/model/routes/routes.ts RouteSnapshot). */
+export const routeTableSchema = {
+  $id: 'RouteTable',
+  type: 'object',
+  additionalProperties: false,
+  required: ['inet', 'inet6'],
+  description: 'Every IPv4 and IPv6 route, in dump order; IPv4 addresses as signed 32-bit integers.',
+  properties: {
+    inet: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false, required: [...routeRequired, 'tos', 'prefsrc'],
+        properties: {
+          ...routeCommon, family: { const: 'inet' }, dst: { type: 'integer', minimum: -0x80000000, maximum: 0x7fffffff },
+          dstLen: { type: 'integer', minimum: 0, maximum: 32 }, tos: u8, prefsrc: { type: 'integer', minimum: -0x80000000, maximum: 0x7fffffff },
+        },
+      },
+    },
+    inet6: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false, required: [...routeRequired, 'src', 'srcLen', 'pref', 'addrconf'],
+        properties: {
+          ...routeCommon, family: { const: 'inet6' }, dst: hexBytes, src: hexBytes, dstLen: { type: 'integer', minimum: 0, maximum: 128 },
+          srcLen: { type: 'integer', minimum: 0, maximum: 128 }, prefsrc: hexBytes, pref: u8, expires: { type: 'number' }, addrconf: { type: 'boolean' },
+        },
       },
     },
   },
@@ -316,7 +375,7 @@ export const addressTableSchema = {
   },
 } as const;
 
-export const sharedSchemas = [errorSchema, ipAddrInfoSchema, ipLinkSchema, linkStateSchema, addressTableSchema, snapshotSchema] as const;
+export const sharedSchemas = [errorSchema, ipAddrInfoSchema, ipLinkSchema, linkStateSchema, addressTableSchema, routeTableSchema, snapshotSchema] as const;
 
 // Compile-time guards: a field added to the model's Link or address types without a schema entry
 // here fails the type check (snapshots would otherwise refuse, or silently drop, that field).

@@ -10,6 +10,7 @@ import { EventStream } from './events.js';
 import { formatListenAddress, isLoopback, type ListenAddress } from './listen-address.js';
 import type { Metrics } from './metrics.js';
 import { healthRoutes } from './routes-health.js';
+import { fibRoutes } from './routes-fib.js';
 import { linkRoutes } from './routes-links.js';
 import { metricsRoutes } from './routes-metrics.js';
 import { rigRoutes } from './routes-rig.js';
@@ -56,6 +57,7 @@ export async function buildAdminApp(ctx: AdminContext, options: AdminAppOptions)
   healthRoutes(app, ctx);
   metricsRoutes(app, options.metrics);
   linkRoutes(app, ctx);
+  fibRoutes(app, ctx);
   rigRoutes(app, ctx);
   app.get('/v1/events', {
     schema: {

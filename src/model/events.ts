@@ -1,4 +1,5 @@
 import type { InetAddress } from './addresses.js';
+import type { Route } from './routes/route.js';
 import type { Link } from './types.js';
 
 /** Who asked for a change: lets notifications carry the requester's port id and seq (NLM_F_ECHO rules). */
@@ -18,6 +19,16 @@ export type ModelEvent =
   /** A bridge port's AF_BRIDGE state was announced (added/changed) or withdrawn (br_ifinfo_notify). */
   | { type: 'bridgeport'; action: 'new' | 'del'; link: Readonly<Link> }
   /** An IPv4/IPv6 address of `link` was added or changed (RTM_NEWADDR) or removed (RTM_DELADDR). */
-  | { type: 'newaddr' | 'deladdr'; link: Readonly<Link>; addr: Readonly<InetAddress>; cause?: Cause | undefined };
+  | { type: 'newaddr' | 'deladdr'; link: Readonly<Link>; addr: Readonly<InetAddress>; cause?: Cause | undefined }
+  /**
+   * A route was added or replaced (RTM_NEWROUTE) or removed (RTM_DELROUTE). `nlflags` are the
+   * notification's nlmsg_flags; `route` is the route as that message shows it (an IPv6 ECMP
+   * route's hops in the message's order). No `cause` for the kernel's own changes.
+   */
+  | { type: 'newroute' | 'delroute'; route: Readonly<Route>; nlflags: number; cause?: Cause | undefined };
 
 export type ModelListener = (event: ModelEvent) => void;
+
+export type RouteEvent = Extract<ModelEvent, { type: 'newroute' | 'delroute' }>;
+
+export const isRouteEvent = (e: ModelEvent): e is RouteEvent => e.type === 'newroute' || e.type === 'delroute';

@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { addressesOf, addressKey, sameAddress } from './address-diff.js';
 import type { AddressSnapshot, AddressTable, InetAddress } from './addresses.js';
 import type { ModelEvent } from './events.js';
+import type { RouteSnapshot } from './routes/routes.js';
 import type { Link } from './types.js';
 
 /** The whole model as exportLinks() gives it and importLinks()/replaceLinks() take it. */
@@ -11,6 +12,8 @@ export interface ModelState {
   lastAutoIndex: number;
   links: Link[];
   addresses?: AddressSnapshot | undefined;
+  /** Absent in states saved before routes existed: the kernel's own routes are then rebuilt. */
+  routes?: RouteSnapshot | undefined;
 }
 
 /** What a replacement reads and calls on the model. */

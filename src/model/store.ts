@@ -12,6 +12,7 @@ import { LinkRegistry } from './link-registry.js';
 import { LinkState } from './link-state.js';
 import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
+import { Routes, type RouteSnapshot } from './routes/routes.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
 import { zeroStats, type LinkStats } from './stats.js';
 import type { KindName, Link, MacvlanMode, VlanOptions } from './types.js';
@@ -68,6 +69,8 @@ export class NetworkModel {
   readonly inetaddrChain = new NotifierChain<InetaddrEvent>();
   /** Every link's IPv4/IPv6 addresses (src/model/addresses.ts), subscribed to netdevChain. */
   readonly addresses: AddressTable;
+  /** The forwarding tables (src/model/routes/), subscribed to both chains. */
+  readonly routes: Routes;
   /** Flags, carrier, operstate and linkwatch (src/model/link-state.ts). */
   private readonly state: LinkState;
   readonly cpuCount: number;
@@ -87,6 +90,12 @@ export class NetworkModel {
       clock: this.clock, link: (i) => this.byIndex(i), emit: (e) => this.emit(e), changed: () => this.changedQuietly(),
       netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, generation: this.generation,
     }, options.addresses);
+    this.routes = new Routes({
+      link: (i) => this.byIndex(i), addresses: (i, family) => this.addresses.list(i, family), links: () => this.iterate(),
+      now: () => this.clock.now(), schedule: (at, fn) => void this.clock.schedule(at, fn), emit: (e) => this.emit(e),
+      changed: () => this.changedQuietly(),
+      netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, onEvent: (l) => this.onEvent(l),
+    });
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
     this.bridges = new BridgeRules({
       registry: this.registry, netdevChain: this.netdevChain, emit: (e) => this.emit(e), notify: (l, c, cause) => this.notify(l, c, cause),
@@ -182,8 +191,11 @@ export class NetworkModel {
   // --- whole-model export and import (snapshots, state directory) ---
 
   /** Every link, plain values only, plus the index cursor: enough to rebuild this model exactly. */
-  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot } {
-    return { lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)), addresses: this.addresses.export() };
+  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot; routes: RouteSnapshot } {
+    return {
+      lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)), addresses: this.addresses.export(),
+      routes: this.routes.export(),
+    };
   }
 
   /** Replaces every link with `links` (announcing nothing: this is a restore, not a change). */
@@ -193,6 +205,7 @@ export class NetworkModel {
     for (const l of state.links) this.registry.insert(structuredClone(l));
     this.lastAutoIndex = state.lastAutoIndex;
     if (state.addresses) this.addresses.import(state.addresses, unchangedAddresses);
+    this.routes.import(state.routes);
   }
 
   // --- creation ---

@@ -3,7 +3,7 @@ import { writeAck } from '../../protocol/ack.js';
 import {
   AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
-  RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID,
+  RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
@@ -16,6 +16,8 @@ import { inet6DelAddr, inet6NewAddr, inetDelAddr, inetNewAddr } from './newaddr.
 import { delLink } from './dellink.js';
 import { toNlError } from './errors.js';
 import { dumpLinks, getLink } from './getlink.js';
+import { dumpAllRoute, inet6DumpRoute, inet6GetRoute, inetDumpRoute, inetGetRoute } from './getroute.js';
+import { inet6DelRoute, inet6NewRoute, inetDelRoute, inetNewRoute } from './newroute.js';
 import { linkProp } from './linkprop.js';
 import { newLink, setLink } from './newlink.js';
 import { DumpRun } from './dump-run.js';
@@ -55,6 +57,14 @@ const HANDLERS: readonly Handler[] = [
   { type: RTM_GETADDR, family: AF_INET6, doit: inet6GetAddr, dumpit: inet6DumpAddr },
   // rtnetlink_init(): rtnl_dump_all for every other family (IPv4, then IPv6).
   { type: RTM_GETADDR, family: AF_UNSPEC, dumpit: dumpAllAddr },
+  // ip_fib_init() and ip_rt_init() (IPv4), ip6_route_init() (IPv6)
+  { type: RTM_NEWROUTE, family: AF_INET, doit: inetNewRoute },
+  { type: RTM_DELROUTE, family: AF_INET, doit: inetDelRoute },
+  { type: RTM_GETROUTE, family: AF_INET, doit: inetGetRoute, dumpit: inetDumpRoute },
+  { type: RTM_NEWROUTE, family: AF_INET6, doit: inet6NewRoute },
+  { type: RTM_DELROUTE, family: AF_INET6, doit: inet6DelRoute },
+  { type: RTM_GETROUTE, family: AF_INET6, doit: inet6GetRoute, dumpit: inet6DumpRoute },
+  { type: RTM_GETROUTE, family: AF_UNSPEC, dumpit: dumpAllRoute },
 ];
 
 const handlerTable = new Map<string, Handler>(HANDLERS.map((r) => [`${r.family}/${r.type}`, r]));

@@ -1,15 +1,18 @@
 import { writeAddrMessage } from '../../protocol/addr-message.js';
 import {
-  RTM_DELADDR, RTM_DELLINK, RTM_NEWADDR, RTM_NEWLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK,
+  RTM_DELADDR, RTM_DELLINK, RTM_DELROUTE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE,
+  RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK,
 } from '../../protocol/constants.js';
+import { writeRouteMessage } from '../../protocol/route-message.js';
 import { writeLinkMessage } from '../../protocol/link-message.js';
 import { NlWriter } from '../../protocol/writer.js';
-import type { ModelEvent } from '../model/events.js';
+import { isRouteEvent, type ModelEvent, type RouteEvent } from '../model/events.js';
 import type { NetworkModel } from '../model/store.js';
 import { writeBridgePortMessage } from '../../protocol/bridge-port-message.js';
 import { addrMessage } from './addr-view.js';
 import { bridgePortMessage } from './bridge-getlink.js';
 import { linkMessage } from './link-view.js';
+import { routeMessage } from './route-view.js';
 
 /** Where notifications go: implemented by the transport, which knows the connections. */
 export interface NotificationSink {
@@ -54,6 +57,10 @@ export class Notifier {
       this.onAddrEvent(e);
       return;
     }
+    if (isRouteEvent(e)) {
+      this.onRouteEvent(e);
+      return;
+    }
     const echo = e.type !== 'bridgeport' && e.cause?.echo === true;
     if (!echo && !this.sink.hasMembers(RTNLGRP_LINK)) return;
     const cause = e.type === 'bridgeport' ? undefined : e.cause;
@@ -67,12 +74,27 @@ export class Notifier {
       const m = bridgePortMessage(this.model, e.link, e.action === 'new');
       if (!m) return;
       writeBridgePortMessage(this.w, e.action === 'new' ? RTM_NEWLINK : RTM_DELLINK, 0, 0, 0, m);
-    } else {
+    } else if (e.type === 'dellink') {
       writeLinkMessage(this.w, RTM_DELLINK, 0, seq, pid, linkMessage(this.model, e.link, { change: 0xffffffff, deleted: true }));
     }
     const bytes = this.w.take();
     this.sink.multicast(RTNLGRP_LINK, bytes, echo ? pid : 0);
     if (echo) this.sink.unicast(pid, bytes);
+  }
+
+  /**
+   * rtmsg_fib() / inet6_rt_notify(): both families name the requester (pid/seq) and honour
+   * NLM_F_ECHO; the kernel's own changes carry 0/0.
+   */
+  private onRouteEvent(e: RouteEvent): void {
+    const group = e.route.family === 'inet' ? RTNLGRP_IPV4_ROUTE : RTNLGRP_IPV6_ROUTE;
+    const echo = e.cause?.echo === true;
+    if (!echo && !this.sink.hasMembers(group)) return;
+    writeRouteMessage(this.w, e.type === 'newroute' ? RTM_NEWROUTE : RTM_DELROUTE, e.nlflags, e.cause?.seq ?? 0, e.cause?.portid ?? 0,
+      routeMessage(this.model, e.route));
+    const bytes = this.w.take();
+    this.sink.multicast(group, bytes, echo ? e.cause!.portid : 0);
+    if (echo) this.sink.unicast(e.cause!.portid, bytes);
   }
 
   /** rtnl_notify() of an address event: multicast, plus the requester's unicast copy with ECHO. */

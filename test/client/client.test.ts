@@ -105,6 +105,38 @@ describe('links', () => {
   });
 });
 
+describe('routes', () => {
+  it('adds, appends, replaces, looks up, lists, announces and deletes routes', async () => {
+    await c.createLink({ name: 'd0', kind: 'dummy', up: true });
+    await c.addAddress({ link: 'd0', address: '10.0.0.1/24' });
+    const events = c.subscribe(['ipv4-route']);
+    await events.ready;
+    await c.addRoute({ dst: '10.10.0.0/24', via: '10.0.0.2' });
+    await c.appendRoute({ dst: '10.10.0.0/24', via: '10.0.0.3' });
+    await c.addRoute({ dst: 'default', via: '10.0.0.254', metric: 10 });
+    const dup = await rejection(c.addRoute({ dst: '10.10.0.0/24', via: '10.0.0.2' }));
+    expect(dup).toMatchObject({ errno: 17, name: 'EEXIST' });
+    const far = await rejection(c.addRoute({ dst: '10.11.0.0/24', via: '192.168.9.9' }));
+    expect(far).toMatchObject({ errno: 101, extAck: 'Nexthop has invalid gateway' });
+    const hit = await c.lookupRoute('10.10.0.77');
+    expect(formatInet(hit.nexthops[0]!.gateway!)).toBe('10.0.0.2');
+    expect(formatInet((await c.lookupRoute('8.8.8.8')).nexthops[0]!.gateway!)).toBe('10.0.0.254');
+    await c.replaceRoute({ dst: '10.10.0.0/24', via: '10.0.0.4' });
+    const main = (await c.routes({ family: 'inet' }).toArray()).filter((r) => r.table === 254);
+    expect(main.map((r) => `${r.dst ? formatInet(r.dst) : 'default'}/${r.dstLen} ${r.nexthops[0]?.gateway ? formatInet(r.nexthops[0].gateway) : '-'}`)).toEqual([
+      'default/0 10.0.0.254', '10.0.0.0/24 -', '10.10.0.0/24 10.0.0.4', '10.10.0.0/24 10.0.0.3',
+    ]);
+    await c.deleteRoute({ dst: '10.10.0.0/24', via: '10.0.0.3' });
+    const seen: string[] = [];
+    for await (const e of events) {
+      if (e.type === 'newroute' || e.type === 'delroute') seen.push(`${e.type} ${e.header.flags.toString(16)} ${formatInet(e.route.nexthops[0]!.gateway!)}`);
+      if (seen.length === 5) break;
+    }
+    expect(seen).toEqual(['newroute 600 10.0.0.2', 'newroute c00 10.0.0.3', 'newroute 600 10.0.0.254', 'newroute 100 10.0.0.4', 'delroute 0 10.0.0.3']);
+    expect(await rejection(c.deleteRoute({ dst: '10.10.0.0/24', via: '10.0.0.3' }))).toMatchObject({ errno: 3, name: 'ESRCH' });
+  });
+});
+
 describe('addresses', () => {
   it('adds, lists, replaces and deletes addresses', async () => {
     await c.createLink({ name: 'd0', kind: 'dummy', up: true });

@@ -1627,3 +1627,6 @@ case('macvlan',
      getlink('mv0'),
      dellink('mp0'),
      dump_links())
+
+
+import route_cases  # noqa: E402,F401  (registers the route cases: linux-routes.md)

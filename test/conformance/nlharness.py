@@ -56,9 +56,11 @@ F_CAPPED, F_ACK_TLVS = 0x100, 0x200
 
 RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK = 16, 17, 18, 19
 RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR = 20, 21, 22
+RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE = 24, 25, 26
 MSG_NAMES = {1: 'NOOP', 2: 'ERROR', 3: 'DONE', 4: 'OVERRUN', 15: 'INBAND',
              16: 'NEWLINK', 17: 'DELLINK', 18: 'GETLINK', 19: 'SETLINK',
-             20: 'NEWADDR', 21: 'DELADDR', 22: 'GETADDR'}
+             20: 'NEWADDR', 21: 'DELADDR', 22: 'GETADDR',
+             24: 'NEWROUTE', 25: 'DELROUTE', 26: 'GETROUTE'}
 
 AF_UNSPEC, AF_INET, AF_BRIDGE, AF_INET6, AF_PACKET = 0, 2, 7, 10, 17
 
@@ -80,6 +82,11 @@ IFLA_NAMES = (
     'ALLMULTI DEVLINK_PORT GSO_IPV4_MAX_SIZE GRO_IPV4_MAX_SIZE DPLL_PIN MAX_PACING_OFFLOAD_HORIZON '
     'NETNS_IMMUTABLE HEADROOM TAILROOM').split()
 IFLA = {n: i for i, n in enumerate(IFLA_NAMES)}
+RTA_NAMES = {1: 'DST', 2: 'SRC', 3: 'IIF', 4: 'OIF', 5: 'GATEWAY', 6: 'PRIORITY', 7: 'PREFSRC', 8: 'METRICS',
+             9: 'MULTIPATH', 11: 'FLOW', 12: 'CACHEINFO', 15: 'TABLE', 16: 'MARK', 18: 'VIA', 20: 'PREF',
+             21: 'ENCAP_TYPE', 22: 'ENCAP', 23: 'EXPIRES', 25: 'UID', 27: 'IP_PROTO', 28: 'SPORT', 29: 'DPORT',
+             30: 'NH_ID', 31: 'FLOWLABEL'}
+RTA = {n: i for i, n in RTA_NAMES.items()}
 IFA_NAMES = 'UNSPEC ADDRESS LOCAL LABEL BROADCAST ANYCAST CACHEINFO MULTICAST FLAGS RT_PRIORITY TARGET_NETNSID PROTO'.split()
 IFA = {n: i for i, n in enumerate(IFA_NAMES)}
 INFO_NAMES = {1: 'KIND', 2: 'DATA', 3: 'XSTATS', 4: 'SLAVE_KIND', 5: 'SLAVE_DATA'}
@@ -572,6 +579,8 @@ class Normaliser:
                 d.update(self.link(m))
             elif m.type in (RTM_NEWADDR, RTM_DELADDR):
                 d.update(self.addr(m))
+            elif m.type in (RTM_NEWROUTE, RTM_DELROUTE):
+                d.update(self.route(m))
             else:
                 d['len'] = m.len
                 d['body'] = m.body.hex()
@@ -727,6 +736,48 @@ class Normaliser:
                 (family == AF_INET6 and t in (self.IFLA_INET6_CONF, self.IFLA_INET6_TOKEN)):
             return [name, ln, bytes(v).hex()]
         return [name, ln]
+
+    # -- routes: addresses by value except EUI-64 link-local ones (random MACs), devices by name,
+    # CACHEINFO by its expiry and error (the reference count and ages differ run to run).
+    def route(self, m):
+        b = m.body
+        fam, dlen, slen, tos, table, proto, scope, typ, flags = struct.unpack_from('=BBBBBBBBI', b)
+        return {'rtm': {'family': fam, 'dst_len': dlen, 'src_len': slen, 'tos': tos, 'table': table, 'protocol': proto,
+                        'scope': scope, 'type': typ, 'flags': _hex(flags)},
+                'attrs': [self.route_attr(t, v, ln, fam) for t, v, ln in parse_attrs(b[12:])]}
+
+    def route_ip(self, v, fam):
+        if fam == AF_INET6 and len(v) == 16 and v[:2] == b'\xfe\x80' and v[11:13] == b'\xff\xfe':
+            return 'fe80::(eui64)'
+        return _ip(v, fam) if not (fam == AF_INET6 and v[:2] == b'\xfe\x80' and len(v) == 16) else socket.inet_ntop(socket.AF_INET6, v)
+
+    def route_attr(self, t, v, ln, fam):
+        n = _aname(RTA_NAMES, t)
+        base = n.split('|')[0]
+        if base in ('DST', 'SRC', 'GATEWAY', 'PREFSRC'):
+            return [n, ln, self.route_ip(v, fam)]
+        if base in ('OIF', 'IIF') and len(v) == 4:
+            return [n, ln, self.ifname(_u(v))]
+        if base in ('TABLE', 'PRIORITY', 'PREF', 'UID', 'MARK', 'FLOW', 'NH_ID'):
+            return [n, ln, _u(v)]
+        if base == 'METRICS':
+            return [n, ln, [[mt, ml, _str(mv) if mt == 16 else _u(mv)] for mt, mv, ml in parse_attrs(v)]]
+        if base == 'MULTIPATH':
+            hops, off = [], 0
+            while off + 8 <= len(v):
+                hlen, hflags, hhops, hidx = struct.unpack_from('=HBBi', v, off)
+                if hlen < 8 or off + hlen > len(v):
+                    break
+                hops.append({'len': hlen, 'flags': _hex(hflags), 'hops': hhops, 'dev': self.ifname(hidx),
+                             'attrs': [self.route_attr(ht, hv, hl, fam) for ht, hv, hl in parse_attrs(v[off + 8:off + hlen])]})
+                off += align(hlen)
+            return [n, ln, hops]
+        if base == 'CACHEINFO' and len(v) == 32:
+            _ref, _last, expires, error = struct.unpack_from('=IIiI', v)
+            return [n, ln, {'expires': expires, 'error': error}]
+        if base == 'VIA':
+            return [n, ln, v.hex()]
+        return [n, ln]
 
     # -- addresses
     def addr(self, m):

@@ -29,7 +29,8 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from nlharness import (  # noqa: E402
-    F_DUMP, F_REQUEST, F_ACK, IFLA, NLMSG_DONE, NLMSG_ERROR, RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK, SOCKOPT_NAMES,
+    F_DUMP, F_REQUEST, F_ACK, IFLA, NLMSG_DONE, NLMSG_ERROR, RTM_DELLINK, RTM_DELROUTE, RTM_GETLINK, RTM_GETROUTE,
+    RTM_NEWLINK, RTM_NEWROUTE, RTM_SETLINK, SOCKOPT_NAMES,
     DaemonDriver, DriverError, KernelDriver, Normaliser, attr, errname, ifinfomsg, nlmsg, parse_attrs,
     split_msgs, _str,
 )
@@ -95,6 +96,11 @@ class Helper:
                 self._q(lambda s, i=idx: nlmsg(RTM_DELLINK, F_REQUEST | F_ACK, s, ifinfomsg(index=i)))
         self._q(lambda s: nlmsg(RTM_SETLINK, F_REQUEST | F_ACK, s,
                                 ifinfomsg() + attr(IFLA['IFNAME'], 'lo') + attr(IFLA['MTU'], 65536)))
+        # Routes no link took with it (blackhole, unreachable, prohibit): each dump entry,
+        # sent back as an RTM_DELROUTE, deletes itself.
+        for m in self._q(lambda s: nlmsg(RTM_GETROUTE, F_REQUEST | F_DUMP, s, bytes(12))):
+            if m.type == RTM_NEWROUTE:
+                self._q(lambda s, body=m.body: nlmsg(RTM_DELROUTE, F_REQUEST | F_ACK, s, body))
 
 
 def _sockopt_name(n):

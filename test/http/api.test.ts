@@ -4,6 +4,7 @@ import {
   RTNLGRP_LINK,
 } from '../../protocol/constants.js';
 import type { Inet4Request } from '../../src/model/addresses.js';
+import { isRouteEvent } from '../../src/model/events.js';
 import { toJson } from '../../src/state/json.js';
 import { flattenLink } from '../helpers/attr-tree.js';
 import { ifinfomsg, message, TestClient } from '../helpers/nl-client.js';
@@ -141,6 +142,12 @@ describe('reading the model as ip -j', () => {
     );
     const text = (await app.inject({ url: '/metrics' })).body;
     expect(Number(/^rtnld_model_addresses (\S+)$/m.exec(text)![1])).toBe(addrs.size);
+    const routes = (await app.inject({ url: '/v1/routes' })).json() as Array<Record<string, unknown>>;
+    expect(routes.filter((r) => r.table === 254 && r.family === 'inet')).toContainEqual(
+      { family: 'inet', table: 254, type: 1, dst: '10.0.0.0/24', protocol: 2, scope: 253, metric: 0, prefsrc: '10.0.0.1', nexthops: [{ dev: 'd0', weight: 1, flags: 0 }] },
+    );
+    // lo's local, LOCAL prefix and broadcast routes, and one local route per IPv4 address of d0.
+    expect(Number(/^rtnld_model_routes\{family="inet",table="255"\} (\S+)$/m.exec(text)![1])).toBeGreaterThanOrEqual(3 + 4);
   });
 
   it('answers unknown endpoints with a JSON 404', async () => {
@@ -323,7 +330,7 @@ describe('snapshots and reset', () => {
     const before = daemon.model.exportLinks();
     expect(addressesNow().length).toBeGreaterThan(4);
     const events: string[] = [];
-    daemon.model.onEvent((e) => events.push(`${e.type} ${e.link.name}`));
+    daemon.model.onEvent((e) => events.push(isRouteEvent(e) ? e.type : `${e.type} ${e.link.name}`));
     const saved = (await app.inject({ url: '/v1/snapshot' })).body;
     await new Promise((resolve) => setTimeout(resolve, 30)); // the snapshot's clock and the model's part
     for (let i = 0; i < 2; i++) {

@@ -12,6 +12,8 @@ function describeEvent(e: ModelEvent): string {
   switch (e.type) {
     case 'newlink': return `newlink ${e.link.name}`;
     case 'bridgeport': return `bridgeport ${e.action} ${e.link.name} ${e.link.bridgePortForwarding ? 'forwarding' : 'disabled'}`;
+    case 'newroute':
+    case 'delroute': return e.type;
     default: return `${e.type} ${e.link.name}`;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR } from '../../protocol/constants.js';
+import { RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE } from '../../protocol/constants.js';
 import { ManualClock } from '../../src/model/clock.js';
 import { IFF_UP } from '../../src/model/flags.js';
 import { NetworkModel } from '../../src/model/store.js';
@@ -39,8 +39,9 @@ class Recorder implements NotificationSink {
     this.sent.push({ group, message: m.toString('hex') });
   }
   unicast(): void {}
-  hasMembers(): boolean {
-    return true;
+  /** Subscribed to links and addresses, not to routes (test/protocol/route-message.test.ts). */
+  hasMembers(group: number): boolean {
+    return group !== RTNLGRP_IPV4_ROUTE && group !== RTNLGRP_IPV6_ROUTE;
   }
   /** Address notifications (RTM_NEWADDR/DELADDR), stamps masked. */
   addresses(): Array<{ group: number; message: string }> {

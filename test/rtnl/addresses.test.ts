@@ -12,7 +12,7 @@ import { RtnlDispatcher } from '../../src/rtnl/dispatch.js';
 import { DumpRun } from '../../src/rtnl/dump-run.js';
 import { Notifier, type NotificationSink } from '../../src/rtnl/notify.js';
 import { decodeAll, DispatchHarness, type Decoded } from '../helpers/dispatch.js';
-import { IFLA_AF_SPEC, RTM_SETLINK } from '../../protocol/constants.js';
+import { IFLA_AF_SPEC, RTM_SETLINK, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE } from '../../protocol/constants.js';
 
 const NEW = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
 const DUMP = NLM_F_REQUEST | NLM_F_DUMP;
@@ -111,8 +111,9 @@ describe('notifications', () => {
     unicast(portid: number, m: Buffer): void {
       this.log.push(`unicast ${portid}: type ${m.readUInt16LE(4)} seq ${m.readUInt32LE(8)} pid ${m.readUInt32LE(12)}`);
     }
-    hasMembers(): boolean {
-      return true;
+    /** Subscribed to links and addresses, not to routes (test/rtnl/routes.test.ts). */
+    hasMembers(group: number): boolean {
+      return group !== RTNLGRP_IPV4_ROUTE && group !== RTNLGRP_IPV6_ROUTE;
     }
   }
 

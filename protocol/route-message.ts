@@ -1,0 +1,184 @@
+import {
+  AF_INET, AF_INET6, RTAX_CC_ALGO, RTA_CACHEINFO, RTA_DST, RTA_FLOW, RTA_GATEWAY, RTA_IIF, RTA_MARK, RTA_METRICS,
+  RTA_MULTIPATH, RTA_OIF, RTA_PREF, RTA_PREFSRC, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_UID, RTA_VIA, RT_TABLE_COMPAT,
+} from './constants.js';
+import { RTA_CACHEINFO_SIZE } from './structs.js';
+import type { NlWriter } from './writer.js';
+
+/** One nexthop as a message carries it (struct fib_nh_common reduced to what is reported). */
+export interface RouteNexthopMessage {
+  ifindex: number;
+  /** RTNH_F_* of this hop; a single-path route reports them in rtm_flags. */
+  flags: number;
+  /** 1…256; rtnh_hops is weight − 1. */
+  weight: number;
+  /** Same family as the route: RTA_GATEWAY. */
+  gateway?: Uint8Array | undefined;
+  /** An IPv6 gateway of an IPv4 route: RTA_VIA {AF_INET6, address}. */
+  via6?: Uint8Array | undefined;
+  /** RTA_FLOW (IPv4 realms). */
+  flow?: number | undefined;
+}
+
+/** A metric value: u32, or the congestion control name of RTAX_CC_ALGO. */
+export type RouteMetric = readonly [type: number, value: number | string];
+
+/** Everything an RTM_NEWROUTE / RTM_DELROUTE message says about one route, as plain values. */
+export interface RouteMessage {
+  family: number;
+  dstLen: number;
+  srcLen: number;
+  tos: number;
+  /** The full table id (RTA_TABLE); rtm_table says RT_TABLE_COMPAT above 255. */
+  table: number;
+  protocol: number;
+  scope: number;
+  type: number;
+  /** rtm_flags without the hop flags (they are added from a single-path route's nexthop). */
+  flags: number;
+  dst?: Uint8Array | undefined;
+  src?: Uint8Array | undefined;
+  /** IPv4 leaves a zero priority out; IPv6 always reports it. */
+  priority: number;
+  /** Non-zero metrics in ascending RTAX order. */
+  metrics?: readonly RouteMetric[] | undefined;
+  prefsrc?: Uint8Array | undefined;
+  /** None for reject routes (IPv4); several make RTA_MULTIPATH. */
+  nexthops: readonly RouteNexthopMessage[];
+  /** IPv6: RTA_CACHEINFO rta_expires in clock_t (remaining lifetime), 0 when none. */
+  expires?: number | undefined;
+  /** IPv6: RTA_PREF (ICMPV6_ROUTER_PREF_*). */
+  pref?: number | undefined;
+  /** IPv6 `route get` only: the lookup's source (RTA_PREFSRC in the IIF position), and rta_clntref. */
+  selectedSrc?: Uint8Array | undefined;
+  clntref?: number | undefined;
+}
+
+/** rtm_table: table ids above 255 only fit RTA_TABLE. */
+export const rtmTable = (table: number): number => (table < 256 ? table : RT_TABLE_COMPAT);
+
+function writeRtmsg(w: NlWriter, m: { family: number; dstLen: number; srcLen: number; tos: number; table: number; protocol: number; scope: number; type: number }, flags: number): void {
+  w.u8(m.family).u8(m.dstLen).u8(m.srcLen).u8(m.tos).u8(rtmTable(m.table)).u8(m.protocol).u8(m.scope).u8(m.type).u32(flags >>> 0);
+}
+
+/** rtnetlink_put_metrics(): a nest without NLA_F_NESTED, u32 members and the CC name as a string. */
+function writeMetrics(w: NlWriter, metrics: readonly RouteMetric[] | undefined): void {
+  if (!metrics?.length) return;
+  const at = w.nestStart(RTA_METRICS);
+  for (const [type, value] of metrics) {
+    if (type === RTAX_CC_ALGO) w.attrString(type, String(value));
+    else w.attrU32(type, Number(value));
+  }
+  w.nestEnd(at);
+}
+
+/** fib_nexthop_info(): the gateway (or VIA) and, unless inside RTA_MULTIPATH, the device; then the realm. */
+function writeHopAttrs(w: NlWriter, hop: RouteNexthopMessage, withOif: boolean): void {
+  if (hop.gateway) w.attrBytes(RTA_GATEWAY, hop.gateway);
+  else if (hop.via6) {
+    const at = w.nestStart(RTA_VIA);
+    w.u16(AF_INET6).bytes(hop.via6);
+    w.nestEnd(at);
+  }
+  if (withOif && hop.ifindex) w.attrU32(RTA_OIF, hop.ifindex);
+  if (hop.flow) w.attrU32(RTA_FLOW, hop.flow);
+}
+
+/** fib_add_multipath(): rtnexthop records back to back, their attributes inside each. */
+function writeMultipath(w: NlWriter, hops: readonly RouteNexthopMessage[]): void {
+  const at = w.nestStart(RTA_MULTIPATH);
+  for (const hop of hops) {
+    const rtnh = w.length;
+    w.u16(0).u8(hop.flags).u8(hop.weight - 1).u32(hop.ifindex);
+    writeHopAttrs(w, hop, false);
+    w.patchU16(rtnh, w.length - rtnh);
+  }
+  w.nestEnd(at);
+}
+
+/** The flags a message reports: a single path's hop flags ride in rtm_flags. */
+const reportedFlags = (m: RouteMessage): number => (m.nexthops.length === 1 ? m.flags | m.nexthops[0]!.flags : m.flags);
+
+/** net/ipv4/fib_semantics.c: fib_dump_info(), attributes in its order. */
+function fillInet4(w: NlWriter, m: RouteMessage): void {
+  w.attrU32(RTA_TABLE, m.table);
+  if (m.dstLen && m.dst) w.attrBytes(RTA_DST, m.dst);
+  if (m.priority) w.attrU32(RTA_PRIORITY, m.priority);
+  writeMetrics(w, m.metrics);
+  if (m.prefsrc) w.attrBytes(RTA_PREFSRC, m.prefsrc);
+  if (m.nexthops.length === 1) writeHopAttrs(w, m.nexthops[0]!, true);
+  else if (m.nexthops.length > 1) writeMultipath(w, m.nexthops);
+}
+
+/** struct rta_cacheinfo: everything zero but the reference count and the remaining lifetime. */
+function writeCacheinfo(w: NlWriter, clntref: number, expires: number): void {
+  const at = w.nestStart(RTA_CACHEINFO);
+  w.u32(clntref).u32(0).s32(expires).zeros(RTA_CACHEINFO_SIZE - 12);
+  w.nestEnd(at);
+}
+
+/** net/ipv6/route.c: rt6_fill_node(), attributes in its order. */
+function fillInet6(w: NlWriter, m: RouteMessage): void {
+  w.attrU32(RTA_TABLE, m.table);
+  if (m.dst && (m.dstLen || m.selectedSrc)) w.attrBytes(RTA_DST, m.dst);
+  if (m.src && (m.srcLen || m.selectedSrc)) w.attrBytes(RTA_SRC, m.src);
+  if (m.selectedSrc) w.attrBytes(RTA_PREFSRC, m.selectedSrc);
+  if (m.prefsrc) w.attrBytes(RTA_PREFSRC, m.prefsrc);
+  writeMetrics(w, m.metrics);
+  w.attrU32(RTA_PRIORITY, m.priority);
+  if (m.nexthops.length === 1) writeHopAttrs(w, m.nexthops[0]!, true);
+  else if (m.nexthops.length > 1) writeMultipath(w, m.nexthops);
+  writeCacheinfo(w, m.clntref ?? 0, m.expires ?? 0);
+  w.attrU8(RTA_PREF, m.pref ?? 0);
+}
+
+/** The rtmsg and attributes of one route (FIB entry layout, or an IPv6 `route get` reply). */
+export function writeRouteBody(w: NlWriter, m: RouteMessage): void {
+  writeRtmsg(w, m, reportedFlags(m));
+  (m.family === AF_INET ? fillInet4 : fillInet6)(w, m);
+}
+
+/** A complete RTM_NEWROUTE / RTM_DELROUTE message. */
+export function writeRouteMessage(w: NlWriter, type: number, flags: number, seq: number, pid: number, m: RouteMessage): void {
+  const at = w.msgStart(type, flags, seq, pid);
+  writeRouteBody(w, m);
+  w.msgEnd(at);
+}
+
+/** What an IPv4 `ip route get` answers (net/ipv4/route.c: rt_fill_info). */
+export interface Inet4RouteGetReply {
+  tos: number;
+  table: number;
+  type: number;
+  /** RTM_F_CLONED | the RTCF_* bits of the cached route. */
+  flags: number;
+  dst: Uint8Array;
+  src?: Uint8Array | undefined;
+  oif: number;
+  prefsrc?: Uint8Array | undefined;
+  gateway?: Uint8Array | undefined;
+  metrics?: readonly RouteMetric[] | undefined;
+  mark?: number | undefined;
+  /** Output lookups only. */
+  uid?: number | undefined;
+  /** Input lookups only. */
+  iif?: number | undefined;
+}
+
+/** rt_fill_info(): a /32 "cached route" answer, attributes in its order. */
+export function writeInet4RouteGet(w: NlWriter, seq: number, pid: number, type: number, r: Inet4RouteGetReply): void {
+  const at = w.msgStart(type, 0, seq, pid);
+  writeRtmsg(w, { family: AF_INET, dstLen: 32, srcLen: r.src ? 32 : 0, tos: r.tos, table: r.table, protocol: 0, scope: 0, type: r.type }, r.flags);
+  w.attrU32(RTA_TABLE, r.table);
+  w.attrBytes(RTA_DST, r.dst);
+  if (r.src) w.attrBytes(RTA_SRC, r.src);
+  if (r.oif) w.attrU32(RTA_OIF, r.oif);
+  if (r.prefsrc) w.attrBytes(RTA_PREFSRC, r.prefsrc);
+  if (r.gateway) w.attrBytes(RTA_GATEWAY, r.gateway);
+  writeMetrics(w, r.metrics);
+  if (r.mark) w.attrU32(RTA_MARK, r.mark);
+  if (r.uid !== undefined) w.attrU32(RTA_UID, r.uid);
+  if (r.iif !== undefined) w.attrU32(RTA_IIF, r.iif);
+  writeCacheinfo(w, 2, 0);
+  w.msgEnd(at);
+}

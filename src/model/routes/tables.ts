@@ -1,0 +1,112 @@
+import type { ModelEvent, RouteEvent } from '../events.js';
+import { Fib4Table } from './fib4-table.js';
+import { Fib6Table } from './fib6-table.js';
+import type { Route, RouteFamily } from './route.js';
+
+
+/**
+ * Bucket order of fib table ids (fib_table_hash: id & 255, newest table first in a bucket),
+ * the order dumps visit tables in.
+ */
+function bucketOrder(ids: Iterable<number>, created: Map<number, number>): number[] {
+  return [...ids].sort((a, b) => (a & 255) - (b & 255) || created.get(b)! - created.get(a)!);
+}
+
+/**
+ * Every table of both families and the announcements of their changes. The semantics of
+ * requests live in inet4.ts / inet6.ts; routes the kernel makes itself in kernel-routes.ts.
+ */
+export class RouteTables {
+  private readonly v4 = new Map<number, Fib4Table>();
+  private readonly v6 = new Map<number, Fib6Table>();
+  /** Creation order per family (for the bucket order of dumps). */
+  private readonly created4 = new Map<number, number>();
+  private readonly created6 = new Map<number, number>();
+  private serial = 0;
+  /** Bumped on every change of any table (NLM_F_DUMP_INTR of route dumps). */
+  generation = 0;
+
+  constructor(private readonly announce: { emit(event: ModelEvent): void; changed(): void }) {}
+
+  private silent = false;
+
+  /** Announces a change through the model (RTM_NEWROUTE / RTM_DELROUTE notifications, the journal). */
+  emit(event: RouteEvent): void {
+    this.generation++;
+    if (this.silent) this.announce.changed();
+    else this.announce.emit(event);
+  }
+
+  /** Runs `fn` with every change unannounced (a restore is not a change anyone is told about). */
+  quietly(fn: () => void): void {
+    const was = this.silent;
+    this.silent = true;
+    try {
+      fn();
+    } finally {
+      this.silent = was;
+    }
+  }
+
+  /** Drops every table (IPv6 main and local are recreated empty, as a new namespace has them). */
+  clear(): void {
+    this.v4.clear();
+    this.v6.clear();
+    this.created4.clear();
+    this.created6.clear();
+    this.generation++;
+  }
+
+  /** A change that is announced nowhere (the silent IPv4 flush), still a change of the model. */
+  touch(): void {
+    this.generation++;
+    this.announce.changed();
+  }
+
+  inet(id: number): Fib4Table | undefined {
+    return this.v4.get(id);
+  }
+
+  inet6(id: number): Fib6Table | undefined {
+    return this.v6.get(id);
+  }
+
+  /** fib_new_table(): any u32 id is accepted and created on first use. */
+  newInet(id: number): Fib4Table {
+    let t = this.v4.get(id);
+    if (!t) {
+      t = new Fib4Table(id);
+      this.v4.set(id, t);
+      this.created4.set(id, ++this.serial);
+    }
+    return t;
+  }
+
+  newInet6(id: number): Fib6Table {
+    let t = this.v6.get(id);
+    if (!t) {
+      t = new Fib6Table(id);
+      this.v6.set(id, t);
+      this.created6.set(id, ++this.serial);
+    }
+    return t;
+  }
+
+  /** Table ids of a family in dump order. */
+  tableIds(family: RouteFamily): number[] {
+    return family === 'inet' ? bucketOrder(this.v4.keys(), this.created4) : bucketOrder(this.v6.keys(), this.created6);
+  }
+
+  /** Every route of a family in dump order. */
+  *routes(family: RouteFamily): IterableIterator<Route> {
+    for (const id of this.tableIds(family)) yield* (family === 'inet' ? this.v4.get(id)! : this.v6.get(id)!).routes();
+  }
+
+  /** Route counts per family and table (metrics). */
+  counts(): Array<{ family: RouteFamily; table: number; routes: number }> {
+    return [
+      ...[...this.v4.values()].map((t) => ({ family: 'inet' as const, table: t.id, routes: t.size })),
+      ...[...this.v6.values()].map((t) => ({ family: 'inet6' as const, table: t.id, routes: t.size })),
+    ];
+  }
+}

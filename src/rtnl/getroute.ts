@@ -1,0 +1,283 @@
+import {
+  NLM_F_DUMP_FILTERED, NLM_F_MULTI, RTA_DPORT, RTA_DST, RTA_IIF, RTA_IP_PROTO, RTA_MARK, RTA_OIF,
+  RTA_SPORT, RTA_SRC, RTA_TABLE, RTA_UID, RTCF_BROADCAST, RTCF_LOCAL, RTM_F_CLONED, RTM_F_FIB_MATCH,
+  RTM_F_LOOKUP_TABLE, RTM_F_NOTIFY, RTM_F_PREFIX, RTM_NEWROUTE, RTN_BLACKHOLE, RTN_BROADCAST, RTN_LOCAL, RTN_PROHIBIT,
+  RTN_THROW, RTN_UNREACHABLE, RT_TABLE_MAIN,
+} from '../../protocol/constants.js';
+import { Errno } from '../../protocol/errno.js';
+import { NlError } from '../../protocol/nl-error.js';
+import { attrU32, attrU8, parseAttrs, type AttrTable } from '../../protocol/policy.js';
+import { writeInet4RouteGet, writeRouteMessage } from '../../protocol/route-message.js';
+import { RTM_IPV4_POLICY, RTM_IPV6_POLICY } from '../../protocol/route-policy.js';
+import { decodeRtMsg, NLMSGHDR_SIZE, RTMSG_SIZE } from '../../protocol/structs.js';
+import type { NlWriter } from '../../protocol/writer.js';
+import { IFA_F_SECONDARY, IFA_F_TENTATIVE, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, type Inet4Address, type Inet6Address } from '../model/addresses.js';
+import { fibLookup4, fibLookup6 } from '../model/routes/lookup.js';
+import { intToIpv4, ipv4ToInt, MASK4 } from '../model/routes/prefix.js';
+import type { Route, RouteFamily } from '../model/routes/route.js';
+import type { NetworkModel } from '../model/store.js';
+import { einval, toNlError } from './errors.js';
+import type { DumpCursor, Request } from './request.js';
+import { routeMessage } from './route-view.js';
+
+const PAYLOAD_START = NLMSGHDR_SIZE + RTMSG_SIZE;
+const IPPROTO_ICMP = 1;
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+const IPPROTO_ICMPV6 = 58;
+
+/** What a strict route dump asks for (struct fib_dump_filter). */
+interface DumpFilter {
+  table: number;
+  protocol: number;
+  type: number;
+  oif: number;
+  /** RTM_F_CLONED: exceptions only (rtnld has none); RTM_F_PREFIX: RA prefix routes (none). */
+  nothing: boolean;
+  set: boolean;
+}
+
+/** ip_valid_fib_dump_req() (strict) or the liberal reading of rtm_flags. Both families use the IPv4 policy. */
+function dumpFilter(req: Request): DumpFilter {
+  const msg = req.message;
+  const filter: DumpFilter = { table: 0, protocol: 0, type: 0, oif: 0, nothing: false, set: false };
+  if (!req.session.strict) {
+    if (msg.length >= PAYLOAD_START) filter.nothing = (decodeRtMsg(msg, NLMSGHDR_SIZE).flags & RTM_F_PREFIX) !== 0;
+    return filter;
+  }
+  if (msg.length < PAYLOAD_START) throw einval('Invalid header for FIB dump request');
+  const rtm = decodeRtMsg(msg, NLMSGHDR_SIZE);
+  if (rtm.dstLen || rtm.srcLen || rtm.tos || rtm.scope) throw einval('Invalid values in header for FIB dump request');
+  if (rtm.flags & ~(RTM_F_CLONED | RTM_F_PREFIX)) throw einval('Invalid flags for FIB dump request');
+  Object.assign(filter, { protocol: rtm.protocol, type: rtm.type, table: rtm.table, nothing: (rtm.flags & RTM_F_CLONED) !== 0 });
+  const tb = parseAttrs(msg, PAYLOAD_START, msg.length, RTM_IPV4_POLICY, true).attrs;
+  for (const type of [...tb.keys()].sort((a, b) => a - b)) {
+    if (type === RTA_TABLE) filter.table = attrU32(tb.get(type)!);
+    else if (type === RTA_OIF) {
+      filter.oif = attrU32(tb.get(type)!);
+      if (!req.model.byIndex(filter.oif)) throw new NlError(Errno.ENODEV);
+    } else throw einval('Unsupported attribute in dump request');
+  }
+  filter.set = rtm.flags !== 0 || filter.protocol !== 0 || filter.type !== 0 || filter.table !== 0 || filter.oif !== 0;
+  return filter;
+}
+
+function keep(r: Route, f: DumpFilter): boolean {
+  if (!f.set) return true;
+  if (f.type && r.type !== f.type) return false;
+  if (f.protocol && r.protocol !== f.protocol) return false;
+  return !f.oif || r.nexthops.some((h) => h.ifindex === f.oif);
+}
+
+/**
+ * Route dumps (inet_dump_fib, inet6_dump_fib; rtnl_dump_all runs IPv4 then IPv6 under one DONE):
+ * tables in hash-bucket order, each in its own walk order. A filtered table that does not exist
+ * ends a single-family dump with ENOENT; family 0 then just skips the family.
+ */
+function dumpRoutes(req: Request, families: readonly RouteFamily[]): DumpCursor {
+  let filter: DumpFilter;
+  try {
+    filter = dumpFilter(req);
+  } catch (e) {
+    return { doneFlags: 0, error: toNlError(e), generation: () => 0, next: () => false };
+  }
+  const doneFlags = filter.set ? NLM_F_DUMP_FILTERED : 0;
+  const model = req.model;
+  const tables = model.routes.tables;
+  let error: NlError | undefined;
+  if (filter.table && families.length === 1) {
+    const family = families[0]!;
+    if (!(family === 'inet' ? tables.inet(filter.table) : tables.inet6(filter.table))) {
+      error = new NlError(Errno.ENOENT, `${family === 'inet' ? 'ipv4' : 'ipv6'}: FIB table does not exist`);
+    }
+  }
+  const { seq } = req.hdr;
+  const { portid } = req.session;
+  const entryFlags = NLM_F_MULTI | doneFlags;
+  function* walk(): IterableIterator<Route> {
+    if (error || filter.nothing) return;
+    for (const family of families) {
+      for (const id of tables.tableIds(family)) {
+        if (filter.table && id !== filter.table) continue;
+        const t = family === 'inet' ? tables.inet(id) : tables.inet6(id);
+        if (!t) continue;
+        for (const r of t.routes()) if (keep(r, filter)) yield r;
+      }
+    }
+  }
+  const it = walk();
+  return {
+    doneFlags,
+    error,
+    generation: () => tables.generation,
+    next(w: NlWriter): boolean {
+      const step = it.next();
+      if (step.done) return false;
+      writeRouteMessage(w, RTM_NEWROUTE, entryFlags, seq, portid, routeMessage(model, step.value));
+      return true;
+    },
+  };
+}
+
+export const inetDumpRoute = (req: Request) => dumpRoutes(req, ['inet']);
+export const inet6DumpRoute = (req: Request) => dumpRoutes(req, ['inet6']);
+export const dumpAllRoute = (req: Request) => dumpRoutes(req, ['inet', 'inet6']);
+
+// --- `ip route get` ---
+
+/** The attributes a route get request may carry (inet_rtm_valid_getroute_req's list). */
+const GET_ATTRS = new Set([RTA_IIF, RTA_OIF, RTA_SRC, RTA_DST, RTA_IP_PROTO, RTA_SPORT, RTA_DPORT, RTA_MARK, RTA_UID]);
+
+/** inet_rtm_valid_getroute_req() / inet6_rtm_valid_getroute_req(). */
+function parseGetRequest(req: Request, v4: boolean): { flags: number; tos: number; tb: AttrTable } {
+  const msg = req.message;
+  const p = v4 ? 'ipv4: ' : 'ipv6: ';
+  const full = v4 ? 32 : 128;
+  if (msg.length < PAYLOAD_START) throw einval(v4 ? 'ipv4: Invalid header for route get request' : 'ipv6: Invalid header for get route request');
+  const rtm = decodeRtMsg(msg, NLMSGHDR_SIZE);
+  const policy = v4 ? RTM_IPV4_POLICY : RTM_IPV6_POLICY;
+  if (!req.session.strict) {
+    const parsed = parseAttrs(msg, PAYLOAD_START, msg.length, policy, false);
+    req.warning = parsed.warning;
+    return { flags: rtm.flags, tos: rtm.tos, tb: parsed.attrs };
+  }
+  if ((rtm.srcLen && rtm.srcLen !== full) || (rtm.dstLen && rtm.dstLen !== full) || rtm.table || rtm.protocol || rtm.scope || rtm.type) {
+    throw einval(v4 ? 'ipv4: Invalid values in header for route get request' : 'ipv6: Invalid values in header for get route request');
+  }
+  const allowed = v4 ? RTM_F_NOTIFY | RTM_F_LOOKUP_TABLE | RTM_F_FIB_MATCH : RTM_F_FIB_MATCH;
+  if (rtm.flags & ~allowed) throw einval(v4 ? 'ipv4: Unsupported rtm_flags for route get request' : 'ipv6: Invalid flags for get route request');
+  const tb = parseAttrs(msg, PAYLOAD_START, msg.length, policy, true).attrs;
+  if ((tb.has(RTA_SRC) && !rtm.srcLen) || (tb.has(RTA_DST) && !rtm.dstLen)) {
+    throw einval(`${p}rtm_src_len and rtm_dst_len must be ${full} for ${v4 ? 'IPv4' : 'IPv6'}`);
+  }
+  for (const type of [...tb.keys()].sort((a, b) => a - b)) {
+    if (!GET_ATTRS.has(type)) throw einval(v4 ? 'ipv4: Unsupported attribute in route get request' : 'ipv6: Unsupported attribute in get route request');
+  }
+  return { flags: rtm.flags, tos: rtm.tos, tb };
+}
+
+/** rtm_getroute_parse_ip_proto(). */
+function checkIpProto(tb: AttrTable, v4: boolean): void {
+  const a = tb.get(RTA_IP_PROTO);
+  if (!a) return;
+  const proto = attrU8(a);
+  if (proto === IPPROTO_TCP || proto === IPPROTO_UDP || proto === (v4 ? IPPROTO_ICMP : IPPROTO_ICMPV6)) return;
+  throw new NlError(Errno.EOPNOTSUPP, 'Unsupported ip proto');
+}
+
+const u32 = (tb: AttrTable, type: number) => (tb.has(type) ? attrU32(tb.get(type)!) : undefined);
+
+/** inet_select_addr(): a primary address of the device, preferring the gateway's (or destination's) subnet. */
+function selectSource4(model: NetworkModel, ifindex: number, toward: number): number {
+  const list = model.addresses.list(ifindex, 'inet') as Inet4Address[];
+  const primaries = list.filter((a) => !(a.flags & IFA_F_SECONDARY));
+  const inSubnet = primaries.find((a) => ((ipv4ToInt(a.address) ^ toward) & MASK4[a.prefixlen]!) === 0);
+  const chosen = inSubnet ?? primaries[0];
+  if (chosen) return ipv4ToInt(chosen.local);
+  for (const link of model.iterate()) {
+    const any = (model.addresses.list(link.index, 'inet') as Inet4Address[]).find((a) => a.scope === RT_SCOPE_UNIVERSE && !(a.flags & IFA_F_SECONDARY));
+    if (any) return ipv4ToInt(any.local);
+  }
+  return 0;
+}
+
+/** route.c: inet_rtm_getroute() for output lookups (RTA_IIF is not modelled: no packets arrive). */
+export function inetGetRoute(req: Request): void {
+  const { flags, tos, tb } = parseGetRequest(req, true);
+  checkIpProto(tb, true);
+  const model = req.model;
+  if (tb.has(RTA_IIF)) {
+    if (!model.byIndex(attrU32(tb.get(RTA_IIF)!))) throw new NlError(Errno.ENODEV);
+    throw new NlError(Errno.EOPNOTSUPP, 'rtnld: input route lookups (RTA_IIF) are not modelled');
+  }
+  const srcAttr = tb.get(RTA_SRC);
+  const dstAttr = tb.get(RTA_DST);
+  const src = srcAttr ? ipv4ToInt(srcAttr.data) : 0;
+  const dst = dstAttr ? ipv4ToInt(dstAttr.data) : 0;
+  const oif = u32(tb, RTA_OIF) ?? 0;
+  const mark = u32(tb, RTA_MARK) ?? 0;
+  const uid = u32(tb, RTA_UID) ?? 0;
+  const reply = { tos, dst: intToIpv4(dst), src: srcAttr ? intToIpv4(src) : undefined, mark, uid };
+  if (dst === 0) {
+    // ip_route_output_key_hash_rcu(): no destination is a local route to 127.0.0.1 via lo.
+    const saddr = src || 0x7f000001;
+    writeInet4RouteGet(req.out, req.hdr.seq, req.session.portid, RTM_NEWROUTE, {
+      ...reply, table: RT_TABLE_MAIN, type: RTN_LOCAL, flags: RTM_F_CLONED | RTCF_LOCAL, oif: 1,
+      prefsrc: saddr !== src ? intToIpv4(saddr) : undefined,
+    });
+    return;
+  }
+  const res = fibLookup4(model.routes.tables, { dst, scope: 0, oif, tos }, (i) => model.byIndex(i));
+  const { route, hop } = res;
+  const table = flags & RTM_F_LOOKUP_TABLE ? res.table : RT_TABLE_MAIN;
+  if (flags & RTM_F_FIB_MATCH) {
+    writeRouteMessage(req.out, RTM_NEWROUTE, 0, req.hdr.seq, req.session.portid, { ...routeMessage(model, route), table });
+    return;
+  }
+  const local = route.type === RTN_LOCAL;
+  const gateway = hop?.gateway4;
+  const saddr = src || route.prefsrc || (local ? dst : selectSource4(model, hop?.ifindex ?? 0, gateway ?? dst));
+  let rtcf = 0;
+  if (local) rtcf = RTCF_LOCAL;
+  else if (route.type === RTN_BROADCAST) rtcf = RTCF_BROADCAST | RTCF_LOCAL;
+  writeInet4RouteGet(req.out, req.hdr.seq, req.session.portid, RTM_NEWROUTE, {
+    ...reply, table, type: route.type, flags: (RTM_F_CLONED | rtcf) >>> 0, oif: local ? 1 : (hop?.ifindex ?? 0),
+    prefsrc: saddr && saddr !== src ? intToIpv4(saddr) : undefined,
+    gateway: gateway !== undefined ? intToIpv4(gateway) : undefined, metrics: route.metrics,
+  });
+}
+
+/** ipv6_dev_get_saddr() reduced: a valid address of the output device of the destination's scope, else any global one. */
+function selectSource6(model: NetworkModel, ifindex: number, dst: Uint8Array): Uint8Array | undefined {
+  const linkLocal = dst[0] === 0xfe && (dst[1]! & 0xc0) === 0x80;
+  const usable = (a: Inet6Address) => !(a.flags & IFA_F_TENTATIVE) && (linkLocal ? a.scope === RT_SCOPE_LINK : a.scope === RT_SCOPE_UNIVERSE);
+  const own = (model.addresses.list(ifindex, 'inet6') as Inet6Address[]).find(usable);
+  if (own) return own.address;
+  for (const link of model.iterate()) {
+    const any = (model.addresses.list(link.index, 'inet6') as Inet6Address[]).find(usable);
+    if (any) return any.address;
+  }
+  return undefined;
+}
+
+/** ip6_rt_type_to_error(); a THROW route ends an IPv6 lookup through the default rules with no route. */
+const REJECT6: Readonly<Record<number, keyof typeof Errno>> = {
+  [RTN_BLACKHOLE]: 'EINVAL', [RTN_UNREACHABLE]: 'EHOSTUNREACH', [RTN_PROHIBIT]: 'EACCES', [RTN_THROW]: 'ENETUNREACH',
+};
+
+/** route.c: inet6_rtm_getroute() for output lookups. */
+export function inet6GetRoute(req: Request): void {
+  const { flags, tb } = parseGetRequest(req, false);
+  checkIpProto(tb, false);
+  const model = req.model;
+  const read16 = (type: number) => {
+    const a = tb.get(type);
+    if (!a) return new Uint8Array(16);
+    if (a.data.length < 16) throw new NlError(Errno.EINVAL);
+    return new Uint8Array(a.data.subarray(0, 16));
+  };
+  const src = read16(RTA_SRC);
+  const dst = read16(RTA_DST);
+  if (tb.has(RTA_IIF)) {
+    if (!model.byIndex(attrU32(tb.get(RTA_IIF)!))) throw new NlError(Errno.ENODEV);
+    throw new NlError(Errno.EOPNOTSUPP, 'rtnld: input route lookups (RTA_IIF) are not modelled');
+  }
+  const oif = u32(tb, RTA_OIF) ?? 0;
+  const hit = fibLookup6(model.routes.tables, dst, (r) => !oif || r.nexthops.some((h) => h.ifindex === oif) || REJECT6[r.type] !== undefined);
+  if (!hit) throw new NlError(Errno.ENETUNREACH);
+  const reject = REJECT6[hit.route.type];
+  if (reject) throw new NlError(Errno[reject]);
+  const base = routeMessage(model, hit.route);
+  if (flags & RTM_F_FIB_MATCH) {
+    writeRouteMessage(req.out, RTM_NEWROUTE, 0, req.hdr.seq, req.session.portid, base);
+    return;
+  }
+  const hop = base.nexthops.find((h) => !oif || h.ifindex === oif) ?? base.nexthops[0];
+  const local = hit.route.type === RTN_LOCAL;
+  const outIf = local ? 1 : (hop?.ifindex ?? 0);
+  const selected = hit.route.prefsrc ?? (local ? dst : selectSource6(model, hop?.ifindex ?? 0, dst));
+  writeRouteMessage(req.out, RTM_NEWROUTE, 0, req.hdr.seq, req.session.portid, {
+    ...base, dstLen: 128, srcLen: 128, dst, src, selectedSrc: selected, clntref: 2, expires: 0,
+    nexthops: hop ? [{ ...hop, ifindex: outIf, weight: 1 }] : [],
+  });
+}
