@@ -5,7 +5,7 @@ import {
 import { decodeLinkMessage } from '../../protocol/link-decode.js';
 import { writeLinkRequest } from '../../protocol/link-request.js';
 import { NlWriter } from '../../protocol/writer.js';
-import type { RtnlEvent } from '../client/client.js';
+import type { RtnlEvent } from '../client/events.js';
 import { printAddress } from '../format/address.js';
 import { stringifyJson } from '../format/json.js';
 import { printLink } from '../format/link.js';

@@ -1,9 +1,13 @@
+export { connect, RtnlClient } from './client.js';
+export type { Address, AddressesFilter, AddressOptions } from './addresses.js';
+export type { ConnectOptions } from './core.js';
+export { Dump } from './dump.js';
+export { decodeEvent, Subscription, type RtnlEvent, type RtnlGroup, type SubscribeOptions } from './events.js';
 export {
-  connect, decodeEvent, Dump, parseMac, RtnlClient, Subscription,
-  type Address, type AddressesFilter, type AddressOptions, type ConnectOptions, type CreateLinkOptions, type Link,
-  type LinkAttributes, type LinkRef, type LinksFilter, type MacAddress, type Route, type RouteOptions, type RtnlEvent,
-  type RtnlGroup, type SetLinkOptions, type SubscribeOptions,
-} from './client.js';
+  parseMac, type CreateLinkOptions, type Link, type LinkAttributes, type LinkRef, type LinksFilter, type MacAddress,
+  type SetLinkOptions,
+} from './links.js';
+export type { Route, RouteOptions } from './routes.js';
 export { ConnectionClosedError, NetlinkError } from './errors.js';
 export { decodeAddrMessage, type DecodedAddr } from '../../protocol/addr-decode.js';
 export { writeAddrRequest, type AddrRequest } from '../../protocol/addr-request.js';
