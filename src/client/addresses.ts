@@ -6,7 +6,7 @@ import {
 } from '../../protocol/constants.js';
 import { ipv4Broadcast, ipv4Network, parseInet, parsePrefix } from '../../protocol/inet.js';
 import type { RtnlConnection } from './core.js';
-import { Dump } from './dump.js';
+import { Dump, type DumpState } from './dump.js';
 import type { LinkRef, LinkService } from './links.js';
 
 /** An address as the client returns it: the decoded RTM_NEWADDR. */
@@ -47,18 +47,19 @@ export class AddressService {
 
   /** RTM_GETADDR dump, filtered by family and device. */
   addresses(filter: AddressesFilter = {}): Dump<Address> {
+    return new Dump((state) => this.dumpAddresses(filter, state));
+  }
+
+  private async *dumpAddresses(filter: AddressesFilter, state: DumpState): AsyncGenerator<Address> {
     const family = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : (filter.family ?? AF_UNSPEC);
-    const { core, links } = this;
-    return new Dump(async function* (state) {
-      const index = filter.link !== undefined ? await links.indexOf(filter.link) : 0;
-      const req: AddrRequest = { family };
-      for await (const m of core.dump((w, seq) => writeAddrRequest(w, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, seq, req), state)) {
-        const a = decodeAddrMessage(m);
-        if (index && a.index !== index) continue;
-        if (family && a.family !== family) continue;
-        yield a;
-      }
-    });
+    const index = filter.link !== undefined ? await this.links.indexOf(filter.link) : 0;
+    const req: AddrRequest = { family };
+    for await (const m of this.core.dump((w, seq) => writeAddrRequest(w, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, seq, req), state)) {
+      const a = decodeAddrMessage(m);
+      if (index && a.index !== index) continue;
+      if (family && a.family !== family) continue;
+      yield a;
+    }
   }
 
   /** RTM_NEWADDR with NLM_F_CREATE | NLM_F_EXCL (`ip address add`). */

@@ -6,7 +6,7 @@ import { RtnlConnection, type ConnectOptions } from './core.js';
 import type { Dump } from './dump.js';
 import type { RtnlGroup, SubscribeOptions, Subscription } from './events.js';
 import { LinkService, type CreateLinkOptions, type Link, type LinkRef, type LinksFilter, type SetLinkOptions } from './links.js';
-import { RouteService, type Route, type RouteOptions } from './routes.js';
+import { RouteService, type Route, type RouteOptions, type RoutesFilter } from './routes.js';
 
 /**
  * A typed rtnetlink client for rtnld's Unix socket: the connection core (core.ts: pipelined
@@ -141,7 +141,7 @@ export class RtnlClient {
   // --- routes (routes.ts) ---
 
   /** RTM_GETROUTE dump (`ip route show table all`): both families unless one is given. */
-  routes(filter: { family?: 'inet' | 'inet6' | undefined } = {}): Dump<Route> {
+  routes(filter: RoutesFilter = {}): Dump<Route> {
     return this.routeService.routes(filter);
   }
 

@@ -7,7 +7,7 @@ export {
   parseMac, type CreateLinkOptions, type Link, type LinkAttributes, type LinkRef, type LinksFilter, type MacAddress,
   type SetLinkOptions,
 } from './links.js';
-export type { Route, RouteOptions } from './routes.js';
+export type { Route, RouteOptions, RoutesFilter } from './routes.js';
 export { ConnectionClosedError, NetlinkError } from './errors.js';
 export { decodeAddrMessage, type DecodedAddr } from '../../protocol/addr-decode.js';
 export { writeAddrRequest, type AddrRequest } from '../../protocol/addr-request.js';

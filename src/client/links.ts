@@ -7,7 +7,7 @@ import { decodeLinkMessage, type DecodedLink } from '../../protocol/link-decode.
 import { writeLinkRequest, type LinkRequest } from '../../protocol/link-request.js';
 import type { TypedAttr } from '../../protocol/typed-attrs.js';
 import type { RtnlConnection } from './core.js';
-import { Dump } from './dump.js';
+import { Dump, type DumpState } from './dump.js';
 
 /** A link as the client returns it: the decoded RTM_NEWLINK. */
 export type Link = DecodedLink;
@@ -123,16 +123,16 @@ export class LinkService {
 
   /** RTM_GETLINK dump. */
   links(filter: LinksFilter = {}): Dump<Link> {
-    const core = this.core;
-    const indexOf = (ref: LinkRef) => this.indexOf(ref);
-    return new Dump(async function* (state) {
-      const req: LinkRequest = { extMask: RTEXT_FILTER_VF | (filter.stats ? 0 : RTEXT_FILTER_SKIP_STATS) };
-      if (filter.master !== undefined) req.master = await indexOf(filter.master);
-      if (filter.kind !== undefined) req.kind = filter.kind;
-      for await (const m of core.dump((w, seq) => writeLinkRequest(w, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq, req), state)) {
-        yield decodeLinkMessage(m);
-      }
-    });
+    return new Dump((state) => this.dumpLinks(filter, state));
+  }
+
+  private async *dumpLinks(filter: LinksFilter, state: DumpState): AsyncGenerator<Link> {
+    const req: LinkRequest = { extMask: RTEXT_FILTER_VF | (filter.stats ? 0 : RTEXT_FILTER_SKIP_STATS) };
+    if (filter.master !== undefined) req.master = await this.indexOf(filter.master);
+    if (filter.kind !== undefined) req.kind = filter.kind;
+    for await (const m of this.core.dump((w, seq) => writeLinkRequest(w, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq, req), state)) {
+      yield decodeLinkMessage(m);
+    }
   }
 
   /** RTM_GETLINK for one device, by name (or altname) or index; rejects ENODEV. */

@@ -7,11 +7,16 @@ import { decodeRouteMessage } from '../../protocol/route-decode.js';
 import type { RouteMessage } from '../../protocol/route-message.js';
 import { writeRouteRequest, type RouteRequest } from '../../protocol/route-request.js';
 import type { RtnlConnection } from './core.js';
-import { Dump } from './dump.js';
+import { Dump, type DumpState } from './dump.js';
 import type { LinkRef, LinkService } from './links.js';
 
 /** A route as RTM_NEWROUTE reports it (protocol/route-message.ts). */
 export type Route = RouteMessage;
+
+export interface RoutesFilter {
+  /** One family; default both. */
+  family?: 'inet' | 'inet6' | undefined;
+}
 
 /** What `ip route add|replace|append|del` takes. */
 export interface RouteOptions {
@@ -34,14 +39,15 @@ export class RouteService {
   constructor(private readonly core: RtnlConnection, private readonly links: LinkService) {}
 
   /** RTM_GETROUTE dump (`ip route show table all`): both families unless one is given. */
-  routes(filter: { family?: 'inet' | 'inet6' | undefined } = {}): Dump<Route> {
+  routes(filter: RoutesFilter = {}): Dump<Route> {
+    return new Dump((state) => this.dumpRoutes(filter, state));
+  }
+
+  private async *dumpRoutes(filter: RoutesFilter, state: DumpState): AsyncGenerator<Route> {
     const family = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : AF_UNSPEC;
-    const core = this.core;
-    return new Dump(async function* (state) {
-      for await (const m of core.dump((w, seq) => writeRouteRequest(w, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, seq, { family }), state)) {
-        yield decodeRouteMessage(m);
-      }
-    });
+    for await (const m of this.core.dump((w, seq) => writeRouteRequest(w, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, seq, { family }), state)) {
+      yield decodeRouteMessage(m);
+    }
   }
 
   /** RTM_NEWROUTE with NLM_F_CREATE | NLM_F_EXCL (`ip route add`). */
