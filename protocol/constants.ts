@@ -86,6 +86,11 @@ export const RTM_DELLINKPROP = 109;
 /** Highest rtnetlink message type on 6.18 (RTM_MAX); types above it get -EOPNOTSUPP. */
 export const RTM_MAX = 0x7b;
 
+/** RTM_GET*: rtnetlink types come in NEW, DEL, GET, SET fours (rtnetlink_rcv_msg: `kind = type & 3`). */
+export function isGetType(type: number): boolean {
+  return type >= NLMSG_MIN_TYPE && ((type - NLMSG_MIN_TYPE) & 3) === 2;
+}
+
 export const RTNLGRP_LINK = 1;
 export const RTNLGRP_IPV4_IFADDR = 5;
 export const RTNLGRP_IPV4_ROUTE = 7;

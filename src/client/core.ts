@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { decodeAck } from '../../protocol/ack-decode.js';
 import {
-  NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NLM_F_ACK, NLM_F_DUMP,
+  isGetType, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NLM_F_ACK, NLM_F_DUMP,
   NLM_F_DUMP_INTR, NLM_F_ECHO, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, RTNLD_SOCKET_CALL,
   SOCKET_CALL_GETSOCKNAME, SOCKET_CALL_GETSOCKOPT, SOCKET_CALL_SETSOCKOPT,
 } from '../../protocol/constants.js';
@@ -53,10 +53,6 @@ const ENODATA = 61;
 export function ackOutcome(message: Buffer, requestType: number): { error?: NetlinkError; warning?: string | undefined } {
   const ack = decodeAck(message);
   return ack.errno ? { error: NetlinkError.fromAck(ack, requestType) } : { warning: ack.extMsg };
-}
-
-function isGetRequest(type: number): boolean {
-  return type >= NLMSG_MIN_TYPE && ((type - NLMSG_MIN_TYPE) & 3) === 2;
 }
 
 /** A request built elsewhere, re-sent with each new sequence number. */
@@ -377,7 +373,7 @@ export class RtnlConnection {
   async request(raw: Buffer | Uint8Array): Promise<Buffer[]> {
     const build = rawBuilder(raw);
     const header = decodeNlMsgHdr(Buffer.from(raw));
-    const get = isGetRequest(header.type);
+    const get = isGetType(header.type);
     if (get && (header.flags & NLM_F_DUMP) === NLM_F_DUMP) {
       const out: Buffer[] = [];
       for await (const m of this.dump(build)) out.push(m);

@@ -1,7 +1,7 @@
 import type { Mutex } from 'async-mutex';
 import { writeAck } from '../../protocol/ack.js';
 import {
-  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_MIN_TYPE,
+  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, isGetType, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
   RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE,
 } from '../../protocol/constants.js';
@@ -75,9 +75,6 @@ function findHandler(family: number, type: number, want: 'doit' | 'dumpit'): Han
   const fallback = handlerTable.get(`${AF_UNSPEC}/${type}`);
   return fallback?.[want] ? fallback : undefined;
 }
-
-/** Message kinds: (type - RTM_BASE) & 3. */
-const KIND_GET = 2;
 
 export interface SessionState extends SessionView {
   /** A dump is running on this connection (a second one gets -EBUSY). */
@@ -156,7 +153,7 @@ export class RtnlDispatcher {
     if (hdr.type > RTM_MAX) return ack(new NlError(Errno.EOPNOTSUPP));
     if (message.length - NLMSGHDR_SIZE < 1) return ack();
     const family = message[NLMSGHDR_SIZE]!;
-    const isGet = ((hdr.type - NLMSG_MIN_TYPE) & 3) === KIND_GET;
+    const isGet = isGetType(hdr.type);
     if (!isGet && session.readOnly) return ack(new NlError(Errno.EPERM));
     const req: Request = { model: this.model, message, hdr, session, out };
     if (isGet && hdr.flags & NLM_F_DUMP) {
