@@ -96,7 +96,7 @@ export function newLink(req: Request): void {
     // rtnl_changelink()
     if (flags & NLM_F_EXCL) throw new NlError(Errno.EEXIST);
     if (flags & NLM_F_REPLACE) throw new NlError(Errno.EOPNOTSUPP);
-    validateLinkMsg(link, tb);
+    req.warning = validateLinkMsg(link, tb) ?? req.warning;
     let notify = false;
     if (dataAttr) {
       if (!kind || kind !== link.kind || !wire?.changelink) throw new NlError(Errno.EOPNOTSUPP);
@@ -120,7 +120,7 @@ export function newLink(req: Request): void {
   }
   if (tb.has(IFLA_MAP) || tb.has(IFLA_PROTINFO)) throw new NlError(Errno.EOPNOTSUPP);
   if (!kind || !wire) throw new NlError(Errno.EOPNOTSUPP, 'Unknown device type');
-  validateLinkMsg(undefined, tb);
+  req.warning = validateLinkMsg(undefined, tb) ?? req.warning;
   const spec = createSpec(kind, ifm, tb);
   if (tb.has(IFLA_LINK)) spec.parent = attrU32(tb.get(IFLA_LINK)!);
   if (tb.has(IFLA_MASTER)) spec.master = attrU32(tb.get(IFLA_MASTER)!);
@@ -141,6 +141,6 @@ export function setLink(req: Request): void {
   const link = lookupLink(req.model, ifm.index, tb);
   if (link === 'unidentified') throw einval();
   if (!link) throw new NlError(Errno.ENODEV);
-  validateLinkMsg(link, tb);
+  req.warning = validateLinkMsg(link, tb) ?? req.warning;
   doSetLink(req.model, link, ifm, tb);
 }
