@@ -1,4 +1,4 @@
-import { NLA_HDRLEN } from './align.js';
+import { align4, NLA_HDRLEN, NLMSG_HDRLEN } from './align.js';
 import { forEachAttr, messageView, type NlAttr } from './attr-walk.js';
 import {
   NL_ATTR_TYPE_BINARY,
@@ -184,6 +184,11 @@ export function parseAttrs(msg: Buffer, start: number, end: number, policy: Poli
   return { attrs };
 }
 
+/** nlmsg_parse(): the attributes after a message's fixed header of `hdrlen` bytes (NLMSG_ALIGNed). */
+export function parseMessage(msg: Buffer, hdrlen: number, policy: Policy, strict: boolean): ParseResult {
+  return parseAttrs(msg, NLMSG_HDRLEN + align4(hdrlen), msg.length, policy, strict);
+}
+
 /** nla_validate(attr, attr->nla_len, ...): one attribute checked on its own against `policy`. */
 export function validateOne(attr: NlAttr, policy: Policy): void {
   const msg = messageView(attr);
@@ -192,12 +197,13 @@ export function validateOne(attr: NlAttr, policy: Policy): void {
 
 /**
  * nla_parse_nested_deprecated(): the payload of `attr` parsed with `policy`, with the warning
- * (trailing bytes) the kernel leaves in the extack.
+ * (trailing bytes) the kernel leaves in the extack. `hdrlen` skips a fixed struct that starts
+ * the payload (VETH_INFO_PEER's ifinfomsg: rtnl_nla_parse_ifinfomsg).
  */
-export function parseNestedAttrs(attr: NlAttr, policy: Policy, strict = false): ParseResult {
+export function parseNestedAttrs(attr: NlAttr, policy: Policy, strict = false, hdrlen = 0): ParseResult {
   // Offsets of nested attributes stay relative to the message, as extack reports them.
   const base = attr.offset + NLA_HDRLEN;
-  return parseAttrs(messageView(attr), base, base + attr.data.length, policy, strict);
+  return parseAttrs(messageView(attr), base + hdrlen, base + attr.data.length, policy, strict);
 }
 
 /** nla_parse_nested_deprecated() as a table (tb[]). */

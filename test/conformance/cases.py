@@ -438,6 +438,8 @@ case('dump_flag_variants',
      dump_links(F_REQUEST | F_MATCH, label='dump MATCH only'),
      dump_links(body=b'\0', label='dump 1-byte rtgenmsg'),
      dump_links(body=b'\x11', label='dump rtgenmsg AF_PACKET'),
+     dump_links(body=b'\0\0\0\0' + attr(IFLA['EXT_MASK'], 8),
+                label='dump rtgenmsg padded + EXT_MASK SKIP_STATS (as libnl sends; attributes start NLMSG_ALIGNed)'),
      dump_links(body=ifinfomsg(family=AF_PACKET), label='dump ifinfomsg AF_PACKET'))
 
 case('dump_nonstrict_ignores_header',
