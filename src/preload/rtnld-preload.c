@@ -1591,8 +1591,10 @@ static int parse_link(const unsigned char *m, uint32_t len, struct linkinfo *l) 
   const unsigned char *a = m + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof ifi), *end = m + len;
   uint16_t alen = 0;
   const unsigned char *v;
-  copy_string(l->name, sizeof l->name, find_attr(a, end, IFLA_IFNAME, &alen), alen);
-  copy_string(l->alias, sizeof l->alias, find_attr(a, end, IFLA_IFALIAS, &alen), alen);
+  v = find_attr(a, end, IFLA_IFNAME, &alen);
+  copy_string(l->name, sizeof l->name, v, alen);
+  v = find_attr(a, end, IFLA_IFALIAS, &alen);
+  copy_string(l->alias, sizeof l->alias, v, alen);
   l->mtu = attr_u32(a, end, IFLA_MTU, 0);
   l->txqlen = attr_u32(a, end, IFLA_TXQLEN, 0);
   l->group = attr_u32(a, end, IFLA_GROUP, 0);
@@ -1603,7 +1605,8 @@ static int parse_link(const unsigned char *m, uint32_t len, struct linkinfo *l) 
   l->carrier = (v = find_attr(a, end, IFLA_CARRIER, &alen)) && alen >= 1 ? v[0] : 0;
   if ((v = find_attr(a, end, IFLA_LINKINFO, &alen))) {
     uint16_t klen = 0;
-    copy_string(l->kind, sizeof l->kind, find_attr(v, v + alen, IFLA_INFO_KIND, &klen), klen);
+    const unsigned char *kind = find_attr(v, v + alen, IFLA_INFO_KIND, &klen);
+    copy_string(l->kind, sizeof l->kind, kind, klen);
   }
   if ((v = find_attr(a, end, IFLA_STATS64, &alen))) memcpy(&l->stats64, v, alen < sizeof l->stats64 ? alen : sizeof l->stats64);
   if ((v = find_attr(a, end, IFLA_ADDRESS, &alen)) && alen <= sizeof l->addr) {
