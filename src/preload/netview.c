@@ -146,7 +146,7 @@ static int make_base(char *base, size_t size) {
     char *end;
     long pid = strtol(e->d_name, &end, 10);
     if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
-    char path[PATH_MAX];
+    char path[PATH_MAX + 300];
     snprintf(path, sizeof path, "%s/%s", base, e->d_name);
     rm_tree(path);
   }
@@ -395,7 +395,7 @@ static int current_view(void) {
     view_pid = getpid();
     view_root[0] = view_dir[0] = 0;
     monitor_fd = -1; /* the parent's stays the parent's (closing ours would not affect it) */
-    char base[PATH_MAX];
+    char base[PATH_MAX - 32];
     int r = make_base(base, sizeof base);
     if (r < 0) return r;
     snprintf(view_dir, sizeof view_dir, "%s/%d", base, (int)view_pid);

@@ -24,15 +24,22 @@ NEXT(int, getnameinfo, (const struct sockaddr *, socklen_t, char *, socklen_t, c
 EXPORT int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, char *serv, socklen_t servlen, int flags) {
   ensure_init();
   const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-  int named = sa && salen >= sizeof *s6 && sa->sa_family == AF_INET6 && host && hostlen && s6->sin6_scope_id != 0 &&
-              !(flags & NI_NUMERICSCOPE) && scoped_by_name(&s6->sin6_addr);
-  int r = resolve_getnameinfo()(sa, salen, host, hostlen, serv, servlen, named ? flags | NI_NUMERICSCOPE : flags);
-  if (r != 0 || !named) return r;
-  char *pct = strrchr(host, '%'), number[16], name[IF_NAMESIZE];
-  snprintf(number, sizeof number, "%u", s6->sin6_scope_id);
-  if (!pct || strcmp(pct + 1, number) != 0 || !if_indextoname(s6->sin6_scope_id, name)) return 0; /* a name, or no such index */
-  if ((size_t)(pct + 1 - host) + strlen(name) + 1 > hostlen) return EAI_OVERFLOW;
-  strcpy(pct + 1, name);
+  if (!sa || salen < sizeof *s6 || sa->sa_family != AF_INET6 || !host || !hostlen || s6->sin6_scope_id == 0)
+    return resolve_getnameinfo()(sa, salen, host, hostlen, serv, servlen, flags);
+  /* Without its scope, then the scope appended as glibc does to a numeric host. */
+  struct sockaddr_in6 unscoped = *s6;
+  unscoped.sin6_scope_id = 0;
+  int r = resolve_getnameinfo()((const struct sockaddr *)&unscoped, sizeof unscoped, host, hostlen, serv, servlen, flags);
+  if (r != 0) return r;
+  char numeric[INET6_ADDRSTRLEN];
+  if (!(flags & NI_NUMERICHOST) && (!inet_ntop(AF_INET6, &s6->sin6_addr, numeric, sizeof numeric) || strcmp(numeric, host) != 0)) return 0; /* a name */
+  char scope[IF_NAMESIZE + 12];
+  char name[IF_NAMESIZE];
+  if (scoped_by_name(&s6->sin6_addr) && if_indextoname(s6->sin6_scope_id, name)) snprintf(scope, sizeof scope, "%%%s", name);
+  else snprintf(scope, sizeof scope, "%%%u", s6->sin6_scope_id);
+  size_t used = strnlen(host, hostlen);
+  if (used + strlen(scope) + 1 > hostlen) return EAI_OVERFLOW;
+  memcpy(host + used, scope, strlen(scope) + 1);
   return 0;
 }
 
