@@ -270,15 +270,18 @@ static void sys_device(const char *root, const struct linkinfo *l, const struct 
   put(dir, "carrier", running ? 0644 : 0, "%d\n", l->carrier ? 1 : 0);
   put(dir, "dormant", running ? 0644 : 0, "%d\n", l->operstate == IF_OPER_DORMANT);
   put(dir, "carrier_changes", 0644, "%u\n", l->carrier_changes);
-  /* dev->flags: what rtnetlink reports less the bits it computes from the link state */
-  put(dir, "flags", 0644, "%#x\n", l->flags & ~(IFF_RUNNING | IFF_LOWER_UP | IFF_DORMANT));
+  /* dev->flags: rtnetlink's ifi_flags less the bits computed from the link state, and with
+   * PROMISC/ALLMULTI as the counts set them (a bridge port is promiscuous here, not there) */
+  unsigned flags = l->flags & ~(IFF_RUNNING | IFF_LOWER_UP | IFF_DORMANT | IFF_PROMISC | IFF_ALLMULTI);
+  put(dir, "flags", 0644, "%#x\n", flags | (l->promiscuity ? IFF_PROMISC : 0) | (l->allmulti ? IFF_ALLMULTI : 0));
   put(dir, "type", 0644, "%u\n", l->type);
   put(dir, "tx_queue_len", 0644, "%u\n", l->txqlen);
   put(dir, "netdev_group", 0644, "%u\n", l->group);
   put(dir, "ifalias", 0644, "%s\n", l->alias);
   put(dir, "dev_id", 0644, "0x0\n");
   put(dir, "dev_port", 0644, "0\n");
-  put(dir, "uevent", 0644, "INTERFACE=%s\nIFINDEX=%d\n", l->name, l->index);
+  const char *devtype = !strcmp(l->kind, "bridge") || !strcmp(l->kind, "vlan") || !strcmp(l->kind, "bond") ? l->kind : NULL;
+  put(dir, "uevent", 0644, "%s%s%sINTERFACE=%s\nIFINDEX=%d\n", devtype ? "DEVTYPE=" : "", devtype ? devtype : "", devtype ? "\n" : "", l->name, l->index);
   snprintf(sub, sizeof sub, "%s/statistics", dir);
   mkdir(sub, 0755);
   const uint64_t *counters = (const uint64_t *)&l->stats64;

@@ -72,7 +72,7 @@ struct linkinfo {
   char alias[64];
   unsigned char addr[32], brd[32];
   int addrlen, brdlen;
-  unsigned mtu, txqlen, group, carrier_changes;
+  unsigned mtu, txqlen, group, carrier_changes, promiscuity, allmulti;
   int master;   /* 0: none */
   int iflink;   /* IFLA_LINK, or the link's own index */
   int operstate;

@@ -1599,6 +1599,8 @@ static int parse_link(const unsigned char *m, uint32_t len, struct linkinfo *l) 
   l->txqlen = attr_u32(a, end, IFLA_TXQLEN, 0);
   l->group = attr_u32(a, end, IFLA_GROUP, 0);
   l->carrier_changes = attr_u32(a, end, IFLA_CARRIER_CHANGES, 0);
+  l->promiscuity = attr_u32(a, end, IFLA_PROMISCUITY, 0);
+  l->allmulti = attr_u32(a, end, IFLA_ALLMULTI, 0);
   l->master = (int)attr_u32(a, end, IFLA_MASTER, 0);
   l->iflink = (int)attr_u32(a, end, IFLA_LINK, (uint32_t)ifi.ifi_index);
   l->operstate = (v = find_attr(a, end, IFLA_OPERSTATE, &alen)) && alen >= 1 ? v[0] : 0;
