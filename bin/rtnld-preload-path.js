@@ -66,7 +66,7 @@ function hasCompiler() {
 function build(lib) {
   const tmp = `${lib}.${process.pid}.tmp`;
   const r = spawnSync(cc, [
-    '-shared', '-fPIC', '-O2', '-g', '-Wall', '-Wextra', '-fvisibility=hidden', '-D_GNU_SOURCE',
+    '-shared', '-fPIC', '-O2', '-g', '-Wall', '-Wextra', '-Werror=implicit-function-declaration', '-fvisibility=hidden', '-D_GNU_SOURCE',
     '-o', tmp, ...units, '-ldl', '-lpthread',
   ], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {

@@ -212,6 +212,7 @@ static void put(const char *dir, const char *name, mode_t mode, const char *fmt,
   va_end(ap);
   if (n < 0) return;
   if (n >= (int)sizeof text) n = sizeof text - 1;
+  unlink(path); /* a placeholder may be there, read-only */
   int fd = resolve_open()(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return;
   ssize_t ignored = write(fd, text, (size_t)n);
@@ -277,7 +278,7 @@ static void sys_device(const char *root, const struct linkinfo *l, const struct 
   put(dir, "type", 0644, "%u\n", l->type);
   put(dir, "tx_queue_len", 0644, "%u\n", l->txqlen);
   put(dir, "netdev_group", 0644, "%u\n", l->group);
-  put(dir, "ifalias", 0644, "%s\n", l->alias);
+  put(dir, "ifalias", 0644, "%s%s", l->alias, l->alias[0] ? "\n" : ""); /* empty without one */
   put(dir, "dev_id", 0644, "0x0\n");
   put(dir, "dev_port", 0644, "0\n");
   const char *devtype = !strcmp(l->kind, "bridge") || !strcmp(l->kind, "vlan") || !strcmp(l->kind, "bond") ? l->kind : NULL;
@@ -363,14 +364,24 @@ static void proc_if_inet6(const char *dir, const struct linkinfo *links, int n, 
   free(text);
 }
 
+/* The links of the current tree (one GETLINK dump), and which parts of it are written yet:
+ * a tree starts with its directories and the /sys/class/net entries, and a device's files or a
+ * /proc/net file are written when a path names them (all devices when a program lists a
+ * directory of devices, which it may then walk with relative calls). */
+static struct linkinfo *view_links;
+static int view_nlinks;
+static unsigned char *view_written; /* per link */
+static int view_proc_written;       /* bit i: PROC_FILES[i] */
+
 static int build_view(const char *root) {
   struct linkinfo *links;
   int n;
-  struct nlbuf addrs = {0};
-  int r = snapshot("/sys/class/net and /proc/net", &links, &n, &addrs);
-  if (r < 0) {
-    free(addrs.data);
-    return r;
+  int r = snapshot("/sys/class/net and /proc/net", &links, &n, NULL);
+  if (r < 0) return r;
+  unsigned char *written = calloc((size_t)n + 1, 1);
+  if (!written) {
+    free(links);
+    return -ENOMEM;
   }
   char path[PATH_MAX];
   const char *dirs[] = {"", "/sys", "/sys/class", "/sys/class/net", "/sys/devices", "/sys/devices/virtual", "/sys/devices/virtual/net", "/proc", "/proc/net"};
@@ -378,21 +389,86 @@ static int build_view(const char *root) {
     snprintf(path, sizeof path, "%s%s", root, dirs[i]);
     if (mkdir(path, 0755) != 0 && errno != EEXIST) r = -errno;
   }
-  snprintf(path, sizeof path, "%s/sys/class/net", root);
   for (int i = 0; i < n && r == 0; i++) {
-    sys_device(root, &links[i], links, n);
+    snprintf(path, sizeof path, "%s/sys/class/net", root);
     link_to(path, links[i].name, "../../devices/virtual/net/%s", links[i].name);
+    snprintf(path, sizeof path, "%s/sys/devices/virtual/net/%s", root, links[i].name);
+    mkdir(path, 0755);
   }
-  snprintf(path, sizeof path, "%s/proc/net", root);
-  proc_dev(path, links, n);
-  proc_if_inet6(path, links, n, &addrs);
-  put(path, "dev_mcast", 0444, "%s", ""); /* the daemon models no hardware multicast lists */
-  free(links);
-  free(addrs.data);
-  return r;
+  for (size_t i = 0; i < sizeof PROC_FILES / sizeof *PROC_FILES && r == 0; i++) {
+    snprintf(path, sizeof path, "%s/proc/net/%s", root, PROC_FILES[i]);
+    int fd = resolve_open()(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0444); /* present for stat and listings */
+    if (fd >= 0) close(fd);
+  }
+  if (r < 0) {
+    free(links);
+    free(written);
+    return r;
+  }
+  free(view_links);
+  free(view_written);
+  view_links = links;
+  view_nlinks = n;
+  view_written = written;
+  view_proc_written = 0;
+  return 0;
 }
 
-/* The current tree's root, made or renewed as needed; 0 or -errno. Caller holds view_lock. */
+static void write_device(int i) {
+  if (view_written[i]) return;
+  view_written[i] = 1;
+  sys_device(view_root, &view_links[i], view_links, view_nlinks);
+}
+
+static int write_proc_file(size_t which) {
+  if (view_proc_written & (1 << which)) return 0;
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s/proc/net", view_root);
+  if (!strcmp(PROC_FILES[which], "dev")) {
+    proc_dev(dir, view_links, view_nlinks);
+  } else if (!strcmp(PROC_FILES[which], "if_inet6")) {
+    int fd = open_private("/proc/net/if_inet6");
+    if (fd < 0) return fd;
+    struct nlbuf addrs = {0};
+    int r = priv_dump(fd, RTM_GETADDR, AF_INET6, &addrs);
+    close(fd);
+    if (r == 0) proc_if_inet6(dir, view_links, view_nlinks, &addrs);
+    free(addrs.data);
+    if (r < 0) return r;
+  } else {
+    put(dir, PROC_FILES[which], 0444, "%s", ""); /* dev_mcast: the daemon models no hardware multicast lists */
+  }
+  view_proc_written |= 1 << which;
+  return 0;
+}
+
+/* Writes what the (normalized) path needs. */
+static int write_for(const char *norm) {
+  for (size_t t = 0; t < sizeof TREES / sizeof *TREES; t++) {
+    size_t n = strlen(TREES[t]);
+    if (strncmp(norm, TREES[t], n) != 0) continue;
+    const char *name = norm + n;
+    if (*name == 0 || !strcmp(name, "/")) { /* the listing itself */
+      for (int i = 0; i < view_nlinks; i++) write_device(i);
+      return 0;
+    }
+    name++;
+    size_t len = strcspn(name, "/");
+    for (int i = 0; i < view_nlinks; i++) {
+      if (strlen(view_links[i].name) != len || strncmp(view_links[i].name, name, len) != 0) continue;
+      write_device(i);
+      /* a device's upper, lower and bridge links lead to their directories */
+      for (int j = 0; j < view_nlinks; j++)
+        if (view_links[j].index == view_links[i].master || view_links[j].master == view_links[i].index) write_device(j);
+    }
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof PROC_FILES / sizeof *PROC_FILES; i++)
+    if (!strcmp(norm + 10, PROC_FILES[i])) return write_proc_file(i);
+  return 0;
+}
+
+/* The current tree, made or renewed as needed; 0 or -errno. Caller holds view_lock. */
 static int current_view(void) {
   if (view_pid != getpid()) { /* first use, or a forked child: its own view and monitor */
     view_pid = getpid();
@@ -450,6 +526,7 @@ static int route(const char *path, int write, char *out, size_t size, const char
   ensure_init();
   pthread_mutex_lock(&view_lock);
   int r = current_view();
+  if (r == 0) r = write_for(norm);
   if (r == 0) snprintf(out, size, "%s%s", view_root, norm);
   pthread_mutex_unlock(&view_lock);
   if (r < 0) {

@@ -1,0 +1,126 @@
+/**
+ * The adaptor's interface view against Linux's own: the same topology built in a throwaway
+ * network namespace and seeded into a daemon, then `ifconfig -a`, the C probe of psutil's and
+ * net-tools' calls (test/preload/netview-probe.c) and the /sys/class/net files read in both
+ * places. What differs because traffic flows only on the kernel's side (counters) is left out.
+ * Needs root and `ip netns`; says why and returns otherwise.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDaemon } from '../helpers/daemon.js';
+import { buildAdaptor, compileProbe, run, skip, which } from './programs.js';
+
+const NS = `rtnld-view-${process.pid}`;
+
+/** The topology, as `ip` commands for the kernel and as the daemon's seed. */
+const IP_SETUP = [
+  ['link', 'set', 'lo', 'up'],
+  ['link', 'add', 'br0', 'address', '02:00:00:00:0b:01', 'type', 'bridge'],
+  ['link', 'add', 'v0', 'address', '02:00:00:00:00:10', 'type', 'veth', 'peer', 'name', 'v1', 'address', '02:00:00:00:00:11'],
+  ['link', 'set', 'v0', 'master', 'br0'],
+  ['link', 'set', 'br0', 'up'],
+  ['link', 'set', 'v0', 'up'],
+  ['link', 'set', 'v1', 'mtu', '1400'],
+  ['addr', 'add', '192.168.5.1/24', 'dev', 'br0'],
+  ['addr', 'add', '10.0.0.1/24', 'dev', 'v1'],
+  ['addr', 'add', '10.0.0.2/24', 'brd', '+', 'dev', 'v1'],
+  ['addr', 'add', '2001:db8::1/64', 'dev', 'v1', 'nodad'],
+];
+const SEED = [
+  { name: 'lo', up: true },
+  { name: 'br0', kind: 'bridge', address: '02:00:00:00:0b:01', up: true, addresses: ['192.168.5.1/24'] },
+  { name: 'v0', kind: 'veth', address: '02:00:00:00:00:10', peer: { name: 'v1', address: '02:00:00:00:00:11', mtu: 1400, addresses: ['10.0.0.1/24', '10.0.0.2/24 brd +', '2001:db8::1/64 nodad'] }, master: 'br0', up: true },
+];
+const DEVICES = ['lo', 'br0', 'v0', 'v1'];
+const SYSFS = ['ifindex', 'iflink', 'mtu', 'address', 'broadcast', 'addr_len', 'operstate', 'carrier', 'dormant', 'flags', 'type', 'tx_queue_len', 'netdev_group', 'ifalias', 'dev_id', 'dev_port', 'uevent'];
+/** Every file of SYSFS for every device (one process: the files are many), the links and listings. */
+const SYSFS_SCRIPT = `
+import os
+def read(path):
+    try:
+        with open(path) as f:
+            return repr(f.read())
+    except OSError as e:
+        return e.strerror
+for d in ${JSON.stringify(DEVICES)}:
+    for f in ${JSON.stringify(SYSFS)}:
+        print(f'{d}/{f}:', read(f'/sys/class/net/{d}/{f}'))
+    master = os.readlink(f'/sys/class/net/{d}/master') if os.path.islink(f'/sys/class/net/{d}/master') else '-'
+    print(d, '->', os.readlink(f'/sys/class/net/{d}'), 'master', master)
+print(sorted(os.listdir('/sys/class/net')), sorted(os.listdir('/sys/class/net/br0/brif')), os.readlink('/sys/class/net/br0/brif/v0'))
+`;
+
+/** ifconfig -a without the traffic counters (only the kernel's devices carry traffic). */
+const withoutCounters = (s: string) => s.split('\n').filter((l) => !/^\s+(RX|TX) /.test(l)).join('\n');
+/** The probe's facts, with the counter columns of /proc/net/dev dropped and if_inet6 in order. */
+function probeFacts(s: string): string[] {
+  const lines = s.trim().split('\n').map((l) => (l.startsWith('procdev') ? l.trim().split(/\s+/).slice(0, 2).join(' ') : l));
+  return [...lines.filter((l) => !l.startsWith('if_inet6')), ...lines.filter((l) => l.startsWith('if_inet6')).sort()];
+}
+
+describe('the adaptor\'s interface view matches the kernel\'s for the same topology', () => {
+  let d: Awaited<ReturnType<typeof startDaemon>> | undefined;
+  let env: NodeJS.ProcessEnv;
+  let scratch: string;
+  let why: string | undefined;
+  const ip = which('ip');
+  const ifconfig = which('ifconfig');
+  const inNs = (cmd: string, args: string[]) => run(ip!, ['netns', 'exec', NS, cmd, ...args]);
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'rtnld-kview-'));
+    if (process.getuid?.() !== 0) why = 'needs root for a network namespace';
+    else if (!ip) why = 'iproute2 (`ip`) is not installed';
+    const built = why ? {} : await buildAdaptor();
+    why ??= built.why;
+    if (why) return;
+    const add = await run(ip!, ['netns', 'add', NS]);
+    if (add.code !== 0) {
+      why = `cannot create a network namespace: ${add.stderr.trim()}`;
+      return;
+    }
+    // No duplicate address detection in there, as the daemon is started without it.
+    await inNs('sysctl', ['-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
+    for (const step of IP_SETUP) {
+      const r = await run(ip!, ['-n', NS, ...step]);
+      if (r.code !== 0) throw new Error(`ip ${step.join(' ')}: ${r.stderr}`);
+    }
+    d = await startDaemon({ seed: SEED, addresses: { dadMs: 0 } });
+    env = { ...process.env, LD_PRELOAD: built.lib, RTNL_SOCKET: d.path, TMPDIR: scratch };
+  });
+
+  afterAll(async () => {
+    await d?.stop();
+    if (!why) await run(ip!, ['netns', 'del', NS]);
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('/sys/class/net files and links', async () => {
+    if (skip(why)) return;
+    const python = which('python3');
+    if (skip(python ? undefined : 'python3 is not installed')) return;
+    const kernel = await inNs(python!, ['-c', SYSFS_SCRIPT]);
+    const ours = await run(python!, ['-c', SYSFS_SCRIPT], env);
+    expect(kernel.stderr).toBe('');
+    expect(ours.stdout.split('\n')).toEqual(kernel.stdout.split('\n'));
+  });
+
+  it('`ifconfig -a`', async () => {
+    if (skip(why ?? (ifconfig ? undefined : 'net-tools (`ifconfig`) is not installed'))) return;
+    const kernel = await inNs(ifconfig!, ['-a']);
+    const ours = await run(ifconfig!, ['-a'], env);
+    expect(ours.stderr).toBe('');
+    expect(withoutCounters(ours.stdout)).toBe(withoutCounters(kernel.stdout));
+  });
+
+  it('SIOCGIFCONF, SIOCGIF*, getifaddrs, getnameinfo, /proc/net/dev, /proc/net/if_inet6', async () => {
+    if (skip(why)) return;
+    const { path: probe, why: noProbe } = await compileProbe('netview-probe.c', scratch);
+    if (skip(noProbe)) return;
+    const kernel = await inNs(probe!, []);
+    const ours = await run(probe!, [], env);
+    expect(probeFacts(ours.stdout)).toEqual(probeFacts(kernel.stdout));
+  });
+});
