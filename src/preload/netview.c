@@ -121,6 +121,10 @@ static char view_root[PATH_MAX];/* <base>/<pid>/<generation>: the current tree, 
 static unsigned view_gen;
 static int monitor_fd = -1;     /* subscribed to link and address changes */
 
+/* A fork while another thread held the lock must not leave the child's copy locked. */
+static void view_atfork_child(void) { pthread_mutex_init(&view_lock, NULL); }
+__attribute__((constructor)) static void view_init(void) { pthread_atfork(NULL, NULL, view_atfork_child); }
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
   (void)st, (void)flag, (void)ftw;
   remove(path);
