@@ -1888,60 +1888,13 @@ EXPORT void if_freenameindex(struct if_nameindex *idx) {
 static int get_one_link(int index, const char *name, char *name_out, unsigned *index_out) {
   int fd = open_private(index ? "if_indextoname()" : "if_nametoindex()");
   if (fd < 0) return fd;
-  unsigned char req[NLMSG_HDRLEN + sizeof(struct ifinfomsg) + 4 + IFNAMSIZ];
-  memset(req, 0, sizeof req);
-  size_t len = NLMSG_HDRLEN + sizeof(struct ifinfomsg);
-  struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = index};
-  memcpy(req + NLMSG_HDRLEN, &ifi, sizeof ifi);
-  if (!index) {
-    size_t nl = strnlen(name, IFNAMSIZ - 1) + 1;
-    uint16_t alen = (uint16_t)(4 + nl), atype = IFLA_IFNAME;
-    memcpy(req + len, &alen, 2);
-    memcpy(req + len + 2, &atype, 2);
-    memcpy(req + len + 4, name, nl - 1);
-    len += nl_align(alen);
-  }
-  wr32(req, (uint32_t)len);
-  uint16_t type = RTM_GETLINK, flags = NLM_F_REQUEST;
-  memcpy(req + 4, &type, 2);
-  memcpy(req + 6, &flags, 2);
-  wr32(req + 8, next_seq());
-  /* A GET that is not a dump answers one RTM_NEWLINK (no DONE) or an NLMSG_ERROR. */
-  int r = write_all(fd, req, len, 0);
-  unsigned char hdr[NLMSG_HDRLEN];
-  unsigned char *m = NULL;
-  if (r == 0) r = read_exact(fd, hdr, sizeof hdr);
-  if (r == 0) {
-    uint32_t l = rd32(hdr);
-    if (l < NLMSG_HDRLEN || l > MAX_MESSAGE || !(m = malloc(nl_align(l)))) r = -EPROTO;
-    else {
-      memcpy(m, hdr, sizeof hdr);
-      r = read_exact(fd, m + sizeof hdr, nl_align(l) - sizeof hdr);
-    }
-  }
+  struct linkinfo l;
+  int r = fetch_link(fd, index ? NULL : name, index, &l);
   real_close(fd);
-  if (r == 0) {
-    uint32_t l = rd32(m);
-    if (rd16(m + 4) == NLMSG_ERROR) {
-      int32_t err = 0;
-      if (l >= 20) memcpy(&err, m + 16, 4);
-      r = err < 0 ? err : -EPROTO;
-    } else if (rd16(m + 4) == RTM_NEWLINK && l >= NLMSG_HDRLEN + sizeof ifi) {
-      memcpy(&ifi, m + NLMSG_HDRLEN, sizeof ifi);
-      *index_out = (unsigned)ifi.ifi_index;
-      uint16_t alen;
-      const unsigned char *v = find_attr(m + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof ifi), m + l, IFLA_IFNAME, &alen);
-      if (name_out) {
-        size_t c = v ? (alen < IFNAMSIZ ? alen : IFNAMSIZ - 1) : 0;
-        if (v) memcpy(name_out, v, c);
-        name_out[c] = 0;
-      }
-    } else {
-      r = -EPROTO;
-    }
-  }
-  free(m);
-  return r;
+  if (r < 0) return r;
+  *index_out = (unsigned)l.index;
+  if (name_out) memcpy(name_out, l.name, IFNAMSIZ);
+  return 0;
 }
 
 EXPORT unsigned int if_nametoindex(const char *name) {
