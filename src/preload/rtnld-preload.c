@@ -20,6 +20,10 @@
  * ioctls) through internal calls that an LD_PRELOAD library cannot see, so they are
  * reimplemented here over a private connection to the daemon.
  *
+ * The rest of a process's view of the interfaces (the SIOC* ioctls, /proc/net, /sys/class/net,
+ * scope names) and the refusal of what would act on the host live in the other files of this
+ * directory (preload.h lists them).
+ *
  * Set RTNL_PRELOAD_DEBUG=1 to trace intercepted calls on stderr.
  */
 #define _GNU_SOURCE
