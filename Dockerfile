@@ -30,7 +30,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
-COPY src/preload/rtnld-preload.c ./src/preload/rtnld-preload.c
+COPY src/preload ./src/preload
 COPY docker/healthcheck.mjs ./docker/healthcheck.mjs
 RUN mkdir -p /run/rtnld && chown node:node /run/rtnld
 USER node
