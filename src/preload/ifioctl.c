@@ -106,7 +106,7 @@ static int change_link(const struct linkinfo *l, unsigned flags, unsigned change
 
 static int dev_get(int domain, unsigned request, void *arg) {
   struct ifreq *ifr = arg;
-  (void)domain;
+  if (request == SIOCGIFPFLAGS) return domain == AF_INET ? -EINVAL : -ENOTTY; /* implemented by nobody */
   struct linkinfo l;
   int r = named_link(ifr->ifr_name, &l);
   if (r < 0) return r;
@@ -122,9 +122,10 @@ static int dev_get(int domain, unsigned request, void *arg) {
     ifr->ifr_hwaddr.sa_family = l.type;
     memcpy(ifr->ifr_hwaddr.sa_data, l.addr, (size_t)l.addrlen < sizeof ifr->ifr_hwaddr.sa_data ? (size_t)l.addrlen : sizeof ifr->ifr_hwaddr.sa_data);
     break;
+  case SIOCGIFSLAVE: return -EINVAL; /* not a bond */
   default:
-    /* Operations of a driver (ethtool, MII, timestamping, bonding, wireless): the daemon's
-     * virtual devices have none, as dummy or veth devices without those ops answer. */
+    /* Operations of a driver (ethtool, MII, timestamping): the daemon's virtual devices have
+     * none, as a dummy device answers. */
     return -EOPNOTSUPP;
   }
   return 0;
@@ -568,12 +569,6 @@ static int interface_ioctl(unsigned request) {
          (request >= 0x8B00 && request <= 0x8BFF);
 }
 
-static int wireless(void *arg) {
-  struct linkinfo l;
-  int r = named_link(((struct ifreq *)arg)->ifr_name, &l);
-  return r < 0 ? r : -EOPNOTSUPP; /* no wireless device in the daemon's model */
-}
-
 NEXT(int, ioctl, (int, unsigned long, ...))
 EXPORT int ioctl(int fd, unsigned long request, ...) {
   va_list ap;
@@ -590,9 +585,8 @@ EXPORT int ioctl(int fd, unsigned long request, ...) {
   for (size_t i = 0; i < sizeof siocs / sizeof *siocs && !e; i++) if (siocs[i].request == req) e = &siocs[i];
   char call[48];
   snprintf(call, sizeof call, "ioctl(%s)", e ? e->name : "SIOC*");
-  if (!e && req >= 0x8B00 && req <= 0x8BFF) {
-    int r = wireless(arg);
-    errno = -r;
+  if (!e && req >= 0x8B00 && req <= 0x8BFF) { /* wireless extensions: none in the daemon's model, */
+    errno = ENOTTY;                             /* nor in this kernel (as Linux answers without them) */
     return -1;
   }
   if (!e || !e->handle) {

@@ -60,6 +60,20 @@ function probeFacts(s: string): string[] {
   return [...lines.filter((l) => !l.startsWith('if_inet6')), ...lines.filter((l) => l.startsWith('if_inet6')).sort()];
 }
 
+/** Answers (or errno names) of interface ioctls on sockets of each family, for v1 and an unknown name. */
+const IOCTL_SCRIPT = `
+import errno, fcntl, socket, struct
+for fam in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX, socket.AF_PACKET):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    for dev in (b'v1', b'v1:0', b'nosuch0'):
+        for name, req in (('SIOCGIFADDR', 0x8915), ('SIOCGIFNETMASK', 0x891b), ('SIOCGIFBRDADDR', 0x8919), ('SIOCGIFDSTADDR', 0x8917), ('SIOCGIFFLAGS', 0x8913), ('SIOCGIFMTU', 0x8921), ('SIOCGIFINDEX', 0x8933), ('SIOCGIFTXQLEN', 0x8942), ('SIOCGIFHWADDR', 0x8927), ('SIOCGIFMETRIC', 0x891d), ('SIOCGIFMAP', 0x8970), ('SIOCSIFMETRIC', 0x891e), ('SIOCGIFPFLAGS', 0x8935), ('SIOCGIFSLAVE', 0x8929), ('SIOCGIWNAME', 0x8b01)):
+            try:
+                r = fcntl.ioctl(s, req, struct.pack('16s24x', dev))[16:].hex()
+            except OSError as e:
+                r = errno.errorcode[e.errno]
+            print(fam.name, dev.decode(), name, r)
+`;
+
 describe('the adaptor\'s interface view matches the kernel\'s for the same topology', () => {
   let d: Awaited<ReturnType<typeof startDaemon>> | undefined;
   let env: NodeJS.ProcessEnv;
@@ -103,6 +117,15 @@ describe('the adaptor\'s interface view matches the kernel\'s for the same topol
     if (skip(python ? undefined : 'python3 is not installed')) return;
     const kernel = await inNs(python!, ['-c', SYSFS_SCRIPT]);
     const ours = await run(python!, ['-c', SYSFS_SCRIPT], env);
+    expect(kernel.stderr).toBe('');
+    expect(ours.stdout.split('\n')).toEqual(kernel.stdout.split('\n'));
+  });
+
+  it('the SIOCGIF* ioctls on AF_INET, AF_INET6, AF_UNIX and AF_PACKET sockets: answers and errnos', async () => {
+    const python = which('python3');
+    if (skip(why ?? (python ? undefined : 'python3 is not installed'))) return;
+    const kernel = await inNs(python!, ['-c', IOCTL_SCRIPT]);
+    const ours = await run(python!, ['-c', IOCTL_SCRIPT], env);
     expect(kernel.stderr).toBe('');
     expect(ours.stdout.split('\n')).toEqual(kernel.stdout.split('\n'));
   });
