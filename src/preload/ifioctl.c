@@ -479,6 +479,8 @@ struct sioc {
 
 static const char ROUTES[] = "it would change the host's routing table; rtnld cannot carry it over netlink here";
 static const char NEIGH[] = "it reads or changes the host's ARP table; rtnld cannot carry it";
+static const char VLAN[] = "vlan devices are created through netlink (ip link add ... type vlan); this ioctl would act on the host";
+static const char MULTICAST[] = "rtnld does not model hardware multicast lists; it would change the host's";
 static const char NO_NETLINK[] = "it has no rtnetlink equivalent the daemon could carry out, and would act on the host";
 
 static const struct sioc siocs[] = {
@@ -511,8 +513,8 @@ static const struct sioc siocs[] = {
   {SIOCGIFHWADDR, "SIOCGIFHWADDR", dev_get, NULL},
   {SIOCGIFSLAVE, "SIOCGIFSLAVE", dev_get, NULL},
   {SIOCSIFSLAVE, "SIOCSIFSLAVE", NULL, NO_NETLINK},
-  {SIOCADDMULTI, "SIOCADDMULTI", NULL, "rtnld does not model hardware multicast lists; it would change the host's"},
-  {SIOCDELMULTI, "SIOCDELMULTI", NULL, "rtnld does not model hardware multicast lists; it would change the host's"},
+  {SIOCADDMULTI, "SIOCADDMULTI", NULL, MULTICAST},
+  {SIOCDELMULTI, "SIOCDELMULTI", NULL, MULTICAST},
   {SIOCGIFINDEX, "SIOCGIFINDEX", dev_get, NULL},
   {SIOCSIFPFLAGS, "SIOCSIFPFLAGS", NULL, NO_NETLINK},
   {SIOCGIFPFLAGS, "SIOCGIFPFLAGS", dev_get, NULL},
@@ -529,8 +531,8 @@ static const struct sioc siocs[] = {
   {SIOCSRARP, "SIOCSRARP", NULL, NEIGH},
   {SIOCADDDLCI, "SIOCADDDLCI", NULL, NO_NETLINK},
   {SIOCDELDLCI, "SIOCDELDLCI", NULL, NO_NETLINK},
-  {SIOCGIFVLAN, "SIOCGIFVLAN", NULL, "vlan devices are created through netlink (ip link add ... type vlan); this ioctl would act on the host"},
-  {SIOCSIFVLAN, "SIOCSIFVLAN", NULL, "vlan devices are created through netlink (ip link add ... type vlan); this ioctl would act on the host"},
+  {SIOCGIFVLAN, "SIOCGIFVLAN", NULL, VLAN},
+  {SIOCSIFVLAN, "SIOCSIFVLAN", NULL, VLAN},
   {SIOCWANDEV, "SIOCWANDEV", NULL, NO_NETLINK},
   {SIOCSIFTXQLEN, "SIOCSIFTXQLEN", dev_set, NULL},
   {SIOCETHTOOL, "SIOCETHTOOL", dev_get, NULL},
