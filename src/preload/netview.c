@@ -1,7 +1,8 @@
 /*
- * The files in which Linux shows interfaces — /proc/net/dev, /proc/net/if_inet6,
- * /proc/net/dev_mcast and the /sys/class/net tree (with /sys/devices/virtual/net, where its
- * entries point) — served from the daemon instead of the host.
+ * The files in which Linux shows interfaces — /proc/net/dev, /proc/net/if_inet6, the multicast
+ * lists /proc/net/dev_mcast, igmp and igmp6 (empty: the daemon models no memberships) and the
+ * /sys/class/net tree (with /sys/devices/virtual/net, where its entries point) — served from the
+ * daemon instead of the host.
  *
  * The view is a directory tree per process, generated from one GETLINK and one GETADDR dump,
  * with the kernel's formats (net-sysfs.c, net-procfs.c, addrconf.c); the path calls of libc
@@ -72,7 +73,7 @@ NEXT(int, glob, (const char *, int, int (*)(const char *, int), glob_t *))
 /* Which paths                                                                                */
 
 static const char *const TREES[] = {"/sys/class/net", "/sys/devices/virtual/net"};
-static const char *const PROC_FILES[] = {"dev", "if_inet6", "dev_mcast"};
+static const char *const PROC_FILES[] = {"dev", "if_inet6", "dev_mcast", "igmp", "igmp6"};
 
 /* path with repeated slashes collapsed and /proc/self|thread-self|<pid>/net as /proc/net (a
  * trailing slash stays: it makes a symlink to a directory count as the directory); 0 if it does
@@ -439,8 +440,10 @@ static int write_proc_file(size_t which) {
     if (r == 0) proc_if_inet6(dir, view_links, view_nlinks, &addrs);
     free(addrs.data);
     if (r < 0) return r;
+  } else if (!strcmp(PROC_FILES[which], "igmp")) { /* the daemon models no multicast memberships */
+    put(dir, "igmp", 0444, "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n");
   } else {
-    put(dir, PROC_FILES[which], 0444, "%s", ""); /* dev_mcast: the daemon models no hardware multicast lists */
+    put(dir, PROC_FILES[which], 0444, "%s", ""); /* dev_mcast, igmp6: as above */
   }
   view_proc_written |= 1 << which;
   return 0;
