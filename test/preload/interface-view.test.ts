@@ -223,6 +223,25 @@ print(out)
     expect(six.find((f) => f[1] === '20010db8000000000000000000000001')).toEqual(['if_inet6', '20010db8000000000000000000000001', link('d0').index.toString(16).padStart(2, '0'), '40', '00', '82', 'd0']);
   });
 
+  it('IPv6 scope names in getnameinfo() and getaddrinfo() are the daemon\'s', async () => {
+    const python = which('python3');
+    if (skip(missing(python ? undefined : 'python3 is not installed'))) return;
+    const r = await run(python!, ['-c', `
+import socket
+print(socket.getnameinfo(('fe80::1', 0, 0, ${link('d0').index}), socket.NI_NUMERICHOST)[0])
+print(socket.getnameinfo(('fe80::1', 0, 0, 999), socket.NI_NUMERICHOST)[0])
+print(socket.getnameinfo(('2001:db8::1', 0, 0, ${link('d0').index}), socket.NI_NUMERICHOST)[0])
+print(socket.getaddrinfo('fe80::1%br0', 80, socket.AF_INET6)[0][4][3])
+try:
+    socket.getaddrinfo('fe80::1%nosuch0', 80, socket.AF_INET6)
+except socket.gaierror as e:
+    print('gaierror', e.errno == socket.EAI_NONAME)
+`], env);
+    expect(r.code, r.stderr).toBe(0);
+    // names for link-local addresses only; a number for an index the daemon does not have
+    expect(r.stdout.trim().split('\n')).toEqual(['fe80::1%d0', 'fe80::1%999', `2001:db8::1%${link('d0').index}`, String(link('br0').index), 'gaierror True']);
+  });
+
   it('psutil (python3-psutil) reports the daemon\'s interfaces, addresses and counters', async () => {
     const python = '/usr/bin/python3';
     const has = existsSync(python) && (await run(python, ['-c', 'import psutil'])).code === 0;
