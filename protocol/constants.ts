@@ -89,7 +89,13 @@ export const RTNLGRP_IPV6_IFADDR = 9;
 export const RTNLGRP_MAX = 39;
 
 export const RTEXT_FILTER_VF = 1;
+export const RTEXT_FILTER_BRVLAN = 2;
+export const RTEXT_FILTER_BRVLAN_COMPRESSED = 4;
 export const RTEXT_FILTER_SKIP_STATS = 8;
+export const RTEXT_FILTER_MRP = 16;
+export const RTEXT_FILTER_CFM_CONFIG = 32;
+export const RTEXT_FILTER_CFM_STATUS = 64;
+export const RTEXT_FILTER_MST = 128;
 
 export const RT_SCOPE_UNIVERSE = 0;
 export const RT_SCOPE_SITE = 200;

@@ -281,6 +281,7 @@ export class Dump<T> implements AsyncIterable<T> {
  * go only to subscriptions, never into replies.
  */
 export class RtnlClient {
+  /** Reads the daemon's stream by TRANSPORT.md's framing rule; requests built by NlWriter are always padded. */
   private readonly framer = new Framer(1 << 24);
   private readonly pending = new Map<number, Pending>();
   private readonly subscriptions = new Set<Subscription>();

@@ -13,9 +13,15 @@ export function addressKey(a: Readonly<InetAddress>): string {
     : `inet6/${a.ifindex}/${hex(a.address)}/${hex(a.peer)}/${a.prefixlen}`;
 }
 
-/** Equal but for the clock-relative creation and update times (snapshots rebase them). */
+/** The fields that make an address what it is: not the clock-relative times (snapshots rebase them), and a
+ * field that is undefined is the same as one that is absent (JSON drops it). */
+function essence(a: Readonly<InetAddress>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(a).filter(([k, v]) => v !== undefined && k !== 'cstamp' && k !== 'tstamp'));
+}
+
+/** Equal but for the creation and update times, and for undefined versus absent fields. */
 export function sameAddress(a: Readonly<InetAddress>, b: Readonly<InetAddress>): boolean {
-  return isDeepStrictEqual({ ...a, cstamp: 0, tstamp: 0 }, { ...b, cstamp: 0, tstamp: 0 });
+  return isDeepStrictEqual(essence(a), essence(b));
 }
 
 /** Every address of a snapshot by key, IPv4 before IPv6 per device. */

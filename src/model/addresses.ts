@@ -1,6 +1,7 @@
 // IPv4 and IPv6 addresses of the model's links, with the rules of net/ipv4/devinet.c and
 // net/ipv6/addrconf.c (Linux 6.18). Values only: addresses are byte arrays, never wire messages.
 import { addressBytes } from './address-bytes.js';
+import { addressKey } from './address-diff.js';
 import type { Clock, Timer } from './clock.js';
 import { ModelError } from './errors.js';
 import type { Cause, ModelEvent } from './events.js';
@@ -303,6 +304,12 @@ export class AddressTable {
     return this.host.clock.now();
   }
 
+  /** A new address's cstamp and tstamp, from one clock read (as ipv4/ipv6 set both from one jiffies). */
+  private createdNow(): { cstamp: number; tstamp: number } {
+    const now = this.now;
+    return { cstamp: now, tstamp: now };
+  }
+
   private device(link: Readonly<Link>): Device {
     let d = this.devices.get(link.index);
     if (!d) {
@@ -438,13 +445,13 @@ export class AddressTable {
       local, address: r.address && !equal(r.address, r.local) ? addressBytes(r.address) : local,
       broadcast: r.broadcast ? addressBytes(r.broadcast) : undefined,
       label: (r.label ?? link.name).slice(0, IFNAMSIZ - 1), proto: r.proto ?? 0, rtPriority: r.rtPriority ?? 0,
-      validLft: 0, preferredLft: 0, cstamp: this.now, tstamp: this.now,
+      validLft: 0, preferredLft: 0, cstamp: 0, tstamp: 0, // set by setInet4Lifetime(..., created)
     };
     // find_matching_ifa(): same mask, IFA_ADDRESS in the same subnet, same local address.
     const existing = d.v4.find((e) => e.prefixlen === ifa.prefixlen && samePrefix(e.address, ifa.address, ifa.prefixlen) && equal(e.local, ifa.local));
     if (!existing) {
       this.checkLimit(d.v4);
-      this.setInet4Lifetime(ifa, valid, prefered);
+      this.setInet4Lifetime(ifa, valid, prefered, true);
       // The group stays joined even if the insert then fails, as in inet_rtm_newaddr().
       if (ifa.flags & IFA_F_MCAUTOJOIN) this.autojoin('inet', link.index, ifa.address);
       this.insertInet4(d, ifa, cause);
@@ -459,8 +466,11 @@ export class AddressTable {
     this.emit('newaddr', existing, cause);
   }
 
-  /** set_ifa_lifetime(): finite valid clears PERMANENT, a zero preferred lifetime sets DEPRECATED. */
-  private setInet4Lifetime(a: Inet4Address, valid: number, prefered: number): void {
+  /**
+   * set_ifa_lifetime(): finite valid clears PERMANENT, a zero preferred lifetime sets DEPRECATED;
+   * tstamp is now, and a new (`created`) address's cstamp the same reading.
+   */
+  private setInet4Lifetime(a: Inet4Address, valid: number, prefered: number, created = false): void {
     let flags = a.flags & ~(IFA_F_PERMANENT | IFA_F_DEPRECATED);
     if (finite(valid)) a.validLft = valid;
     else flags |= IFA_F_PERMANENT;
@@ -470,6 +480,7 @@ export class AddressTable {
     }
     a.flags = flags >>> 0;
     a.tstamp = this.now;
+    if (created) a.cstamp = a.tstamp;
   }
 
   /**
@@ -617,7 +628,7 @@ export class AddressTable {
       // No TENTATIVE phase for NODAD addresses.
       flags: cfg.flags | (cfg.flags & IFA_F_NODAD ? 0 : IFA_F_TENTATIVE),
       proto: cfg.proto, rtPriority: cfg.rtPriority, validLft: cfg.valid, preferredLft: cfg.prefered,
-      cstamp: this.now, tstamp: this.now, serial: ++this.serial,
+      ...this.createdNow(), serial: ++this.serial,
     });
     // inet6_addr_add(): announced now while tentative; a NODAD address only once DAD "completes".
     if (!(a.flags & (IFA_F_OPTIMISTIC | IFA_F_NODAD))) this.emit('newaddr', a);
@@ -826,9 +837,9 @@ export class AddressTable {
       const a: Inet4Address = {
         family: 'inet', ifindex: link.index, prefixlen: 8, flags: 0, scope: RT_SCOPE_HOST, local: LOOPBACK4.slice(),
         address: LOOPBACK4.slice(), label: link.name, proto: 0, rtPriority: 0, validLft: 0, preferredLft: 0,
-        cstamp: this.now, tstamp: this.now,
+        cstamp: 0, tstamp: 0, // set by setInet4Lifetime(..., created)
       };
-      this.setInet4Lifetime(a, INFINITY, INFINITY);
+      this.setInet4Lifetime(a, INFINITY, INFINITY, true);
       try {
         this.insertInet4(d, a);
       } catch (e) {
@@ -853,7 +864,7 @@ export class AddressTable {
     const a = this.linkInet6(d, {
       family: 'inet6', ifindex: link.index, prefixlen: loopback ? 128 : 64, scope: ipv6AddrType(address).rtScope, address,
       flags: IFA_F_PERMANENT | (loopback ? 0 : IFA_F_TENTATIVE), proto: loopback ? IFAPROT_KERNEL_LO : IFAPROT_KERNEL_LL,
-      rtPriority: 0, validLft: INFINITY, preferredLft: INFINITY, cstamp: this.now, tstamp: this.now, serial: ++this.serial,
+      rtPriority: 0, validLft: INFINITY, preferredLft: INFINITY, ...this.createdNow(), serial: ++this.serial,
     });
     if (loopback) this.emit('newaddr', a); // add_addr(): no DAD, announced at once
     else this.dadStart(a); // addrconf_add_linklocal(): announced when DAD completes
@@ -901,9 +912,10 @@ export class AddressTable {
 
   /**
    * Replaces every address with a snapshot's (announcing nothing). Ages are kept relative to the
-   * snapshot's clock; tentative addresses start DAD again, lifetimes are rescheduled.
+   * snapshot's clock; tentative addresses start DAD again, lifetimes are rescheduled. Addresses
+   * in `unchanged` (by addressKey) are the ones this table already holds: they keep their times.
    */
-  import(s: AddressSnapshot): void {
+  import(s: AddressSnapshot, unchanged: ReadonlyMap<string, Readonly<InetAddress>> = new Map()): void {
     for (const a of [...this.lifetimeTimers.keys(), ...this.dad.keys()]) this.forget(a);
     this.devices.clear();
     const shift = this.now - s.now;
@@ -911,7 +923,10 @@ export class AddressTable {
       const link = this.host.link(ifindex);
       if (!link) continue;
       // Ages carry over exactly; times before this model's start are negative.
-      const rebase = <T extends InetAddress>(a: T): T => ({ ...a, cstamp: a.cstamp + shift, tstamp: a.tstamp + shift });
+      const rebase = <T extends InetAddress>(a: T): T => {
+        const kept = unchanged.get(addressKey(a));
+        return kept ? { ...a, cstamp: kept.cstamp, tstamp: kept.tstamp } : { ...a, cstamp: a.cstamp + shift, tstamp: a.tstamp + shift };
+      };
       const d: Device = { ...dev, link, v4: dev.v4.map(rebase), v6: dev.v6.map(rebase), configured: dev.ready, mtu6: link.mtu };
       this.devices.set(ifindex, d);
       for (const a of d.v6) this.serial = Math.max(this.serial, a.serial);

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { addressesOf, addressKey, sameAddress } from './address-diff.js';
-import { AddressTable, type AddressOptions, type AddressSnapshot } from './addresses.js';
+import { AddressTable, type AddressOptions, type AddressSnapshot, type InetAddress } from './addresses.js';
 import { SystemClock, type Clock } from './clock.js';
 import { ModelError } from './errors.js';
 import type { Cause, ModelEvent, ModelListener } from './events.js';
@@ -222,11 +222,11 @@ export class NetworkModel {
   }
 
   /** Replaces every link with `links` (announcing nothing: this is a restore, not a change). */
-  importLinks(state: { lastAutoIndex: number; links: Link[]; addresses?: AddressSnapshot | undefined }): void {
+  importLinks(state: { lastAutoIndex: number; links: Link[]; addresses?: AddressSnapshot | undefined }, unchangedAddresses?: ReadonlyMap<string, Readonly<InetAddress>>): void {
     for (const l of [...this.links.values()]) this.remove(l);
     for (const l of state.links) this.insert(structuredClone(l));
     this.lastAutoIndex = state.lastAutoIndex;
-    if (state.addresses) this.addresses.import(state.addresses);
+    if (state.addresses) this.addresses.import(state.addresses, unchangedAddresses);
   }
 
   // --- creation ---
@@ -486,6 +486,7 @@ export class NetworkModel {
   private open(link: Link): void {
     link.flags |= IFF_UP;
     link.everUp = true;
+    if (link.bridge) this.enableBridgePorts(link);
     this.recomputeCarrier(link, true);
     if (link.kind === 'veth' && link.link) {
       const peer = this.links.get(link.link);
@@ -496,6 +497,7 @@ export class NetworkModel {
 
   private close(link: Link): void {
     link.flags &= ~IFF_UP;
+    if (link.bridge) this.disableBridgePorts(link);
     this.recomputeCarrier(link, true);
     if (link.kind === 'veth' && link.link) {
       const peer = this.links.get(link.link);
@@ -744,6 +746,35 @@ export class NetworkModel {
   }
 
   /**
+   * The bridge's port_list in its order: br_add_if() adds at the head, so the newest port first.
+   */
+  private bridgePortList(bridge: Link): Link[] {
+    return this.portsOf(bridge.index).reverse();
+  }
+
+  /**
+   * br_stp_enable_bridge() (STP off), from br_dev_open() before the bridge's own NEWLINK: every
+   * running, operationally up port is enabled and starts forwarding, announced twice (AF_BRIDGE).
+   */
+  private enableBridgePorts(bridge: Link): void {
+    for (const port of this.bridgePortList(bridge)) {
+      if (!this.portForwarding(port)) continue;
+      port.bridgePortForwarding = true;
+      this.emit({ type: 'bridgeport', action: 'new', link: port });
+      this.emit({ type: 'bridgeport', action: 'new', link: port });
+    }
+  }
+
+  /** br_stp_disable_bridge(): every port that is not disabled is disabled and announced once (AF_BRIDGE). */
+  private disableBridgePorts(bridge: Link): void {
+    for (const port of this.bridgePortList(bridge)) {
+      if (!port.bridgePortForwarding) continue;
+      port.bridgePortForwarding = false;
+      this.emit({ type: 'bridgeport', action: 'new', link: port });
+    }
+  }
+
+  /**
    * br_port_carrier_check(): when a port's carrier or operstate changes its forwarding state,
    * the bridge announces the port (AF_BRIDGE): twice when it starts forwarding (enabled, then
    * forwarding), once when it stops.
@@ -913,10 +944,10 @@ export class NetworkModel {
     };
     const oldAddrs = addressesOf(this.addresses.export());
     const newAddrs = addressesOf(state.addresses);
-    const unchanged = new Set<string>();
+    const unchanged = new Map<string, InetAddress>();
     for (const [key, a] of oldAddrs) {
       const next = newAddrs.get(key);
-      if (next && keptIndex(a.ifindex) && sameAddress(a, next)) unchanged.add(key);
+      if (next && keptIndex(a.ifindex) && sameAddress(a, next)) unchanged.set(key, a);
       else if (!next || !keptIndex(a.ifindex)) this.emit({ type: 'deladdr', link: before.get(a.ifindex)!, addr: a });
     }
     for (const old of before.values()) {
@@ -926,7 +957,7 @@ export class NetworkModel {
       if (!kept) this.emit({ type: 'dellink', link: old });
     }
     this.linkwatchQueue = [];
-    this.importLinks({ ...state, addresses: state.addresses ?? { now: this.now(), devices: [] } });
+    this.importLinks({ ...state, addresses: state.addresses ?? { now: this.now(), devices: [] } }, unchanged);
     for (const link of this.iterate()) {
       const old = before.get(link.index);
       const kept = old !== undefined && old.kind === link.kind;

@@ -411,8 +411,9 @@ static struct qmsg *qmsg_new(const unsigned char *data, uint32_t len) {
 
 /*
  * Takes whole messages from the stream: at least one, and while `budget` allows, the dump
- * entries that follow it in the same dump. Never takes part of a message. The caller holds the
- * reader role (not s->mu). Returns the number of messages (chained in *out), or -errno;
+ * entries that follow it in the same dump. The daemon pads every message it sends (TRANSPORT.md,
+ * Framing), so each one takes nl_align(len) bytes of the stream. Never takes part of a message.
+ * The caller holds the reader role (not s->mu). Returns the number of messages (chained in *out), or -errno;
  * -EAGAIN when !block and nothing is there. timeout_ms bounds the wait for the first byte.
  */
 static int stream_fetch(struct nlsock *s, int fd, int block, int timeout_ms, size_t budget, struct qmsg **out) {
@@ -745,8 +746,10 @@ static size_t datagram_messages(unsigned char *buf, size_t total) {
     }
     size_t step = nl_align(len);
     if (step > total - off) {
-      /* The last message's padding is missing: the daemon's framer expects it before the next
-       * message, so it is added (buf has room for 3 more bytes). */
+      /* The last message's padding is missing. The daemon would also frame the next datagram
+       * right without it (TRANSPORT.md, Framing), but only the padded stream is unambiguous for
+       * every nlmsg_type, and this datagram boundary says where it belongs: it is added (buf has
+       * room for 3 more bytes). */
       memset(buf + total, 0, step - (total - off));
       off += step;
       break;

@@ -4,9 +4,13 @@
  * compared field by field. Normalised: MAC addresses and bridge ids (random in the kernel,
  * derived from names in rtnld), kernel-only counters and the bridge GC timer.
  *
- * Needs root and `ip netns`; otherwise skipped with the reason.
+ * The namespace's IPv4 sysctls are first put back to Linux's defaults (a Docker host's
+ * ip_forward=1 or a distribution's promote_secondaries must not leak in).
+ *
+ * Needs root, `ip netns` and python3; otherwise skipped with the reason.
  */
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon } from '../helpers/daemon.js';
 import { rtnl } from '../helpers/cli.js';
@@ -18,6 +22,8 @@ function skipReason(): string | null {
   if (ip.error !== undefined || ip.status !== 0) return '`ip` (iproute2) is not installed';
   const ns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
   if (ns.error !== undefined || ns.status !== 0) return '`ip netns` is not available';
+  const py = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+  if (py.error !== undefined || py.status !== 0) return 'python3 is not available';
   return null;
 }
 
@@ -45,6 +51,7 @@ const TOPOLOGY: string[][] = [
 ];
 
 const NS = `rtnl-cmp-${process.pid}`;
+const NETNS_DEFAULTS = fileURLToPath(new URL('../conformance/netns_defaults.py', import.meta.url));
 
 /**
  * Where rtnld (not rtnl) still differs from the kernel: "device.key" -> reason. Listed fields
@@ -83,6 +90,8 @@ describe.skipIf(SKIP !== null)('rtnl and the real ip agree on the same topology'
     spawnSync('ip', ['netns', 'del', NS]);
     const add = spawnSync('ip', ['netns', 'add', NS], { encoding: 'utf8' });
     if (add.status !== 0) throw new Error(`ip netns add failed: ${add.stderr}`);
+    const defaults = spawnSync('ip', ['netns', 'exec', NS, 'python3', NETNS_DEFAULTS], { encoding: 'utf8' });
+    if (defaults.status !== 0) throw new Error(`resetting the namespace's sysctls failed: ${defaults.stderr}`);
     d = await startDaemon();
     for (const step of TOPOLOGY) {
       const k = ip(step);

@@ -1553,6 +1553,48 @@ case('events_bridge_port',
      Events(setlink('bp0 nomaster', 'bp0', attr(IFLA['MASTER'], 0))))
 
 
+case('events_bridge_up_down',
+     'A bridge with two up+running ports and a down port goes up, down and up again: br_stp_enable_bridge / '
+     'br_stp_disable_bridge (STP off) set the ports forwarding / disabled, with their notifications.',
+     EXT,
+     veth('bu0', 'bu1'),
+     veth('bu2', 'bu3'),
+     veth('bu4', 'bu5'),
+     bridge('bubr'),
+     enslave('bu0', 'bubr'),
+     enslave('bu2', 'bubr'),
+     enslave('bu4', 'bubr'),
+     up('bu1'),
+     up('bu0'),
+     up('bu5'),
+     up('bu4'),
+     Settle(),
+     Bind(RTMGRP_LINK),
+     Events(up('bubr')),
+     rq('dump family AF_BRIDGE (bubr up)', RTM_GETLINK, F_REQUEST | F_DUMP, ifinfomsg(family=AF_BRIDGE)),
+     getlink('bu0'),
+     Events(down('bubr')),
+     rq('dump family AF_BRIDGE (bubr down)', RTM_GETLINK, F_REQUEST | F_DUMP, ifinfomsg(family=AF_BRIDGE)),
+     getlink('bu0'),
+     Events(up('bubr')),
+     getlink('bu0'))
+
+# AF_BRIDGE dumps for every RTEXT_FILTER_* bit (uapi rtnetlink.h): VF 1, BRVLAN 2, BRVLAN_COMPRESSED 4,
+# SKIP_STATS 8, MRP 16, CFM_CONFIG 32, CFM_STATUS 64, MST 128, and combinations.
+EXT_MASKS = [0, 1, 2, 3, 4, 6, 8, 16, 32, 64, 128, 130, 255]
+
+case('bridge_dump_ext_mask',
+     'AF_BRIDGE link dumps with every IFLA_EXT_MASK bit: VLAN, MRP and CFM filters also list the bridge itself.',
+     EXT,
+     veth('bm0', 'bm1'),
+     bridge('bmbr'),
+     bridge('bmbr2'),
+     enslave('bm0', 'bmbr'),
+     *[rq('dump family AF_BRIDGE EXT_MASK %d' % m, RTM_GETLINK, F_REQUEST | F_DUMP,
+          ifinfomsg(family=AF_BRIDGE), attr(IFLA['EXT_MASK'], m)) for m in EXT_MASKS],
+     *[rq('getlink AF_BRIDGE bmbr EXT_MASK %d' % m, RTM_GETLINK, F_REQUEST,
+          ifi('bmbr', family=AF_BRIDGE), attr(IFLA['EXT_MASK'], m)) for m in (0, 2, 4)])
+
 # --------------------------------------------------------------------------
 # macvlan (this kernel has it; vlan and dummy are tested against the spec in test/rtnl)
 

@@ -7,6 +7,9 @@
  * warning.  RTNLD_CONFORMANCE_SOCKET=/path uses an already running daemon
  * instead of starting `tsx src/main.ts`.
  *
+ * The kernel side resets each namespace's IPv4 sysctls to Linux's defaults, so the host's
+ * (ip_forward=1 on a Docker host) do not matter (run.py: reset_ipv4_devconf).
+ *
  * Reproduce by hand:
  *   python3 test/conformance/run.py --kernel > kernel.json
  *   python3 test/conformance/run.py --daemon /path/rtnl.sock > daemon.json
@@ -190,6 +193,15 @@ describe.runIf(ENV.skipReason === null)('rtnetlink conformance: rtnld vs Linux k
     const bad = Object.entries(kernel).filter(([, steps]) => harnessProblems(steps).length > 0);
     expect(bad.map(([name, steps]) => ({ name, problems: harnessProblems(steps) }))).toEqual([]);
   });
+
+  // A host whose sysctls differ from Linux's defaults (a Docker host has ip_forward=1) must not
+  // change the kernel side: run.py resets each case's namespace. Proven here by giving the
+  // namespaces host-like sysctls first (only inside them; the host is never touched).
+  it('kernel side is independent of host sysctls (namespaces given ip_forward=1, rp_filter=2, ... first)', async () => {
+    const names = ['getlink_lo', 'dump_links_basic', 'veth_create_with_peer', 'bridge_create'];
+    const perturbed = await runPython(['--kernel', '--perturb-sysctls', ...names.flatMap((n) => ['--case', n])]);
+    for (const name of names) expect(perturbed[name], name).toEqual(kernel[name]);
+  }, TIMEOUT_MS);
 
   for (const name of ENV.cases) {
     const known = KNOWN_DIFFERENCES[name];

@@ -4,7 +4,8 @@
   python3 run.py --kernel                 real kernel, a fresh netns per case (root)
   python3 run.py --daemon SOCKETPATH      rtnld on a Unix stream socket
   python3 run.py --list                   case names, one per line
-options: --case NAME (repeatable), --jobs N (kernel only, parallel namespaces)
+options: --case NAME (repeatable), --jobs N (kernel only, parallel namespaces),
+         --perturb-sysctls (kernel only: host-like IPv4 sysctls first, which the harness resets)
 
 Each case runs on a fresh main socket/connection.  A second "helper"
 socket/connection is used to look up ifindexes by name while building
@@ -33,6 +34,7 @@ from nlharness import (  # noqa: E402
     split_msgs, _str,
 )
 from cases import CASES, Bind, Events, GetName, GetOpt, Req, SetOpt, Settle  # noqa: E402
+from netns_defaults import SYSCTL, reset_ipv4_devconf, write_sysctl  # noqa: E402
 
 STEP_SEQ_STRIDE = 1000
 
@@ -208,6 +210,24 @@ def setns(fd):
         raise OSError(e, os.strerror(e))
 
 
+# What a Docker host or a distribution leaves in a new namespace (--perturb-sysctls: the harness
+# must compare the same with these as without them).
+HOST_LIKE_SYSCTLS = [
+    ('ip_forward', 1),
+    ('conf/all/rp_filter', 2), ('conf/default/rp_filter', 2), ('conf/lo/rp_filter', 2),
+    ('conf/default/promote_secondaries', 1), ('conf/all/promote_secondaries', 1),
+    ('conf/default/accept_source_route', 0), ('conf/lo/arp_ignore', 1),
+]
+
+
+def perturb_sysctls():
+    for key, value in HOST_LIKE_SYSCTLS:
+        write_sysctl('%s/%s' % (SYSCTL, key), value)
+
+
+PERTURB = False
+
+
 def kernel_case(case, tag):
     try:
         return _kernel_case(case, tag)
@@ -226,6 +246,9 @@ def _kernel_case(case, tag):
         finally:
             os.close(fd)
         try:
+            if PERTURB:
+                perturb_sysctls()
+            reset_ipv4_devconf()
             return run_one(case, KernelDriver)
         finally:
             setns(orig)
@@ -290,7 +313,11 @@ def main():
     g.add_argument('--list', action='store_true')
     ap.add_argument('--case', action='append', default=[])
     ap.add_argument('--jobs', type=int, default=4)
+    ap.add_argument('--perturb-sysctls', action='store_true',
+                    help='kernel only: first give each namespace host-like IPv4 sysctls (ip_forward=1, ...)')
     args = ap.parse_args()
+    global PERTURB
+    PERTURB = args.perturb_sysctls
 
     if args.list:
         for c in CASES:

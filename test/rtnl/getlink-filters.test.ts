@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
-  AF_BRIDGE, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MASTER, NLA_F_NESTED, NLM_F_DUMP, NLM_F_DUMP_FILTERED, NLM_F_REQUEST, NLMSG_DONE, RTM_GETLINK,
+  AF_BRIDGE, IFLA_EXT_MASK, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MASTER, NLA_F_NESTED, NLM_F_DUMP, NLM_F_DUMP_FILTERED, NLM_F_REQUEST, NLMSG_DONE, RTM_GETLINK,
 } from '../../protocol/constants.js';
 import { NlWriter } from '../../protocol/writer.js';
 import { NetworkModel } from '../../src/model/store.js';
@@ -89,5 +89,29 @@ describe('filtered link dumps', () => {
     expect(entries.map((m) => m.raw.readInt32LE(20))).toEqual(expected);
     expect(entries.every((m) => m.raw[16] === AF_BRIDGE)).toBe(true);
     expect(walk).not.toHaveBeenCalled();
+  });
+
+  it('an AF_BRIDGE dump asking for VLAN, MRP or CFM information (IFLA_EXT_MASK) also lists each bridge, as its own master', async () => {
+    const { model, br, h } = setup();
+    const [br2] = model.createLink({ kind: 'bridge', name: 'br1' });
+    const bridgeDump = async (extMask: number) => {
+      const w = new NlWriter();
+      const at = w.msgStart(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 4, 0);
+      w.u8(AF_BRIDGE).zeros(15);
+      w.attrU32(IFLA_EXT_MASK, extMask);
+      w.msgEnd(at);
+      return (await h.call(w.take())).filter((m) => m.type !== NLMSG_DONE);
+    };
+    const ports = [...model.iterate()].filter((l) => l.master === br.index).map((l) => l.index);
+    // RTEXT_FILTER_VF, SKIP_STATS, MST: ports only. BRVLAN, BRVLAN_COMPRESSED, MRP, CFM_CONFIG, CFM_STATUS: bridges too.
+    for (const extMask of [0, 1, 8, 128]) expect((await bridgeDump(extMask)).map((m) => m.raw.readInt32LE(20))).toEqual(ports);
+    for (const extMask of [2, 3, 4, 16, 32, 64, 255]) {
+      const entries = await bridgeDump(extMask);
+      expect(entries.map((m) => m.raw.readInt32LE(20))).toEqual([...ports, br.index, br2!.index].sort((a, b) => a - b));
+      const self = entries.find((m) => m.raw.readInt32LE(20) === br.index)!;
+      // IFNAME, MASTER = itself, MTU, OPERSTATE, ADDRESS and nothing else (no PROTINFO): 32 + 8 + 8 + 8 + 8 + 12.
+      expect(self.raw.length).toBe(76);
+      expect(self.raw.readUInt32LE(32 + 8 + 4)).toBe(br.index);
+    }
   });
 });
