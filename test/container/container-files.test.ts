@@ -19,6 +19,8 @@ const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { 
 interface Service {
   build?: { context: string; target: string };
   image?: string;
+  user?: string;
+  group_add?: string[];
   entrypoint?: string[];
   command?: string[];
   environment?: Record<string, string>;
@@ -34,13 +36,27 @@ const jsonArg = (keyword: string) => JSON.parse(instructions.find((l) => l.start
 const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 
 describe('Dockerfile', () => {
+  it('needs no image registry beyond its base images (no `# syntax=` frontend)', () => {
+    expect(dockerfile).not.toMatch(/^#\s*syntax\s*=/im);
+  });
+
   it('builds in one stage and runs from another, as a non-root user with a socket volume and a health check', () => {
     expect(stages).toEqual(['build', 'runtime']);
-    expect(instructions).toContain('RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force');
-    const runtime = instructions.slice(instructions.findIndex((l) => / AS runtime$/.test(l)));
+    const runtimeAt = instructions.findIndex((l) => / AS runtime$/.test(l));
+    const build = instructions.slice(0, runtimeAt);
+    const runtime = instructions.slice(runtimeAt);
+    // The adaptor is built without --if-possible (a missing compiler fails the build), and the
+    // build stage's node_modules, pruned of dev dependencies, is all the runtime stage gets.
+    expect(build.filter((l) => l.startsWith('RUN ')).join('\n')).toMatch(/rtnld-preload-path\.js(?![^\n&]*--if-possible)/);
+    expect(build.at(-1)).toMatch(/npm prune --omit=dev/);
+    expect(runtime.filter((l) => /\bnpm (ci|install)\b/.test(l))).toEqual([]);
+    expect(runtime).toContain('COPY --from=build /app/node_modules ./node_modules');
     expect(runtime.find((l) => l.startsWith('USER '))).toBe('USER node');
     expect(runtime).toContain('VOLUME ["/run/rtnld"]');
-    expect(runtime.find((l) => l.startsWith('HEALTHCHECK '))).toContain('docker/healthcheck.mjs');
+    const healthcheck = runtime.find((l) => l.startsWith('HEALTHCHECK '))!;
+    expect(healthcheck).toContain('docker/healthcheck.mjs');
+    // healthy soon after the daemon listens (well under a second): probes every 2 s at most
+    expect(Number(/--interval=(\d+)s/.exec(healthcheck)?.[1])).toBeLessThanOrEqual(2);
     // node itself is PID 1 (exec form), so SIGTERM reaches the daemon's handler.
     expect(jsonArg('ENTRYPOINT')).toEqual(['node', 'bin/rtnld.js']);
   });
@@ -71,7 +87,7 @@ describe('docker-compose.yml', () => {
     for (const [name, s] of Object.entries(services)) {
       expect(s.build?.context, name).toBe('.');
       expect(stages, name).toContain(s.build!.target);
-      expect(s.image, name).toBe('rtnld:dev');
+      expect(s.image, name).toBe('${RTNLD_IMAGE:-rtnld:dev}');
     }
   });
 
@@ -90,6 +106,14 @@ describe('docker-compose.yml', () => {
     expect(client.environment?.RTNL_SOCKET).toBe('/run/rtnld/rtnl.sock');
     const volumeOf = (s: Service) => s.volumes!.find((v) => v.endsWith(':/run/rtnld'))!.split(':')[0]!;
     expect(volumeOf(client)).toBe(volumeOf(services['host-a']!));
+    // the client runs as another user, in the group host A gives its socket to (and is in)
+    const hostA = services['host-a']!;
+    const group = hostA.command![hostA.command!.indexOf('--socket-group') + 1]!;
+    expect(group).toMatch(/^\d+$/);
+    expect(hostA.group_add).toContain(group);
+    expect(client.group_add).toContain(group);
+    expect(client.user).toMatch(/^\d+:\d+$/);
+    expect(client.user!.split(':')[0]).not.toBe('1000');
     expect(volumeOf(services['host-b']!)).not.toBe(volumeOf(services['host-a']!));
     for (const s of Object.values(services)) {
       for (const v of s.volumes ?? []) {
@@ -100,7 +124,8 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives every daemon reachable from the network a token, and only its seeds from the mounted directory', () => {
+  it('gives every daemon reachable from the network a token (from the environment or .env, never mandatory for other services), and only its seeds from the mounted directory', () => {
+    expect(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')).not.toContain(':?');
     for (const [name, s] of Object.entries(services)) {
       const http = s.environment?.RTNLD_HTTP;
       if (http && !http.startsWith('unix:') && !http.startsWith('127.')) expect(s.environment?.RTNLD_HTTP_TOKEN, name).toBeDefined();
@@ -114,7 +139,8 @@ describe('docker-compose.yml', () => {
 
   it('is accepted by docker compose, where a compose client is installed', () => {
     const tools: Array<[string, string[]]> = [['docker', ['compose', 'config', '-q']], ['docker-compose', ['config', '-q']]];
-    const env = { ...process.env, RTNLD_HTTP_TOKEN: 'compose-config-check' };
+    const env = { ...process.env };
+    delete env.RTNLD_HTTP_TOKEN; // every compose command works without the token (only host B needs it)
     for (const [cmd, args] of tools) {
       const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8' });
       if (r.error || (r.status !== 0 && /unknown (command|shorthand flag)|is not a docker command/.test(r.stderr))) continue;
@@ -131,10 +157,12 @@ describe('the image\'s start command, run directly', () => {
   it.each(['host-a', 'host-b'])('%s starts with its seed, passes its health check, serves `rtnl link show`, and stops on SIGTERM', async (name) => {
     const dir = tempDir('rtnld-container-');
     const s = compose.services[name]!;
-    // Container paths -> this machine: the socket volume -> a temp dir, /etc/rtnld -> docker/seeds.
+    // Container paths -> this machine: the socket volume -> a temp dir, /etc/rtnld -> docker/seeds;
+    // the rig's socket group -> ours (a process may only give a file a group it is in).
     const local = (a: string) => a.replace('/run/rtnld', dir).replace('/etc/rtnld', join(ROOT, 'docker', 'seeds'));
     const entrypoint = jsonArg('ENTRYPOINT');
-    const command = (s.command ?? jsonArg('CMD')).map(local);
+    const command = (s.command ?? jsonArg('CMD')).map(local)
+      .map((a, i, all) => (all[i - 1] === '--socket-group' ? String(process.getgid!()) : a));
     const httpEnv = { RTNLD_HTTP: local(s.environment!.RTNLD_HTTP!).replace(/:9180$/, ':0'), RTNLD_HTTP_TOKEN: s.environment?.RTNLD_HTTP_TOKEN ? 'test-token-0123456789' : '' };
     const d = run([...entrypoint.slice(1), ...command], httpEnv);
     const deadline = Date.now() + 20_000;
