@@ -8,13 +8,14 @@
 //   --no-kernel         skip the kernel comparison even where root is available
 //   --daemon DIR        benchmark the rtnld checkout in DIR (its bin/rtnld.js) instead of this one,
 //                       e.g. a `git archive` of an older commit for a before/after table
+//   --only cli-start    run only the `rtnl` cold-start row and update it in bench/results.json
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Job, Target } from './client.js';
 import { newDummy } from './netlink.js';
 
@@ -28,7 +29,10 @@ const QUICK = argv.has('--quick');
 const BIG = !argv.has('--no-big') && !QUICK;
 const PROFILE = argv.has('--profile');
 const NO_KERNEL = argv.has('--no-kernel');
-const DEADLINE_MS = (BIG ? 420 : 300) * 1000;
+// --deadline SECONDS: a loaded machine (shared with other work) needs longer than the defaults.
+const DEADLINE_MS = (args.includes('--deadline') ? Number(args[args.indexOf('--deadline') + 1]) : BIG ? 420 : 300) * 1000;
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+if (ONLY !== undefined && ONLY !== 'cli-start') throw new Error(`--only: unknown group ${ONLY} (known: cli-start)`);
 
 // ---------------------------------------------------------------------------------------------
 // Placement and processes
@@ -582,6 +586,80 @@ async function fanoutRows(): Promise<void> {
   }
 }
 
+/** Wall-clock milliseconds of one process run to its exit, pinned to the client CPU. */
+function timedRun(cmd: string, args: string[]): Promise<number> {
+  const [c, a] = pinned(CLIENT_CPU, cmd, args);
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const proc = spawn(c, a, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    proc.on('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${cmd} ${args.join(' ')}: ${code} ${err}`))));
+  });
+}
+
+/**
+ * `rtnl link show` from process start to exit (the bundled dist/rtnl.mjs through bin/rtnl.js)
+ * beside `node -e 0`, alternately, with a daemon serving lo; npx's own cost in the detail.
+ */
+async function cliStartRows(): Promise<void> {
+  const { staleReason } = (await import(pathToFileURL(join(daemonRoot, 'bin', 'launch.js')).href)) as { staleReason(built: string): string | undefined };
+  const stale = staleReason('dist/rtnl.mjs');
+  if (stale !== undefined) {
+    skipped.cli_start = `${stale}: run \`npm run build\` first (this row measures the built command)`;
+    return;
+  }
+  const daemon = await startDaemon('rtnld-cli');
+  try {
+    const rtnl = [join(daemonRoot, 'bin', 'rtnl.js'), '--socket', daemon.path, 'link', 'show'];
+    const runs = QUICK ? 7 : 31;
+    const node: number[] = [];
+    const cli: number[] = [];
+    for (let i = 0; i < runs + 3; i++) {
+      const n = await timedRun(process.execPath, ['-e', '0']);
+      const c = await timedRun(process.execPath, rtnl);
+      if (i < 3) continue; // the first runs warm the file cache
+      node.push(n);
+      cli.push(c);
+    }
+    const npx: number[] = [];
+    for (let i = 0; i < 3; i++) npx.push(await timedRun('npx', ['rtnl', '--socket', daemon.path, 'link', 'show']));
+    log('rtnl cold start done');
+    const a = { name: 'rtnl', median: median(cli), runs: cli.map((r) => Math.round(r * 10) / 10) };
+    const b = { name: 'node -e 0', median: median(node), runs: node.map((r) => Math.round(r * 10) / 10) };
+    rows.push({
+      id: 'cli_cold_start', what: '`rtnl link show` cold start (node bin/rtnl.js, process start to exit)', unit: 'ms',
+      rtnld: a, baseline: b, ratio: a.median / b.median, target: '<= node -e 0 + 60 ms', met: a.median - b.median <= 60,
+      detail: {
+        overNodeMs: Math.round((a.median - b.median) * 10) / 10,
+        // The fastest runs are the least disturbed by other load on the machine.
+        fastestMs: { rtnl: Math.round(Math.min(...cli) * 10) / 10, node: Math.round(Math.min(...node) * 10) / 10 },
+        npxMedianMs: Math.round(median(npx)), runsEach: runs, loadAverage: loadavg().map((l) => Math.round(l * 10) / 10),
+      },
+    });
+  } finally {
+    await stopServer(daemon);
+  }
+}
+
+/** --only: measures one group and replaces its rows in the existing bench/results.json. */
+async function onlyRows(): Promise<void> {
+  await cliStartRows();
+  const file = join(benchDir, 'results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[]; skipped: Record<string, string>; updated?: unknown[] };
+  for (const row of rows) {
+    const at = results.rows.findIndex((r) => r.id === row.id);
+    if (at >= 0) results.rows[at] = row;
+    else results.rows.push(row);
+  }
+  Object.assign(results.skipped, skipped);
+  results.updated = [...(results.updated ?? []), { date: new Date().toISOString(), only: ONLY, rows: rows.map((r) => r.id), machine: machine(), placement }];
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${table()}\n`);
+  for (const [k, v] of Object.entries(skipped)) process.stdout.write(`skipped ${k}: ${v}\n`);
+  process.stdout.write(`\nupdated in ${join('bench', 'results.json')}\n`);
+}
+
 async function main(): Promise<void> {
   const started = new Date();
   log(`placement: ${placement}`);
@@ -636,6 +714,7 @@ async function main(): Promise<void> {
   await cycleRows();
   await fanoutRows();
   await memoryRows();
+  await cliStartRows();
 
   const results = {
     date: started.toISOString(),
@@ -661,7 +740,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwritten to ${join('bench', 'results.json')}\n`);
 }
 
-main().then(
+(ONLY ? onlyRows() : main()).then(
   () => {
     cleanup();
     process.exit(0);

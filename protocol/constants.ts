@@ -209,6 +209,26 @@ export const MACVLAN_MODE_VEPA = 2;
 export const MACVLAN_MODE_BRIDGE = 4;
 export const MACVLAN_MODE_PASSTHRU = 8;
 export const MACVLAN_MODE_SOURCE = 16;
+/** enum macvlan_mode by the names iproute2 gives them (the one table of the modes). */
+export const MACVLAN_MODES = {
+  private: MACVLAN_MODE_PRIVATE, vepa: MACVLAN_MODE_VEPA, bridge: MACVLAN_MODE_BRIDGE, passthru: MACVLAN_MODE_PASSTHRU, source: MACVLAN_MODE_SOURCE,
+} as const;
+export type MacvlanModeName = keyof typeof MACVLAN_MODES;
+export const MACVLAN_MODE_NAMES = Object.keys(MACVLAN_MODES) as MacvlanModeName[];
+
+/** The name of a MACVLAN_MODE_* value, if it is one. */
+export function macvlanModeName(value: number): MacvlanModeName | undefined {
+  return MACVLAN_MODE_NAMES.find((n) => MACVLAN_MODES[n] === value);
+}
+
+/** The counters of struct rtnl_link_stats64 in struct order; the first 24 are struct rtnl_link_stats. */
+export const LINK_STATS_FIELDS = [
+  'rxPackets', 'txPackets', 'rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped', 'multicast',
+  'collisions', 'rxLengthErrors', 'rxOverErrors', 'rxCrcErrors', 'rxFrameErrors', 'rxFifoErrors', 'rxMissedErrors',
+  'txAbortedErrors', 'txCarrierErrors', 'txFifoErrors', 'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed',
+  'txCompressed', 'rxNohandler', 'rxOtherhostDropped',
+] as const;
+export type LinkStatsField = (typeof LINK_STATS_FIELDS)[number];
 
 export const IFLA_XDP_ATTACHED = 2;
 

@@ -1,5 +1,6 @@
 import { attrMap, nestedAttrs, readBe16, readS32, readString, readU16, readU32, readU64, readU8, walkAttrs, type RawAttr } from './attr-walk.js';
 import {
+  LINK_STATS_FIELDS, type LinkStatsField,
   AF_INET, AF_INET6, IFLA_ADDRESS, IFLA_AF_SPEC, IFLA_ALLMULTI, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_CARRIER,
   IFLA_CARRIER_CHANGES, IFLA_CARRIER_DOWN_COUNT, IFLA_CARRIER_UP_COUNT, IFLA_EVENT, IFLA_GRO_IPV4_MAX_SIZE,
   IFLA_GRO_MAX_SIZE, IFLA_GROUP, IFLA_GSO_IPV4_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GSO_MAX_SIZE, IFLA_IFALIAS,
@@ -12,44 +13,11 @@ import {
   IFLA_VLAN_EGRESS_QOS, IFLA_VLAN_FLAGS, IFLA_VLAN_ID, IFLA_VLAN_INGRESS_QOS, IFLA_VLAN_PROTOCOL, IFLA_XDP,
   IFLA_XDP_ATTACHED,
 } from './constants.js';
-import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE } from './structs.js';
+import { decodeIfInfoMsg, decodeIflaVlanFlags, IFINFOMSG_SIZE, IFLA_VLAN_FLAGS_SIZE, NLMSGHDR_SIZE } from './structs.js';
 
 /** struct rtnl_link_stats64, field by field (u64 counters as bigint). */
-export interface LinkStats {
-  rxPackets: bigint;
-  txPackets: bigint;
-  rxBytes: bigint;
-  txBytes: bigint;
-  rxErrors: bigint;
-  txErrors: bigint;
-  rxDropped: bigint;
-  txDropped: bigint;
-  multicast: bigint;
-  collisions: bigint;
-  rxLengthErrors: bigint;
-  rxOverErrors: bigint;
-  rxCrcErrors: bigint;
-  rxFrameErrors: bigint;
-  rxFifoErrors: bigint;
-  rxMissedErrors: bigint;
-  txAbortedErrors: bigint;
-  txCarrierErrors: bigint;
-  txFifoErrors: bigint;
-  txHeartbeatErrors: bigint;
-  txWindowErrors: bigint;
-  rxCompressed: bigint;
-  txCompressed: bigint;
-  rxNohandler: bigint;
-  rxOtherhostDropped: bigint;
-}
+export type LinkStats = Record<LinkStatsField, bigint>;
 
-/** The order of the counters in struct rtnl_link_stats64 / rtnl_link_stats. */
-export const LINK_STATS_FIELDS: readonly (keyof LinkStats)[] = [
-  'rxPackets', 'txPackets', 'rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped', 'multicast',
-  'collisions', 'rxLengthErrors', 'rxOverErrors', 'rxCrcErrors', 'rxFrameErrors', 'rxFifoErrors', 'rxMissedErrors',
-  'txAbortedErrors', 'txCarrierErrors', 'txFifoErrors', 'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed',
-  'txCompressed', 'rxNohandler', 'rxOtherhostDropped',
-];
 
 /** Decodes rtnl_link_stats64 (8-byte counters) or rtnl_link_stats (4-byte); missing tail fields read 0. */
 export function decodeLinkStats(data: Buffer, width: 4 | 8): LinkStats {
@@ -252,12 +220,13 @@ function qosMap(data: Buffer | undefined): Array<[number, number]> | undefined {
 /** net/8021q/vlan_netlink.c: vlan_fill_info() */
 export function decodeVlanData(attrs: readonly RawAttr[]): VlanData {
   const t = attrMap(attrs);
-  const flags = t.get(IFLA_VLAN_FLAGS);
+  const raw = t.get(IFLA_VLAN_FLAGS);
+  const flags = raw && raw.length >= IFLA_VLAN_FLAGS_SIZE ? decodeIflaVlanFlags(raw) : undefined;
   return {
     id: readU16(t.get(IFLA_VLAN_ID)),
     protocol: readBe16(t.get(IFLA_VLAN_PROTOCOL)),
-    flags: flags && flags.length >= 8 ? flags.readUInt32LE(0) : undefined,
-    flagsMask: flags && flags.length >= 8 ? flags.readUInt32LE(4) : undefined,
+    flags: flags?.flags,
+    flagsMask: flags?.mask,
     ingressQos: qosMap(t.get(IFLA_VLAN_INGRESS_QOS)),
     egressQos: qosMap(t.get(IFLA_VLAN_EGRESS_QOS)),
   };

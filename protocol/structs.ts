@@ -75,6 +75,25 @@ const ifaCacheinfoParser = new Parser()
   .uint32('cstamp')
   .uint32('tstamp');
 
+/** struct ifla_vlan_flags (IFLA_VLAN_FLAGS): the flags, and which of them the request sets. */
+export interface IflaVlanFlags {
+  flags: number;
+  mask: number;
+}
+export const IFLA_VLAN_FLAGS_SIZE = 8;
+
+const iflaVlanFlagsParser = new Parser()
+  .endianness('little')
+  .uint32('flags')
+  .uint32('mask');
+
+export function encodeIflaVlanFlags(v: IflaVlanFlags): Buffer {
+  const b = Buffer.alloc(IFLA_VLAN_FLAGS_SIZE);
+  b.writeUInt32LE(v.flags >>> 0, 0);
+  b.writeUInt32LE(v.mask >>> 0, 4);
+  return b;
+}
+
 function checked<T>(parser: Parser, size: number, what: string) {
   return (buf: Buffer, offset = 0): T => {
     if (offset < 0 || buf.length - offset < size) {
@@ -88,3 +107,4 @@ export const decodeNlMsgHdr = checked<NlMsgHdr>(nlmsghdrParser, NLMSGHDR_SIZE, '
 export const decodeIfInfoMsg = checked<IfInfoMsg>(ifinfomsgParser, IFINFOMSG_SIZE, 'ifinfomsg');
 export const decodeIfAddrMsg = checked<IfAddrMsg>(ifaddrmsgParser, IFADDRMSG_SIZE, 'ifaddrmsg');
 export const decodeIfaCacheinfo = checked<IfaCacheinfo>(ifaCacheinfoParser, IFA_CACHEINFO_SIZE, 'ifa_cacheinfo');
+export const decodeIflaVlanFlags = checked<IflaVlanFlags>(iflaVlanFlagsParser, IFLA_VLAN_FLAGS_SIZE, 'ifla_vlan_flags');

@@ -43,6 +43,8 @@ export interface DaemonOptions {
   httpToken?: string | undefined;
   /** File mode of a Unix admin API socket (default 0660). */
   httpSocketMode?: number | undefined;
+  /** Called when a netlink socket file the daemon serves is removed or replaced (rtnld then stops). */
+  onSocketRemoved?: ((path: string) => void) | undefined;
 }
 
 /** Composition root: model, rtnetlink dispatcher, notifications and the Unix socket. */
@@ -70,7 +72,7 @@ export class Daemon {
     this.dispatcher = dispatcher;
     const common = {
       maxMessage: options.maxMessage, rcvbuf: options.rcvbuf, strict: options.strict,
-      maxConnections: options.maxConnections ?? 1024, deliveries: this.metrics,
+      maxConnections: options.maxConnections ?? 1024, deliveries: this.metrics, onRemoved: options.onSocketRemoved,
     };
     this.servers.push(new UnixServer(
       { ...common, path: options.socket, mode: options.socketMode ?? 0o660, gid: options.socketGroup, readOnly: false },

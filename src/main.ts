@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Daemon } from './daemon.js';
 import { ListenAddressError, parseListenAddress, type ListenAddress } from './http/listen-address.js';
-import { createLogger } from './logger.js';
+import { createLogger, LOG_LEVELS } from './logger.js';
 import { readSeed, SeedError } from './seed.js';
+import { packageVersion } from './version.js';
 
 function integer(value: string): number {
   const n = Number(value);
@@ -47,14 +50,19 @@ function groupId(value: string): number {
 const program = new Command()
   .name('rtnld')
   .description('A Linux rtnetlink (NETLINK_ROUTE) daemon serving an in-memory network model on a Unix socket')
-  .requiredOption('-s, --socket <path>', 'Unix socket to listen on')
+  .version(`rtnld ${packageVersion()}`, '-V, --version')
+  // Checked after parsing, so that a mistyped flag is reported as unknown rather than as a missing --socket.
+  .option('-s, --socket <path>', 'Unix socket to listen on (required)')
   .option('--seed <file>', 'start from this topology (YAML or JSON) instead of lo only')
-  .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
+  .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+  .option('--log-file <file>', 'append the JSON log lines to FILE instead of writing them to stderr')
+  .option('--pid-file <file>', 'write the process id to FILE once the sockets listen; removed when the daemon stops')
+  .option('--background', 'detach: return once the sockets listen, printing the daemon\'s process id', false)
   .option('--strict', 'apply NETLINK_GET_STRICT_CHK checks on every connection', false)
-  .option('--socket-mode <mode>', 'file mode of the admin socket, octal', octal, 0o660)
+  .addOption(new Option('--socket-mode <mode>', 'file mode of the admin socket, octal').argParser(octal).default(0o660, '660'))
   .option('--socket-group <group>', 'group owning the admin socket (name or gid)', groupId)
   .option('--ro-socket <path>', 'also serve a read-only socket: GETs, dumps and subscriptions only')
-  .option('--ro-socket-mode <mode>', 'file mode of the read-only socket, octal', octal, 0o666)
+  .addOption(new Option('--ro-socket-mode <mode>', 'file mode of the read-only socket, octal').argParser(octal).default(0o666, '666'))
   .option('--max-connections <n>', 'refuse connections beyond this many', integer, 1024)
   .option('--max-links <n>', 'refuse to create links beyond this many (-ENOSPC)', integer)
   .option('--max-addresses-per-link <n>', 'refuse addresses (per family) beyond this many on one link (-ENOSPC)', integer)
@@ -67,20 +75,79 @@ const program = new Command()
     .env('RTNLD_HTTP').argParser(listenAddress))
   .addOption(new Option('--http-token <token>', 'bearer token required by changing admin API requests (required off loopback)')
     .env('RTNLD_HTTP_TOKEN').argParser(token))
-  .option('--http-socket-mode <mode>', 'file mode of a unix: admin API socket, octal', octal, 0o660)
-  .showHelpAfterError();
+  .addOption(new Option('--http-socket-mode <mode>', 'file mode of a unix: admin API socket, octal').argParser(octal).default(0o660, '660'))
+  .showHelpAfterError('(rtnld --help lists the options)');
+
+/** Set in the environment of the process --background starts, which reports back once it listens. */
+const BACKGROUND_CHILD = 'RTNLD_BACKGROUND_CHILD';
+
+/**
+ * --background: runs this same command line, without --background, as a detached process and
+ * returns once it listens (printing its pid), or fails with its status if it stops before that.
+ */
+function startInBackground(): void {
+  const args = process.argv.slice(2).filter((a) => a !== '--background');
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
+    detached: true, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, [BACKGROUND_CHILD]: '1' },
+  });
+  child.once('message', () => {
+    process.stdout.write(`${child.pid}\n`);
+    child.disconnect();
+    child.unref();
+    process.exit(0);
+  });
+  child.once('exit', (code, signal) => {
+    process.stderr.write(`rtnld: the daemon stopped (${signal ?? `status ${code}`}) before it listened\n`);
+    process.exit(1);
+  });
+}
+
+/** The pid file names this process (until it stops). */
+function writePidFile(path: string): void {
+  writeFileSync(path, `${process.pid}\n`);
+}
+
+function removePidFile(path: string): void {
+  try {
+    if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
 
 async function main(): Promise<void> {
   // An empty variable (e.g. `RTNLD_HTTP_TOKEN: ""` in a compose file) means unset.
   for (const name of ['RTNLD_HTTP', 'RTNLD_HTTP_TOKEN']) if (process.env[name] === '') delete process.env[name];
   program.parse();
   const opts = program.opts<{
-    socket: string; seed?: string; logLevel: string; strict: boolean; socketMode: number; socketGroup?: number;
+    socket?: string; seed?: string; logLevel: string; logFile?: string; pidFile?: string; background: boolean;
+    strict: boolean; socketMode: number; socketGroup?: number;
     roSocket?: string; roSocketMode: number; state?: string; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
     dadMs: number; promoteSecondaries: boolean; maxAddressesPerLink?: number;
     http?: ListenAddress; httpToken?: string; httpSocketMode: number;
   }>();
-  const log = createLogger(opts.logLevel);
+  if (opts.socket === undefined) return program.error("error: required option '-s, --socket <path>' not specified");
+  for (const [flag, file] of [['--log-file', opts.logFile], ['--pid-file', opts.pidFile]] as const) {
+    if (file !== undefined && !existsSync(dirname(file))) return program.error(`error: ${flag} ${file}: directory ${dirname(file)} does not exist`);
+  }
+  if (opts.background) return startInBackground();
+  const log = createLogger(opts.logLevel, opts.logFile);
+  let stopping = false;
+  const stop = (why: Record<string, string>) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(why, 'stopping');
+    daemon.stop().then(
+      () => {
+        if (opts.pidFile) removePidFile(opts.pidFile);
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
   let daemon: Daemon;
   try {
     daemon = new Daemon({
@@ -90,29 +157,24 @@ async function main(): Promise<void> {
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
       addresses: { dadMs: opts.dadMs, promoteSecondaries: opts.promoteSecondaries, maxPerLink: opts.maxAddressesPerLink },
       http: opts.http, httpToken: opts.httpToken, httpSocketMode: opts.httpSocketMode,
+      // `rm` of the socket stops the daemon: nothing could reach it any more.
+      onSocketRemoved: (path) => stop({ reason: 'socket file removed or replaced', path }),
     });
     await daemon.start();
+    if (opts.pidFile) writePidFile(opts.pidFile);
   } catch (e) {
     const message = e instanceof SeedError ? e.message : `cannot start: ${(e as Error).message}`;
     log.fatal(message);
     process.stderr.write(`rtnld: ${message}\n`);
     process.exit(1);
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    daemon.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
+  process.on('SIGINT', () => stop({ signal: 'SIGINT' }));
+  process.on('SIGHUP', () => stop({ signal: 'SIGHUP' }));
+  if (process.env[BACKGROUND_CHILD] && process.send) {
+    process.send('listening');
+    process.disconnect();
+  }
 }
 
 void main();

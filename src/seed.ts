@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { MACVLAN_MODE_NAMES } from '../protocol/constants.js';
 import { IFF_UP } from './model/flags.js';
 import { isKindName } from './model/kinds.js';
 import { parseMac } from './model/mac.js';
@@ -53,7 +54,6 @@ export class SeedError extends Error {}
 
 const FIELDS = new Set(['name', 'kind', 'index', 'mtu', 'address', 'broadcast', 'txqlen', 'group', 'alias', 'up',
   'carrier', 'master', 'link', 'id', 'protocol', 'mode', 'peer', 'addresses', 'promote_secondaries']);
-const MACVLAN_MODES = new Set(['private', 'vepa', 'bridge', 'passthru', 'source']);
 const VLAN_PROTOCOLS: Record<string, number> = { '802.1q': 0x8100, '802.1ad': 0x88a8 };
 
 export function readSeed(path: string): SeedLink[] {
@@ -79,7 +79,7 @@ function checkLink(raw: unknown, where: string): SeedLink {
   for (const key of ['address', 'broadcast'] as const) {
     if (link[key] !== undefined && !parseMac(String(link[key]))) throw new SeedError(`seed ${where}: "${key}" is not a MAC address`);
   }
-  if (link.mode !== undefined && !MACVLAN_MODES.has(link.mode)) throw new SeedError(`seed ${where}: unknown macvlan mode "${link.mode}"`);
+  if (link.mode !== undefined && !(MACVLAN_MODE_NAMES as string[]).includes(link.mode)) throw new SeedError(`seed ${where}: unknown macvlan mode "${link.mode}"`);
   if (link.protocol !== undefined && !(link.protocol.toLowerCase() in VLAN_PROTOCOLS)) {
     throw new SeedError(`seed ${where}: unknown vlan protocol "${link.protocol}"`);
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IFLA_IFNAME, NLM_F_DUMP, NLM_F_REQUEST, RTM_GETLINK, RTM_NEWLINK } from '../protocol/constants.js';
@@ -80,5 +80,91 @@ describe('rtnld process', () => {
     const e = run(['--socket', join(dir, 'other.sock'), '--seed', bad]);
     expect(await e.exited).toBe(1);
     expect(e.output()).toContain('unknown field "colour"');
+  });
+});
+
+describe('rtnld command line', () => {
+  const exit = async (args: string[]) => {
+    const d = runNode([BIN, ...args]);
+    return { code: await d.exited, output: d.output() };
+  };
+
+  it('names what is wrong: an unknown option, a bad level, a missing directory, no --socket', async () => {
+    const typo = await exit(['--sock', '/tmp/x.sock']);
+    expect(typo.code).toBe(1);
+    expect(typo.output).toContain("error: unknown option '--sock'\n(Did you mean --socket?)");
+    expect(typo.output).not.toContain('required option');
+
+    const level = await exit(['--socket', join(tempDir(), 's.sock'), '--log-level', 'verbose']);
+    expect(level.code).toBe(1);
+    expect(level.output).toContain("argument 'verbose' is invalid. Allowed choices are fatal, error, warn, info, debug, trace, silent.");
+    expect(level.output).not.toMatch(/^\s+at /m); // no stack trace
+
+    const nowhere = join(tempDir(), 'missing', 'rtnl.sock');
+    const dir = await exit(['--socket', nowhere]);
+    expect(dir.code).toBe(1);
+    expect(dir.output).toContain(`rtnld: cannot start: cannot listen on ${nowhere}: directory ${join(nowhere, '..')} does not exist\n`);
+
+    const pid = await exit(['--socket', join(tempDir(), 's.sock'), '--pid-file', nowhere]);
+    expect(pid.code).toBe(1);
+    expect(pid.output).toContain(`error: --pid-file ${nowhere}: directory ${join(nowhere, '..')} does not exist`);
+
+    const none = await exit([]);
+    expect(none.code).toBe(1);
+    expect(none.output).toContain("error: required option '-s, --socket <path>' not specified");
+  });
+
+  it('answers --version from package.json and shows file modes in octal in --help', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(await exit(['--version'])).toEqual({ code: 0, output: `rtnld ${version}\n` });
+    const help = await exit(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.output).toMatch(/--socket-mode <mode>\s+file mode of the admin socket, octal \(default:\s+660\)/);
+    expect(help.output).toMatch(/--ro-socket-mode <mode>[^(]+\(default:\s+666\)/);
+    expect(help.output).toContain('--max-addresses-per-link');
+  });
+
+  it('--background returns once listening with the pid; --pid-file; SIGTERM removes socket and pid file', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'rtnl.sock');
+    const pidFile = join(dir, 'rtnld.pid');
+    const logFile = join(dir, 'rtnld.log');
+    const started = await exit(['--socket', path, '--background', '--pid-file', pidFile, '--log-file', logFile]);
+    expect(started.code, started.output).toBe(0);
+    const pid = Number(started.output.trim());
+    try {
+      expect(readFileSync(pidFile, 'utf8')).toBe(`${pid}\n`);
+      expect(await linkNames(path)).toEqual(['lo']); // listening when --background returned
+      expect(readFileSync(logFile, 'utf8')).toContain('"msg":"listening"');
+      process.kill(pid, 'SIGTERM');
+      const deadline = Date.now() + 10_000;
+      while (existsSync(pidFile) || existsSync(path)) {
+        if (Date.now() > deadline) throw new Error('the daemon did not stop');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // stopped
+      }
+    }
+  });
+
+  it('--background fails with the reason when the daemon cannot start', async () => {
+    const dir = tempDir();
+    const r = await exit(['--socket', join(dir, 'no', 'rtnl.sock'), '--background', '--log-level', 'silent']);
+    expect(r.code).toBe(1);
+    expect(r.output).toContain('does not exist');
+    expect(r.output).toContain('rtnld: the daemon stopped (status 1) before it listened');
+  });
+
+  it('stops when its socket file is removed', async () => {
+    const path = join(tempDir(), 'rtnl.sock');
+    const d = run(['--socket', path]);
+    await waitForSocket(path, d.output);
+    unlinkSync(path);
+    expect(await d.exited).toBe(0);
+    expect(d.output()).toContain('"reason":"socket file removed or replaced"');
   });
 });

@@ -63,13 +63,16 @@ export class Context {
     return path;
   }
 
-  /** rtnl_open(): connects on first use; failures end the program as iproute2's do. */
+  /** rtnl_open(): connects on first use; failures end the program as iproute2's do, naming the socket. */
   client(): Promise<RtnlClient> {
-    this.conn ??= connect(this.socketPath()).catch((e: unknown) => {
+    const path = this.socketPath();
+    this.conn ??= connect(path).catch((e: unknown) => {
       const code = (e as NodeJS.ErrnoException).code;
       const errno = code === 'ENOENT' ? 2 : code === 'ECONNREFUSED' ? 111 : code === 'EACCES' ? 13 : undefined;
       const why = errno !== undefined ? strerror(errno) : (e as Error).message;
-      throw new ExitNow(1, `Cannot open netlink socket: ${why}\n`);
+      const from = this.opts.socket !== undefined ? '--socket' : 'RTNL_SOCKET';
+      const hint = errno === 2 || errno === 111 ? '; is rtnld running there?' : '';
+      throw new ExitNow(1, `Cannot open netlink socket: ${why}: ${path} (from ${from}${hint})\n`);
     });
     return this.conn;
   }

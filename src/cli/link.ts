@@ -1,12 +1,13 @@
 import {
   ETH_P_8021AD, ETH_P_8021Q, IFALIASZ, IFF_ALLMULTI, IFF_DYNAMIC, IFF_MULTICAST, IFF_NOARP, IFF_NOTRAILERS,
   IFF_PROMISC, IFF_UP, IFLA_MACVLAN_FLAGS, IFLA_MACVLAN_MODE, IFLA_VLAN_FLAGS, IFLA_VLAN_ID, IFLA_VLAN_PROTOCOL,
-  MACVLAN_MODE_BRIDGE, MACVLAN_MODE_PASSTHRU, MACVLAN_MODE_PRIVATE, MACVLAN_MODE_SOURCE, MACVLAN_MODE_VEPA,
+  MACVLAN_MODES, type MacvlanModeName,
   NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, RTM_DELLINK, RTM_NEWLINK,
 } from '../../protocol/constants.js';
 import { IFLA_MACVLAN_BC_QUEUE_LEN } from '../../protocol/link-decode.js';
 import type { LinkRequest } from '../../protocol/link-request.js';
 import type { TypedAttr } from '../../protocol/typed-attrs.js';
+import { encodeIflaVlanFlags } from '../../protocol/structs.js';
 import { OPER_STATES } from '../format/names.js';
 import { Args, CommandFailed, duparg, duparg2, ExitNow, invarg, matches, parseOnOff, parseUnsigned } from './args.js';
 import { reportChange } from './common.js';
@@ -235,12 +236,7 @@ function parseVlan(args: Args): TypedAttr[] {
     }
     args.advance();
   }
-  if (mask) {
-    const b = Buffer.alloc(8);
-    b.writeUInt32LE(flags, 0);
-    b.writeUInt32LE(mask, 4);
-    data.push([IFLA_VLAN_FLAGS, 'binary', b]);
-  }
+  if (mask) data.push([IFLA_VLAN_FLAGS, 'binary', encodeIflaVlanFlags({ flags, mask })]);
   return data;
 }
 
@@ -250,16 +246,13 @@ const MACVLAN_USAGE = 'Usage: ... macvlan mode MODE [flag MODE_FLAG MODE_OPTS] [
 
 function parseMacvlan(args: Args): TypedAttr[] {
   const data: TypedAttr[] = [];
-  const MODES: Record<string, number> = {
-    private: MACVLAN_MODE_PRIVATE, vepa: MACVLAN_MODE_VEPA, bridge: MACVLAN_MODE_BRIDGE, passthru: MACVLAN_MODE_PASSTHRU, source: MACVLAN_MODE_SOURCE,
-  };
   let mode: number | undefined;
   let flags: number | undefined;
   while (args.more) {
     const w = args.cur;
     if (matches(w, 'mode')) {
       const v = args.next();
-      mode = MODES[v];
+      mode = MACVLAN_MODES[v as MacvlanModeName];
       if (mode === undefined) {
         throw new CommandFailed(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${v}"\n`, 1);
       }

@@ -4,8 +4,8 @@ import { CommandFailed, ExitNow, matches, splitLine } from './args.js';
 import { Context, defaultOptions, type CliIO, type GlobalOptions } from './context.js';
 import { doLink } from './link.js';
 import { doMonitor } from './monitor.js';
+import { packageVersion } from '../version.js';
 
-export const VERSION = 'rtnl (rtnld 0.1.0), iproute2 6.x compatible output';
 
 const USAGE = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
        rtnl [ -force ] -batch filename
@@ -163,7 +163,7 @@ function parseOptions(argv: readonly string[], o: GlobalOptions): number {
       o.timestamp = true;
       o.tshort = true;
     } else if (matches(name, '-Version')) {
-      throw new ExitNow(0, '', VERSION + '\n');
+      throw new ExitNow(0, '', `rtnl (rtnld ${packageVersion()}), iproute2 6.x compatible output\n`);
     } else if (matches(name, '-force')) {
       o.force = true;
     } else if (matches(name, '-batch')) {

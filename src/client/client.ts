@@ -2,9 +2,8 @@ import { createConnection, type Socket } from 'node:net';
 import { decodeAck } from '../../protocol/ack-decode.js';
 import {
   AF_INET, AF_INET6, AF_UNSPEC, ETH_P_8021AD, IFNAMSIZ, ETH_P_8021Q, IFF_UP, IFLA_MACVLAN_MODE, IFLA_VLAN_ID,
-  IFLA_VLAN_PROTOCOL, MACVLAN_MODE_BRIDGE, MACVLAN_MODE_PASSTHRU, MACVLAN_MODE_PRIVATE, MACVLAN_MODE_SOURCE,
-  MACVLAN_MODE_VEPA, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK,
-  NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE, NLM_F_REQUEST,
+  IFLA_VLAN_PROTOCOL, MACVLAN_MODES, type MacvlanModeName, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK,
+  NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_ECHO, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REPLACE, NLM_F_REQUEST,
   NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR, RTM_DELLINK,
   RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, RTNLD_SOCKET_CALL, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
   RTNLGRP_LINK, SOCKET_CALL_GETSOCKNAME, SOCKET_CALL_GETSOCKOPT, SOCKET_CALL_SETSOCKOPT,
@@ -67,7 +66,7 @@ export interface CreateLinkOptions extends LinkAttributes {
   /** vlan: '802.1Q' (default) or '802.1ad', or an ethertype. */
   protocol?: '802.1Q' | '802.1ad' | number;
   /** macvlan: private, vepa, bridge, passthru, source. */
-  mode?: 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
+  mode?: MacvlanModeName;
   /** Extra IFLA_INFO_DATA attributes, sent as given. */
   infoData?: TypedAttr[];
 }
@@ -140,9 +139,6 @@ const GROUP_NUMBERS: Readonly<Record<string, number>> = {
   link: RTNLGRP_LINK, 'ipv4-ifaddr': RTNLGRP_IPV4_IFADDR, 'ipv6-ifaddr': RTNLGRP_IPV6_IFADDR,
 };
 
-const MACVLAN_MODES: Readonly<Record<string, number>> = {
-  private: MACVLAN_MODE_PRIVATE, vepa: MACVLAN_MODE_VEPA, bridge: MACVLAN_MODE_BRIDGE, passthru: MACVLAN_MODE_PASSTHRU, source: MACVLAN_MODE_SOURCE,
-};
 
 const INFINITY_LIFE_TIME = 0xffffffff;
 const ENOBUFS = 105;
@@ -259,12 +255,26 @@ export class Subscription implements AsyncIterableIterator<RtnlEvent> {
   }
 }
 
+/** What a dump learns while it runs. */
+export interface DumpState {
+  /** An entry carried NLM_F_DUMP_INTR: the model changed during the dump. */
+  interrupted: boolean;
+}
+
 /** An async iterable of dump entries with a convenience collector. */
 export class Dump<T> implements AsyncIterable<T> {
-  constructor(private readonly source: () => AsyncGenerator<T>) {}
+  /**
+   * True when an entry of the last iteration carried NLM_F_DUMP_INTR: devices or addresses
+   * changed while the dump ran, so its entries may not be one consistent view. Dump again for
+   * one (as libnl and iproute2 do).
+   */
+  interrupted = false;
+
+  constructor(private readonly source: (state: DumpState) => AsyncGenerator<T>) {}
 
   [Symbol.asyncIterator](): AsyncGenerator<T> {
-    return this.source();
+    this.interrupted = false;
+    return this.source(this);
   }
 
   async toArray(): Promise<T[]> {
@@ -462,7 +472,7 @@ export class RtnlClient {
   }
 
   /** A dump: yields every NLM_F_MULTI entry until NLMSG_DONE; errors reject the iteration. */
-  private dumpRequest(build: (w: NlWriter, seq: number) => void): AsyncGenerator<Buffer> {
+  private dumpRequest(build: (w: NlWriter, seq: number) => void, state?: DumpState): AsyncGenerator<Buffer> {
     const self = this;
     return (async function* () {
       let release!: () => void;
@@ -492,6 +502,7 @@ export class RtnlClient {
             return true;
           }
           if (!(hdr.flags & NLM_F_MULTI)) return false;
+          if (hdr.flags & NLM_F_DUMP_INTR && state) state.interrupted = true;
           queue.push(msg);
           if (queue.length >= self.dumpHighWaterMark) self.pause(owner);
           return true;
@@ -611,22 +622,22 @@ export class RtnlClient {
   /** A raw dump request (NLM_F_DUMP set by the caller) as an async iterable of messages. */
   dump(raw: Buffer | Uint8Array): Dump<Buffer> {
     const template = Buffer.from(raw);
-    return new Dump(() => this.dumpRequest((w, seq) => {
+    return new Dump((state) => this.dumpRequest((w, seq) => {
       const copy = Buffer.from(template);
       copy.writeUInt32LE(seq, 8);
       w.bytes(copy);
-    }));
+    }, state));
   }
 
   // --- links ---
 
   /** RTM_GETLINK dump. */
   links(filter: LinksFilter = {}): Dump<Link> {
-    return new Dump(async function* (this: RtnlClient) {
+    return new Dump(async function* (this: RtnlClient, state: DumpState) {
       const req: LinkRequest = { extMask: RTEXT_FILTER_VF | (filter.stats ? 0 : RTEXT_FILTER_SKIP_STATS) };
       if (filter.master !== undefined) req.master = await this.indexOf(filter.master);
       if (filter.kind !== undefined) req.kind = filter.kind;
-      for await (const m of this.dumpRequest((w, seq) => writeLinkRequest(w, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq, req))) {
+      for await (const m of this.dumpRequest((w, seq) => writeLinkRequest(w, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq, req), state)) {
         yield decodeLinkMessage(m);
       }
     }.bind(this));
@@ -742,10 +753,10 @@ export class RtnlClient {
   /** RTM_GETADDR dump, filtered by family and device. */
   addresses(filter: AddressesFilter = {}): Dump<Address> {
     const family = filter.family === 'inet' ? AF_INET : filter.family === 'inet6' ? AF_INET6 : (filter.family ?? AF_UNSPEC);
-    return new Dump(async function* (this: RtnlClient) {
+    return new Dump(async function* (this: RtnlClient, state: DumpState) {
       const index = filter.link !== undefined ? await this.indexOf(filter.link) : 0;
       const req: AddrRequest = { family };
-      for await (const m of this.dumpRequest((w, seq) => writeAddrRequest(w, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, seq, req))) {
+      for await (const m of this.dumpRequest((w, seq) => writeAddrRequest(w, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, seq, req), state)) {
         const a = decodeAddrMessage(m);
         if (index && a.index !== index) continue;
         if (family && a.family !== family) continue;

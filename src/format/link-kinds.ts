@@ -1,6 +1,6 @@
 import { attrMap, readBe16, readU16, readU32, readU64, readU8, type RawAttr } from '../../protocol/attr-walk.js';
 import {
-  MACVLAN_MODE_BRIDGE, MACVLAN_MODE_PASSTHRU, MACVLAN_MODE_PRIVATE, MACVLAN_MODE_SOURCE, MACVLAN_MODE_VEPA,
+  macvlanModeName, MACVLAN_MODE_SOURCE,
 } from '../../protocol/constants.js';
 import { decodeMacvlanData, decodeVlanData } from '../../protocol/link-decode.js';
 import { JsonRaw } from './json.js';
@@ -50,16 +50,12 @@ function printVlan(p: Printer, data: readonly RawAttr[]): void {
   qos('egress_qos', 'egress-qos-map', v.egressQos);
 }
 
-const MACVLAN_MODES: Readonly<Record<number, string>> = {
-  [MACVLAN_MODE_PRIVATE]: 'private', [MACVLAN_MODE_VEPA]: 'vepa', [MACVLAN_MODE_BRIDGE]: 'bridge',
-  [MACVLAN_MODE_PASSTHRU]: 'passthru', [MACVLAN_MODE_SOURCE]: 'source',
-};
 const MACVLAN_FLAG_NOPROMISC = 1;
 
 function printMacvlan(p: Printer, data: readonly RawAttr[]): void {
   const m = decodeMacvlanData(data);
   if (m.mode === undefined) return;
-  const mode = MACVLAN_MODES[m.mode] ?? 'unknown';
+  const mode = macvlanModeName(m.mode) ?? 'unknown';
   p.any('mode', `mode ${mode} `, mode);
   if ((m.flags ?? 0) & MACVLAN_FLAG_NOPROMISC) p.any('nopromisc', 'nopromisc ', true);
   if (m.bcQueueLen !== undefined) p.any('bcqueuelen', `bcqueuelen ${m.bcQueueLen} `, m.bcQueueLen);

@@ -1,6 +1,7 @@
 // JSON schemas of the admin HTTP API: request validation (bad input is refused with the field
 // named, before anything runs), fast response serialisation, and the OpenAPI document.
 
+import { MACVLAN_MODE_NAMES } from '../../protocol/constants.js';
 import type { AddressSnapshot, Inet4Address, Inet6Address } from '../model/addresses.js';
 import { KINDS } from '../model/kinds.js';
 import { LINK_STAT_NAMES } from '../model/stats.js';
@@ -200,7 +201,7 @@ export const linkStateSchema = {
       required: ['id', 'protocol', 'flags'],
       properties: { id: { type: 'integer', minimum: 0, maximum: 4094 }, protocol: { type: 'integer', enum: [0x8100, 0x88a8] }, flags: u32 },
     },
-    macvlanMode: { type: 'string', enum: ['private', 'vepa', 'bridge', 'passthru', 'source'] },
+    macvlanMode: { type: 'string', enum: MACVLAN_MODE_NAMES },
     bridge: {
       type: 'object',
       additionalProperties: false,

@@ -4,8 +4,11 @@ import { addressBytes } from './address-bytes.js';
 import { addressKey } from './address-diff.js';
 import type { Clock, Timer } from './clock.js';
 import { ModelError } from './errors.js';
+import type { ModelGeneration } from './generation.js';
 import type { Cause, ModelEvent } from './events.js';
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, operUp } from './flags.js';
+import { IFNAMSIZ } from './names.js';
+import { CHAIN_PRIORITY, type InetaddrEvent, type NetdevEvent, type NotifierChain } from './notifier.js';
 import type { Link } from './types.js';
 
 // IFA_F_* (include/uapi/linux/if_addr.h)
@@ -47,7 +50,6 @@ const IPV6_USER_FLAGS = IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR |
 const IPV6_MODIFY_CLEARS = IFA_F_DEPRECATED | IFA_F_PERMANENT | IFA_F_NODAD | IFA_F_HOMEADDRESS | IFA_F_MANAGETEMPADDR |
   IFA_F_NOPREFIXROUTE;
 
-const IFNAMSIZ = 16;
 
 interface AddressBase {
   readonly ifindex: number;
@@ -164,6 +166,11 @@ export interface AddressHost {
   emit(event: ModelEvent): void;
   /** Something changed that is announced later or never (it still has to reach the --state journal). */
   changed(): void;
+  /** The link events this table follows. */
+  readonly netdevChain: NotifierChain<NetdevEvent>;
+  /** Where this table announces addresses entering and leaving device lists. */
+  readonly inetaddrChain: NotifierChain<InetaddrEvent>;
+  readonly generation: ModelGeneration;
 }
 
 /** Per-device state: the in_device / inet6_dev address lists and what the table last saw of the link. */
@@ -279,8 +286,10 @@ export class AddressTable {
   private readonly dadMs: number;
   /** net.ipv4.conf.all.promote_secondaries */
   promoteSecondaries: boolean;
-  /** Bumped on every address change (dev_addr_genid), for NLM_F_DUMP_INTR. */
-  generation = 0;
+  /** The model's generation, which every address change advances (dev_addr_genid with it). */
+  private get generation(): ModelGeneration {
+    return this.host.generation;
+  }
 
   constructor(
     private readonly host: AddressHost,
@@ -289,6 +298,33 @@ export class AddressTable {
     this.dadMs = options.dadMs ?? DEFAULT_DAD_MS;
     this.promoteSecondaries = options.promoteSecondaries ?? false;
     this.maxPerLink = options.maxPerLink ?? Number.MAX_SAFE_INTEGER;
+    host.netdevChain.register((e) => this.netdevEvent(e), CHAIN_PRIORITY.addresses);
+  }
+
+  /** inetdev_event() and addrconf_notify(): what addresses do when their link changes. */
+  private netdevEvent(e: NetdevEvent): void {
+    switch (e.type) {
+      case 'register':
+        this.device(e.link);
+        break;
+      case 'change':
+        this.linkStateChanging(e.link);
+        break;
+      case 'up':
+      case 'down':
+      case 'linkwatch':
+      case 'changemtu':
+        this.sync(e.link);
+        break;
+      case 'changename':
+        this.renamed(e.link);
+        break;
+      case 'unregister':
+        this.unregister(e.link);
+        break;
+      case 'changeaddr':
+        break; // the link-local address keeps the old MAC, as addrconf does
+    }
   }
 
   private readonly maxPerLink: number;
@@ -321,13 +357,20 @@ export class AddressTable {
   }
 
   private emit(type: 'newaddr' | 'deladdr', addr: InetAddress, cause?: Cause): void {
-    this.generation++;
-    this.host.emit({ type, link: this.devices.get(addr.ifindex)!.link, addr, cause });
+    this.generation.advance('addresses');
+    const link = this.devices.get(addr.ifindex)!.link;
+    this.host.emit({ type, link, addr, cause });
+    if (type === 'deladdr') this.host.inetaddrChain.call({ type: 'down', addr, link });
+  }
+
+  /** The address entered its device's list (inetaddr_chain / inet6addr_chain NETDEV_UP). */
+  private entered(addr: InetAddress): void {
+    this.host.inetaddrChain.call({ type: 'up', addr, link: this.devices.get(addr.ifindex)!.link });
   }
 
   /** A change with no notification now (a NODAD address is announced after DAD's work runs). */
   private quietly(): void {
-    this.generation++;
+    this.generation.advance('addresses');
     this.host.changed();
   }
 
@@ -344,7 +387,7 @@ export class AddressTable {
    * netdev_state_change() runs the NETDEV_CHANGE notifiers before rtnetlink announces the change,
    * so addrconf has marked a link that now runs IF_READY by then; sync() configures it after.
    */
-  linkStateChanging(link: Readonly<Link>): void {
+  private linkStateChanging(link: Readonly<Link>): void {
     if (link.flags & IFF_UP && link.inet6 && operUp(link.operstate)) this.device(link).ready = true;
   }
 
@@ -501,6 +544,7 @@ export class AddressTable {
     d.v4.splice(ifa.flags & IFA_F_SECONDARY ? d.v4.length : lastPrimary, 0, ifa);
     this.scheduleLifetime(ifa);
     this.emit('newaddr', ifa, cause);
+    this.entered(ifa);
   }
 
   /** inet_rtm_deladdr(): the first address (in list order) that every given field matches. */
@@ -556,6 +600,7 @@ export class AddressTable {
       }
       promote.flags &= ~IFA_F_SECONDARY;
       this.emit('newaddr', promote, cause);
+      this.entered(promote);
     }
   }
 
@@ -642,6 +687,7 @@ export class AddressTable {
     const scope = ipv6AddrType(a.address).srcScope;
     const at = d.v6.findIndex((e) => scope >= ipv6AddrType(e.address).srcScope);
     d.v6.splice(at < 0 ? d.v6.length : at, 0, a);
+    this.entered(a);
     return a;
   }
 
@@ -814,7 +860,7 @@ export class AddressTable {
    * an MTU below 68 / 1280 destroys the IPv4 / IPv6 configuration, and a link that is up and
    * operationally up gets configured (lo: 127.0.0.1 and ::1; Ethernet: fe80::/64 EUI-64 after DAD).
    */
-  sync(link: Readonly<Link>): void {
+  private sync(link: Readonly<Link>): void {
     const d = this.device(link);
     const up = (link.flags & IFF_UP) !== 0;
     // inetdev_event(NETDEV_CHANGEMTU)
@@ -874,7 +920,7 @@ export class AddressTable {
    * inetdev_changename(): IPv4 labels follow a rename. The first address takes the new name; the
    * others keep their ":suffix" (or get ":N"), cut to fit IFNAMSIZ. Each is announced.
    */
-  renamed(link: Readonly<Link>): void {
+  private renamed(link: Readonly<Link>): void {
     const d = this.devices.get(link.index);
     if (!d) return;
     for (const [i, a] of d.v4.entries()) {
@@ -890,7 +936,7 @@ export class AddressTable {
   }
 
   /** NETDEV_UNREGISTER: inetdev_destroy() then addrconf_ifdown(); the device's state is gone. */
-  unregister(link: Readonly<Link>): void {
+  private unregister(link: Readonly<Link>): void {
     const d = this.devices.get(link.index);
     if (!d) return;
     this.destroyInet4(d);
@@ -933,6 +979,6 @@ export class AddressTable {
       for (const a of [...d.v4, ...d.v6]) this.scheduleLifetime(a);
       for (const a of d.v6) if (a.flags & IFA_F_TENTATIVE) this.dadStart(a);
     }
-    this.generation++;
+    this.generation.advance('addresses');
   }
 }

@@ -1,16 +1,13 @@
 // Flag semantics of net/core/dev.c (__dev_change_flags, netif_get_flags) and
 // rtnetlink.c (rtnl_dev_combine_flags).
 
-export const IFF_UP = 0x1;
-export const IFF_BROADCAST = 0x2;
-export const IFF_LOOPBACK = 0x8;
-export const IFF_RUNNING = 0x40;
-export const IFF_NOARP = 0x80;
-export const IFF_PROMISC = 0x100;
-export const IFF_ALLMULTI = 0x200;
-export const IFF_MULTICAST = 0x1000;
-export const IFF_LOWER_UP = 0x10000;
-export const IFF_DORMANT = 0x20000;
+// The uapi values (if.h) are defined once, in protocol/constants.ts.
+export {
+  IFF_ALLMULTI, IFF_BROADCAST, IFF_DORMANT, IFF_LOOPBACK, IFF_LOWER_UP, IFF_MULTICAST, IFF_NOARP, IFF_PROMISC, IFF_RUNNING, IFF_UP,
+  IF_OPER_DORMANT, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN, IF_OPER_TESTING, IF_OPER_UNKNOWN, IF_OPER_UP,
+  IF_LINK_MODE_DEFAULT, IF_LINK_MODE_DORMANT, IF_LINK_MODE_TESTING,
+} from '../../protocol/constants.js';
+import { IF_OPER_UNKNOWN, IF_OPER_UP } from '../../protocol/constants.js';
 
 /** Bits copied straight from the request (IFF_DEBUG|NOTRAILERS|NOARP|MULTICAST|PORTSEL|AUTOMEDIA|DYNAMIC). */
 export const DIRECT_FLAGS = 0x4 | 0x20 | 0x80 | 0x1000 | 0x2000 | 0x4000 | 0x8000;
@@ -25,17 +22,7 @@ export function combineFlags(current: number, ifiFlags: number, ifiChange: numbe
   return ((ifiFlags & change) | (current & ~change)) >>> 0;
 }
 
-// IF_OPER_* (RFC 2863)
-export const IF_OPER_UNKNOWN = 0;
-export const IF_OPER_DOWN = 2;
-export const IF_OPER_LOWERLAYERDOWN = 3;
-export const IF_OPER_TESTING = 4;
-export const IF_OPER_DORMANT = 5;
-export const IF_OPER_UP = 6;
 
-export const IF_LINK_MODE_DEFAULT = 0;
-export const IF_LINK_MODE_DORMANT = 1;
-export const IF_LINK_MODE_TESTING = 2;
 
 /** netif_oper_up(): the operstate counts as up (UP or UNKNOWN). */
 export function operUp(operstate: number): boolean {

@@ -1,4 +1,6 @@
-import type { KindName } from './types.js';
+import { IFF_BROADCAST, IFF_LOOPBACK, IFF_MULTICAST, IFF_NOARP } from './flags.js';
+import type { NewLinkSpec } from './store.js';
+import type { KindName, Link } from './types.js';
 
 /**
  * Link kinds as data: defaults, MTU bounds and behaviour switches, one entry per kind.
@@ -43,12 +45,15 @@ export interface KindSpec {
   macSettable: boolean;
   /** IFLA_TSO_MAX_SIZE: 65536 for devices without TSO (ifb), else GSO_MAX_SIZE 524280. */
   tsoMaxSize: number;
+  /**
+   * One end of a pair (veth): created with its peer (registered first), deleted with it, its
+   * IFLA_LINK is the peer, and it can only come up while the peer exists.
+   */
+  paired: boolean;
+  /** The kind's private state of a new device (rtnl_link_ops->newlink), from the create request. */
+  init?: (link: Link, spec: NewLinkSpec) => void;
 }
 
-const IFF_BROADCAST = 0x2;
-const IFF_LOOPBACK = 0x8;
-const IFF_NOARP = 0x80;
-const IFF_MULTICAST = 0x1000;
 const ETHER = IFF_BROADCAST | IFF_MULTICAST;
 
 const base = {
@@ -67,6 +72,7 @@ const base = {
   netnsImmutable: false,
   macSettable: true,
   tsoMaxSize: 524280,
+  paired: false,
 } as const;
 
 export const KINDS: Readonly<Record<KindName, KindSpec>> = {
@@ -80,15 +86,23 @@ export const KINDS: Readonly<Record<KindName, KindSpec>> = {
     nameTemplate: 'dummy%d', carrier: 'admin', carrierSettable: true,
   },
   // drivers/net/veth.c; IFLA_CARRIER is rtnld's extension so test rigs can pull the cable.
-  veth: { ...base, name: 'veth', queues: 'cpus', nameTemplate: 'veth%d', carrier: 'peer', carrierSettable: true },
+  veth: { ...base, name: 'veth', queues: 'cpus', nameTemplate: 'veth%d', carrier: 'peer', carrierSettable: true, paired: true },
   // net/bridge/br_device.c
   bridge: {
     ...base, name: 'bridge', nameTemplate: 'bridge%d', carrier: 'ports', isMaster: true, netnsImmutable: true, tsoMaxSize: 65536,
+    // A bridge given a MAC keeps it (NET_ADDR_SET) and its carrier follows the ports at once.
+    init: (link, spec) => {
+      const given = spec.address !== undefined;
+      link.bridge = { mtuSetByUser: false, carrierFollowsPorts: given, macSetByUser: given, tsoMaxSize: 65536 };
+    },
   },
   // net/8021q/vlan_dev.c: MTU bounded by the parent at change time.
   vlan: { ...base, name: 'vlan', minMtu: 0, nameTemplate: 'vlan%d', carrier: 'parent', needsParent: true },
   // drivers/net/macvlan.c: ether_setup() bounds (68), max raised to 65535.
-  macvlan: { ...base, name: 'macvlan', nameTemplate: 'macvlan%d', carrier: 'parent', needsParent: true },
+  macvlan: {
+    ...base, name: 'macvlan', nameTemplate: 'macvlan%d', carrier: 'parent', needsParent: true,
+    init: (link, spec) => void (link.macvlanMode = spec.macvlanMode ?? 'vepa'),
+  },
   // drivers/net/ifb.c: txqueuelen 32, no MTU bounds.
   ifb: {
     ...base, name: 'ifb', initialFlags: IFF_BROADCAST | IFF_NOARP, minMtu: 0, maxMtu: 0, txqlen: 32, nameTemplate: 'ifb%d',

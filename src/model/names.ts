@@ -1,7 +1,8 @@
 // Interface name rules of net/core/dev.c: dev_valid_name() and __dev_alloc_name().
 
-export const IFNAMSIZ = 16;
-export const ALTIFNAMSIZ = 128;
+import { IFNAMSIZ } from '../../protocol/constants.js';
+
+export { ALTIFNAMSIZ, IFNAMSIZ } from '../../protocol/constants.js';
 const MAX_UNIT = 32767;
 
 /** dev_valid_name(): non-empty, < IFNAMSIZ bytes, not "." or "..", no '/', ':' or whitespace. */

@@ -1,14 +1,11 @@
 // Interface counters: struct rtnl_link_stats64 (include/uapi/linux/if_link.h), as plain numbers.
 
-/** The counters in the order of struct rtnl_link_stats64; the first 24 are also struct rtnl_link_stats. */
-export const LINK_STAT_NAMES = [
-  'rxPackets', 'txPackets', 'rxBytes', 'txBytes', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped', 'multicast',
-  'collisions', 'rxLengthErrors', 'rxOverErrors', 'rxCrcErrors', 'rxFrameErrors', 'rxFifoErrors', 'rxMissedErrors',
-  'txAbortedErrors', 'txCarrierErrors', 'txFifoErrors', 'txHeartbeatErrors', 'txWindowErrors', 'rxCompressed',
-  'txCompressed', 'rxNohandler', 'rxOtherhostDropped',
-] as const;
+import { LINK_STATS_FIELDS, type LinkStatsField } from '../../protocol/constants.js';
 
-export type LinkStatName = (typeof LINK_STAT_NAMES)[number];
+/** The counters in the order of struct rtnl_link_stats64 (defined once, with the other uapi tables). */
+export const LINK_STAT_NAMES = LINK_STATS_FIELDS;
+
+export type LinkStatName = LinkStatsField;
 
 /**
  * A device's counters. Values are non-negative integers up to Number.MAX_SAFE_INTEGER (the

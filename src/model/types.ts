@@ -1,10 +1,11 @@
 // The link model's data. Values only: no wire bytes, no attribute numbers.
 
+import type { MacvlanModeName } from '../../protocol/constants.js';
 import type { LinkStats } from './stats.js';
 
 export type KindName = 'lo' | 'dummy' | 'veth' | 'bridge' | 'vlan' | 'macvlan' | 'ifb';
 
-export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
+export type MacvlanMode = MacvlanModeName;
 
 export interface VlanOptions {
   id: number;

@@ -1,7 +1,7 @@
 import type { Mutex } from 'async-mutex';
 import { writeAck } from '../../protocol/ack.js';
 import {
-  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_MIN_TYPE,
+  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
   RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID,
 } from '../../protocol/constants.js';
@@ -22,19 +22,20 @@ import { DumpRun } from './dump-run.js';
 import type { DumpCursor, Request, SessionView } from './request.js';
 
 /** One rtnetlink handler registration, as rtnl_register(family, type, doit, dumpit). */
-interface Route {
+interface Handler {
   type: number;
   family: number;
   doit?: (req: Request) => void;
   dumpit?: (req: Request) => DumpCursor;
 }
 
-/** The handler table (net/core/rtnetlink.c: rtnetlink_init). Lookups fall back to PF_UNSPEC. */
+/** A dump with no entries. */
 function emptyDump(req: Request): DumpCursor {
-  return { doneFlags: 0, generation: () => req.model.generation, next: () => false };
+  return { doneFlags: 0, generation: () => req.model.generation.linkDumpSeq, next: () => false };
 }
 
-const ROUTES: readonly Route[] = [
+/** The handler table (net/core/rtnetlink.c: rtnetlink_init). Lookups fall back to PF_UNSPEC. */
+const HANDLERS: readonly Handler[] = [
   { type: RTM_NEWLINK, family: AF_UNSPEC, doit: newLink },
   { type: RTM_DELLINK, family: AF_UNSPEC, doit: delLink },
   { type: RTM_GETLINK, family: AF_UNSPEC, doit: getLink, dumpit: dumpLinks },
@@ -56,12 +57,12 @@ const ROUTES: readonly Route[] = [
   { type: RTM_GETADDR, family: AF_UNSPEC, dumpit: dumpAllAddr },
 ];
 
-const routeTable = new Map<string, Route>(ROUTES.map((r) => [`${r.family}/${r.type}`, r]));
+const handlerTable = new Map<string, Handler>(HANDLERS.map((r) => [`${r.family}/${r.type}`, r]));
 
-function findRoute(family: number, type: number, want: 'doit' | 'dumpit'): Route | undefined {
-  const exact = routeTable.get(`${family}/${type}`);
+function findHandler(family: number, type: number, want: 'doit' | 'dumpit'): Handler | undefined {
+  const exact = handlerTable.get(`${family}/${type}`);
   if (exact?.[want]) return exact;
-  const fallback = routeTable.get(`${AF_UNSPEC}/${type}`);
+  const fallback = handlerTable.get(`${AF_UNSPEC}/${type}`);
   return fallback?.[want] ? fallback : undefined;
 }
 
@@ -101,19 +102,9 @@ class WatchedDumpRun extends DumpRun {
   }
 
   override fill(w: NlWriter, budget: number): boolean {
-    const start = w.length;
     const done = super.fill(w, budget);
-    let entries = 0;
-    let errno = 0;
-    for (let at = start; at + NLMSGHDR_SIZE <= w.length;) {
-      const hdr = w.peek(at, NLMSGHDR_SIZE);
-      const len = hdr.readUInt32LE(0);
-      if (hdr.readUInt16LE(4) === NLMSG_DONE) errno = len >= NLMSGHDR_SIZE + 4 ? -w.peek(at + NLMSGHDR_SIZE, 4).readInt32LE(0) : 0;
-      else entries++;
-      at += Math.max(NLMSGHDR_SIZE, (len + 3) & ~3);
-    }
-    if (entries) this.observer.dumpEntries(entries);
-    if (done) this.observer.requestDone(this.type, errno, (performance.now() - this.started) / 1000);
+    if (this.stepEntries) this.observer.dumpEntries(this.stepEntries);
+    if (done) this.observer.requestDone(this.type, this.errno, (performance.now() - this.started) / 1000);
     return done;
   }
 }
@@ -138,9 +129,10 @@ export class RtnlDispatcher {
 
   /**
    * Handles one complete message. Replies go to `out`; a dump returns its DumpRun for the
-   * transport to drive. Returns a Promise only when the request had to wait for the mutex.
+   * transport to drive, any other request the errno of its answer (0: success or no answer).
+   * Returns a Promise only when the request had to wait for the mutex.
    */
-  handle(message: Buffer, session: SessionState, out: NlWriter): DumpRun | undefined | Promise<undefined> {
+  handle(message: Buffer, session: SessionState, out: NlWriter): DumpRun | number | Promise<number> {
     const hdr = decodeNlMsgHdr(message);
     const observer = this.observer;
     const started = observer ? performance.now() : 0;
@@ -148,7 +140,7 @@ export class RtnlDispatcher {
       if (err) writeAck(out, message, err.errno, session.portid, session, err);
       else if (hdr.flags & NLM_F_ACK) writeAck(out, message, 0, session.portid, session, warning ? { extMsg: warning } : undefined);
       observer?.requestDone(hdr.type, err?.errno ?? 0, (performance.now() - started) / 1000);
-      return undefined;
+      return err?.errno ?? 0;
     };
     if (!(hdr.flags & NLM_F_REQUEST) || hdr.type < NLMSG_MIN_TYPE) return ack();
     if (hdr.type > RTM_MAX) return ack(new NlError(Errno.EOPNOTSUPP));
@@ -158,12 +150,12 @@ export class RtnlDispatcher {
     if (!isGet && session.readOnly) return ack(new NlError(Errno.EPERM));
     const req: Request = { model: this.model, message, hdr, session, out };
     if (isGet && hdr.flags & NLM_F_DUMP) {
-      const route = findRoute(family, hdr.type, 'dumpit');
-      if (!route) return ack(new NlError(Errno.EOPNOTSUPP));
+      const handler = findHandler(family, hdr.type, 'dumpit');
+      if (!handler) return ack(new NlError(Errno.EOPNOTSUPP));
       if (session.dumping) return ack(new NlError(Errno.EBUSY));
       let cursor: DumpCursor | NlError;
       try {
-        cursor = route.dumpit!(req);
+        cursor = handler.dumpit!(req);
       } catch (e) {
         cursor = toNlError(e);
       }
@@ -171,11 +163,11 @@ export class RtnlDispatcher {
         ? new WatchedDumpRun(cursor, hdr.seq, session, observer, hdr.type, started)
         : new DumpRun(cursor, hdr.seq, session);
     }
-    const route = findRoute(family, hdr.type, 'doit');
-    if (!route) return ack(new NlError(Errno.EOPNOTSUPP));
+    const handler = findHandler(family, hdr.type, 'doit');
+    if (!handler) return ack(new NlError(Errno.EOPNOTSUPP));
     if (isGet) {
       try {
-        route.doit!(req);
+        handler.doit!(req);
         return ack(undefined, req.warning);
       } catch (e) {
         return ack(toNlError(e));
@@ -185,7 +177,7 @@ export class RtnlDispatcher {
       const before = this.model.changeCount;
       let error: NlError | undefined;
       try {
-        route.doit!(req);
+        handler.doit!(req);
       } catch (e) {
         error = toNlError(e);
       }

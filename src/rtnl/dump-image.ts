@@ -20,8 +20,8 @@ const MAX_BYTES = 256 * 1024 * 1024;
 /**
  * Recorded dumps of a model at rest. The second unfiltered dump of a model state records its
  * entries chunk by chunk; later dumps of the same state copy the chunks and patch nlmsg_seq and
- * nlmsg_pid instead of encoding every entry again. Any change to the model (its version, or the
- * address table's quiet generation) drops every image, so none can show a stale state.
+ * nlmsg_pid instead of encoding every entry again. Any change to the model (its generation)
+ * drops every image, so none can show a stale state.
  */
 export class DumpImages {
   private readonly images = new Map<string, DumpImage>();
@@ -39,7 +39,7 @@ export class DumpImages {
   }
 
   private currentToken(): number {
-    return this.model.version + this.model.addresses.generation;
+    return this.model.generation.current;
   }
 
   private sweep(): void {

@@ -1,17 +1,9 @@
 import { writeDone } from '../../protocol/ack.js';
 import { NLM_F_DUMP_INTR } from '../../protocol/constants.js';
 import { NlError } from '../../protocol/nl-error.js';
-import { NLMSGHDR_SIZE } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import type { DumpImage } from './dump-image.js';
 import type { DumpCursor, Replayable, SessionView } from './request.js';
-
-/** Offsets of the messages in `bytes` (whole messages, as a dump chunk holds them). */
-function messageOffsets(bytes: Buffer): Uint32Array {
-  const offsets: number[] = [];
-  for (let at = 0; at + NLMSGHDR_SIZE <= bytes.length; at += (bytes.readUInt32LE(at) + 3) & ~3) offsets.push(at);
-  return Uint32Array.from(offsets);
-}
 
 /**
  * A dump being produced as the client reads: entries in chunks, NLM_F_DUMP_INTR on the first
@@ -26,6 +18,10 @@ export class DumpRun {
   /** The image being copied, and the next chunk to copy from it. */
   private replaying: { image: DumpImage; next: number } | undefined;
   private recording: DumpImage | undefined;
+  /** Entries the last fill() wrote (NLMSG_DONE not counted). */
+  stepEntries = 0;
+  /** The errno NLMSG_DONE carried (0: none, or not finished yet). */
+  errno = 0;
 
   constructor(
     private readonly cursor: DumpCursor | NlError,
@@ -41,11 +37,13 @@ export class DumpRun {
 
   /** Writes up to about `budget` bytes; returns true once NLMSG_DONE has been written. */
   fill(w: NlWriter, budget: number): boolean {
+    this.stepEntries = 0;
     if (this.finished) return true;
     const { portid, extAck } = this.session;
     const cursor = this.cursor;
     if (cursor instanceof NlError) {
       writeDone(w, this.seq, portid, cursor.errno, extAck, 0, cursor);
+      this.errno = cursor.errno;
       this.finished = true;
       return true;
     }
@@ -54,7 +52,7 @@ export class DumpRun {
     this.prevGeneration = generation;
     if (this.replaying && this.copyRecorded(w, budget)) return this.finished;
     const start = w.length;
-    let first = true;
+    const offsets: number[] = [];
     let done = false;
     while (w.length - start < budget) {
       const at = w.length;
@@ -62,13 +60,15 @@ export class DumpRun {
         done = true;
         break;
       }
-      if (first && interrupted) w.orMsgFlags(at, NLM_F_DUMP_INTR);
-      first = false;
+      if (offsets.length === 0 && interrupted) w.orMsgFlags(at, NLM_F_DUMP_INTR);
+      offsets.push(at - start);
     }
-    if (this.recording) this.record(w.peek(start, w.length - start), done);
+    this.stepEntries = offsets.length;
+    if (this.recording) this.record(w.peek(start, w.length - start), offsets, done);
     if (!done) return false;
     const error = cursor.error;
-    writeDone(w, this.seq, portid, error?.errno ?? 0, extAck, cursor.doneFlags, error);
+    this.errno = error?.errno ?? 0;
+    writeDone(w, this.seq, portid, this.errno, extAck, cursor.doneFlags, error);
     this.finished = true;
     return true;
   }
@@ -90,6 +90,7 @@ export class DumpRun {
     const start = w.length;
     while (replaying.next < image.segments.length && w.length - start < budget) {
       const segment = image.segments[replaying.next++]!;
+      this.stepEntries += segment.offsets.length;
       const base = w.length;
       w.bytes(segment.bytes);
       for (const at of segment.offsets) {
@@ -104,11 +105,11 @@ export class DumpRun {
     return true;
   }
 
-  private record(chunk: Buffer, done: boolean): void {
+  private record(chunk: Buffer, offsets: number[], done: boolean): void {
     const replay = this.replay!;
     const image = this.recording!;
     const kept = replay.timeless() && (chunk.length === 0 || replay.images.append(replay.key, image, {
-      bytes: Buffer.from(chunk), offsets: messageOffsets(chunk), after: replay.save(),
+      bytes: Buffer.from(chunk), offsets: Uint32Array.from(offsets), after: replay.save(),
     }));
     if (!kept) {
       replay.images.abandon(replay.key, image);

@@ -51,8 +51,8 @@ function validDumpRequest(req: Request, family: InetFamily, answer: { flags: num
 /**
  * Encoded bodies (ifaddrmsg + attributes) of addresses whose message does not change with time:
  * permanent ones, whose IFA_CACHEINFO is fixed. An address changes only together with an
- * announcement or AddressTable.quietly(), both of which bump the table's generation, so a body
- * encoded at the current generation is still right. Dumps of many addresses copy them.
+ * announcement or AddressTable.quietly(), both of which advance the model's generation, so a
+ * body encoded at the current generation is still right. Dumps of many addresses copy them.
  */
 const bodies = new WeakMap<object, { generation: number; body: Buffer }>();
 const scratch = new NlWriter(256);
@@ -64,7 +64,7 @@ function writeDumpEntry(w: NlWriter, model: NetworkModel, a: InetAddress, flags:
     writeAddrMessage(w, RTM_NEWADDR, flags, seq, portid, addrMessage(model, a));
     return false;
   }
-  const generation = model.addresses.generation;
+  const generation = model.generation.current;
   let cached = bodies.get(a);
   if (cached?.generation !== generation) {
     writeAddrBody(scratch, addrMessage(model, a));
@@ -113,7 +113,7 @@ function dumpAddresses(req: Request, families: readonly InetFamily[]): DumpCurso
   let timeless = true;
   return {
     doneFlags: answer.flags,
-    generation: () => model.generation + model.addresses.generation,
+    generation: () => model.generation.addrDumpSeq,
     replay: ifindex ? undefined : {
       images: dumpImages(model),
       key: `addr/${families.join('+')}`,

@@ -16,23 +16,23 @@ const MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * Encoded RTM_NEWLINK bodies (ifinfomsg + attributes, ifi_change 0) as dumps and GETs send them,
- * valid while the model's version is unchanged: a dump of a model at rest copies bytes instead of
+ * valid while the model's generation is unchanged: a dump of a model at rest copies bytes instead of
  * re-encoding ~50 attributes per link. Any change anywhere invalidates every entry.
  */
 class LinkBodyCache {
   private readonly entries = new Map<number, Entry>();
   private bytes = 0;
-  private version = -1;
+  private generation = -1;
   private readonly w = new NlWriter(4096);
 
   constructor(private readonly model: NetworkModel) {}
 
   /** The cached body of `link`, if it was encoded since the model last changed. */
   lookup(link: Readonly<Link>, skipStats: boolean): Buffer | undefined {
-    if (this.model.version !== this.version) {
+    if (this.model.generation.current !== this.generation) {
       this.entries.clear();
       this.bytes = 0;
-      this.version = this.model.version;
+      this.generation = this.model.generation.current;
     }
     const hit = this.entries.get(link.index);
     return hit && hit.link === link && hit.skipStats === skipStats ? hit.body : undefined;

@@ -1,16 +1,16 @@
 import {
   ETH_P_8021AD, ETH_P_8021Q, IFLA_ADDRESS, IFLA_MACVLAN_FLAGS, IFLA_MACVLAN_MODE, IFLA_MTU, IFLA_VLAN_FLAGS,
-  IFLA_VLAN_ID, IFLA_VLAN_PROTOCOL, MACVLAN_MODE_BRIDGE, MACVLAN_MODE_PASSTHRU, MACVLAN_MODE_PRIVATE,
-  MACVLAN_MODE_SOURCE, MACVLAN_MODE_VEPA,
+  IFLA_VLAN_ID, IFLA_VLAN_PROTOCOL, macvlanModeName, MACVLAN_MODES,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { MACVLAN_POLICY, OPAQUE_POLICY, VETH_POLICY, VLAN_POLICY } from '../../protocol/link-policy.js';
 import { NlError } from '../../protocol/nl-error.js';
 import { attrBe16, attrU16, attrU32, type AttrTable, type Policy } from '../../protocol/policy.js';
 import type { TypedAttr } from '../../protocol/typed-attrs.js';
+import { decodeIflaVlanFlags, encodeIflaVlanFlags } from '../../protocol/structs.js';
 import { isMulticastMac, isZeroMac } from '../model/mac.js';
 import type { NetworkModel, NewLinkSpec } from '../model/store.js';
-import type { KindName, Link, MacvlanMode } from '../model/types.js';
+import type { KindName, Link } from '../model/types.js';
 import { bridgeInfoData, bridgePortSlaveData } from './bridge-attrs.js';
 
 /**
@@ -40,14 +40,6 @@ function validateEtherAddress(tb: AttrTable, msg?: string): void {
   if (isMulticastMac(a.data) || isZeroMac(a.data)) throw new NlError(Errno.EADDRNOTAVAIL, msg);
 }
 
-const MACVLAN_MODES: Record<number, MacvlanMode> = {
-  [MACVLAN_MODE_PRIVATE]: 'private',
-  [MACVLAN_MODE_VEPA]: 'vepa',
-  [MACVLAN_MODE_BRIDGE]: 'bridge',
-  [MACVLAN_MODE_PASSTHRU]: 'passthru',
-  [MACVLAN_MODE_SOURCE]: 'source',
-};
-const MACVLAN_MODE_VALUES = Object.fromEntries(Object.entries(MACVLAN_MODES).map(([k, v]) => [v, Number(k)])) as Record<MacvlanMode, number>;
 
 const VLAN_FLAGS_KNOWN = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
 const VLAN_VID_MASK = 0xfff;
@@ -92,7 +84,8 @@ export const KIND_WIRE: Readonly<Record<KindName, KindWire>> = {
       const id = data.get(IFLA_VLAN_ID);
       if (id && attrU16(id) >= VLAN_VID_MASK) throw new NlError(Errno.ERANGE, '8021q: Invalid VLAN id');
       const flags = data.get(IFLA_VLAN_FLAGS);
-      if (flags && flags.data.readUInt32LE(0) & flags.data.readUInt32LE(4) & ~VLAN_FLAGS_KNOWN) {
+      const f = flags && decodeIflaVlanFlags(flags.data);
+      if (f && f.flags & f.mask & ~VLAN_FLAGS_KNOWN) {
         throw new NlError(Errno.EINVAL, '8021q: Invalid VLAN flags');
       }
     },
@@ -106,7 +99,7 @@ export const KIND_WIRE: Readonly<Record<KindName, KindWire>> = {
       // vlan_newlink(): REORDER_HDR by default, then the requested flags under their mask.
       let f = 1;
       if (flags) {
-        const [value, mask] = [flags.data.readUInt32LE(0), flags.data.readUInt32LE(4)];
+        const { flags: value, mask } = decodeIflaVlanFlags(flags.data);
         f = ((f & ~mask) | (value & mask)) >>> 0;
       }
       spec.vlan = { id: attrU16(id), protocol: proto ? attrBe16(proto) : ETH_P_8021Q, flags: f };
@@ -114,12 +107,7 @@ export const KIND_WIRE: Readonly<Record<KindName, KindWire>> = {
     fillInfo(link) {
       const v = link.vlan!;
       const out: TypedAttr[] = [[IFLA_VLAN_PROTOCOL, 'be16', v.protocol], [IFLA_VLAN_ID, 'u16', v.id]];
-      if (v.flags) {
-        const f = Buffer.alloc(8);
-        f.writeUInt32LE(v.flags, 0);
-        f.writeUInt32LE(0xffffffff, 4);
-        out.push([IFLA_VLAN_FLAGS, 'binary', f]);
-      }
+      if (v.flags) out.push([IFLA_VLAN_FLAGS, 'binary', encodeIflaVlanFlags({ flags: v.flags, mask: 0xffffffff })]);
       return out;
     },
   },
@@ -129,12 +117,12 @@ export const KIND_WIRE: Readonly<Record<KindName, KindWire>> = {
     validate(tb, data) {
       validateEtherAddress(tb);
       const mode = data?.get(IFLA_MACVLAN_MODE);
-      if (mode && !(attrU32(mode) in MACVLAN_MODES)) throw new NlError(Errno.EINVAL);
+      if (mode && !macvlanModeName(attrU32(mode))) throw new NlError(Errno.EINVAL);
     },
     parse(data, spec) {
       if (!spec.parent) throw new NlError(Errno.EINVAL);
       const mode = data?.get(IFLA_MACVLAN_MODE);
-      spec.macvlanMode = mode ? MACVLAN_MODES[attrU32(mode)]! : 'vepa';
+      spec.macvlanMode = mode ? macvlanModeName(attrU32(mode))! : 'vepa';
     },
     fillInfo(link) {
       const MACADDR_COUNT = 6;
@@ -142,7 +130,7 @@ export const KIND_WIRE: Readonly<Record<KindName, KindWire>> = {
       const BC_QUEUE_LEN_USED = 8;
       const MACVLAN_DEFAULT_BC_QUEUE_LEN = 1000;
       return [
-        [IFLA_MACVLAN_MODE, 'u32', MACVLAN_MODE_VALUES[link.macvlanMode ?? 'vepa']],
+        [IFLA_MACVLAN_MODE, 'u32', MACVLAN_MODES[link.macvlanMode ?? 'vepa']],
         [IFLA_MACVLAN_FLAGS, 'u16', 0],
         [MACADDR_COUNT, 'u32', 0],
         [BC_QUEUE_LEN, 'u32', MACVLAN_DEFAULT_BC_QUEUE_LEN],

@@ -35,7 +35,7 @@ export function walkLinks(req: Request, write: (w: NlWriter, link: Link) => bool
       timeless: () => true,
     },
     doneFlags: 0,
-    generation: () => model.generation,
+    generation: () => model.generation.linkDumpSeq,
     next(w: NlWriter): boolean {
       if (only) {
         while (at < only.length) {

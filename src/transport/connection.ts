@@ -147,11 +147,12 @@ export class Connection implements SessionState, SocketOptions {
           handleSocketCall(message, this, this.out);
           continue;
         }
-        const mark = this.out.length;
         let result = this.dispatcher.handle(message, this, this.out);
         if (result instanceof Promise) result = await result;
-        this.logRequest(message, mark);
-        if (result) {
+        if (typeof result === 'number') {
+          this.logRequest(message, result);
+        } else {
+          this.logRequest(message, 0);
           this.dump = result;
           this.driveDump();
         }
@@ -166,17 +167,13 @@ export class Connection implements SessionState, SocketOptions {
     }
   }
 
-  private logRequest(message: Buffer, mark: number): void {
+  /** One log line per request: `errno` is what the dispatcher answered (0: success). */
+  private logRequest(message: Buffer, errno: number): void {
     const type = message.readUInt16LE(4);
     const seq = message.readUInt32LE(8);
-    if (this.out.length > mark && this.out.length - mark >= 20) {
-      // Peek at our own reply: an NLMSG_ERROR right after the request means it failed.
-      const view = this.out.peek(mark, 20);
-      if (view.readUInt16LE(4) === NLMSG_ERROR && view.readInt32LE(16) < 0) {
-        const errno = -view.readInt32LE(16);
-        this.log.info({ portid: this.portid, type, seq, errno: errnoName(errno) }, 'request failed');
-        return;
-      }
+    if (errno) {
+      this.log.info({ portid: this.portid, type, seq, errno: errnoName(errno) }, 'request failed');
+      return;
     }
     this.log.debug({ portid: this.portid, type, seq, len: message.length }, 'request');
   }

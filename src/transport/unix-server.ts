@@ -1,5 +1,6 @@
-import { chmodSync, chownSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { RtnlDispatcher } from '../rtnl/dispatch.js';
 import { Connection, type ConnectionOptions } from './connection.js';
@@ -13,6 +14,8 @@ export interface UnixServerOptions extends ConnectionOptions {
   gid?: number | undefined;
   /** Connections over all sockets beyond which new ones are refused. */
   maxConnections: number;
+  /** Called once if the socket file is removed or replaced while listening. */
+  onRemoved?: ((path: string) => void) | undefined;
 }
 
 /** Probes a socket path: is a live daemon answering on it? */
@@ -32,6 +35,8 @@ function isLive(path: string): Promise<boolean> {
  * removed; a live one, or anything that is not a socket, is refused with an Error saying so.
  */
 export async function claimSocketPath(path: string, log: Logger): Promise<void> {
+  // Node reports a missing directory as EACCES (even to root): say what is wrong.
+  if (!existsSync(dirname(path))) throw new Error(`cannot listen on ${path}: directory ${dirname(path)} does not exist`);
   if (!existsSync(path)) return;
   if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
   if (await isLive(path)) throw new Error(`another daemon is already listening on ${path}`);
@@ -46,6 +51,9 @@ export async function claimSocketPath(path: string, log: Logger): Promise<void> 
 export class UnixServer {
   private server: Server | undefined;
   private readonly mine = new Set<Connection>();
+  /** The socket file's inode while listening, and the watch on its directory. */
+  private inode: number | undefined;
+  private watcher: FSWatcher | undefined;
 
   constructor(
     private readonly options: UnixServerOptions,
@@ -69,7 +77,32 @@ export class UnixServer {
     });
     if (this.options.mode !== undefined) chmodSync(path, this.options.mode);
     if (this.options.gid !== undefined) chownSync(path, process.getuid?.() ?? 0, this.options.gid);
+    this.inode = lstatSync(path).ino;
+    if (this.options.onRemoved) this.watchSocketFile(this.options.onRemoved);
     this.log.info({ path, readOnly: this.options.readOnly }, 'listening');
+  }
+
+  /** Is the file at the socket's path still the one this server bound? */
+  private ownsPath(): boolean {
+    try {
+      return lstatSync(this.options.path).ino === this.inode;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Calls `onRemoved` when the socket file is deleted or replaced (inotify on its directory). */
+  private watchSocketFile(onRemoved: (path: string) => void): void {
+    const { path } = this.options;
+    const name = basename(path);
+    this.watcher = watch(dirname(path), { persistent: false }, (_event, file) => {
+      if (file !== null && file !== name) return;
+      if (this.server && !this.ownsPath()) {
+        this.watcher?.close();
+        onRemoved(path);
+      }
+    });
+    this.watcher.on('error', () => this.watcher?.close());
   }
 
   private accept(socket: Socket): void {
@@ -96,10 +129,13 @@ export class UnixServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.watcher?.close();
+    const owned = this.ownsPath();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([...this.mine].map((c) => c.whenIdle()));
     for (const conn of this.mine) conn.close();
     await closed;
+    if (!owned) return; // removed, or another daemon's socket now
     try {
       unlinkSync(this.options.path);
     } catch {

@@ -222,8 +222,9 @@ describe('errors and exit codes as iproute2 prints them', () => {
   });
 
   it('explains a missing socket', async () => {
-    const r = await rtnl(['link'], join(tmpdir(), 'no-such-rtnld.sock'));
-    expect(r).toEqual({ stdout: '', stderr: 'Cannot open netlink socket: No such file or directory\n', code: 1 });
+    const path = join(tmpdir(), 'no-such-rtnld.sock');
+    const r = await rtnl(['link'], path);
+    expect(r).toEqual({ stdout: '', stderr: `Cannot open netlink socket: No such file or directory: ${path} (from RTNL_SOCKET; is rtnld running there?)\n`, code: 1 });
   });
 });
 

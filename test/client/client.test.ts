@@ -176,6 +176,26 @@ describe('pipelining and dumps', () => {
     }
   });
 
+  it('tells the caller a dump was interrupted by a change (NLM_F_DUMP_INTR), and not when it was not', async () => {
+    const slow = await connect(d.path, { dumpHighWaterMark: 4 });
+    try {
+      // ~2 MB of RTM_NEWLINK: more than the socket buffers and the daemon's queue hold, so most is produced after the change.
+      for (let i = 0; i < 1500; i++) await c.createLink({ name: `d${i}`, kind: 'dummy' });
+      const dump = slow.links();
+      let count = 0;
+      for await (const l of dump) {
+        void l;
+        if (count++ === 0) await c.createLink({ name: 'late', kind: 'dummy' }); // the device list changes mid-dump
+      }
+      expect(count).toBeGreaterThanOrEqual(1501);
+      expect(dump.interrupted).toBe(true);
+      expect((await dump.toArray()).length).toBe(1502);
+      expect(dump.interrupted).toBe(false);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('sends raw requests', async () => {
     const w = new NlWriter();
     writeLinkRequest(w, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 77, {});

@@ -98,7 +98,7 @@ describe('recorded dumps (dump-image)', () => {
     await h.call(getLinkDump(3));
     await h.call(getLinkDump(3));
     expect(store.find('link/stats')).toBeDefined();
-    model.addresses.generation++;
+    model.addresses.setPromoteSecondaries(model.byIndex(1)!, true);
     expect(store.find('link/stats')).toBeUndefined();
   });
 
