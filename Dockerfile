@@ -17,7 +17,7 @@ WORKDIR /app
 # The adaptor first: without a C compiler this fails the image build, saying so (`npm run build`
 # alone would only warn and leave it out).
 COPY bin/rtnld-preload-path.js ./bin/
-COPY src/preload/rtnld-preload.c ./src/preload/
+COPY src/preload ./src/preload/
 RUN node bin/rtnld-preload-path.js --quiet
 COPY package.json package-lock.json ./
 # --ignore-scripts: no dependency needs its install script here, and a `prepare` script must not
@@ -39,7 +39,7 @@ COPY package.json package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
-COPY src/preload/rtnld-preload.c ./src/preload/rtnld-preload.c
+COPY src/preload ./src/preload
 COPY docker/healthcheck.mjs ./docker/healthcheck.mjs
 RUN mkdir -p /run/rtnld && chown node:node /run/rtnld
 USER node

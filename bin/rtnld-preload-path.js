@@ -11,13 +11,17 @@
 // The daemon itself needs no compiler; only this adaptor does. $CC overrides `cc`.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = join(root, 'src', 'preload', 'rtnld-preload.c');
+const sourceDir = join(root, 'src', 'preload');
+const source = join(sourceDir, 'rtnld-preload.c');
+// Every C file and header of the adaptor: the library is out of date when any is newer.
+const sources = existsSync(sourceDir) ? readdirSync(sourceDir).filter((f) => /\.[ch]$/.test(f)).sort().map((f) => join(sourceDir, f)) : [];
+const units = sources.filter((f) => f.endsWith('.c'));
 const packaged = join(root, 'dist', 'preload', 'librtnld-preload.so');
 const args = new Set(process.argv.slice(2));
 const force = args.has('--build');
@@ -46,7 +50,8 @@ function writableDir(dir) {
 
 function upToDate(lib) {
   try {
-    return statSync(lib).mtimeMs >= statSync(source).mtimeMs;
+    const built = statSync(lib).mtimeMs;
+    return sources.every((f) => built >= statSync(f).mtimeMs);
   } catch {
     return false;
   }
@@ -61,12 +66,12 @@ function hasCompiler() {
 function build(lib) {
   const tmp = `${lib}.${process.pid}.tmp`;
   const r = spawnSync(cc, [
-    '-shared', '-fPIC', '-O2', '-g', '-Wall', '-Wextra', '-fvisibility=hidden', '-D_GNU_SOURCE',
-    '-o', tmp, source, '-ldl', '-lpthread',
+    '-shared', '-fPIC', '-O2', '-g', '-Wall', '-Wextra', '-Werror=implicit-function-declaration', '-fvisibility=hidden', '-D_GNU_SOURCE',
+    '-o', tmp, ...units, '-ldl', '-lpthread',
   ], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
     rmSync(tmp, { force: true });
-    fail(`compiling ${source} with ${cc} failed:\n${r.error?.message ?? ''}${r.stderr ?? ''}`);
+    fail(`compiling ${units.join(' ')} with ${cc} failed:\n${r.error?.message ?? ''}${r.stderr ?? ''}`);
   }
   renameSync(tmp, lib);
 }
@@ -77,9 +82,11 @@ if (!existsSync(source)) fail(`the adaptor's source is missing: ${source}`);
 // cache keyed by the source's contents, for installs in read-only places.
 let lib = packaged;
 if (!upToDate(packaged) && !writableDir(dirname(packaged))) {
-  const hash = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256');
+  for (const f of sources) hash.update(readFileSync(f));
+  const digest = hash.digest('hex').slice(0, 16);
   const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rtnld');
-  lib = join(cache, `librtnld-preload-${hash}.so`);
+  lib = join(cache, `librtnld-preload-${digest}.so`);
   if (!writableDir(cache) && !existsSync(lib)) fail(`cannot write ${dirname(packaged)} or ${cache} to build the adaptor`);
 }
 

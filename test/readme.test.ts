@@ -120,6 +120,8 @@ function cannotRun(code: string): string | undefined {
   }
   if (/\bpython3\b/.test(code) && !has('python3')) missing.push('python3');
   if (/pyroute2/.test(code) && spawnSync('/usr/bin/python3', ['-c', 'import pyroute2'], { stdio: 'ignore' }).status !== 0) missing.push('pyroute2');
+  if (/psutil/.test(code) && spawnSync('/usr/bin/python3', ['-c', 'import psutil'], { stdio: 'ignore' }).status !== 0) missing.push('python3-psutil');
+  if (/\bifconfig\b/.test(code) && !has('ifconfig') && !existsSync('/usr/sbin/ifconfig') && !existsSync('/sbin/ifconfig')) missing.push('net-tools (ifconfig)');
   if (/\bcurl\b/.test(code) && !has('curl')) missing.push('curl');
   return missing.length ? `needs ${missing.join(', ')}` : undefined;
 }
@@ -129,7 +131,8 @@ const EXPECT: Record<string, RegExp[]> = {
   // look (lo), change (v0 up with its address), watch (the monitor saw the link and the address)
   'The first five minutes': [/1: lo: <LOOPBACK> mtu 65536/, /v0@v1\s+UP\s+10\.0\.0\.1\/24/, /^3: v0@v1: <BROADCAST,MULTICAST,UP,LOWER_UP>/m, /^3: v0\s+inet 10\.0\.0\.1\/24/m],
   'The `rtnl` command and the TypeScript client': [/Error: ipv4: Address already assigned\./, /"ifname": "v0"/],
-  'Running unmodified programs against rtnld (LD_PRELOAD)': [/"ifname":"v0"/, /\(1, 'lo'\)/, /\('IFLA_IFNAME', 'v1'\)/],
+  // ... and ifconfig, sysfs and psutil see the daemon's v0 and lo, not the host's interfaces
+  'Running unmodified programs against rtnld (LD_PRELOAD)': [/"ifname":"v0"/, /\(1, 'lo'\)/, /\('IFLA_IFNAME', 'v1'\)/, /^v0: flags=\d+<UP,/m, /^65536$/m, /'v0': snicstats\(/],
   'Admin HTTP API (`--http`)': [/"ifname":"v0"/, /"carrier":false|"operstate"/],
 };
 

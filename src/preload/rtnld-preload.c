@@ -20,6 +20,10 @@
  * ioctls) through internal calls that an LD_PRELOAD library cannot see, so they are
  * reimplemented here over a private connection to the daemon.
  *
+ * The rest of a process's view of the interfaces (the SIOC* ioctls, /proc/net, /sys/class/net,
+ * scope names) and the refusal of what would act on the host live in the other files of this
+ * directory (preload.h lists them).
+ *
  * Set RTNL_PRELOAD_DEBUG=1 to trace intercepted calls on stderr.
  */
 #define _GNU_SOURCE
@@ -54,6 +58,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "preload.h"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -66,8 +72,6 @@
 #ifndef SO_LOCK_FILTER
 #define SO_LOCK_FILTER 44
 #endif
-
-#define EXPORT __attribute__((visibility("default")))
 
 /* protocol/TRANSPORT.md */
 #define RTNLD_SOCKET_CALL 15
@@ -141,7 +145,7 @@ static void init_once(void) {
   const char *d = getenv("RTNL_PRELOAD_DEBUG");
   debug_enabled = d && *d && strcmp(d, "0") != 0;
 }
-static inline void ensure_init(void) { pthread_once(&resolve_once, init_once); }
+void ensure_init(void) { pthread_once(&resolve_once, init_once); }
 
 /* One line "PREFIX: message" on stderr, written with the real write() (never the wrapped one). */
 static void vreport(const char *prefix, const char *fmt, va_list ap) {
@@ -154,7 +158,7 @@ static void vreport(const char *prefix, const char *fmt, va_list ap) {
   (void)ignored;
 }
 
-static void debugf(const char *fmt, ...) {
+void debugf(const char *fmt, ...) {
   if (!debug_enabled) return;
   char prefix[48];
   snprintf(prefix, sizeof prefix, "rtnld-preload[%d]", (int)getpid());
@@ -164,7 +168,7 @@ static void debugf(const char *fmt, ...) {
   va_end(ap);
 }
 
-static void complain(const char *fmt, ...) {
+void complain(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vreport("rtnld-preload", fmt, ap);
@@ -330,18 +334,6 @@ __attribute__((constructor)) static void preload_init(void) {
 /* ------------------------------------------------------------------------------------------ */
 /* Stream primitives (on the Unix socket, whatever its O_NONBLOCK says)                       */
 
-static uint32_t rd32(const unsigned char *p) {
-  uint32_t v;
-  memcpy(&v, p, 4);
-  return v;
-}
-static uint16_t rd16(const unsigned char *p) {
-  uint16_t v;
-  memcpy(&v, p, 2);
-  return v;
-}
-static void wr32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
-
 /* Waits for fd to be readable (POLLIN) or writable; 0, -EAGAIN on timeout, -EINTR. */
 static int wait_fd(int fd, short events, int timeout_ms) {
   struct pollfd p = {.fd = fd, .events = events};
@@ -389,8 +381,6 @@ static int write_all(int fd, const void *buf, size_t n, int nonblock) {
   }
   return 0;
 }
-
-static inline uint32_t nl_align(uint32_t n) { return (n + 3u) & ~3u; }
 
 /* An answer to one of our in-band socket calls: a type-15 message, or an NLMSG_ERROR whose
  * echoed request header has type 15. The daemon sends type 15 for nothing else. */
@@ -836,6 +826,7 @@ static int connect_daemon(int cloexec, const char *what) {
 EXPORT int socket(int domain, int type, int protocol) {
   ensure_init();
   int base = type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK);
+  if (domain == AF_NETLINK && refused_netlink_family(protocol)) return -1;
   if (domain != AF_NETLINK || protocol != NETLINK_ROUTE || (base != SOCK_RAW && base != SOCK_DGRAM))
     return real_socket(domain, type, protocol);
   int fd = connect_daemon(type & SOCK_CLOEXEC, "socket(AF_NETLINK, NETLINK_ROUTE)");
@@ -1501,12 +1492,7 @@ EXPORT int epoll_pwait(int epfd, struct epoll_event *events, int max, int timeou
 /* ------------------------------------------------------------------------------------------ */
 /* glibc interface enumeration, reimplemented over a private connection                       */
 
-struct nlbuf {
-  unsigned char *data;
-  size_t len, cap;
-};
-
-static int nlbuf_add(struct nlbuf *b, const void *p, size_t n) {
+int nlbuf_add(struct nlbuf *b, const void *p, size_t n) {
   if (b->len + n > b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 16384;
     while (cap < b->len + n) cap *= 2;
@@ -1522,7 +1508,7 @@ static int nlbuf_add(struct nlbuf *b, const void *p, size_t n) {
 
 /* Sends one request on a private connection and collects the replies with its seq up to
  * NLMSG_DONE or NLMSG_ERROR. Returns 0, or -errno (from the daemon's error or the transport). */
-static int priv_request(int fd, const unsigned char *req, size_t reqlen, struct nlbuf *out) {
+int priv_request(int fd, const unsigned char *req, size_t reqlen, struct nlbuf *out) {
   int r = write_all(fd, req, reqlen, 0);
   if (r < 0) return r;
   uint32_t seq = rd32(req + 8);
@@ -1557,7 +1543,9 @@ static int priv_request(int fd, const unsigned char *req, size_t reqlen, struct 
 
 static uint32_t priv_seq = 1;
 
-static int priv_dump(int fd, uint16_t type, uint8_t family, struct nlbuf *out) {
+uint32_t next_seq(void) { return __atomic_add_fetch(&priv_seq, 1, __ATOMIC_RELAXED); }
+
+int priv_dump(int fd, uint16_t type, uint8_t family, struct nlbuf *out) {
   unsigned char req[NLMSG_HDRLEN + sizeof(struct ifinfomsg)];
   memset(req, 0, sizeof req);
   size_t body = type == RTM_GETLINK ? sizeof(struct ifinfomsg) : sizeof(struct ifaddrmsg);
@@ -1565,17 +1553,13 @@ static int priv_dump(int fd, uint16_t type, uint8_t family, struct nlbuf *out) {
   uint16_t flags = NLM_F_REQUEST | NLM_F_DUMP;
   memcpy(req + 4, &type, 2);
   memcpy(req + 6, &flags, 2);
-  wr32(req + 8, __atomic_add_fetch(&priv_seq, 1, __ATOMIC_RELAXED));
+  wr32(req + 8, next_seq());
   req[NLMSG_HDRLEN] = family;
   return priv_request(fd, req, NLMSG_HDRLEN + body, out);
 }
 
-/* Walks the messages in b; for each, calls fn. */
-#define FOR_EACH_MSG(b, m) \
-  for (unsigned char *m = (b)->data; m && m + NLMSG_HDRLEN <= (b)->data + (b)->len; m += nl_align(rd32(m)))
-
 /* Finds attribute `type` in [p, end). */
-static const unsigned char *find_attr(const unsigned char *p, const unsigned char *end, uint16_t type, uint16_t *len) {
+const unsigned char *find_attr(const unsigned char *p, const unsigned char *end, uint16_t type, uint16_t *len) {
   while (p + 4 <= end) {
     uint16_t l = rd16(p), t = rd16(p + 2) & NLA_TYPE_MASK;
     if (l < 4 || p + l > end) break;
@@ -1588,18 +1572,68 @@ static const unsigned char *find_attr(const unsigned char *p, const unsigned cha
   return NULL;
 }
 
-struct linkinfo {
-  int index;
-  unsigned flags;
-  unsigned short type;
-  char name[IFNAMSIZ];
-  unsigned char addr[32], brd[32];
-  int addrlen, brdlen;
-  int has_stats;
-  struct rtnl_link_stats stats;
-};
+/* A string attribute (NUL-terminated or not) into a buffer of `size`; empty when v is NULL. */
+static void copy_string(char *dst, size_t size, const unsigned char *v, uint16_t len) {
+  size_t c = v ? strnlen((const char *)v, len) : 0;
+  if (c >= size) c = size - 1;
+  if (v) memcpy(dst, v, c);
+  dst[c] = 0;
+}
 
-static int collect_links(int fd, struct linkinfo **out, int *count) {
+static uint32_t attr_u32(const unsigned char *a, const unsigned char *end, uint16_t type, uint32_t absent) {
+  uint16_t len;
+  const unsigned char *v = find_attr(a, end, type, &len);
+  return v && len >= 4 ? rd32(v) : absent;
+}
+
+/* One RTM_NEWLINK message (m, len bytes) into l; 0, or -EPROTO if it is not one. */
+static int parse_link(const unsigned char *m, uint32_t len, struct linkinfo *l) {
+  if (rd16(m + 4) != RTM_NEWLINK || len < NLMSG_HDRLEN + sizeof(struct ifinfomsg)) return -EPROTO;
+  struct ifinfomsg ifi;
+  memcpy(&ifi, m + NLMSG_HDRLEN, sizeof ifi);
+  memset(l, 0, sizeof *l);
+  l->index = ifi.ifi_index;
+  l->flags = ifi.ifi_flags;
+  l->type = ifi.ifi_type;
+  const unsigned char *a = m + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof ifi), *end = m + len;
+  uint16_t alen = 0;
+  const unsigned char *v;
+  v = find_attr(a, end, IFLA_IFNAME, &alen);
+  copy_string(l->name, sizeof l->name, v, alen);
+  v = find_attr(a, end, IFLA_IFALIAS, &alen);
+  copy_string(l->alias, sizeof l->alias, v, alen);
+  l->mtu = attr_u32(a, end, IFLA_MTU, 0);
+  l->txqlen = attr_u32(a, end, IFLA_TXQLEN, 0);
+  l->group = attr_u32(a, end, IFLA_GROUP, 0);
+  l->carrier_changes = attr_u32(a, end, IFLA_CARRIER_CHANGES, 0);
+  l->promiscuity = attr_u32(a, end, IFLA_PROMISCUITY, 0);
+  l->allmulti = attr_u32(a, end, IFLA_ALLMULTI, 0);
+  l->master = (int)attr_u32(a, end, IFLA_MASTER, 0);
+  l->iflink = (int)attr_u32(a, end, IFLA_LINK, (uint32_t)ifi.ifi_index);
+  l->operstate = (v = find_attr(a, end, IFLA_OPERSTATE, &alen)) && alen >= 1 ? v[0] : 0;
+  l->carrier = (v = find_attr(a, end, IFLA_CARRIER, &alen)) && alen >= 1 ? v[0] : 0;
+  if ((v = find_attr(a, end, IFLA_LINKINFO, &alen))) {
+    uint16_t klen = 0;
+    const unsigned char *kind = find_attr(v, v + alen, IFLA_INFO_KIND, &klen);
+    copy_string(l->kind, sizeof l->kind, kind, klen);
+  }
+  if ((v = find_attr(a, end, IFLA_STATS64, &alen))) memcpy(&l->stats64, v, alen < sizeof l->stats64 ? alen : sizeof l->stats64);
+  if ((v = find_attr(a, end, IFLA_ADDRESS, &alen)) && alen <= sizeof l->addr) {
+    memcpy(l->addr, v, alen);
+    l->addrlen = alen;
+  }
+  if ((v = find_attr(a, end, IFLA_BROADCAST, &alen)) && alen <= sizeof l->brd) {
+    memcpy(l->brd, v, alen);
+    l->brdlen = alen;
+  }
+  if ((v = find_attr(a, end, IFLA_STATS, &alen))) {
+    memcpy(&l->stats, v, alen < sizeof l->stats ? alen : sizeof l->stats);
+    l->has_stats = 1;
+  }
+  return 0;
+}
+
+int collect_links(int fd, struct linkinfo **out, int *count) {
   struct nlbuf b = {0};
   int r = priv_dump(fd, RTM_GETLINK, AF_UNSPEC, &b);
   if (r < 0) {
@@ -1614,46 +1648,58 @@ static int collect_links(int fd, struct linkinfo **out, int *count) {
     return -ENOMEM;
   }
   int i = 0;
-  FOR_EACH_MSG(&b, m) {
-    uint32_t len = rd32(m);
-    if (rd16(m + 4) != RTM_NEWLINK || len < NLMSG_HDRLEN + sizeof(struct ifinfomsg)) continue;
-    struct ifinfomsg ifi;
-    memcpy(&ifi, m + NLMSG_HDRLEN, sizeof ifi);
-    struct linkinfo *l = &links[i++];
-    l->index = ifi.ifi_index;
-    l->flags = ifi.ifi_flags;
-    l->type = ifi.ifi_type;
-    const unsigned char *a = m + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof ifi), *end = m + len;
-    uint16_t alen;
-    const unsigned char *v;
-    if ((v = find_attr(a, end, IFLA_IFNAME, &alen))) {
-      size_t c = alen < IFNAMSIZ ? alen : IFNAMSIZ - 1;
-      memcpy(l->name, v, c);
-      l->name[c] = 0;
-    }
-    if ((v = find_attr(a, end, IFLA_ADDRESS, &alen)) && alen <= sizeof l->addr) {
-      memcpy(l->addr, v, alen);
-      l->addrlen = alen;
-    }
-    if ((v = find_attr(a, end, IFLA_BROADCAST, &alen)) && alen <= sizeof l->brd) {
-      memcpy(l->brd, v, alen);
-      l->brdlen = alen;
-    }
-    if ((v = find_attr(a, end, IFLA_STATS, &alen))) {
-      memcpy(&l->stats, v, alen < sizeof l->stats ? alen : sizeof l->stats);
-      l->has_stats = 1;
-    }
-  }
+  FOR_EACH_MSG(&b, m) if (parse_link(m, rd32(m), &links[i]) == 0) i++;
   free(b.data);
   *out = links;
   *count = i;
   return 0;
 }
 
-static int open_private(const char *what) {
+int fetch_link(int fd, const char *name, int index, struct linkinfo *out) {
+  unsigned char req[NLMSG_HDRLEN + sizeof(struct ifinfomsg) + 4 + IFNAMSIZ] = {0};
+  size_t len = NLMSG_HDRLEN + sizeof(struct ifinfomsg);
+  struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = name ? 0 : index};
+  memcpy(req + NLMSG_HDRLEN, &ifi, sizeof ifi);
+  if (name) {
+    size_t nl = strnlen(name, IFNAMSIZ - 1) + 1;
+    uint16_t alen = (uint16_t)(4 + nl), atype = IFLA_IFNAME;
+    memcpy(req + len, &alen, 2);
+    memcpy(req + len + 2, &atype, 2);
+    memcpy(req + len + 4, name, nl - 1);
+    len += nl_align(alen);
+  }
+  wr32(req, (uint32_t)len);
+  uint16_t type = RTM_GETLINK, flags = NLM_F_REQUEST | NLM_F_ACK;
+  memcpy(req + 4, &type, 2);
+  memcpy(req + 6, &flags, 2);
+  wr32(req + 8, next_seq());
+  struct nlbuf b = {0};
+  int r = priv_request(fd, req, len, &b);
+  if (r == 0) r = b.len >= NLMSG_HDRLEN ? parse_link(b.data, rd32(b.data), out) : -EPROTO;
+  free(b.data);
+  return r;
+}
+
+int open_private(const char *what) {
   ensure_init();
   int fd = connect_daemon(1, what);
   return fd;
+}
+
+int snapshot(const char *what, struct linkinfo **links, int *nlinks, struct nlbuf *addrs) {
+  *links = NULL;
+  *nlinks = 0;
+  int fd = open_private(what);
+  if (fd < 0) return fd;
+  int r = collect_links(fd, links, nlinks);
+  if (r == 0 && addrs) r = priv_dump(fd, RTM_GETADDR, AF_UNSPEC, addrs);
+  real_close(fd);
+  if (r < 0) {
+    free(*links);
+    *links = NULL;
+    *nlinks = 0;
+  }
+  return r;
 }
 
 /* One block, as glibc allocates it, so that either free() or glibc's freeifaddrs() releases it. */
@@ -1753,24 +1799,33 @@ EXPORT int getifaddrs(struct ifaddrs **ifap) {
     memcpy(e->name, l->name, sizeof e->name);
     e->ifa.ifa_name = e->name;
     e->ifa.ifa_flags = l->flags;
+    /* The attributes in the order the daemon (like the kernel) sends them, with glibc's
+     * reading of them (sysdeps/unix/sysv/linux/ifaddrs.c): a second address attribute makes the
+     * first one the "broadcast/destination" address. So an IPv4 address without a broadcast
+     * address (IFA_ADDRESS then IFA_LOCAL) reports itself as its broadcast address, and
+     * IFA_BROADCAST, when present, replaces that. */
     const unsigned char *a = m + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof ifa), *end = m + len;
-    uint16_t alen = 0, llen = 0, blen = 0, lablen = 0;
-    const unsigned char *address = find_attr(a, end, IFA_ADDRESS, &alen);
-    const unsigned char *local = find_attr(a, end, IFA_LOCAL, &llen);
-    const unsigned char *brd = find_attr(a, end, IFA_BROADCAST, &blen);
-    const unsigned char *label = find_attr(a, end, IFA_LABEL, &lablen);
-    if (local) {
-      set_ip(e, 0, ifa.ifa_family, local, llen, (int)ifa.ifa_index);
-      /* A different IFA_ADDRESS is the peer of a point-to-point address. */
-      if (address && (alen != llen || memcmp(address, local, alen) != 0)) set_ip(e, 2, ifa.ifa_family, address, alen, (int)ifa.ifa_index);
-    } else if (address) {
-      set_ip(e, 0, ifa.ifa_family, address, alen, (int)ifa.ifa_index);
-    }
-    if (brd && !e->ifa.ifa_broadaddr) set_ip(e, 2, ifa.ifa_family, brd, blen, (int)ifa.ifa_index);
-    if (ifa.ifa_family == AF_INET && label && lablen > 0) {
-      size_t c = lablen < IF_NAMESIZE ? lablen : IF_NAMESIZE - 1;
-      memcpy(e->name, label, c);
-      e->name[c] = 0;
+    while (a + 4 <= end) {
+      uint16_t alen = rd16(a), atype = rd16(a + 2) & NLA_TYPE_MASK;
+      if (alen < 4 || a + alen > end) break;
+      const unsigned char *v = a + 4;
+      uint16_t vlen = (uint16_t)(alen - 4);
+      if (atype == IFA_ADDRESS) {
+        set_ip(e, e->ifa.ifa_addr ? 2 : 0, ifa.ifa_family, v, vlen, (int)ifa.ifa_index);
+      } else if (atype == IFA_LOCAL) {
+        if (e->ifa.ifa_addr) {
+          e->broad = e->addr;
+          e->ifa.ifa_broadaddr = &e->broad.sa;
+          memset(&e->addr, 0, sizeof e->addr);
+        }
+        set_ip(e, 0, ifa.ifa_family, v, vlen, (int)ifa.ifa_index);
+      } else if (atype == IFA_BROADCAST) {
+        memset(&e->broad, 0, sizeof e->broad);
+        set_ip(e, 2, ifa.ifa_family, v, vlen, (int)ifa.ifa_index);
+      } else if (atype == IFA_LABEL && vlen > 0) {
+        copy_string(e->name, sizeof e->name, v, vlen);
+      }
+      a += nl_align(alen);
     }
     /* The netmask from the prefix length. */
     unsigned char mask[16] = {0};
@@ -1840,60 +1895,13 @@ EXPORT void if_freenameindex(struct if_nameindex *idx) {
 static int get_one_link(int index, const char *name, char *name_out, unsigned *index_out) {
   int fd = open_private(index ? "if_indextoname()" : "if_nametoindex()");
   if (fd < 0) return fd;
-  unsigned char req[NLMSG_HDRLEN + sizeof(struct ifinfomsg) + 4 + IFNAMSIZ];
-  memset(req, 0, sizeof req);
-  size_t len = NLMSG_HDRLEN + sizeof(struct ifinfomsg);
-  struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = index};
-  memcpy(req + NLMSG_HDRLEN, &ifi, sizeof ifi);
-  if (!index) {
-    size_t nl = strnlen(name, IFNAMSIZ - 1) + 1;
-    uint16_t alen = (uint16_t)(4 + nl), atype = IFLA_IFNAME;
-    memcpy(req + len, &alen, 2);
-    memcpy(req + len + 2, &atype, 2);
-    memcpy(req + len + 4, name, nl - 1);
-    len += nl_align(alen);
-  }
-  wr32(req, (uint32_t)len);
-  uint16_t type = RTM_GETLINK, flags = NLM_F_REQUEST;
-  memcpy(req + 4, &type, 2);
-  memcpy(req + 6, &flags, 2);
-  wr32(req + 8, __atomic_add_fetch(&priv_seq, 1, __ATOMIC_RELAXED));
-  /* A GET that is not a dump answers one RTM_NEWLINK (no DONE) or an NLMSG_ERROR. */
-  int r = write_all(fd, req, len, 0);
-  unsigned char hdr[NLMSG_HDRLEN];
-  unsigned char *m = NULL;
-  if (r == 0) r = read_exact(fd, hdr, sizeof hdr);
-  if (r == 0) {
-    uint32_t l = rd32(hdr);
-    if (l < NLMSG_HDRLEN || l > MAX_MESSAGE || !(m = malloc(nl_align(l)))) r = -EPROTO;
-    else {
-      memcpy(m, hdr, sizeof hdr);
-      r = read_exact(fd, m + sizeof hdr, nl_align(l) - sizeof hdr);
-    }
-  }
+  struct linkinfo l;
+  int r = fetch_link(fd, index ? NULL : name, index, &l);
   real_close(fd);
-  if (r == 0) {
-    uint32_t l = rd32(m);
-    if (rd16(m + 4) == NLMSG_ERROR) {
-      int32_t err = 0;
-      if (l >= 20) memcpy(&err, m + 16, 4);
-      r = err < 0 ? err : -EPROTO;
-    } else if (rd16(m + 4) == RTM_NEWLINK && l >= NLMSG_HDRLEN + sizeof ifi) {
-      memcpy(&ifi, m + NLMSG_HDRLEN, sizeof ifi);
-      *index_out = (unsigned)ifi.ifi_index;
-      uint16_t alen;
-      const unsigned char *v = find_attr(m + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof ifi), m + l, IFLA_IFNAME, &alen);
-      if (name_out) {
-        size_t c = v ? (alen < IFNAMSIZ ? alen : IFNAMSIZ - 1) : 0;
-        if (v) memcpy(name_out, v, c);
-        name_out[c] = 0;
-      }
-    } else {
-      r = -EPROTO;
-    }
-  }
-  free(m);
-  return r;
+  if (r < 0) return r;
+  *index_out = (unsigned)l.index;
+  if (name_out) memcpy(name_out, l.name, IFNAMSIZ);
+  return 0;
 }
 
 EXPORT unsigned int if_nametoindex(const char *name) {

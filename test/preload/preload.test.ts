@@ -6,16 +6,15 @@
  * (a C compiler, iproute2, python3, pyroute2) is missing.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST, NLMSG_DONE, RTM_GETLINK, RTM_NEWLINK } from '../../protocol/constants.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { ifinfomsg, message, TestClient } from '../helpers/nl-client.js';
+import { buildAdaptor, compileProbe, root, run, skip, which, type Run } from './programs.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const here = join(root, 'test', 'preload');
 const IFF_UP = 1;
 const IFLA_ADDRESS = 1;
@@ -23,54 +22,6 @@ const IFLA_IFNAME = 3;
 const IFLA_MTU = 4;
 const IFLA_LINKINFO = 18;
 const IFLA_INFO_KIND = 1;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a program to completion (asynchronously: the daemon lives in this process). */
-function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 20_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A program on PATH or in the sbin directories (`ip` lives in /usr/sbin or /sbin). */
-function which(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
-
-/** Prints why a part is skipped; returns true so that callers can `if (skip(...)) return;`. */
-function skip(why: string | undefined): boolean {
-  if (why) console.log(`skipped: ${why}`);
-  return why !== undefined;
-}
 
 /** Attributes of one RTM_NEWLINK message, by type (first occurrence). */
 function linkAttrs(raw: Buffer): { index: number; flags: number; attrs: Map<number, Buffer> } {
@@ -130,9 +81,7 @@ describe('LD_PRELOAD adaptor with unmodified programs', () => {
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'rtnld-preload-'));
-    const built = await run(process.execPath, [join(root, 'bin', 'rtnld-preload-path.js'), '--quiet'], process.env, 120_000);
-    if (built.code === 0) lib = built.stdout.trim();
-    else noLib = `the adaptor could not be built: ${built.stderr.trim()}`;
+    ({ lib, why: noLib } = await buildAdaptor());
     d = await startDaemon({
       seed: [
         { name: 'br0', kind: 'bridge', up: true },
@@ -283,12 +232,9 @@ describe('LD_PRELOAD adaptor with unmodified programs', () => {
   });
 
   it('glibc getifaddrs() and if_nameindex() callers see the daemon', async () => {
-    const cc = which(process.env.CC ?? 'cc');
-    if (skip(missing(cc ? undefined : `no C compiler (${process.env.CC ?? 'cc'})`))) return;
-    const probe = join(scratch, 'ifaddrs-probe');
-    const compiled = await run(cc!, ['-o', probe, join(here, 'ifaddrs-probe.c')]);
-    expect(compiled.stderr).toBe('');
-    const r = await run(probe, [], env);
+    const { path: probe, why } = await compileProbe('ifaddrs-probe.c', scratch);
+    if (skip(missing(why))) return;
+    const r = await run(probe!, [], env);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const model = d.daemon.model;
