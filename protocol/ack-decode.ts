@@ -1,3 +1,4 @@
+import { nlmsgFlags, nlmsgLen, nlmsgType } from './nlmsg.js';
 import { align4, NLMSG_HDRLEN } from './align.js';
 import { attrMap, readString, readU32, walkAttrs } from './attr-walk.js';
 import {
@@ -28,9 +29,9 @@ export interface DecodedAck {
  * NLM_F_ACK_TLVS is set; NLMSG_DONE carries an s32 error then the TLVs.
  */
 export function decodeAck(msg: Buffer): DecodedAck {
-  const len = Math.min(msg.length, msg.readUInt32LE(0));
-  const type = msg.readUInt16LE(4);
-  const flags = msg.readUInt16LE(6);
+  const len = Math.min(msg.length, nlmsgLen(msg));
+  const type = nlmsgType(msg);
+  const flags = nlmsgFlags(msg);
   if (type !== NLMSG_ERROR && type !== NLMSG_DONE) throw new TypeError(`not an NLMSG_ERROR/NLMSG_DONE message (type ${type})`);
   const error = len >= NLMSG_HDRLEN + 4 ? msg.readInt32LE(NLMSG_HDRLEN) : 0;
   const out: DecodedAck = {

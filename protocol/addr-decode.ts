@@ -1,3 +1,4 @@
+import { nlmsgLen } from './nlmsg.js';
 import { attrMap, readString, readU32, readU8, walkAttrs } from './attr-walk.js';
 import type { AddrMessage } from './addr-message.js';
 import {
@@ -25,7 +26,7 @@ export interface DecodedAddr extends Omit<AddrMessage, 'cacheinfo'> {
  * IFA_PROTO and IFA_RT_PRIORITY read 0 when absent, as the kernel leaves them out when 0.
  */
 export function decodeAddrMessage(msg: Buffer): DecodedAddr {
-  const len = Math.min(msg.length, msg.readUInt32LE(0));
+  const len = Math.min(msg.length, nlmsgLen(msg));
   const ifa = decodeIfAddrMsg(msg.subarray(0, len), NLMSGHDR_SIZE);
   const tb = attrMap(walkAttrs(msg, NLMSGHDR_SIZE + IFADDRMSG_SIZE, len));
   const bytes = (t: number) => {

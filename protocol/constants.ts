@@ -333,6 +333,7 @@ export type LinkStatsField = (typeof LINK_STATS_FIELDS)[number];
 export const IFLA_XDP_ATTACHED = 2;
 
 export const IFLA_INET_CONF = 1;
+export const IFLA_INET_MAX = IFLA_INET_CONF;
 export const IFLA_INET6_FLAGS = 1;
 export const IFLA_INET6_CONF = 2;
 export const IFLA_INET6_STATS = 3;

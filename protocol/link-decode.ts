@@ -1,3 +1,4 @@
+import { nlmsgLen } from './nlmsg.js';
 import { attrMap, nestedAttrs, readBe16, readS32, readString, readU16, readU32, readU64, readU8, walkAttrs, type RawAttr } from './attr-walk.js';
 import {
   LINK_STATS_FIELDS, type LinkStatsField,
@@ -121,7 +122,7 @@ function decodeAfSpec(data: Buffer): DecodedAfSpec {
  * message is shorter than nlmsghdr + ifinfomsg; malformed attributes end the attribute walk.
  */
 export function decodeLinkMessage(msg: Buffer): DecodedLink {
-  const len = Math.min(msg.length, msg.readUInt32LE(0));
+  const len = Math.min(msg.length, nlmsgLen(msg));
   const ifi = decodeIfInfoMsg(msg.subarray(0, len), NLMSGHDR_SIZE);
   const attrs = walkAttrs(msg, NLMSGHDR_SIZE + IFINFOMSG_SIZE, len);
   const tb = attrMap(attrs);

@@ -1,6 +1,6 @@
-import { NLA_HDRLEN, align4 } from './align.js';
+import { align4, NLA_HDRLEN, NLMSG_HDRLEN } from './align.js';
+import { forEachAttr, messageView, type NlAttr } from './attr-walk.js';
 import {
-  NLA_TYPE_MASK,
   NL_ATTR_TYPE_BINARY,
   NL_ATTR_TYPE_NESTED,
   NL_ATTR_TYPE_NUL_STRING,
@@ -19,6 +19,8 @@ import {
 } from './constants.js';
 import { Errno } from './errno.js';
 import { NlError, type PolicyInfo } from './nl-error.js';
+
+export type { NlAttr } from './attr-walk.js';
 
 /**
  * Attribute policies as data, after the kernel's struct nla_policy (include/net/netlink.h),
@@ -51,15 +53,6 @@ export interface Policy {
   attrs: Readonly<Record<number, AttrPolicy>>;
   /** nla_policy[0].strict_start_type: attributes from this type on are validated strictly. */
   strictStartType?: number;
-}
-
-export interface NlAttr {
-  /** Attribute type without the NESTED / NET_BYTEORDER bits. */
-  type: number;
-  /** Offset of the attribute header from the start of the message (extack OFFS). */
-  offset: number;
-  /** The payload (nla_len - 4 bytes), a view into the request. */
-  data: Buffer;
 }
 
 /** Parsed attributes indexed by type; a repeated attribute keeps the last one, as tb[] does. */
@@ -170,16 +163,11 @@ function validateAttr(attr: NlAttr, p: AttrPolicy, strictAttrs: boolean): void {
  */
 export function parseAttrs(msg: Buffer, start: number, end: number, policy: Policy, strict: boolean): ParseResult {
   const attrs: AttrTable = new Map();
-  let pos = start;
-  while (end - pos >= NLA_HDRLEN) {
-    const nlaLen = msg.readUInt16LE(pos);
-    if (nlaLen < NLA_HDRLEN || nlaLen > end - pos) break;
-    const type = msg.readUInt16LE(pos + 2) & NLA_TYPE_MASK;
-    const attr: NlAttr = { type, offset: pos, data: msg.subarray(pos + NLA_HDRLEN, pos + nlaLen) };
-    pos += align4(nlaLen);
+  const stop = forEachAttr(msg, start, end, (attr) => {
+    const type = attr.type;
     if (type === 0 || type > policy.maxType) {
       if (strict) throw new NlError(Errno.EINVAL, 'Unknown attribute type', attr.offset);
-      continue;
+      return;
     }
     const p = policy.attrs[type];
     if (p) {
@@ -187,9 +175,8 @@ export function parseAttrs(msg: Buffer, start: number, end: number, policy: Poli
       validateAttr(attr, p, strictAttrs);
     }
     attrs.set(type, attr);
-  }
-  const leftover = end - pos;
-  if (leftover > 0) {
+  });
+  if (end - stop > 0) {
     const warning = 'bytes leftover after parsing attributes';
     if (strict) throw new NlError(Errno.EINVAL, warning);
     return { attrs, warning };
@@ -197,12 +184,31 @@ export function parseAttrs(msg: Buffer, start: number, end: number, policy: Poli
   return { attrs };
 }
 
-/** nla_parse_nested_deprecated(): the payload of `attr` parsed with `policy`. */
-export function parseNested(attr: NlAttr, policy: Policy, strict = false): AttrTable {
+/** nlmsg_parse(): the attributes after a message's fixed header of `hdrlen` bytes (NLMSG_ALIGNed). */
+export function parseMessage(msg: Buffer, hdrlen: number, policy: Policy, strict: boolean): ParseResult {
+  return parseAttrs(msg, NLMSG_HDRLEN + align4(hdrlen), msg.length, policy, strict);
+}
+
+/** nla_validate(attr, attr->nla_len, ...): one attribute checked on its own against `policy`. */
+export function validateOne(attr: NlAttr, policy: Policy): void {
+  const msg = messageView(attr);
+  parseAttrs(msg, attr.offset, msg.length, policy, true);
+}
+
+/**
+ * nla_parse_nested_deprecated(): the payload of `attr` parsed with `policy`, with the warning
+ * (trailing bytes) the kernel leaves in the extack. `hdrlen` skips a fixed struct that starts
+ * the payload (VETH_INFO_PEER's ifinfomsg: rtnl_nla_parse_ifinfomsg).
+ */
+export function parseNestedAttrs(attr: NlAttr, policy: Policy, strict = false, hdrlen = 0): ParseResult {
+  // Offsets of nested attributes stay relative to the message, as extack reports them.
   const base = attr.offset + NLA_HDRLEN;
-  // Offsets of nested attributes stay relative to the message: rebuild a view that starts at the message.
-  const msgView = Buffer.from(attr.data.buffer, attr.data.byteOffset - base, base + attr.data.length);
-  return parseAttrs(msgView, base, base + attr.data.length, policy, strict).attrs;
+  return parseAttrs(messageView(attr), base + hdrlen, base + attr.data.length, policy, strict);
+}
+
+/** nla_parse_nested_deprecated() as a table (tb[]). */
+export function parseNested(attr: NlAttr, policy: Policy, strict = false): AttrTable {
+  return parseNestedAttrs(attr, policy, strict).attrs;
 }
 
 // --- value accessors (the kernel's nla_get_*; the policy already checked the lengths) ---

@@ -12,6 +12,9 @@ export interface NlMsgHdr {
 }
 export const NLMSGHDR_SIZE = 16;
 
+/** struct rtgenmsg: the 1-byte family header of old dump requests. */
+export const RTGENMSG_SIZE = 1;
+
 /** struct nlmsghdr */
 const nlmsghdrParser = new Parser()
   .endianness('little')

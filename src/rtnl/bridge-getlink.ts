@@ -4,7 +4,7 @@ import {
 } from '../../protocol/constants.js';
 import { writeBridgePortMessage, type BridgePortMessage } from '../../protocol/bridge-port-message.js';
 import { IFLA_POLICY } from '../../protocol/link-policy.js';
-import { attrU32, parseAttrs } from '../../protocol/policy.js';
+import { attrU32, parseMessage } from '../../protocol/policy.js';
 import { IFINFOMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
 import type { NetworkModel } from '../model/store.js';
 import type { KindName, Link } from '../model/types.js';
@@ -65,7 +65,7 @@ function bridgeDumpFilterMask(message: Buffer): number {
   const start = NLMSGHDR_SIZE + IFINFOMSG_SIZE;
   if (message.length < start) return 0;
   try {
-    const mask = parseAttrs(message, start, message.length, IFLA_POLICY, false).attrs.get(IFLA_EXT_MASK);
+    const mask = parseMessage(message, IFINFOMSG_SIZE, IFLA_POLICY, false).attrs.get(IFLA_EXT_MASK);
     return mask ? attrU32(mask) : 0;
   } catch {
     return 0;

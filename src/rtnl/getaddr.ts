@@ -5,7 +5,7 @@ import {
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
-import { parseAttrs, type AttrTable, type Policy } from '../../protocol/policy.js';
+import { parseMessage, type AttrTable, type Policy } from '../../protocol/policy.js';
 import { decodeIfAddrMsg, IFADDRMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
 import { NlWriter } from '../../protocol/writer.js';
 import { IFA_F_PERMANENT, INFINITY, type InetAddress, type InetFamily } from '../model/addresses.js';
@@ -39,7 +39,7 @@ function validDumpRequest(req: Request, family: InetFamily, answer: { flags: num
   const ifm = decodeIfAddrMsg(msg, NLMSGHDR_SIZE);
   if (ifm.prefixlen || ifm.flags || ifm.scope) throw einval(`${prefix}: Invalid values in header for address dump request`);
   if (ifm.index) answer.flags |= NLM_F_DUMP_FILTERED;
-  const tb = parseAttrs(msg, PAYLOAD_START, msg.length, policy, true).attrs;
+  const tb = parseMessage(msg, IFADDRMSG_SIZE, policy, true).attrs;
   for (const type of typesInOrder(tb)) {
     // rtnl_get_net_ns_capable(): rtnld has no other namespaces, so every nsid is unknown.
     if (type === IFA_TARGET_NETNSID) throw einval(`${prefix}: Invalid target network namespace id`);
@@ -161,14 +161,14 @@ export function inet6GetAddr(req: Request): void {
   let tb: AttrTable;
   if (req.session.strict) {
     if (ifm.prefixlen || ifm.flags || ifm.scope) throw einval('ipv6: Invalid values in header for get address request');
-    tb = parseAttrs(msg, PAYLOAD_START, msg.length, IFA_IPV6_POLICY, true).attrs;
+    tb = parseMessage(msg, IFADDRMSG_SIZE, IFA_IPV6_POLICY, true).attrs;
     for (const type of typesInOrder(tb)) {
       if (type !== IFA_TARGET_NETNSID && type !== IFA_ADDRESS && type !== IFA_LOCAL) {
         throw einval('ipv6: Unsupported attribute in get address request');
       }
     }
   } else {
-    const parsed = parseAttrs(msg, PAYLOAD_START, msg.length, IFA_IPV6_POLICY, false);
+    const parsed = parseMessage(msg, IFADDRMSG_SIZE, IFA_IPV6_POLICY, false);
     tb = parsed.attrs;
     req.warning = parsed.warning;
   }

@@ -5,8 +5,8 @@ import {
 import { Errno } from '../../protocol/errno.js';
 import { IFLA_INFO_POLICY, IFLA_POLICY } from '../../protocol/link-policy.js';
 import { NlError } from '../../protocol/nl-error.js';
-import { attrString, attrU32, parseAttrs, parseNested, type AttrTable } from '../../protocol/policy.js';
-import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
+import { attrString, attrU32, parseMessage, parseNested, type AttrTable } from '../../protocol/policy.js';
+import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE, RTGENMSG_SIZE } from '../../protocol/structs.js';
 import type { NetworkModel } from '../model/store.js';
 import type { KindName, Link } from '../model/types.js';
 import { einval } from './errors.js';
@@ -35,7 +35,7 @@ export function getLink(req: Request): void {
   if (msg.length < PAYLOAD_START) throw einval('Invalid header for get link');
   const strict = req.session.strict;
   if (strict && headerFieldsSet(req)) throw einval('Invalid values in header for get link request');
-  const parsed = parseAttrs(msg, PAYLOAD_START, msg.length, IFLA_POLICY, strict);
+  const parsed = parseMessage(msg, IFINFOMSG_SIZE, IFLA_POLICY, strict);
   const tb = parsed.attrs;
   if (strict) {
     for (const attr of tb.values()) {
@@ -97,12 +97,12 @@ export function dumpLinks(req: Request): DumpCursor {
     if (msg.length < PAYLOAD_START) throw einval('Invalid header for link dump');
     if (headerFieldsSet(req)) throw einval('Invalid values in header for link dump request');
     if (decodeIfInfoMsg(msg, NLMSGHDR_SIZE).index !== 0) throw einval('Filter by device index not supported for link dumps');
-    tb = parseAttrs(msg, PAYLOAD_START, msg.length, IFLA_POLICY, true).attrs;
+    tb = parseMessage(msg, IFINFOMSG_SIZE, IFLA_POLICY, true).attrs;
   } else {
-    // Old clients send a 1-byte rtgenmsg; a parse failure just dumps everything.
-    const start = msg.length < PAYLOAD_START ? NLMSGHDR_SIZE + 1 : PAYLOAD_START;
+    // Old clients send a 1-byte rtgenmsg (its attributes start NLMSG_ALIGNed); a parse failure dumps everything.
+    const hdrlen = msg.length < PAYLOAD_START ? RTGENMSG_SIZE : IFINFOMSG_SIZE;
     try {
-      tb = parseAttrs(msg, start, msg.length, IFLA_POLICY, false).attrs;
+      tb = parseMessage(msg, hdrlen, IFLA_POLICY, false).attrs;
     } catch {
       tb = undefined;
     }

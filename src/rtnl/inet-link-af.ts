@@ -1,7 +1,9 @@
-import { AF_INET, IFLA_INET_CONF, NLA_TYPE_MASK } from '../../protocol/constants.js';
+import { IFLA_INET_CONF } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
+import { nestedAttrs } from '../../protocol/attr-walk.js';
+import { INET_AF_POLICY } from '../../protocol/link-policy.js';
 import { NlError } from '../../protocol/nl-error.js';
-import type { NlAttr } from '../../protocol/policy.js';
+import { attrU32, parseNestedAttrs, type NlAttr } from '../../protocol/policy.js';
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
 
@@ -9,45 +11,33 @@ import type { Link } from '../model/types.js';
 const IPV4_DEVCONF_PROMOTE_SECONDARIES = 20;
 const IPV4_DEVCONF_MAX = 33;
 
-/** The nested attributes of a payload as [type, payload] pairs. */
-function* nested(data: Buffer): IterableIterator<[number, Buffer]> {
-  for (let pos = 0; pos + 4 <= data.length;) {
-    const len = data.readUInt16LE(pos);
-    if (len < 4 || pos + len > data.length) return;
-    yield [data.readUInt16LE(pos + 2) & NLA_TYPE_MASK, data.subarray(pos + 4, pos + len)];
-    pos += (len + 3) & ~3;
-  }
-}
-
-/** The devconf entries of IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF, as [id, payload]. */
-function inetConf(afSpec: NlAttr): Array<[number, Buffer]> {
-  const out: Array<[number, Buffer]> = [];
-  for (const [family, inet] of nested(afSpec.data)) {
-    if (family !== AF_INET) continue;
-    for (const [type, conf] of nested(inet)) if (type === IFLA_INET_CONF) out.push(...nested(conf));
-  }
-  return out;
-}
-
-const hasInet = (afSpec: NlAttr) => [...nested(afSpec.data)].some(([family]) => family === AF_INET);
-
-/** devinet.c: inet_validate_link_af(), run by validate_linkmsg before anything changes. */
-export function validateInetLinkAf(link: Link | undefined, afSpec: NlAttr): void {
-  if (!hasInet(afSpec)) return;
-  if (link && !link.inet) throw new NlError(Errno.EAFNOSUPPORT);
-  for (const [id, value] of inetConf(afSpec)) {
-    if (value.length < 4 || id <= 0 || id > IPV4_DEVCONF_MAX) throw new NlError(Errno.EINVAL);
-  }
+/** One IFLA_AF_SPEC / AF_INET nest parsed: its IFLA_INET_CONF entries and the parse's warning. */
+function inetConf(inet: NlAttr): { entries: NlAttr[]; warning: string | undefined } {
+  const { attrs, warning } = parseNestedAttrs(inet, INET_AF_POLICY);
+  const conf = attrs.get(IFLA_INET_CONF);
+  return { entries: conf ? nestedAttrs(conf) : [], warning };
 }
 
 /**
- * devinet.c: inet_set_link_af(): per-device IPv4 settings. rtnld models promote_secondaries
- * (net.ipv4.conf.<dev>.promote_secondaries); the other values are accepted and not kept.
- * Returns whether AF_INET was given (do_setlink then owes a state-change notification).
+ * devinet.c: inet_validate_link_af(), run by validate_linkmsg for each AF_INET nest before
+ * anything changes. Returns the extack warning of the nested parse (trailing bytes), if any.
  */
-export function setInetLinkAf(model: NetworkModel, link: Link, afSpec: NlAttr): boolean {
-  for (const [id, value] of inetConf(afSpec)) {
-    if (id === IPV4_DEVCONF_PROMOTE_SECONDARIES) model.addresses.setPromoteSecondaries(link, value.readUInt32LE(0) !== 0);
+export function validateInetLinkAf(link: Link | undefined, inet: NlAttr): string | undefined {
+  if (link && !link.inet) throw new NlError(Errno.EAFNOSUPPORT);
+  const { entries, warning } = inetConf(inet);
+  for (const entry of entries) {
+    if (entry.data.length < 4 || entry.type <= 0 || entry.type > IPV4_DEVCONF_MAX) throw new NlError(Errno.EINVAL);
   }
-  return hasInet(afSpec);
+  return warning;
+}
+
+/**
+ * devinet.c: inet_set_link_af(): per-device IPv4 settings of one AF_INET nest. rtnld models
+ * promote_secondaries (net.ipv4.conf.<dev>.promote_secondaries); the other values are accepted
+ * and not kept.
+ */
+export function setInetLinkAf(model: NetworkModel, link: Link, inet: NlAttr): void {
+  for (const entry of inetConf(inet).entries) {
+    if (entry.type === IPV4_DEVCONF_PROMOTE_SECONDARIES) model.addresses.setPromoteSecondaries(link, attrU32(entry) !== 0);
+  }
 }

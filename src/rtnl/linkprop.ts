@@ -1,8 +1,9 @@
-import { IFLA_ALT_IFNAME, IFLA_PROP_LIST, NLA_TYPE_MASK, RTM_NEWLINKPROP } from '../../protocol/constants.js';
+import { nestedAttrs } from '../../protocol/attr-walk.js';
+import { IFLA_ALT_IFNAME, IFLA_PROP_LIST, RTM_NEWLINKPROP } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { IFLA_POLICY } from '../../protocol/link-policy.js';
 import { NlError } from '../../protocol/nl-error.js';
-import { attrString, parseAttrs } from '../../protocol/policy.js';
+import { attrString, validateOne } from '../../protocol/policy.js';
 import { einval } from './errors.js';
 import { lookupLink } from './link-lookup.js';
 import { parseLinkRequest } from './newlink.js';
@@ -16,22 +17,16 @@ export function linkProp(req: Request): void {
   if (!link) throw new NlError(Errno.ENODEV);
   const list = tb.get(IFLA_PROP_LIST);
   if (!list) return;
-  const base = list.offset + 4;
   const adding = req.hdr.type === RTM_NEWLINKPROP;
   let changed = false;
   // Each entry is validated against ifla_policy on its own (nla_validate), then applied in order.
-  for (let pos = base; pos + 4 <= base + list.data.length;) {
-    const len = req.message.readUInt16LE(pos);
-    if (len < 4) break;
-    const type = req.message.readUInt16LE(pos + 2) & NLA_TYPE_MASK;
-    if (type === IFLA_ALT_IFNAME) {
-      const attr = parseAttrs(req.message, pos, pos + len, IFLA_POLICY, false).attrs.get(IFLA_ALT_IFNAME)!;
-      const name = attrString(attr);
-      if (adding) req.model.addAltname(link, name);
-      else req.model.deleteAltname(link, name);
-      changed = true;
-    }
-    pos += (len + 3) & ~3;
+  for (const entry of nestedAttrs(list)) {
+    if (entry.type !== IFLA_ALT_IFNAME) continue;
+    validateOne(entry, IFLA_POLICY);
+    const name = attrString(entry);
+    if (adding) req.model.addAltname(link, name);
+    else req.model.deleteAltname(link, name);
+    changed = true;
   }
   if (changed) req.model.stateChanged(link);
 }

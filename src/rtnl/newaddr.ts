@@ -3,7 +3,7 @@ import {
   IFA_ADDRESS, IFA_BROADCAST, IFA_CACHEINFO, IFA_FLAGS, IFA_LABEL, IFA_LOCAL, IFA_PROTO, IFA_RT_PRIORITY, NLM_F_ECHO,
   NLM_F_EXCL, NLM_F_REPLACE,
 } from '../../protocol/constants.js';
-import { attrString, attrU32, attrU8, parseAttrs, type AttrTable, type NlAttr, type Policy } from '../../protocol/policy.js';
+import { attrString, attrU32, attrU8, parseMessage, type AttrTable, type NlAttr, type Policy } from '../../protocol/policy.js';
 import { decodeIfaCacheinfo, decodeIfAddrMsg, IFADDRMSG_SIZE, NLMSGHDR_SIZE, type IfAddrMsg } from '../../protocol/structs.js';
 import type { AddMode } from '../model/addresses.js';
 import { einval } from './errors.js';
@@ -17,7 +17,7 @@ export const IN6_ADDR_SIZE = 16;
 export function parseAddrRequest(req: Request, policy: Policy): { ifm: IfAddrMsg; tb: AttrTable } {
   const msg = req.message;
   if (msg.length < PAYLOAD_START) throw einval('Invalid header length');
-  const parsed = parseAttrs(msg, PAYLOAD_START, msg.length, policy, false);
+  const parsed = parseMessage(msg, IFADDRMSG_SIZE, policy, false);
   req.warning = parsed.warning;
   return { ifm: decodeIfAddrMsg(msg, NLMSGHDR_SIZE), tb: parsed.attrs };
 }

@@ -7,7 +7,7 @@ import {
 import { Errno } from '../../protocol/errno.js';
 import { IFLA_INFO_POLICY, IFLA_POLICY } from '../../protocol/link-policy.js';
 import { NlError } from '../../protocol/nl-error.js';
-import { attrString, attrU32, attrU8, parseAttrs, parseNested, type AttrTable, type NlAttr } from '../../protocol/policy.js';
+import { attrString, attrU32, attrU8, parseMessage, parseNested, parseNestedAttrs, type AttrTable, type NlAttr } from '../../protocol/policy.js';
 import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE, type IfInfoMsg } from '../../protocol/structs.js';
 import { KINDS } from '../model/kinds.js';
 import type { NewLinkSpec } from '../model/store.js';
@@ -24,7 +24,7 @@ const PAYLOAD_START = NLMSGHDR_SIZE + IFINFOMSG_SIZE;
 export function parseLinkRequest(req: Request): { ifm: IfInfoMsg; tb: AttrTable } {
   const msg = req.message;
   if (msg.length < PAYLOAD_START) throw einval('Invalid header length');
-  const parsed = parseAttrs(msg, PAYLOAD_START, msg.length, IFLA_POLICY, false);
+  const parsed = parseMessage(msg, IFINFOMSG_SIZE, IFLA_POLICY, false);
   req.warning = parsed.warning;
   return { ifm: decodeIfInfoMsg(msg, NLMSGHDR_SIZE), tb: parsed.attrs };
 }
@@ -64,10 +64,9 @@ function createSpec(kind: KindName, ifm: IfInfoMsg, tb: AttrTable): NewLinkSpec 
 }
 
 /** veth_newlink(): VETH_INFO_PEER is an ifinfomsg followed by the peer's own IFLA_* attributes. */
-function vethPeerSpec(peerAttr: NlAttr, req: Request): NewLinkSpec {
-  const base = peerAttr.offset + 4;
-  const ifm = decodeIfInfoMsg(req.message, base);
-  const tb = parseAttrs(req.message, base + IFINFOMSG_SIZE, base + peerAttr.data.length, IFLA_POLICY, false).attrs;
+function vethPeerSpec(peerAttr: NlAttr): NewLinkSpec {
+  const ifm = decodeIfInfoMsg(peerAttr.data);
+  const tb = parseNestedAttrs(peerAttr, IFLA_POLICY, false, IFINFOMSG_SIZE).attrs;
   if (ifm.index < 0) throw new NlError(Errno.EINVAL, "ifindex can't be negative", peerAttr.offset);
   KIND_WIRE.veth.validate!(tb, undefined);
   return createSpec('veth', ifm, tb);
@@ -96,7 +95,7 @@ export function newLink(req: Request): void {
     // rtnl_changelink()
     if (flags & NLM_F_EXCL) throw new NlError(Errno.EEXIST);
     if (flags & NLM_F_REPLACE) throw new NlError(Errno.EOPNOTSUPP);
-    validateLinkMsg(link, tb);
+    req.warning = validateLinkMsg(link, tb) ?? req.warning;
     let notify = false;
     if (dataAttr) {
       if (!kind || kind !== link.kind || !wire?.changelink) throw new NlError(Errno.EOPNOTSUPP);
@@ -120,13 +119,13 @@ export function newLink(req: Request): void {
   }
   if (tb.has(IFLA_MAP) || tb.has(IFLA_PROTINFO)) throw new NlError(Errno.EOPNOTSUPP);
   if (!kind || !wire) throw new NlError(Errno.EOPNOTSUPP, 'Unknown device type');
-  validateLinkMsg(undefined, tb);
+  req.warning = validateLinkMsg(undefined, tb) ?? req.warning;
   const spec = createSpec(kind, ifm, tb);
   if (tb.has(IFLA_LINK)) spec.parent = attrU32(tb.get(IFLA_LINK)!);
   if (tb.has(IFLA_MASTER)) spec.master = attrU32(tb.get(IFLA_MASTER)!);
   if (kind === 'veth') {
     const peer = data?.get(VETH_INFO_PEER);
-    if (peer) spec.peer = vethPeerSpec(peer, req);
+    if (peer) spec.peer = vethPeerSpec(peer);
   } else {
     wire.parse?.(data, spec);
   }
@@ -141,6 +140,6 @@ export function setLink(req: Request): void {
   const link = lookupLink(req.model, ifm.index, tb);
   if (link === 'unidentified') throw einval();
   if (!link) throw new NlError(Errno.ENODEV);
-  validateLinkMsg(link, tb);
+  req.warning = validateLinkMsg(link, tb) ?? req.warning;
   doSetLink(req.model, link, ifm, tb);
 }

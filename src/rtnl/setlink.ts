@@ -1,8 +1,8 @@
 import {
   AF_INET, AF_INET6, IFLA_ADDRESS, IFLA_AF_SPEC, IFLA_BROADCAST, IFLA_CARRIER, IFLA_GROUP, IFLA_IFALIAS,
   IFLA_IFNAME, IFLA_LINKMODE, IFLA_MAP, IFLA_MASTER, IFLA_MTU, IFLA_OPERSTATE, IFLA_PROTO_DOWN, IFLA_TXQLEN,
-  NLA_TYPE_MASK,
 } from '../../protocol/constants.js';
+import { nestedAttrs } from '../../protocol/attr-walk.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
 import { attrString, attrU32, attrU8, type AttrTable } from '../../protocol/policy.js';
@@ -15,8 +15,11 @@ import { setInetLinkAf, validateInetLinkAf } from './inet-link-af.js';
 /** Ethernet and loopback devices both have 6-byte hardware addresses (dev->addr_len). */
 const ADDR_LEN = 6;
 
-/** validate_linkmsg(): address lengths and IFLA_AF_SPEC families, before anything changes. */
-export function validateLinkMsg(link: Link | undefined, tb: AttrTable): void {
+/**
+ * validate_linkmsg(): address lengths and IFLA_AF_SPEC families, before anything changes.
+ * Returns an extack warning a nested parse left (trailing bytes), for a successful ACK.
+ */
+export function validateLinkMsg(link: Link | undefined, tb: AttrTable): string | undefined {
   if (link) {
     for (const type of [IFLA_ADDRESS, IFLA_BROADCAST]) {
       const a = tb.get(type);
@@ -24,16 +27,13 @@ export function validateLinkMsg(link: Link | undefined, tb: AttrTable): void {
     }
   }
   const afSpec = tb.get(IFLA_AF_SPEC);
-  if (afSpec) {
-    for (let pos = 0; pos + 4 <= afSpec.data.length;) {
-      const len = afSpec.data.readUInt16LE(pos);
-      if (len < 4) break;
-      const family = afSpec.data.readUInt16LE(pos + 2) & NLA_TYPE_MASK;
-      if (family !== AF_INET && family !== AF_INET6) throw new NlError(Errno.EAFNOSUPPORT);
-      pos += (len + 3) & ~3;
-    }
-    validateInetLinkAf(link, afSpec);
+  let warning: string | undefined;
+  // Each family nest in order: rtnl_af_lookup(), then its validate_link_af (AF_INET6 has none here).
+  for (const af of afSpec ? nestedAttrs(afSpec) : []) {
+    if (af.type !== AF_INET && af.type !== AF_INET6) throw new NlError(Errno.EAFNOSUPPORT);
+    if (af.type === AF_INET) warning = validateInetLinkAf(link, af) ?? warning;
   }
+  return warning;
 }
 
 /**
@@ -79,7 +79,11 @@ export function doSetLink(model: NetworkModel, link: Link, ifm: IfInfoMsg, tb: A
   const linkmode = tb.get(IFLA_LINKMODE);
   if (linkmode && model.setLinkmode(link, attrU8(linkmode))) notify = true;
   const afSpec = tb.get(IFLA_AF_SPEC);
-  if (afSpec && setInetLinkAf(model, link, afSpec)) notify = true;
+  for (const af of afSpec ? nestedAttrs(afSpec) : []) {
+    if (af.type !== AF_INET) continue;
+    setInetLinkAf(model, link, af);
+    notify = true;
+  }
   const protoDown = tb.get(IFLA_PROTO_DOWN);
   if (protoDown) throw new NlError(Errno.EOPNOTSUPP, 'Protodown not supported by device');
   if (notify) model.stateChanged(link);

@@ -4,6 +4,7 @@ import { writeAck } from '../../protocol/ack.js';
 import { NLMSG_ERROR, RTNLD_SOCKET_CALL } from '../../protocol/constants.js';
 import { Errno, errnoName } from '../../protocol/errno.js';
 import { Framer } from '../../protocol/framer.js';
+import { nlmsgSeq, nlmsgType } from '../../protocol/nlmsg.js';
 import { NlWriter } from '../../protocol/writer.js';
 import type { RtnlDispatcher, SessionState } from '../rtnl/dispatch.js';
 import type { DumpRun } from '../rtnl/dump-run.js';
@@ -142,8 +143,7 @@ export class Connection implements SessionState, SocketOptions {
           break;
         }
         const message = item.message;
-        const type = message.readUInt16LE(4);
-        if (type === RTNLD_SOCKET_CALL) {
+        if (nlmsgType(message) === RTNLD_SOCKET_CALL) {
           handleSocketCall(message, this, this.out);
           continue;
         }
@@ -169,8 +169,8 @@ export class Connection implements SessionState, SocketOptions {
 
   /** One log line per request: `errno` is what the dispatcher answered (0: success). */
   private logRequest(message: Buffer, errno: number): void {
-    const type = message.readUInt16LE(4);
-    const seq = message.readUInt32LE(8);
+    const type = nlmsgType(message);
+    const seq = nlmsgSeq(message);
     if (errno) {
       this.log.info({ portid: this.portid, type, seq, errno: errnoName(errno) }, 'request failed');
       return;

@@ -5,6 +5,7 @@ import {
   SOCKET_CALL_GETSOCKOPT, SOCKET_CALL_SETSOCKOPT,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
+import { nlmsgSeq } from '../../protocol/nlmsg.js';
 import { decodeSocketCall, writeSocketCallReply } from '../../protocol/socket-call.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import { Memberships } from './memberships.js';
@@ -37,7 +38,7 @@ const BOOLEAN_OPTIONS: Record<number, 'capAck' | 'extAck' | 'strict' | 'noEnobuf
  * type-15 message. Errors follow net/netlink/af_netlink.c.
  */
 export function handleSocketCall(message: Buffer, sock: SocketOptions, out: NlWriter): void {
-  const seq = message.readUInt32LE(8);
+  const seq = nlmsgSeq(message);
   const reply = (errno: number) => writeAck(out, message, errno, sock.portid, sock);
   const call = decodeSocketCall(message);
   if (!call) return reply(Errno.EINVAL);

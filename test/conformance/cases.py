@@ -438,6 +438,8 @@ case('dump_flag_variants',
      dump_links(F_REQUEST | F_MATCH, label='dump MATCH only'),
      dump_links(body=b'\0', label='dump 1-byte rtgenmsg'),
      dump_links(body=b'\x11', label='dump rtgenmsg AF_PACKET'),
+     dump_links(body=b'\0\0\0\0' + attr(IFLA['EXT_MASK'], 8),
+                label='dump rtgenmsg padded + EXT_MASK SKIP_STATS (as libnl sends; attributes start NLMSG_ALIGNed)'),
      dump_links(body=ifinfomsg(family=AF_PACKET), label='dump ifinfomsg AF_PACKET'))
 
 case('dump_nonstrict_ignores_header',
@@ -1497,6 +1499,22 @@ case('altnames',
      altname('delete the primary name', RTM_DELLINKPROP, 'an0', 'an0'),
      dump_links())
 
+
+case('nested_attribute_walks',
+     'Nested attributes walk as nla_for_each_nested (nla_ok): a nested attribute longer than its nest ends the walk; '
+     'IFLA_AF_SPEC families are looked up and validated one by one; AF_INET is parsed with inet_af_policy.',
+     EXT,
+     veth('nw0', 'nw1'),
+     setlink('AF_SPEC: family 99 claiming more than the nest (not walked)', 'nw0',
+             attr(IFLA['AF_SPEC'], attr_raw(99, b'', nla_len=12))),
+     setlink('AF_SPEC: AF_INET with a bad conf id before family 99', 'nw0',
+             attr(IFLA['AF_SPEC'], attr(AF_INET, attr(IFLA_INET_CONF, attr(0, 1))) + attr(99))),
+     setlink('AF_INET: IFLA_INET_CONF of 2 bytes (inet_af_policy NLA_NESTED)', 'nw0',
+             attr(IFLA['AF_SPEC'], attr(AF_INET, attr(IFLA_INET_CONF, b'\1\0')))),
+     setlink('AF_INET: 2 trailing bytes (warning)', 'nw0', attr(IFLA['AF_SPEC'], attr(AF_INET, b'\1\0'))),
+     rq('altname claiming more than PROP_LIST (not walked)', RTM_NEWLINKPROP, C, ifi('nw0'),
+        attr(IFLA['PROP_LIST'] | 0x8000, attr_raw(IFLA['ALT_IFNAME'], b'ab\0\0', nla_len=20))),
+     getlink('nw0'))
 
 # --------------------------------------------------------------------------
 # event scripts: a subscribed listener sees what Linux multicasts, step by step

@@ -1,6 +1,6 @@
 import { Mutex } from 'async-mutex';
 import { NlWriter } from '../../protocol/writer.js';
-import { Framer } from '../../protocol/framer.js';
+import { eachMessage } from '../../protocol/nlmsg.js';
 import { NetworkModel } from '../../src/model/store.js';
 import { RtnlDispatcher, type SessionState } from '../../src/rtnl/dispatch.js';
 import { DumpRun } from '../../src/rtnl/dump-run.js';
@@ -19,9 +19,8 @@ export interface Decoded {
 /** Splits a reply stream into messages and decodes error/done fields and the MSG TLV. */
 export function decodeAll(bytes: Buffer): Decoded[] {
   const out: Decoded[] = [];
-  for (const r of new Framer(1 << 24).push(bytes)) {
-    if (r.kind !== 'message') continue;
-    const raw = Buffer.from(r.message);
+  for (const message of eachMessage(bytes)) {
+    const raw = Buffer.from(message);
     const d: Decoded = { type: raw.readUInt16LE(4), flags: raw.readUInt16LE(6), seq: raw.readUInt32LE(8), pid: raw.readUInt32LE(12), raw };
     if (d.type === 2 || d.type === 3) {
       d.error = raw.readInt32LE(16);
