@@ -36,8 +36,11 @@ export function decodeMultipath(attr: NlAttr): { hops: RequestNexthop[]; leftove
     while (end - at >= NLA_HDRLEN) {
       const len = data.readUInt16LE(at);
       if (len < NLA_HDRLEN || len > end - at) break;
-      const type = data.readUInt16LE(at + 2) & 0x3fff;
-      if (!attrs.has(type)) attrs.set(type, { type, offset: attr.offset + NLA_HDRLEN + at, data: data.subarray(at + NLA_HDRLEN, at + len) });
+      const rawType = data.readUInt16LE(at + 2);
+      const type = rawType & 0x3fff;
+      if (!attrs.has(type)) {
+        attrs.set(type, { type, nested: (rawType & 0x8000) !== 0, offset: attr.offset + NLA_HDRLEN + at, data: data.subarray(at + NLA_HDRLEN, at + len) });
+      }
       at += (len + 3) & ~3;
     }
     hops.push({ rtnh, attrs });
