@@ -1,7 +1,7 @@
 import { NLA_HDRLEN } from './align.js';
 import { attrMap, readString, readU32, readU8, walkAttrs } from './attr-walk.js';
 import {
-  AF_INET, NLA_F_NESTED, RTAX_CC_ALGO, RTAX_FEATURES, RTAX_HOPLIMIT, RTAX_MAX, RTAX_MTU, RTA_CACHEINFO, RTA_DST, RTA_FLOW, RTA_GATEWAY,
+  AF_INET, RTAX_CC_ALGO, RTAX_FEATURES, RTAX_HOPLIMIT, RTAX_MAX, RTAX_MTU, RTA_CACHEINFO, RTA_DST, RTA_FLOW, RTA_GATEWAY,
   RTA_METRICS, RTA_MULTIPATH, RTA_OIF, RTA_PREF, RTA_PREFSRC, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_VIA,
 } from './constants.js';
 import { Errno } from './errno.js';
@@ -38,8 +38,9 @@ export function decodeMultipath(attr: NlAttr): { hops: RequestNexthop[]; leftove
       if (len < NLA_HDRLEN || len > end - at) break;
       const rawType = data.readUInt16LE(at + 2);
       const type = rawType & 0x3fff;
-      const nested = (rawType & NLA_F_NESTED) !== 0;
-      if (!attrs.has(type)) attrs.set(type, { type, nested, offset: attr.offset + NLA_HDRLEN + at, data: data.subarray(at + NLA_HDRLEN, at + len) });
+      if (!attrs.has(type)) {
+        attrs.set(type, { type, nested: (rawType & 0x8000) !== 0, offset: attr.offset + NLA_HDRLEN + at, data: data.subarray(at + NLA_HDRLEN, at + len) });
+      }
       at += (len + 3) & ~3;
     }
     hops.push({ rtnh, attrs });

@@ -192,7 +192,7 @@ describe('route requests (bytes → values)', () => {
   });
 
   it('metrics errors: unknown type, short member, bad features; clamps for HOPLIMIT and MTU', () => {
-    const nest = (...members: Buffer[]) => ({ type: RTA_METRICS, nested: true, offset: 28, data: Buffer.concat(members) });
+    const nest = (...members: Buffer[]) => ({ type: RTA_METRICS, nested: false, offset: 28, data: Buffer.concat(members) });
     const u32 = (t: number, v: number) => {
       const b = Buffer.alloc(8);
       b.writeUInt16LE(8, 0);
