@@ -15,20 +15,24 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The newest .ts file under src/ and protocol/ (none in the runtime image, which ships dist/ only). */
 function newestSource() {
   let newest = { path: undefined, mtimeMs: 0 };
-  for (const dir of ['src', 'protocol']) {
-    let names;
+  // A walk by hand: Node 20's readdirSync({ recursive: true }) costs ~10 ms more here, on every call.
+  const walk = (dir) => {
+    let entries;
     try {
-      names = readdirSync(join(root, dir), { recursive: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      continue;
+      return;
     }
-    for (const name of names) {
-      if (!name.endsWith('.ts')) continue;
-      const path = join(root, dir, name);
-      const { mtimeMs } = statSync(path);
-      if (mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) {
+        const { mtimeMs } = statSync(path);
+        if (mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
+      }
     }
-  }
+  };
+  for (const dir of ['src', 'protocol']) walk(join(root, dir));
   return newest;
 }
 
