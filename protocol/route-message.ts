@@ -2,7 +2,7 @@ import {
   AF_INET, AF_INET6, RTAX_CC_ALGO, RTA_CACHEINFO, RTA_DST, RTA_FLOW, RTA_GATEWAY, RTA_IIF, RTA_MARK, RTA_METRICS,
   RTA_MULTIPATH, RTA_OIF, RTA_PREF, RTA_PREFSRC, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_UID, RTA_VIA, RT_TABLE_COMPAT,
 } from './constants.js';
-import { RTA_CACHEINFO_SIZE } from './structs.js';
+import { RTA_CACHEINFO_SIZE, type RtMsg } from './structs.js';
 import type { NlWriter } from './writer.js';
 
 /** One nexthop as a message carries it (struct fib_nh_common reduced to what is reported). */
@@ -24,16 +24,9 @@ export interface RouteNexthopMessage {
 export type RouteMetric = readonly [type: number, value: number | string];
 
 /** Everything an RTM_NEWROUTE / RTM_DELROUTE message says about one route, as plain values. */
-export interface RouteMessage {
-  family: number;
-  dstLen: number;
-  srcLen: number;
-  tos: number;
+export interface RouteMessage extends RtMsg {
   /** The full table id (RTA_TABLE); rtm_table says RT_TABLE_COMPAT above 255. */
   table: number;
-  protocol: number;
-  scope: number;
-  type: number;
   /** rtm_flags without the hop flags (they are added from a single-path route's nexthop). */
   flags: number;
   dst?: Uint8Array | undefined;
@@ -57,7 +50,7 @@ export interface RouteMessage {
 /** rtm_table: table ids above 255 only fit RTA_TABLE. */
 export const rtmTable = (table: number): number => (table < 256 ? table : RT_TABLE_COMPAT);
 
-function writeRtmsg(w: NlWriter, m: { family: number; dstLen: number; srcLen: number; tos: number; table: number; protocol: number; scope: number; type: number }, flags: number): void {
+function writeRtmsg(w: NlWriter, m: Omit<RtMsg, 'flags'>, flags: number): void {
   w.u8(m.family).u8(m.dstLen).u8(m.srcLen).u8(m.tos).u8(rtmTable(m.table)).u8(m.protocol).u8(m.scope).u8(m.type).u32(flags >>> 0);
 }
 
