@@ -151,10 +151,60 @@ function checked<T>(parser: Parser, size: number, what: string) {
   };
 }
 
+/** struct fib_rule_hdr (include/uapi/linux/fib_rules.h) */
+export interface FibRuleHdr {
+  family: number;
+  dstLen: number;
+  srcLen: number;
+  tos: number;
+  table: number;
+  res1: number;
+  res2: number;
+  action: number;
+  flags: number;
+}
+export const FIB_RULE_HDR_SIZE = 12;
+
+const fibRuleHdrParser = new Parser()
+  .endianness('little')
+  .uint8('family')
+  .uint8('dstLen')
+  .uint8('srcLen')
+  .uint8('tos')
+  .uint8('table')
+  .uint8('res1')
+  .uint8('res2')
+  .uint8('action')
+  .uint32('flags');
+
+/** struct ndmsg (include/uapi/linux/neighbour.h) */
+export interface NdMsg {
+  family: number;
+  pad1: number;
+  pad2: number;
+  ifindex: number;
+  state: number;
+  flags: number;
+  type: number;
+}
+export const NDMSG_SIZE = 12;
+
+const ndmsgParser = new Parser()
+  .endianness('little')
+  .uint8('family')
+  .uint8('pad1')
+  .uint16('pad2')
+  .int32('ifindex')
+  .uint16('state')
+  .uint8('flags')
+  .uint8('type');
+
 export const decodeNlMsgHdr = checked<NlMsgHdr>(nlmsghdrParser, NLMSGHDR_SIZE, 'nlmsghdr');
 export const decodeIfInfoMsg = checked<IfInfoMsg>(ifinfomsgParser, IFINFOMSG_SIZE, 'ifinfomsg');
 export const decodeIfAddrMsg = checked<IfAddrMsg>(ifaddrmsgParser, IFADDRMSG_SIZE, 'ifaddrmsg');
 export const decodeRtMsg = checked<RtMsg>(rtmsgParser, RTMSG_SIZE, 'rtmsg');
 export const decodeRtNexthop = checked<RtNexthop>(rtnexthopParser, RTNEXTHOP_SIZE, 'rtnexthop');
 export const decodeIfaCacheinfo = checked<IfaCacheinfo>(ifaCacheinfoParser, IFA_CACHEINFO_SIZE, 'ifa_cacheinfo');
+export const decodeFibRuleHdr = checked<FibRuleHdr>(fibRuleHdrParser, FIB_RULE_HDR_SIZE, 'fib_rule_hdr');
+export const decodeNdMsg = checked<NdMsg>(ndmsgParser, NDMSG_SIZE, 'ndmsg');
 export const decodeIflaVlanFlags = checked<IflaVlanFlags>(iflaVlanFlagsParser, IFLA_VLAN_FLAGS_SIZE, 'ifla_vlan_flags');

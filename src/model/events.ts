@@ -1,6 +1,7 @@
 import type { InetAddress } from './addresses.js';
 import type { Route } from './routes/route.js';
 import type { Link } from './types.js';
+import type { FibRule } from './rules/rule.js';
 
 /** Who asked for a change: lets notifications carry the requester's port id and seq (NLM_F_ECHO rules). */
 export interface Cause {
@@ -25,10 +26,14 @@ export type ModelEvent =
    * notification's nlmsg_flags; `route` is the route as that message shows it (an IPv6 ECMP
    * route's hops in the message's order). No `cause` for the kernel's own changes.
    */
-  | { type: 'newroute' | 'delroute'; route: Readonly<Route>; nlflags: number; cause?: Cause | undefined };
+  | { type: 'newroute' | 'delroute'; route: Readonly<Route>; nlflags: number; cause?: Cause | undefined }
+  /** A FIB rule was added (RTM_NEWRULE) or deleted (RTM_DELRULE). */
+  | { type: 'newrule' | 'delrule'; rule: Readonly<FibRule>; cause?: Cause | undefined };
 
 export type ModelListener = (event: ModelEvent) => void;
 
 export type RouteEvent = Extract<ModelEvent, { type: 'newroute' | 'delroute' }>;
 
 export const isRouteEvent = (e: ModelEvent): e is RouteEvent => e.type === 'newroute' || e.type === 'delroute';
+
+export type RuleEvent = Extract<ModelEvent, { type: 'newrule' | 'delrule' }>;

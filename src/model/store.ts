@@ -13,6 +13,7 @@ import { LinkState } from './link-state.js';
 import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
 import { Routes, type RouteSnapshot } from './routes/routes.js';
+import { FibRules } from './rules/rules.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
 import { zeroStats, type LinkStats } from './stats.js';
 import type { KindName, Link, MacvlanMode, VlanOptions } from './types.js';
@@ -71,6 +72,8 @@ export class NetworkModel {
   readonly addresses: AddressTable;
   /** The forwarding tables (src/model/routes/), subscribed to both chains. */
   readonly routes: Routes;
+  /** The FIB rules (src/model/rules/) route lookups walk. */
+  readonly rules: FibRules;
   /** Flags, carrier, operstate and linkwatch (src/model/link-state.ts). */
   private readonly state: LinkState;
   readonly cpuCount: number;
@@ -96,6 +99,8 @@ export class NetworkModel {
       changed: () => this.changedQuietly(),
       netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, onEvent: (l) => this.onEvent(l),
     });
+    this.rules = new FibRules({ tables: this.routes.tables, emit: (e) => this.emit(e), linkByName: (n) => this.byName(n) });
+    this.routes.tables.rules = this.rules;
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
     this.bridges = new BridgeRules({
       registry: this.registry, netdevChain: this.netdevChain, emit: (e) => this.emit(e), notify: (l, c, cause) => this.notify(l, c, cause),

@@ -4,6 +4,7 @@ import {
   AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, isGetType, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
   RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE,
+  RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
@@ -19,6 +20,7 @@ import { dumpLinks, getLink } from './getlink.js';
 import { dumpAllRoute, inet6DumpRoute, inet6GetRoute, inetDumpRoute, inetGetRoute } from './getroute.js';
 import { inet6DelRoute, inet6NewRoute, inetDelRoute, inetNewRoute } from './newroute.js';
 import { linkProp } from './linkprop.js';
+import { delRule, dumpRules, newRule } from './rules.js';
 import { newLink, setLink } from './newlink.js';
 import { DumpRun } from './dump-run.js';
 import type { DumpCursor, Request, SessionView } from './request.js';
@@ -65,6 +67,10 @@ const HANDLERS: readonly Handler[] = [
   { type: RTM_DELROUTE, family: AF_INET6, doit: inet6DelRoute },
   { type: RTM_GETROUTE, family: AF_INET6, doit: inet6GetRoute, dumpit: inet6DumpRoute },
   { type: RTM_GETROUTE, family: AF_UNSPEC, dumpit: dumpAllRoute },
+  // fib_rules_init(): one registration for every rule family (the family is read from fib_rule_hdr).
+  { type: RTM_NEWRULE, family: AF_UNSPEC, doit: newRule },
+  { type: RTM_DELRULE, family: AF_UNSPEC, doit: delRule },
+  { type: RTM_GETRULE, family: AF_UNSPEC, dumpit: dumpRules },
 ];
 
 const handlerTable = new Map<string, Handler>(HANDLERS.map((r) => [`${r.family}/${r.type}`, r]));

@@ -6,7 +6,7 @@ import {
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
-import { attrU32, attrU8, parseAttrs, type AttrTable } from '../../protocol/policy.js';
+import { attrBe16, attrU32, attrU8, parseAttrs, type AttrTable } from '../../protocol/policy.js';
 import { writeInet4RouteGet, writeRouteMessage } from '../../protocol/route-message.js';
 import { RTM_IPV4_POLICY, RTM_IPV6_POLICY } from '../../protocol/route-policy.js';
 import { decodeRtMsg, NLMSGHDR_SIZE, RTMSG_SIZE } from '../../protocol/structs.js';
@@ -167,6 +167,16 @@ function checkIpProto(tb: AttrTable, v4: boolean): void {
 
 const u32 = (tb: AttrTable, type: number) => (tb.has(type) ? attrU32(tb.get(type)!) : undefined);
 
+/** The transport keys of a route get (RTA_IP_PROTO, RTA_SPORT, RTA_DPORT: big-endian ports) rules may select on. */
+function flowPorts(tb: AttrTable): { ipProto: number; sport: number; dport: number } {
+  const a = (type: number) => tb.get(type);
+  return {
+    ipProto: a(RTA_IP_PROTO) ? attrU8(a(RTA_IP_PROTO)!) : 0,
+    sport: a(RTA_SPORT) ? attrBe16(a(RTA_SPORT)!) : 0,
+    dport: a(RTA_DPORT) ? attrBe16(a(RTA_DPORT)!) : 0,
+  };
+}
+
 /** inet_select_addr(): a primary address of the device, preferring the gateway's (or destination's) subnet. */
 function selectSource4(model: NetworkModel, ifindex: number, toward: number): number {
   const list = model.addresses.list(ifindex, 'inet') as Inet4Address[];
@@ -207,7 +217,7 @@ export function inetGetRoute(req: Request): void {
     });
     return;
   }
-  const res = fibLookup4(model.routes.tables, { dst, scope: 0, oif, tos }, (i) => model.byIndex(i));
+  const res = fibLookup4(model.routes.tables, { dst, scope: 0, oif, tos, src, mark, uid, ...flowPorts(tb) }, (i) => model.byIndex(i));
   const { route, hop } = res;
   const table = flags & RTM_F_LOOKUP_TABLE ? res.table : RT_TABLE_MAIN;
   if (flags & RTM_F_FIB_MATCH) {
@@ -263,7 +273,8 @@ export function inet6GetRoute(req: Request): void {
     throw new NlError(Errno.EOPNOTSUPP, 'rtnld: input route lookups (RTA_IIF) are not modelled');
   }
   const oif = u32(tb, RTA_OIF) ?? 0;
-  const hit = fibLookup6(model.routes.tables, dst, (r) => !oif || r.nexthops.some((h) => h.ifindex === oif) || REJECT6[r.type] !== undefined);
+  const keys = { src: tb.has(RTA_SRC) ? src : undefined, oif, mark: u32(tb, RTA_MARK) ?? 0, uid: u32(tb, RTA_UID) ?? 0, ...flowPorts(tb) };
+  const hit = fibLookup6(model.routes.tables, dst, (r) => !oif || r.nexthops.some((h) => h.ifindex === oif) || REJECT6[r.type] !== undefined, keys);
   if (!hit) throw new NlError(Errno.ENETUNREACH);
   const reject = REJECT6[hit.route.type];
   if (reject) throw new NlError(Errno[reject]);

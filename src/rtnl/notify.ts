@@ -4,9 +4,12 @@ import {
   RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK,
 } from '../../protocol/constants.js';
 import { writeRouteMessage } from '../../protocol/route-message.js';
+import { writeRuleMessage } from '../../protocol/rule-message.js';
+import { AF_INET, RTNL_FAMILY_IPMR, RTM_DELRULE, RTM_NEWRULE, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE } from '../../protocol/constants.js';
+import { ruleMessage } from './rule-view.js';
 import { writeLinkMessage } from '../../protocol/link-message.js';
 import { NlWriter } from '../../protocol/writer.js';
-import { isRouteEvent, type ModelEvent, type RouteEvent } from '../model/events.js';
+import { isRouteEvent, type ModelEvent, type RouteEvent, type RuleEvent } from '../model/events.js';
 import type { NetworkModel } from '../model/store.js';
 import { writeBridgePortMessage } from '../../protocol/bridge-port-message.js';
 import { addrMessage } from './addr-view.js';
@@ -61,6 +64,10 @@ export class Notifier {
       this.onRouteEvent(e);
       return;
     }
+    if (e.type === 'newrule' || e.type === 'delrule') {
+      this.onRuleEvent(e);
+      return;
+    }
     const echo = e.type !== 'bridgeport' && e.cause?.echo === true;
     if (!echo && !this.sink.hasMembers(RTNLGRP_LINK)) return;
     const cause = e.type === 'bridgeport' ? undefined : e.cause;
@@ -92,6 +99,21 @@ export class Notifier {
     if (!echo && !this.sink.hasMembers(group)) return;
     writeRouteMessage(this.w, e.type === 'newroute' ? RTM_NEWROUTE : RTM_DELROUTE, e.nlflags, e.cause?.seq ?? 0, e.cause?.portid ?? 0,
       routeMessage(this.model, e.route));
+    const bytes = this.w.take();
+    this.sink.multicast(group, bytes, echo ? e.cause!.portid : 0);
+    if (echo) this.sink.unicast(e.cause!.portid, bytes);
+  }
+
+  /**
+   * notify_rule_change(): the requester's pid/seq, NLM_F_ECHO honoured; IPMR rules share the IPv4
+   * rule group and IP6MR rules the IPv6 one (their ops templates' nlgroup).
+   */
+  private onRuleEvent(e: RuleEvent): void {
+    const group = e.rule.family === AF_INET || e.rule.family === RTNL_FAMILY_IPMR ? RTNLGRP_IPV4_RULE : RTNLGRP_IPV6_RULE;
+    const echo = e.cause?.echo === true;
+    if (!echo && !this.sink.hasMembers(group)) return;
+    writeRuleMessage(this.w, e.type === 'newrule' ? RTM_NEWRULE : RTM_DELRULE, 0, e.cause?.seq ?? 0, e.cause?.portid ?? 0,
+      ruleMessage(this.model, e.rule));
     const bytes = this.w.take();
     this.sink.multicast(group, bytes, echo ? e.cause!.portid : 0);
     if (echo) this.sink.unicast(e.cause!.portid, bytes);

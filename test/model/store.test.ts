@@ -9,13 +9,13 @@ function model(): NetworkModel {
   return m;
 }
 
-type LinkOrAddrEvent = Exclude<ModelEvent, { type: 'newroute' | 'delroute' }>;
+type LinkOrAddrEvent = Exclude<ModelEvent, { type: 'newroute' | 'delroute' | 'newrule' | 'delrule' }>;
 
 function events(m: NetworkModel): LinkOrAddrEvent[] {
   const seen: LinkOrAddrEvent[] = [];
   // Route events follow the links (test/model/routes); these tests look at links and addresses.
   m.onEvent((e) => {
-    if (!isRouteEvent(e)) seen.push(e);
+    if ('link' in e) seen.push(e);
   });
   return seen;
 }

@@ -9,13 +9,45 @@ import {
 import { MASK4 } from './prefix.js';
 import type { Nexthop, Route4, Route6 } from './route.js';
 import type { RouteTables } from './tables.js';
+import { lookupThroughRules, type RuleFlow } from '../rules/lookup.js';
+import { AF_INET, AF_INET6 } from '../rules/numbers.js';
 
-/** The flow of a lookup (struct flowi4 reduced): destination, the minimum scope, an output device, tos. */
+/**
+ * The flow of a lookup (struct flowi4 reduced): destination, the minimum scope, an output device,
+ * tos, and what FIB rules may select on (absent: 0; iif LOOPBACK_IFINDEX as for output lookups).
+ */
 export interface Flow4 {
   dst: number;
   scope: number;
   oif: number;
   tos: number;
+  src?: number | undefined;
+  iif?: number | undefined;
+  mark?: number | undefined;
+  uid?: number | undefined;
+  ipProto?: number | undefined;
+  sport?: number | undefined;
+  dport?: number | undefined;
+}
+
+/** What rules select on besides the addresses (the flow's common part), defaults of an output lookup. */
+export interface FlowKeys {
+  iif?: number | undefined;
+  mark?: number | undefined;
+  uid?: number | undefined;
+  tos?: number | undefined;
+  ipProto?: number | undefined;
+  sport?: number | undefined;
+  dport?: number | undefined;
+}
+
+const LOOPBACK_IFINDEX = 1;
+
+function ruleFlow(keys: FlowKeys, src: number | Uint8Array, dst: number | Uint8Array, oif: number, hasSrc: boolean): RuleFlow {
+  return {
+    src, dst, hasSrc, oif, iif: keys.iif ?? LOOPBACK_IFINDEX, mark: keys.mark ?? 0, uid: keys.uid ?? 0, tos: keys.tos ?? 0,
+    ipProto: keys.ipProto ?? 0, sport: keys.sport ?? 0, dport: keys.dport ?? 0,
+  };
 }
 
 export interface Fib4Result {
@@ -60,21 +92,48 @@ interface LookupPlan {
   report: number;
 }
 
-const plans = new WeakMap<RouteTables, { generation: number; plans: LookupPlan[] }>();
+/** The plans of one generation of the tables: the default rules' order, and one per table a rule names. */
+interface CachedPlans {
+  generation: number;
+  plans: LookupPlan[];
+  single: Map<number, LookupPlan | null>;
+}
+
+const plans = new WeakMap<RouteTables, CachedPlans>();
+
+function plan(routes: RouteTables, ids: number[], report: number): LookupPlan {
+  const tables = ids.map((id) => routes.inet(id)).filter((t): t is Fib4Table => t !== undefined);
+  const lengths = new Set<number>();
+  for (const t of tables) for (const l of t.prefixLengths) lengths.add(l);
+  return { tables, shortLengths: Int8Array.from([...lengths].filter((l) => l < 16).sort((a, b) => b - a)), report };
+}
+
+function cachedPlans(routes: RouteTables): CachedPlans {
+  const cached = plans.get(routes);
+  if (cached && cached.generation === routes.generation) return cached;
+  const fresh = {
+    generation: routes.generation,
+    plans: [plan(routes, [RT_TABLE_LOCAL, RT_TABLE_MAIN], RT_TABLE_MAIN), plan(routes, [RT_TABLE_DEFAULT], RT_TABLE_DEFAULT)],
+    single: new Map<number, LookupPlan | null>(),
+  };
+  plans.set(routes, fresh);
+  return fresh;
+}
 
 /** The default rules' lookup order (local + main merged, then default), cached until a table changes. */
 function lookupPlans(routes: RouteTables): LookupPlan[] {
-  const cached = plans.get(routes);
-  if (cached && cached.generation === routes.generation) return cached.plans;
-  const plan = (ids: number[], report: number): LookupPlan => {
-    const tables = ids.map((id) => routes.inet(id)).filter((t): t is Fib4Table => t !== undefined);
-    const lengths = new Set<number>();
-    for (const t of tables) for (const l of t.prefixLengths) lengths.add(l);
-    return { tables, shortLengths: Int8Array.from([...lengths].filter((l) => l < 16).sort((a, b) => b - a)), report };
-  };
-  const fresh = [plan([RT_TABLE_LOCAL, RT_TABLE_MAIN], RT_TABLE_MAIN), plan([RT_TABLE_DEFAULT], RT_TABLE_DEFAULT)];
-  plans.set(routes, { generation: routes.generation, plans: fresh });
-  return fresh;
+  return cachedPlans(routes).plans;
+}
+
+/** One table on its own (the table of a rule once local and main are unmerged), cached until a table changes. */
+function tablePlan(routes: RouteTables, id: number): LookupPlan | null {
+  const cache = cachedPlans(routes).single;
+  let p = cache.get(id);
+  if (p === undefined) {
+    p = routes.inet(id) ? plan(routes, [id], id) : null;
+    cache.set(id, p);
+  }
+  return p;
 }
 
 /** The lookup at one prefix length across the plan's tables (the higher table id first: local before main). */
@@ -120,6 +179,18 @@ function lookupPlan(p: LookupPlan, flow: Flow4, link: (i: number) => Readonly<Li
  * exists, reported as main), then default. No route: ENETUNREACH; reject routes: their errno.
  */
 export function fibLookup4(routes: RouteTables, flow: Flow4, link: (i: number) => Readonly<Link> | undefined): Fib4Result {
+  const rules = routes.rules;
+  if (rules?.customInet) {
+    // __fib_lookup(): the rules decide which tables are searched, each on its own.
+    return lookupThroughRules<Fib4Result>(rules, AF_INET, ruleFlow(flow, flow.src ?? 0, flow.dst, flow.oif, true), rules.ifindexOf,
+      (id) => {
+        const p = tablePlan(routes, id);
+        return p ? lookupPlan(p, flow, link) : undefined;
+      },
+      // fib4_rule_suppress(): a route no longer than suppress_prefixlength, or out a device of the suppressed group.
+      (rule, res) => res.route.dstLen <= rule.suppressPrefixlen ||
+        (rule.suppressIfgroup !== -1 && res.hop !== undefined && link(res.hop.ifindex)?.group === rule.suppressIfgroup));
+  }
   for (const p of lookupPlans(routes)) {
     const hit = lookupPlan(p, flow, link);
     if (hit instanceof ModelError) {
@@ -142,8 +213,34 @@ export function addrType4(table: Fib4Table | undefined, addr: number): number | 
   return table?.lookup(addr, () => true)?.type;
 }
 
-/** fib6 lookup through the default rules (local, main): the first route `accept` takes. */
-export function fibLookup6(routes: RouteTables, addr: Uint8Array, accept: (r: Route6) => boolean): { route: Route6; table: number } | undefined {
+/** The parts of an IPv6 flow rules select on besides the destination. */
+export interface Flow6Keys extends FlowKeys {
+  src?: Uint8Array | undefined;
+  oif?: number | undefined;
+}
+
+const REJECT6_ROUTE = new Set([RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT]);
+
+/**
+ * fib6_rule_lookup(): through the default rules (local, main) the first route `accept` takes; once
+ * the namespace has custom rules, through the rules (a THROW route or no match continues).
+ */
+export function fibLookup6(routes: RouteTables, addr: Uint8Array, accept: (r: Route6) => boolean, keys: Flow6Keys = {}): { route: Route6; table: number } | undefined {
+  const rules = routes.rules;
+  if (rules?.customInet6) {
+    try {
+      const src = keys.src ?? new Uint8Array(16);
+      return lookupThroughRules(rules, AF_INET6, ruleFlow(keys, src, addr, keys.oif ?? 0, keys.src !== undefined), rules.ifindexOf,
+        (id) => {
+          const route = routes.inet6(id)?.lookup(addr, accept);
+          return route && route.type !== RTN_THROW ? { route, table: id } : undefined;
+        },
+        (rule, res) => !REJECT6_ROUTE.has(res.route.type) && res.route.dstLen <= rule.suppressPrefixlen);
+    } catch (e) {
+      if (e instanceof ModelError && e.code === 'ENETUNREACH') return undefined;
+      throw e;
+    }
+  }
   for (const id of [RT_TABLE_LOCAL, RT_TABLE_MAIN]) {
     const t: Fib6Table | undefined = routes.inet6(id);
     const route = t?.lookup(addr, accept);

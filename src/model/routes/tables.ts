@@ -2,6 +2,7 @@ import type { ModelEvent, RouteEvent } from '../events.js';
 import { Fib4Table } from './fib4-table.js';
 import { Fib6Table } from './fib6-table.js';
 import type { Route, RouteFamily } from './route.js';
+import type { FibRules } from '../rules/rules.js';
 
 
 /**
@@ -25,6 +26,8 @@ export class RouteTables {
   private serial = 0;
   /** Bumped on every change of any table (NLM_F_DUMP_INTR of route dumps). */
   generation = 0;
+  /** The FIB rules lookups walk once a namespace has custom rules (src/model/rules/); set by the model. */
+  rules: FibRules | undefined;
 
   constructor(private readonly announce: { emit(event: ModelEvent): void; changed(): void }) {}
 
@@ -61,6 +64,10 @@ export class RouteTables {
   touch(): void {
     this.generation++;
     this.announce.changed();
+  }
+
+  hasInet(id: number): boolean {
+    return this.v4.has(id);
   }
 
   inet(id: number): Fib4Table | undefined {
