@@ -5,6 +5,7 @@ import { addressesOf, addressKey, sameAddress } from './address-diff.js';
 import type { AddressSnapshot, AddressTable, InetAddress } from './addresses.js';
 import type { ModelEvent } from './events.js';
 import type { RouteSnapshot } from './routes/routes.js';
+import type { RuleSnapshot } from './rules/rules.js';
 import type { Link } from './types.js';
 
 /** The whole model as exportLinks() gives it and importLinks()/replaceLinks() take it. */
@@ -14,6 +15,8 @@ export interface ModelState {
   addresses?: AddressSnapshot | undefined;
   /** Absent in states saved before routes existed: the kernel's own routes are then rebuilt. */
   routes?: RouteSnapshot | undefined;
+  /** Absent in states saved before rules existed (and in seeds without `rules:`): a new namespace's rules. */
+  rules?: RuleSnapshot | undefined;
 }
 
 /** What a replacement reads and calls on the model. */

@@ -13,7 +13,7 @@ import { LinkState } from './link-state.js';
 import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
 import { Routes, type RouteSnapshot } from './routes/routes.js';
-import { FibRules } from './rules/rules.js';
+import { FibRules, type RuleSnapshot } from './rules/rules.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
 import { zeroStats, type LinkStats } from './stats.js';
 import type { KindName, Link, MacvlanMode, VlanOptions } from './types.js';
@@ -196,10 +196,10 @@ export class NetworkModel {
   // --- whole-model export and import (snapshots, state directory) ---
 
   /** Every link, plain values only, plus the index cursor: enough to rebuild this model exactly. */
-  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot; routes: RouteSnapshot } {
+  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot; routes: RouteSnapshot; rules: RuleSnapshot } {
     return {
       lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)), addresses: this.addresses.export(),
-      routes: this.routes.export(),
+      routes: this.routes.export(), rules: this.rules.export(),
     };
   }
 
@@ -211,6 +211,7 @@ export class NetworkModel {
     this.lastAutoIndex = state.lastAutoIndex;
     if (state.addresses) this.addresses.import(state.addresses, unchangedAddresses);
     this.routes.import(state.routes);
+    this.rules.import(state.rules);
   }
 
   // --- creation ---

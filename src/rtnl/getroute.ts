@@ -207,7 +207,8 @@ export function inetGetRoute(req: Request): void {
   const oif = u32(tb, RTA_OIF) ?? 0;
   const mark = u32(tb, RTA_MARK) ?? 0;
   const uid = u32(tb, RTA_UID) ?? 0;
-  const reply = { tos, dst: intToIpv4(dst), src: srcAttr ? intToIpv4(src) : undefined, mark, uid };
+  // The flow's tos selects rules (and tos routes) but the reply's rtm_tos reads 0 (probed on 6.18).
+  const reply = { tos: 0, dst: intToIpv4(dst), src: srcAttr ? intToIpv4(src) : undefined, mark, uid };
   if (dst === 0) {
     // ip_route_output_key_hash_rcu(): no destination is a local route to 127.0.0.1 via lo.
     const saddr = src || 0x7f000001;

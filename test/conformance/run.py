@@ -54,6 +54,12 @@ class Ctx:
         return self._lookup(name)
 
 
+RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE = 32, 33, 34
+FRA_PRIORITY = 6
+# The rule dump of a namespace no case has touched (taken before the first case, per process).
+FRESH_RULES = []
+
+
 class Helper:
     """Side connection: ifindex lookups, ifindex->name table, cleanup."""
 
@@ -101,6 +107,20 @@ class Helper:
         for m in self._q(lambda s: nlmsg(RTM_GETROUTE, F_REQUEST | F_DUMP, s, bytes(12))):
             if m.type == RTM_NEWROUTE:
                 self._q(lambda s, body=m.body: nlmsg(RTM_DELROUTE, F_REQUEST | F_ACK, s, body))
+        # FIB rules a case changed: every rule deleted (a dump entry sent back deletes itself),
+        # then the fresh namespace's rules added back (pref 0 named, else it would be automatic).
+        # A daemon keeps walking its rules afterwards (fib_has_custom_rules stays set).
+        rules = self.rule_bodies()
+        if rules != FRESH_RULES:
+            for body in rules:
+                self._q(lambda s, b=body: nlmsg(RTM_DELRULE, F_REQUEST | F_ACK, s, b))
+            for body in FRESH_RULES:
+                if attr(FRA_PRIORITY, 0)[:4] not in body:
+                    body = body + attr(FRA_PRIORITY, 0)
+                self._q(lambda s, b=body: nlmsg(RTM_NEWRULE, F_REQUEST | F_ACK, s, b))
+
+    def rule_bodies(self):
+        return [m.body for m in self._q(lambda s: nlmsg(RTM_GETRULE, F_REQUEST | F_DUMP, s, bytes(12))) if m.type == RTM_NEWRULE]
 
 
 def _sockopt_name(n):
@@ -109,6 +129,8 @@ def _sockopt_name(n):
 
 def run_case(case, main, helper, out):
     """Run the steps of one case, appending one record per step to out."""
+    if not FRESH_RULES:
+        FRESH_RULES.extend(helper.rule_bodies())
     _links, msgs, seq = helper.dump_links()
     norm = Normaliser(helper.d.portid, seq, helper.names, {}, case.inet6_flags_mask)
     out.append({'step': 'initial links', 'out': [norm.msg(m) for m in msgs]})
