@@ -119,6 +119,8 @@ export class BridgeRules {
     link.master = master.index;
     host.registry.addPort(master.index, link);
     link.bridgePort = portNo;
+    // br_add_if() -> br_fdb_add_local(): the port's own address enters the bridge's FDB.
+    host.netdevChain.call({ type: 'changeupper', link, master });
     host.adjustAllmulti(link, 1);
     host.notify(link);
     host.adjustPromiscuity(link, 1);
@@ -150,6 +152,8 @@ export class BridgeRules {
     host.emit({ type: 'bridgeport', action: 'del', link });
     host.registry.removePort(link.master, link);
     link.master = 0;
+    // del_nbp() -> br_fdb_delete_by_port(): every entry of the port goes.
+    if (master) host.netdevChain.call({ type: 'changeupper', link, master });
     delete link.bridgePort;
     delete link.bridgePortForwarding;
     host.notify(link);

@@ -2,6 +2,7 @@ import type { InetAddress } from './addresses.js';
 import type { Route } from './routes/route.js';
 import type { Link } from './types.js';
 import type { FibRule } from './rules/rule.js';
+import type { FdbEntry, SelfEntry } from './fdb/entry.js';
 
 /** Who asked for a change: lets notifications carry the requester's port id and seq (NLM_F_ECHO rules). */
 export interface Cause {
@@ -28,7 +29,9 @@ export type ModelEvent =
    */
   | { type: 'newroute' | 'delroute'; route: Readonly<Route>; nlflags: number; cause?: Cause | undefined }
   /** A FIB rule was added (RTM_NEWRULE) or deleted (RTM_DELRULE). */
-  | { type: 'newrule' | 'delrule'; rule: Readonly<FibRule>; cause?: Cause | undefined };
+  | { type: 'newrule' | 'delrule'; rule: Readonly<FibRule>; cause?: Cause | undefined }
+  /** A bridge FDB entry (`entry`) or a device's own list entry (`self`) appeared, changed or went (AF_BRIDGE RTM_NEWNEIGH/DELNEIGH). */
+  | { type: 'newfdb' | 'delfdb'; entry?: Readonly<FdbEntry> | undefined; self?: Readonly<SelfEntry> | undefined };
 
 export type ModelListener = (event: ModelEvent) => void;
 
@@ -37,3 +40,8 @@ export type RouteEvent = Extract<ModelEvent, { type: 'newroute' | 'delroute' }>;
 export const isRouteEvent = (e: ModelEvent): e is RouteEvent => e.type === 'newroute' || e.type === 'delroute';
 
 export type RuleEvent = Extract<ModelEvent, { type: 'newrule' | 'delrule' }>;
+
+export type FdbEvent = Extract<ModelEvent, { type: 'newfdb' | 'delfdb' }>;
+
+export const isFdbEvent = (e: ModelEvent): e is FdbEvent => e.type === 'newfdb' || e.type === 'delfdb';
+export const isRuleEvent = (e: ModelEvent): e is RuleEvent => e.type === 'newrule' || e.type === 'delrule';

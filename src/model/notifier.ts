@@ -44,11 +44,15 @@ export class NotifierChain<E> {
  * - unregister: the device has left the registry, before its RTM_DELLINK.
  */
 export type NetdevEventType =
-  | 'register' | 'up' | 'down' | 'change' | 'linkwatch' | 'changemtu' | 'changename' | 'changeaddr' | 'unregister';
+  | 'register' | 'up' | 'down' | 'change' | 'linkwatch' | 'changemtu' | 'changename' | 'changeaddr' | 'unregister'
+  /** NETDEV_CHANGEUPPER: the device joined (`master` = its new master) or left (`master` = the old one) a bridge. */
+  | 'changeupper';
 
 export interface NetdevEvent {
   type: NetdevEventType;
   link: Readonly<Link>;
+  /** changeupper: the master joined or left. */
+  master?: Readonly<Link> | undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { AddressSnapshot, AddressTable, InetAddress } from './addresses.js'
 import type { ModelEvent } from './events.js';
 import type { RouteSnapshot } from './routes/routes.js';
 import type { RuleSnapshot } from './rules/rules.js';
+import type { FdbSnapshot } from './fdb/fdb.js';
 import type { Link } from './types.js';
 
 /** The whole model as exportLinks() gives it and importLinks()/replaceLinks() take it. */
@@ -17,6 +18,8 @@ export interface ModelState {
   routes?: RouteSnapshot | undefined;
   /** Absent in states saved before rules existed (and in seeds without `rules:`): a new namespace's rules. */
   rules?: RuleSnapshot | undefined;
+  /** Absent in older states: the local entries of the bridges and ports are made afresh. */
+  fdb?: FdbSnapshot | undefined;
 }
 
 /** What a replacement reads and calls on the model. */

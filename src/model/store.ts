@@ -14,6 +14,7 @@ import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventTy
 import { ETHER_BROADCAST, stableMac } from './mac.js';
 import { Routes, type RouteSnapshot } from './routes/routes.js';
 import { FibRules, type RuleSnapshot } from './rules/rules.js';
+import { FdbTable, type FdbSnapshot } from './fdb/fdb.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
 import { zeroStats, type LinkStats } from './stats.js';
 import type { KindName, Link, MacvlanMode, VlanOptions } from './types.js';
@@ -74,6 +75,8 @@ export class NetworkModel {
   readonly routes: Routes;
   /** The FIB rules (src/model/rules/) route lookups walk. */
   readonly rules: FibRules;
+  /** The bridges' forwarding databases (src/model/fdb/), subscribed to netdevChain. */
+  readonly fdb: FdbTable;
   /** Flags, carrier, operstate and linkwatch (src/model/link-state.ts). */
   private readonly state: LinkState;
   readonly cpuCount: number;
@@ -101,6 +104,7 @@ export class NetworkModel {
     });
     this.rules = new FibRules({ tables: this.routes.tables, emit: (e) => this.emit(e), linkByName: (n) => this.byName(n) });
     this.routes.tables.rules = this.rules;
+    this.fdb = new FdbTable({ clock: this.clock, netdevChain: this.netdevChain, link: (i) => this.byIndex(i), emit: (e) => this.emit(e) });
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
     this.bridges = new BridgeRules({
       registry: this.registry, netdevChain: this.netdevChain, emit: (e) => this.emit(e), notify: (l, c, cause) => this.notify(l, c, cause),
@@ -196,10 +200,10 @@ export class NetworkModel {
   // --- whole-model export and import (snapshots, state directory) ---
 
   /** Every link, plain values only, plus the index cursor: enough to rebuild this model exactly. */
-  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot; routes: RouteSnapshot; rules: RuleSnapshot } {
+  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot; routes: RouteSnapshot; rules: RuleSnapshot; fdb: FdbSnapshot } {
     return {
       lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)), addresses: this.addresses.export(),
-      routes: this.routes.export(), rules: this.rules.export(),
+      routes: this.routes.export(), rules: this.rules.export(), fdb: this.fdb.export(),
     };
   }
 
@@ -212,6 +216,7 @@ export class NetworkModel {
     if (state.addresses) this.addresses.import(state.addresses, unchangedAddresses);
     this.routes.import(state.routes);
     this.rules.import(state.rules);
+    this.fdb.import(state.fdb, this.iterate());
   }
 
   // --- creation ---

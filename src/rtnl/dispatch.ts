@@ -4,7 +4,7 @@ import {
   AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, isGetType, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
   RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE,
-  RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE,
+  RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE, RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
@@ -21,6 +21,7 @@ import { dumpAllRoute, inet6DumpRoute, inet6GetRoute, inetDumpRoute, inetGetRout
 import { inet6DelRoute, inet6NewRoute, inetDelRoute, inetNewRoute } from './newroute.js';
 import { linkProp } from './linkprop.js';
 import { delRule, dumpRules, newRule } from './rules.js';
+import { fdbAdd, fdbDel, fdbDump, fdbGet } from './fdb.js';
 import { newLink, setLink } from './newlink.js';
 import { DumpRun } from './dump-run.js';
 import type { DumpCursor, Request, SessionView } from './request.js';
@@ -71,6 +72,10 @@ const HANDLERS: readonly Handler[] = [
   { type: RTM_NEWRULE, family: AF_UNSPEC, doit: newRule },
   { type: RTM_DELRULE, family: AF_UNSPEC, doit: delRule },
   { type: RTM_GETRULE, family: AF_UNSPEC, dumpit: dumpRules },
+  // rtnetlink_init(): the bridge FDB over PF_BRIDGE neighbour messages (rtnl_fdb_add/del/get/dump).
+  { type: RTM_NEWNEIGH, family: AF_BRIDGE, doit: fdbAdd },
+  { type: RTM_DELNEIGH, family: AF_BRIDGE, doit: fdbDel },
+  { type: RTM_GETNEIGH, family: AF_BRIDGE, doit: fdbGet, dumpit: fdbDump },
 ];
 
 const handlerTable = new Map<string, Handler>(HANDLERS.map((r) => [`${r.family}/${r.type}`, r]));

@@ -7,9 +7,12 @@ import { writeRouteMessage } from '../../protocol/route-message.js';
 import { writeRuleMessage } from '../../protocol/rule-message.js';
 import { AF_INET, RTNL_FAMILY_IPMR, RTM_DELRULE, RTM_NEWRULE, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE } from '../../protocol/constants.js';
 import { ruleMessage } from './rule-view.js';
+import { writeFdbMessage } from '../../protocol/fdb-message.js';
+import { RTM_DELNEIGH, RTM_NEWNEIGH, RTNLGRP_NEIGH } from '../../protocol/constants.js';
+import { fdbMessage, selfMessage } from './fdb-view.js';
 import { writeLinkMessage } from '../../protocol/link-message.js';
 import { NlWriter } from '../../protocol/writer.js';
-import { isRouteEvent, type ModelEvent, type RouteEvent, type RuleEvent } from '../model/events.js';
+import { isFdbEvent, isRouteEvent, isRuleEvent, type FdbEvent, type ModelEvent, type RouteEvent, type RuleEvent } from '../model/events.js';
 import type { NetworkModel } from '../model/store.js';
 import { writeBridgePortMessage } from '../../protocol/bridge-port-message.js';
 import { addrMessage } from './addr-view.js';
@@ -64,8 +67,12 @@ export class Notifier {
       this.onRouteEvent(e);
       return;
     }
-    if (e.type === 'newrule' || e.type === 'delrule') {
+    if (isRuleEvent(e)) {
       this.onRuleEvent(e);
+      return;
+    }
+    if (isFdbEvent(e)) {
+      this.onFdbEvent(e);
       return;
     }
     const echo = e.type !== 'bridgeport' && e.cause?.echo === true;
@@ -117,6 +124,14 @@ export class Notifier {
     const bytes = this.w.take();
     this.sink.multicast(group, bytes, echo ? e.cause!.portid : 0);
     if (echo) this.sink.unicast(e.cause!.portid, bytes);
+  }
+
+  /** fdb_notify() / rtnl_fdb_notify(): RTNLGRP_NEIGH, pid 0 seq 0, never echoed. */
+  private onFdbEvent(e: FdbEvent): void {
+    if (!this.sink.hasMembers(RTNLGRP_NEIGH)) return;
+    const m = e.entry ? fdbMessage(this.model, e.entry) : selfMessage(e.self!.ifindex, e.self!.mac, e.self!.state);
+    writeFdbMessage(this.w, e.type === 'newfdb' ? RTM_NEWNEIGH : RTM_DELNEIGH, 0, 0, 0, m);
+    this.sink.multicast(RTNLGRP_NEIGH, this.w.take(), 0);
   }
 
   /** rtnl_notify() of an address event: multicast, plus the requester's unicast copy with ECHO. */

@@ -1649,3 +1649,4 @@ case('macvlan',
 
 import route_cases  # noqa: E402,F401  (registers the route cases: linux-routes.md)
 import rule_cases  # noqa: E402,F401  (registers the FIB rule cases: linux-routes.md §8)
+import fdb_cases  # noqa: E402,F401  (registers the bridge FDB cases: linux-netns-neigh.md §4.11)

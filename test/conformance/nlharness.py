@@ -534,6 +534,24 @@ MAC_VALUE_ATTRS = {'ADDRESS', 'BROADCAST', 'PERM_ADDRESS'}
 # MAP by value, PROTINFO as bridge data; everything else (STATS, STATS64, ...) -> length only
 
 
+def fdb_timeless(m):
+    """An AF_BRIDGE neighbour (bridge FDB entry) with NDA_CACHEINFO's used/updated ages (clock_t
+    since the entry was used/updated: wall time, not comparable) zeroed."""
+    b = bytearray(m.body)
+    if m.type not in (28, 29) or len(b) < 12 or b[0] != 7:
+        return m.body
+    off = 12
+    while off + 4 <= len(b):
+        ln, t = struct.unpack_from('=HH', b, off)
+        if ln < 4:
+            break
+        if t & 0x3fff == 3 and ln >= 20:
+            for f in (off + 8, off + 12):
+                b[f:f + 4] = bytes(4)
+        off += (ln + 3) & ~3
+    return bytes(b)
+
+
 class Normaliser:
     """Turns Msg objects into JSON-able data.
 
@@ -583,7 +601,7 @@ class Normaliser:
                 d.update(self.route(m))
             else:
                 d['len'] = m.len
-                d['body'] = m.body.hex()
+                d['body'] = fdb_timeless(m).hex()
         except (struct.error, IndexError, ValueError) as e:
             d['decode_error'] = str(e)
             d['len'] = m.len

@@ -15,7 +15,9 @@ function describeEvent(e: ModelEvent): string {
     case 'newroute':
     case 'delroute':
     case 'newrule':
-    case 'delrule': return e.type;
+    case 'delrule':
+    case 'newfdb':
+    case 'delfdb': return e.type;
     default: return `${e.type} ${e.link.name}`;
   }
 }

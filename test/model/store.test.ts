@@ -9,7 +9,7 @@ function model(): NetworkModel {
   return m;
 }
 
-type LinkOrAddrEvent = Exclude<ModelEvent, { type: 'newroute' | 'delroute' | 'newrule' | 'delrule' }>;
+type LinkOrAddrEvent = Exclude<ModelEvent, { type: 'newroute' | 'delroute' | 'newrule' | 'delrule' | 'newfdb' | 'delfdb' }>;
 
 function events(m: NetworkModel): LinkOrAddrEvent[] {
   const seen: LinkOrAddrEvent[] = [];
