@@ -1,4 +1,6 @@
 import { AF_BRIDGE, NDA_CACHEINFO, NDA_FLAGS_EXT, NDA_LLADDR, NDA_MASTER, NDA_VLAN } from './constants.js';
+import { forEachAttr } from './attr-walk.js';
+import { decodeNdMsg, NDMSG_SIZE, NLMSGHDR_SIZE } from './structs.js';
 import type { NlWriter } from './writer.js';
 
 /** A bridge FDB entry as fdb_fill_info() shows it, or a device list entry (ndo_dflt_fdb_dump: `self`). */
@@ -31,5 +33,30 @@ export function writeFdbMessage(w: NlWriter, type: number, nlflags: number, seq:
     w.attrBytes(NDA_CACHEINFO, ci);
     if (m.vid) w.attrU16(NDA_VLAN, m.vid);
   }
+  w.msgEnd(at);
+}
+
+/** Reads an AF_BRIDGE RTM_NEWNEIGH back (client library, CLI): the inverse of writeFdbMessage. */
+export function decodeFdbMessage(msg: Buffer): FdbMessage {
+  const ndm = decodeNdMsg(msg, NLMSGHDR_SIZE);
+  const m: FdbMessage = { ifindex: ndm.ifindex, state: ndm.state, flags: ndm.flags, lladdr: new Uint8Array(0) };
+  forEachAttr(msg, NLMSGHDR_SIZE + NDMSG_SIZE, msg.length, (a) => {
+    if (a.type === NDA_LLADDR) m.lladdr = new Uint8Array(a.data);
+    else if (a.type === NDA_MASTER && a.data.length >= 4) m.master = a.data.readUInt32LE(0);
+    else if (a.type === NDA_VLAN && a.data.length >= 2) m.vid = a.data.readUInt16LE(0);
+    else if (a.type === NDA_CACHEINFO && a.data.length >= 16) {
+      m.used = a.data.readUInt32LE(4);
+      m.updated = a.data.readUInt32LE(8);
+    }
+  });
+  return m;
+}
+
+/** A `bridge fdb add|del|show` request: ndmsg{AF_BRIDGE} and NDA_LLADDR / NDA_VLAN (fdb_modify's order). */
+export function writeFdbRequest(w: NlWriter, type: number, flags: number, seq: number, r: { ifindex: number; state: number; flags: number; lladdr?: Uint8Array | undefined; vid?: number | undefined }): void {
+  const at = w.msgStart(type, flags, seq, 0);
+  w.u8(AF_BRIDGE).u8(0).u16(0).u32(r.ifindex).u16(r.state).u8(r.flags).u8(0);
+  if (r.lladdr) w.attrBytes(NDA_LLADDR, r.lladdr);
+  if (r.vid) w.attrU16(NDA_VLAN, r.vid);
   w.msgEnd(at);
 }

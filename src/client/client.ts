@@ -7,6 +7,9 @@ import type { Dump } from './dump.js';
 import type { RtnlGroup, SubscribeOptions, Subscription } from './events.js';
 import { LinkService, type CreateLinkOptions, type Link, type LinkRef, type LinksFilter, type SetLinkOptions } from './links.js';
 import { RouteService, type Route, type RouteOptions, type RoutesFilter } from './routes.js';
+import { RuleService, type Rule, type RulesFilter } from './rules.js';
+import { FdbService, type FdbEntryMessage, type FdbRequest } from './fdb.js';
+import type { RuleRequest } from '../../protocol/rule-request.js';
 
 /**
  * A typed rtnetlink client for rtnld's Unix socket: the connection core (core.ts: pipelined
@@ -19,6 +22,8 @@ export class RtnlClient {
   private readonly linkService: LinkService;
   private readonly addressService: AddressService;
   private readonly routeService: RouteService;
+  private readonly ruleService: RuleService;
+  private readonly fdbService: FdbService;
 
   /** @internal use connect() */
   constructor(socket: Socket, options: ConnectOptions = {}) {
@@ -26,6 +31,8 @@ export class RtnlClient {
     this.linkService = new LinkService(this.core);
     this.addressService = new AddressService(this.core, this.linkService);
     this.routeService = new RouteService(this.core, this.linkService);
+    this.ruleService = new RuleService(this.core);
+    this.fdbService = new FdbService(this.core);
   }
 
   /** @internal */
@@ -168,6 +175,40 @@ export class RtnlClient {
   /** RTM_GETROUTE for one address (`ip route get`): the route the lookup chose. */
   lookupRoute(address: string): Promise<Route> {
     return this.routeService.lookupRoute(address);
+  }
+
+  // --- FIB rules (rules.ts) ---
+
+  /** RTM_GETRULE dump (`ip rule show`); every rule family unless one is given. */
+  rules(filter: RulesFilter = {}): Dump<Rule> {
+    return this.ruleService.rules(filter);
+  }
+
+  /** RTM_NEWRULE (`ip rule add`). */
+  addRule(r: RuleRequest): Promise<void> {
+    return this.ruleService.addRule(r);
+  }
+
+  /** RTM_DELRULE (`ip rule del`). */
+  deleteRule(r: RuleRequest): Promise<void> {
+    return this.ruleService.deleteRule(r);
+  }
+
+  // --- bridge FDB (fdb.ts) ---
+
+  /** AF_BRIDGE neighbour dump (`bridge fdb show`). */
+  fdb(): Dump<FdbEntryMessage> {
+    return this.fdbService.fdb();
+  }
+
+  /** AF_BRIDGE RTM_NEWNEIGH (`bridge fdb add`); flags default NLM_F_CREATE | NLM_F_EXCL. */
+  addFdb(r: FdbRequest, flags?: number): Promise<void> {
+    return this.fdbService.addFdb(r, flags);
+  }
+
+  /** AF_BRIDGE RTM_DELNEIGH (`bridge fdb del`). */
+  deleteFdb(r: FdbRequest): Promise<void> {
+    return this.fdbService.deleteFdb(r);
   }
 }
 

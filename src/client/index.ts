@@ -8,6 +8,10 @@ export {
   type SetLinkOptions,
 } from './links.js';
 export type { Route, RouteOptions, RoutesFilter } from './routes.js';
+export type { Rule, RulesFilter } from './rules.js';
+export type { FdbEntryMessage, FdbRequest } from './fdb.js';
+export { writeRuleRequest, type RuleRequest } from '../../protocol/rule-request.js';
+export { decodeRuleMessage } from '../../protocol/rule-message.js';
 export { ConnectionClosedError, NetlinkError } from './errors.js';
 export { decodeAddrMessage, type DecodedAddr } from '../../protocol/addr-decode.js';
 export { writeAddrRequest, type AddrRequest } from '../../protocol/addr-request.js';
