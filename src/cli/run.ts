@@ -4,12 +4,14 @@ import { CommandFailed, ExitNow, matches, splitLine } from './args.js';
 import { Context, defaultOptions, type CliIO, type GlobalOptions } from './context.js';
 import { doLink } from './link.js';
 import { doMonitor } from './monitor.js';
+import { doRule } from './rule.js';
+import { doBridge, doFdb } from './fdb.js';
 import { packageVersion } from '../version.js';
 
 
 const USAGE = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
        rtnl [ -force ] -batch filename
-where  OBJECT := { address | link | monitor }
+where  OBJECT := { address | link | rule | fdb | bridge fdb | monitor }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -o[neline] | -br[ief] |
                     -f[amily] { inet | inet6 | link } | -4 | -6 | -0 |
                     -t[imestamp] | -ts[hort] | -b[atch] [filename] | -force |
@@ -30,7 +32,7 @@ const OBJECTS: ReadonlyArray<readonly [string, ObjectHandler]> = [
   ['addrlabel', unsupported('addrlabel')],
   ['maddress', unsupported('maddress')],
   ['route', unsupported('route')],
-  ['rule', unsupported('rule')],
+  ['rule', doRule],
   ['neighbor', unsupported('neighbor')],
   ['neighbour', unsupported('neighbour')],
   ['ntable', unsupported('ntable')],
@@ -59,6 +61,9 @@ const OBJECTS: ReadonlyArray<readonly [string, ObjectHandler]> = [
   ['mptcp', unsupported('mptcp')],
   ['ioam', unsupported('ioam')],
   ['stats', unsupported('stats')],
+  // rtnl extras: iproute2's `bridge fdb` (the bridge command's FDB object).
+  ['fdb', doFdb],
+  ['bridge', doBridge],
   ['help', async () => {
     throw new ExitNow(255, USAGE);
   }],
