@@ -10,6 +10,7 @@ import type { Context } from './context.js';
 const FDB_USAGE = `Usage: rtnl fdb { add | append | del | replace } ADDR dev DEV
               [ self ] [ master ] [ local | static | dynamic ] [ sticky ] [ vlan VID ]
        rtnl fdb [ show [ br BRDEV ] [ brport DEV ] ]
+       rtnl fdb learn ADDR dev PORT   (a learned entry, as traffic would make; ages out after 300 s)
 (also as \`rtnl bridge fdb ...\`, iproute2's \`bridge fdb\`)
 `;
 
@@ -108,6 +109,8 @@ export async function doFdb(ctx: Context, argv: readonly string[]): Promise<numb
   if (matches(cmd, 'append')) return fdbModify(ctx, false, NLM_F_CREATE | NLM_F_APPEND, args);
   if (matches(cmd, 'replace')) return fdbModify(ctx, false, NLM_F_CREATE | NLM_F_REPLACE, args);
   if (matches(cmd, 'delete')) return fdbModify(ctx, true, 0, args);
+  // rtnl only: what a frame from ADDR arriving on port DEV would do (a dynamic entry that ages out).
+  if (cmd === 'learn') return fdbModify(ctx, false, NLM_F_CREATE | NLM_F_REPLACE, new Args([...rest, 'master', 'dynamic']));
   if (matches(cmd, 'help')) usage();
   throw new ExitNow(255, `Command "${cmd}" is unknown, try "bridge fdb help".\n`);
 }

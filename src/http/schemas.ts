@@ -237,6 +237,8 @@ export const snapshotSchema = {
         links: { type: 'array', items: { $ref: 'LinkState#' } },
         addresses: { $ref: 'AddressTable#' },
         routes: { $ref: 'RouteTable#' },
+        rules: { type: 'object', description: 'the FIB rules (FibRules.export(); checked by importing into a scratch model)' },
+        fdb: { type: 'object', description: 'the bridge FDBs and device lists (FdbTable.export(); checked by importing)' },
       },
     },
   },

@@ -11,6 +11,8 @@ import { formatListenAddress, isLoopback, type ListenAddress } from './listen-ad
 import type { Metrics } from './metrics.js';
 import { healthRoutes } from './routes-health.js';
 import { fibRoutes } from './routes-fib.js';
+import { ruleRoutes } from './routes-rules.js';
+import { fdbRoutes } from './routes-fdb.js';
 import { linkRoutes } from './routes-links.js';
 import { metricsRoutes } from './routes-metrics.js';
 import { rigRoutes } from './routes-rig.js';
@@ -58,6 +60,8 @@ export async function buildAdminApp(ctx: AdminContext, options: AdminAppOptions)
   metricsRoutes(app, options.metrics);
   linkRoutes(app, ctx);
   fibRoutes(app, ctx);
+  ruleRoutes(app, ctx);
+  fdbRoutes(app, ctx);
   rigRoutes(app, ctx);
   app.get('/v1/events', {
     schema: {
