@@ -1,6 +1,6 @@
 import {
   AF_INET, AF_INET6, NLM_F_DUMP, NLM_F_REQUEST, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR,
-  RTM_GETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK,
+  RTM_GETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE,
 } from '../../protocol/constants.js';
 import { decodeLinkMessage } from '../../protocol/link-decode.js';
 import { writeLinkRequest } from '../../protocol/link-request.js';
@@ -9,6 +9,7 @@ import type { RtnlEvent } from '../client/events.js';
 import { printAddress } from '../format/address.js';
 import { stringifyJson } from '../format/json.js';
 import { printLink } from '../format/link.js';
+import { printRule } from '../format/rule.js';
 import { LinkTable } from '../format/link-table.js';
 import { Printer } from '../format/printer.js';
 import { Args, ExitNow, invarg, matches } from './args.js';
@@ -16,7 +17,7 @@ import { dumpFailed } from './common.js';
 import type { Context } from './context.js';
 
 const MONITOR_USAGE = `Usage: rtnl monitor [ all | OBJECTS ] [ label ] [dev DEVICE]
-OBJECTS :=  address | link
+OBJECTS :=  address | link | rule
 FILE := file FILENAME
 `;
 
@@ -40,6 +41,7 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
   const args = new Args(words);
   let link = false;
   let addr = false;
+  let rule = false;
   let banner = false;
   let dev: string | undefined;
   while (args.more) {
@@ -47,15 +49,16 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
     if (matches(w, 'label')) banner = true;
     else if (matches(w, 'link')) link = true;
     else if (matches(w, 'address')) addr = true;
+    else if (w === 'rule') rule = true;
     else if (w === 'all') banner = true;
     else if (matches(w, 'help')) throw new ExitNow(255, MONITOR_USAGE);
     else if (w === 'dev') dev = args.next();
-    else if (['route', 'mroute', 'prefix', 'neigh', 'netconf', 'rule', 'nsid', 'nexthop', 'stats', 'maddress', 'acaddress'].some((o) => matches(w, o))) {
+    else if (['route', 'mroute', 'prefix', 'neigh', 'netconf', 'nsid', 'nexthop', 'stats', 'maddress', 'acaddress'].some((o) => matches(w, o))) {
       // Objects rtnld does not model: nothing to listen to.
     } else throw new ExitNow(255, `Argument "${w}" is unknown, try "rtnl monitor help".\n`);
     args.advance();
   }
-  if (!link && !addr) {
+  if (!link && !addr && !rule) {
     link = true;
     addr = true;
   }
@@ -68,6 +71,7 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
   const groups: number[] = [];
   if (link) groups.push(RTNLGRP_LINK);
   if (addr) groups.push(RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR);
+  if (rule) groups.push(RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE);
   const sub = client.subscribe(groups);
   await sub.ready;
   // ll_init_map(): the names of the links that exist now.
@@ -98,6 +102,11 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
       if (ev.address.family !== AF_INET && ev.address.family !== AF_INET6) return;
       if (banner) prefix = '[ADDR]';
       printAddress(p, ev.address, names, { withIndex: true, msgType: ev.header.type === RTM_DELADDR ? RTM_DELADDR : undefined });
+    } else if (ev.type === 'newrule' || ev.type === 'delrule') {
+      if (banner) prefix = '[RULE]';
+      // print_rule(): "Deleted " first for RTM_DELRULE.
+      if (ev.type === 'delrule') p.any('deleted', 'Deleted ', true);
+      printRule(p, ev.rule, o.details);
     } else if (ev.type === 'overrun') {
       ctx.err(`${ev.error.strerror}\n`);
       return;

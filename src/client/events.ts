@@ -1,3 +1,5 @@
+import { RTM_DELRULE, RTM_NEWRULE, RTNL_FAMILY_IPMR, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE } from '../../protocol/constants.js';
+import { decodeRuleMessage, type RuleMessage } from '../../protocol/rule-message.js';
 import { decodeAck } from '../../protocol/ack-decode.js';
 import { decodeAddrMessage } from '../../protocol/addr-decode.js';
 import {
@@ -13,12 +15,13 @@ import type { Link } from './links.js';
 import { AsyncQueue } from './queue.js';
 import type { Route } from './routes.js';
 
-export type RtnlGroup = 'link' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | 'ipv4-route' | 'ipv6-route' | number;
+export type RtnlGroup = 'link' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | 'ipv4-route' | 'ipv6-route' | 'ipv4-rule' | 'ipv6-rule' | number;
 
 export type RtnlEvent =
   | { type: 'newlink' | 'dellink'; header: NlMsgHdr; message: Buffer; link: Link }
   | { type: 'newaddr' | 'deladdr'; header: NlMsgHdr; message: Buffer; address: Address }
   | { type: 'newroute' | 'delroute'; header: NlMsgHdr; message: Buffer; route: Route }
+  | { type: 'newrule' | 'delrule'; header: NlMsgHdr; message: Buffer; rule: RuleMessage }
   /** The daemon dropped notifications for this connection (ENOBUFS), or this subscription overflowed. */
   | { type: 'overrun'; header?: NlMsgHdr; message?: Buffer; error: NetlinkError }
   | { type: 'other'; header: NlMsgHdr; message: Buffer };
@@ -30,7 +33,7 @@ export interface SubscribeOptions {
 
 const GROUP_NUMBERS: Readonly<Record<string, number>> = {
   link: RTNLGRP_LINK, 'ipv4-ifaddr': RTNLGRP_IPV4_IFADDR, 'ipv6-ifaddr': RTNLGRP_IPV6_IFADDR,
-  'ipv4-route': RTNLGRP_IPV4_ROUTE, 'ipv6-route': RTNLGRP_IPV6_ROUTE,
+  'ipv4-route': RTNLGRP_IPV4_ROUTE, 'ipv6-route': RTNLGRP_IPV6_ROUTE, 'ipv4-rule': RTNLGRP_IPV4_RULE, 'ipv6-rule': RTNLGRP_IPV6_RULE,
 };
 
 const ENOBUFS = 105;
@@ -59,6 +62,9 @@ export function groupOf(hdr: NlMsgHdr, message: Buffer): number | undefined {
     case RTM_NEWROUTE:
     case RTM_DELROUTE:
       return family === AF_INET ? RTNLGRP_IPV4_ROUTE : family === AF_INET6 ? RTNLGRP_IPV6_ROUTE : undefined;
+    case RTM_NEWRULE:
+    case RTM_DELRULE:
+      return family === AF_INET || family === RTNL_FAMILY_IPMR ? RTNLGRP_IPV4_RULE : RTNLGRP_IPV6_RULE;
     default:
       return undefined;
   }
@@ -77,6 +83,9 @@ export function decodeEvent(message: Buffer): RtnlEvent {
     case RTM_NEWROUTE:
     case RTM_DELROUTE:
       return { type: header.type === RTM_NEWROUTE ? 'newroute' : 'delroute', header, message, route: decodeRouteMessage(message) };
+    case RTM_NEWRULE:
+    case RTM_DELRULE:
+      return { type: header.type === RTM_NEWRULE ? 'newrule' : 'delrule', header, message, rule: decodeRuleMessage(message) };
     case NLMSG_ERROR:
       return { type: 'overrun', header, message, error: NetlinkError.fromAck(decodeAck(message)) };
     default:
