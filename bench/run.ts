@@ -589,6 +589,19 @@ async function routeModelRows(): Promise<void> {
   });
 }
 
+/** `ip route get` through 100 non-matching FIB rules beside the default rules (bench/rules-lookup.ts, its own process). */
+async function ruleLookupRows(): Promise<void> {
+  const m = await runPinned<{ defaultRules: number; hundredRules: number; runsDefault: number[]; runsHundred: number[] }>(
+    process.execPath, ['--import', 'tsx', join(benchDir, 'rules-lookup.ts')], 300_000, [], SERVER_CPU,
+  );
+  log('rule lookups done');
+  rows.push({
+    id: 'route_get_100_rules', what: '`ip route get` (RTM_GETROUTE handled in-process) with 100 FIB rules walked first', unit: 'requests/s',
+    rtnld: series('rtnld', m.runsHundred), baseline: series('default rules only', m.runsDefault), ratio: m.hundredRules / m.defaultRules,
+    target: '>= 0.8 x default rules', met: m.hundredRules / m.defaultRules >= 0.8,
+  });
+}
+
 /** Notification fan-out: one change encoded once and delivered to 1, 10 and 100 subscribers. */
 async function fanoutRows(): Promise<void> {
   // A receive budget large enough that no notification is dropped while the one client process
@@ -741,6 +754,7 @@ async function main(): Promise<void> {
   await memoryRows();
   await cliStartRows();
   await routeModelRows();
+  await ruleLookupRows();
 
   const results = {
     date: started.toISOString(),

@@ -29,18 +29,32 @@ export type TableOutcome<R> = R | ModelError | undefined;
 
 const IPTOS_RT_MASK = 0x1c;
 
-/** IPv4 prefixes of a rule as integers, computed once per rule. */
-const inet4Keys = new WeakMap<FibRule, { src: number; srcMask: number; dst: number; dstMask: number }>();
+/** A rule with its IPv4 prefixes as integers (compiled once per generation of the rule list). */
+interface Compiled {
+  rule: FibRule;
+  src: number;
+  srcMask: number;
+  dst: number;
+  dstMask: number;
+}
+
+const compiledLists = new WeakMap<FibRules, Map<number, { generation: number; list: Compiled[] }>>();
+
+function compiled(rules: FibRules, family: number): Compiled[] {
+  let byFamily = compiledLists.get(rules);
+  if (!byFamily) compiledLists.set(rules, (byFamily = new Map()));
+  const hit = byFamily.get(family);
+  if (hit && hit.generation === rules.generation) return hit.list;
+  const list = rules.list(family).map((r) => ({ rule: r, srcMask: maskOf(r.srcLen), dstMask: maskOf(r.dstLen), src: toInt(r.src), dst: toInt(r.dst) }));
+  byFamily.set(family, { generation: rules.generation, list });
+  return list;
+}
 
 const toInt = (b: Uint8Array | undefined) => (b ? ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0 : 0);
 const maskOf = (len: number) => (len ? (0xffffffff << (32 - len)) >>> 0 : 0);
 
-function inet4Match(r: FibRule, flow: RuleFlow): boolean {
-  let k = inet4Keys.get(r);
-  if (!k) {
-    k = { srcMask: maskOf(r.srcLen), dstMask: maskOf(r.dstLen), src: toInt(r.src), dst: toInt(r.dst) };
-    inet4Keys.set(r, k);
-  }
+function inet4Match(k: Compiled, flow: RuleFlow): boolean {
+  const r = k.rule;
   if ((((flow.src as number) ^ k.src) & k.srcMask) !== 0 || (((flow.dst as number) ^ k.dst) & k.dstMask) !== 0) return false;
   if (r.dscp !== undefined) return ((flow.tos >> 2) & (r.dscpMask ?? 0x3f)) === (r.dscp & (r.dscpMask ?? 0x3f));
   return !r.tos || r.tos === (flow.tos & IPTOS_RT_MASK);
@@ -71,14 +85,15 @@ function portMatches(range: PortRange | undefined, mask: number, port: number): 
 }
 
 /** fib_rule_match(): the common selectors, then the family's (fib4_rule_match / fib6_rule_match). */
-function ruleMatches(r: FibRule, flow: RuleFlow, ifindexOf: (name: string) => number | undefined): boolean {
+function ruleMatches(k: Compiled, flow: RuleFlow, ifindexOf: (name: string) => number | undefined): boolean {
+  const r = k.rule;
   let ok = true;
   if (r.iifname !== undefined && (ifindexOf(r.iifname) ?? -1) !== flow.iif) ok = false;
   else if (r.oifname !== undefined && (ifindexOf(r.oifname) ?? -1) !== flow.oif) ok = false;
   else if (((r.fwmark ^ flow.mark) & r.fwmask) !== 0) ok = false;
   else if (r.tunId !== undefined || r.l3mdev) ok = false; // no tunnel metadata, no l3mdev devices
   else if (r.uidRange && (flow.uid < r.uidRange.start || flow.uid > r.uidRange.end)) ok = false;
-  else if (!(r.family === AF_INET ? inet4Match(r, flow) : inet6Match(r, flow))) ok = false;
+  else if (!(r.family === AF_INET ? inet4Match(k, flow) : inet6Match(r, flow))) ok = false;
   else if (r.ipProto && r.ipProto !== flow.ipProto) ok = false;
   else if (!portMatches(r.sportRange, r.sportMask, flow.sport) || !portMatches(r.dportRange, r.dportMask, flow.dport)) ok = false;
   return r.flags & FIB_RULE_INVERT ? !ok : ok;
@@ -104,16 +119,17 @@ export function lookupThroughRules<R>(
   table: (id: number) => TableOutcome<R>,
   suppressed: (rule: FibRule, result: R) => boolean,
 ): R {
-  const list = rules.list(family);
+  const list = compiled(rules, family);
   for (let i = 0; i < list.length; i++) {
-    let rule = list[i]!;
+    let entry = list[i]!;
     for (;;) {
-      if (!ruleMatches(rule, flow, ifindexOf)) break;
+      const rule = entry.rule;
+      if (!ruleMatches(entry, flow, ifindexOf)) break;
       if (rule.action === FR_ACT_GOTO) {
         const target = rules.target(rule);
         if (!target) break;
-        i = list.indexOf(target);
-        rule = target;
+        i = list.findIndex((c) => c.rule === target);
+        entry = list[i]!;
         continue;
       }
       if (rule.action === FR_ACT_NOP) break;
