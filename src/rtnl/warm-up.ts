@@ -28,16 +28,23 @@ const CREATE = CHANGE | NLM_F_CREATE | NLM_F_EXCL;
 const DUMP = NLM_F_REQUEST | NLM_F_DUMP;
 const STEP = 64 * 1024;
 
+/** Lets the daemon's own I/O run between two steps of the warm-up. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * A freshly started Node process runs rtnld's code in V8's interpreter until it has run it often
  * enough to optimise it: the first dumps after start-up encoded a link in ~35–50 µs instead of
- * ~2–6 µs (issue 21). This builds a small scratch model of every link kind through the same
- * requests a client sends (NEWLINK, SETLINK, NEWADDR, NEWROUTE), then dumps its links, addresses
- * and routes several times through the same handlers, so V8 has type feedback and optimised code
- * for the request and dump paths before the first client arrives. The scratch model is dropped;
- * nothing of it reaches the daemon's model (its clock never runs on its own: no timers outlive it).
+ * a few (issue 21). This builds a small scratch model of every link kind through the requests a
+ * client sends (NEWLINK, SETLINK, NEWADDR, NEWROUTE), then dumps its links, addresses and routes
+ * several times through the same handlers, so V8 has type feedback and optimised code for the
+ * request and dump paths by the time a client's topology is built. `makeModel` must build the
+ * model as the daemon's own is built (same clock and options): objects of other shapes would
+ * teach V8 types the real model never has, and the optimised code would be thrown away at the
+ * first real dump. The scratch model is dropped afterwards; nothing of it reaches the daemon's.
+ * Every request and dump step yields to the event loop, so clients are answered meanwhile;
+ * `stopped()` ends it early (the daemon stops).
  */
-export async function warmUp(makeModel: () => NetworkModel, options: WarmUpOptions = WARM_UP_DEFAULTS): Promise<void> {
+export async function warmUp(makeModel: () => NetworkModel, stopped: () => boolean = () => false, options: WarmUpOptions = WARM_UP_DEFAULTS): Promise<void> {
   const model = makeModel();
   const dispatcher = new RtnlDispatcher(model, new Mutex());
   const session: SessionState = { portid: 1, strict: false, extAck: true, capAck: false, readOnly: false, dumping: false };
@@ -46,12 +53,22 @@ export async function warmUp(makeModel: () => NetworkModel, options: WarmUpOptio
   let seq = 0;
 
   const send = async (write: (w: NlWriter, seq: number) => void): Promise<void> => {
+    if (stopped()) throw new WarmUpStopped();
     write(w, ++seq);
     const message = w.take();
     const result = dispatcher.handle(message, session, out);
-    if (result instanceof Promise) await result;
-    else if (result instanceof DumpRun) while (!result.fill(out, STEP)) out.truncate(0);
+    let errno = result instanceof Promise ? await result : result;
+    if (errno instanceof DumpRun) {
+      while (!errno.fill(out, STEP)) {
+        out.truncate(0);
+        await yieldToIo();
+      }
+      errno = errno.errno;
+    }
+    // A refused request would leave its path cold: the scratch topology must stay buildable.
+    if (errno) throw new Error(`warm-up request ${seq} (type ${message.readUInt16LE(4)}) refused: errno ${errno}`);
     out.truncate(0);
+    await yieldToIo();
   };
   const link = (type: number, flags: number, r: LinkRequest) => send((w, s) => writeLinkRequest(w, type, flags, s, r));
   const ipv4 = (g: number, i: number) => new Uint8Array([10, 100 + i, g, 1]);
@@ -76,7 +93,7 @@ export async function warmUp(makeModel: () => NetworkModel, options: WarmUpOptio
       gateway: new Uint8Array([10, 100, g, 2]),
     }));
   }
-  await new Promise((resolve) => setTimeout(resolve, 1)); // DAD work (dadMs 0) completes
+  await new Promise((resolve) => setTimeout(resolve, 1)); // DAD ends (a model made with dadMs 0)
 
   for (let r = 0; r < options.rounds; r++) {
     for (const mask of [RTEXT_FILTER_VF, RTEXT_FILTER_SKIP_STATS]) await link(RTM_GETLINK, DUMP, { extMask: mask });
@@ -89,4 +106,13 @@ export async function warmUp(makeModel: () => NetworkModel, options: WarmUpOptio
     // A change between rounds: no dump is served from a recording (dump-image.ts), each one encodes.
     await link(RTM_SETLINK, CHANGE, { index: 1, mtu: 65536 - (r & 1) });
   }
+}
+
+class WarmUpStopped extends Error {}
+
+/** Runs warmUp() in the background; resolves when it ends, stopped or not (a failure is reported, not thrown). */
+export function warmUpInBackground(makeModel: () => NetworkModel, stopped: () => boolean, onError: (e: unknown) => void): Promise<void> {
+  return warmUp(makeModel, stopped).catch((e: unknown) => {
+    if (!(e instanceof WarmUpStopped)) onError(e);
+  });
 }
