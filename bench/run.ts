@@ -676,7 +676,7 @@ function coldContext(): ColdContext {
   const kernelSkip = rootAndNetns();
   if (kernelSkip === undefined) dropStaleNetns();
   return {
-    quick: QUICK, kernelSkip, benchDir, daemonRoot, tmp, startDaemon, stopServer, runPinned, pinned, serverCpu: SERVER_CPU,
+    quick: QUICK, big: BIG, kernelSkip, benchDir, daemonRoot, tmp, startDaemon, stopServer, runPinned, pinned, serverCpu: SERVER_CPU,
     track: (proc) => {
       children.add(proc);
       proc.once('exit', () => children.delete(proc));
