@@ -129,7 +129,7 @@ describe('rtnld command line', () => {
     const none = await exit([]);
     expect(none.code).toBe(1);
     expect(none.output).toContain("error: required option '-s, --socket <path>' not specified");
-   }, 120_000); // five daemon starts in a row: seconds each on a loaded machine
+  }, 120_000); // five daemon starts in a row: seconds each on a loaded machine
 
   it('answers --version from package.json and shows file modes in octal in --help', async () => {
     const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
