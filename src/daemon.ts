@@ -114,6 +114,7 @@ export class Daemon {
       seedState: () => this.seedState(),
       persist: async () => this.state?.checkpoint(),
       ready: () => this.ready,
+      netns: this.netns,
     };
   }
 
