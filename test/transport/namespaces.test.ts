@@ -215,7 +215,7 @@ describe('seeds with namespaces', () => {
     const e2 = r2.byName('eth0')!;
     expect([e1.linkNetns, e1.link, e2.linkNetns, e2.link]).toEqual(['r2', e2.index, 'r1', e1.index]);
     expect([e1.carrier, e2.carrier]).toEqual([true, true]);
-    expect(r2.addresses.list(e2.index, 'inet').map((a) => [...a.local!].join('.'))).toEqual(['10.0.12.2']);
+    expect(r2.addresses.list(e2.index, 'inet').map((a) => [...a.address].join('.'))).toEqual(['10.0.12.2']);
     const c = await connect(join(dir, 'r2.sock'));
     expect(await dumpNames(c)).toEqual(['lo', 'eth0']);
   });
