@@ -134,6 +134,7 @@ export class NetworkModel {
 
   /** The other end of `link`, in another namespace, went up or down: its carrier follows, announced here. */
   peerChanged(link: Link): void {
+    this.generation.advance();
     this.state.recomputeCarrier(link, true);
     this.state.runLinkwatch();
   }
