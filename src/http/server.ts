@@ -15,6 +15,7 @@ import { ruleRoutes } from './routes-rules.js';
 import { fdbRoutes } from './routes-fdb.js';
 import { linkRoutes } from './routes-links.js';
 import { metricsRoutes } from './routes-metrics.js';
+import { netnsRoutes } from './routes-netns.js';
 import { rigRoutes } from './routes-rig.js';
 import { sharedSchemas } from './schemas.js';
 
@@ -63,6 +64,7 @@ export async function buildAdminApp(ctx: AdminContext, options: AdminAppOptions)
   ruleRoutes(app, ctx);
   fdbRoutes(app, ctx);
   rigRoutes(app, ctx);
+  netnsRoutes(app, ctx);
   app.get('/v1/events', {
     schema: {
       tags: ['links'],

@@ -17,7 +17,7 @@ export interface Cause {
  */
 export type ModelEvent =
   | { type: 'newlink'; link: Readonly<Link>; change: number; cause?: Cause | undefined; event?: number }
-  | { type: 'dellink'; link: Readonly<Link>; cause?: Cause | undefined }
+  | { type: 'dellink'; link: Readonly<Link>; cause?: Cause | undefined; moved?: MovedTo | undefined }
   /** A bridge port's AF_BRIDGE state was announced (added/changed) or withdrawn (br_ifinfo_notify). */
   | { type: 'bridgeport'; action: 'new' | 'del'; link: Readonly<Link> }
   /** An IPv4/IPv6 address of `link` was added or changed (RTM_NEWADDR) or removed (RTM_DELADDR). */
@@ -32,6 +32,13 @@ export type ModelEvent =
   | { type: 'newrule' | 'delrule'; rule: Readonly<FibRule>; cause?: Cause | undefined }
   /** A bridge FDB entry (`entry`) or a device's own list entry (`self`) appeared, changed or went (AF_BRIDGE RTM_NEWNEIGH/DELNEIGH). */
   | { type: 'newfdb' | 'delfdb'; entry?: Readonly<FdbEntry> | undefined; self?: Readonly<SelfEntry> | undefined };
+
+/** Where a device went when it left its namespace (IFLA_NEW_NETNSID / IFLA_NEW_IFINDEX of its RTM_DELLINK). */
+export interface MovedTo {
+  /** The destination's name. */
+  netns: string;
+  ifindex: number;
+}
 
 export type ModelListener = (event: ModelEvent) => void;
 

@@ -4,7 +4,7 @@ import { BridgeRules } from './bridge.js';
 import { SystemClock, type Clock } from './clock.js';
 import { ModelError } from './errors.js';
 import { replaceModel, type ModelState } from './replace.js';
-import type { Cause, ModelEvent, ModelListener } from './events.js';
+import type { Cause, ModelEvent, ModelListener, MovedTo } from './events.js';
 import { combineFlags, IFF_UP, IF_OPER_UNKNOWN } from './flags.js';
 import { ModelGeneration } from './generation.js';
 import { KINDS, type KindSpec } from './kinds.js';
@@ -46,6 +46,16 @@ export interface NewLinkSpec {
 }
 
 const NOTIFY_ALL = 0xffffffff;
+
+/** How a model reaches the other namespaces of the daemon (src/model/netns/registry.ts sets it). */
+export interface NetnsLinks {
+  /** This model's namespace name ("" for the initial one). */
+  readonly name: string;
+  /** Another namespace's model, by name. */
+  model(name: string): NetworkModel | undefined;
+  /** The id namespace `observer` has for `peer`, allocated (and announced) if it has none (peernet2id_alloc). */
+  nsid(observer: string, peer: string): number;
+}
 
 const IPV4_MIN_MTU = 68;
 const IPV6_MIN_MTU = 1280;
@@ -89,6 +99,7 @@ export class NetworkModel {
     this.state = new LinkState({
       registry: this.registry, generation: this.generation, notify: (l, c) => this.notify(l, c), netdevEvent: (t, l) => this.netdevEvent(t, l),
       deviceOpen: (l, up) => this.bridges.deviceOpen(l, up),
+      peer: (l) => this.peer(l), remotePeerChanged: (l) => this.remotePeerChanged(l),
     });
     this.cpuCount = options.cpuCount ?? availableParallelism();
     this.clock = options.clock ?? new SystemClock();
@@ -113,6 +124,28 @@ export class NetworkModel {
       adjustAllmulti: (l, i) => this.state.adjustAllmulti(l, i), adjustPromiscuity: (l, i) => this.state.adjustPromiscuity(l, i),
       tsoMaxSize: (l) => this.tsoMaxSize(l),
     });
+  }
+
+  /** The daemon's other namespaces; absent for a model used alone (tests, scratch models). */
+  netns: NetnsLinks | undefined;
+
+  /** The device `link.link` names: here, or in the namespace `link.linkNetns`. */
+  private peer(link: Link): Link | undefined {
+    if (link.linkNetns === undefined) return this.registry.byIndex(link.link);
+    return this.netns?.model(link.linkNetns)?.byIndex(link.link);
+  }
+
+  private remotePeerChanged(link: Link): void {
+    const model = link.linkNetns !== undefined ? this.netns?.model(link.linkNetns) : undefined;
+    const peer = model?.byIndex(link.link);
+    if (model && peer) model.peerChanged(peer);
+  }
+
+  /** The other end of `link`, in another namespace, went up or down: its carrier follows, announced here. */
+  peerChanged(link: Link): void {
+    this.generation.advance();
+    this.state.recomputeCarrier(link, true);
+    this.state.runLinkwatch();
   }
 
   // --- events ---
@@ -274,51 +307,53 @@ export class NetworkModel {
    * before anything is registered, so a failing request leaves nothing behind.
    * Returns the new devices, peer first.
    */
-  createLink(spec: NewLinkSpec, cause?: Cause): Link[] {
+  createLink(spec: NewLinkSpec, cause?: Cause, peerModel: NetworkModel = this): Link[] {
     const kind = KINDS[spec.kind];
     if (!kind.creatable) throw new ModelError('EOPNOTSUPP', 'Unknown device type');
-    const plan: Array<{ spec: NewLinkSpec; name: string; index: number; auto: boolean; parent?: Link | undefined }> = [];
-    const reservedNames = new Set<string>();
-    const reservedIndexes = new Set<number>();
-    const prepare = (s: NewLinkSpec) => {
+    const plan: Array<{ spec: NewLinkSpec; name: string; index: number; auto: boolean; parent?: Link | undefined; model: NetworkModel }> = [];
+    const reserved = new Map<NetworkModel, { names: Set<string>; indexes: Set<number> }>();
+    const prepare = (s: NewLinkSpec, m: NetworkModel) => {
       const k = KINDS[s.kind];
       let parent: Link | undefined;
       if (k.needsParent) {
-        parent = s.parent ? this.byIndex(s.parent) : undefined;
+        parent = s.parent ? m.byIndex(s.parent) : undefined;
         if (!parent) throw new ModelError('ENODEV');
       }
-      if (s.mtu !== undefined) this.checkMtu(k, s.mtu, parent);
-      const name = this.resolveName(s.name ?? k.nameTemplate, reservedNames);
-      reservedNames.add(name);
+      if (s.mtu !== undefined) m.checkMtu(k, s.mtu, parent);
+      let r = reserved.get(m);
+      if (!r) reserved.set(m, (r = { names: new Set(), indexes: new Set() }));
+      const name = m.resolveName(s.name ?? k.nameTemplate, r.names);
+      r.names.add(name);
       let index = s.index ?? 0;
       const auto = index <= 0;
       if (auto) {
-        const next = this.registry.allocator.peek(reservedIndexes);
+        const next = m.registry.allocator.peek(r.indexes);
         if (next === undefined) throw new ModelError('ENFILE');
         index = next;
-      } else if (this.byIndex(index) || reservedIndexes.has(index)) {
+      } else if (m.byIndex(index) || r.indexes.has(index)) {
         throw new ModelError('EEXIST');
       }
-      reservedIndexes.add(index);
-      plan.push({ spec: s, name, index, auto, parent });
+      r.indexes.add(index);
+      plan.push({ spec: s, name, index, auto, parent, model: m });
     };
     if (kind.paired) {
       // The peer is registered first; without VETH_INFO_PEER it is configured from the main
-      // device's attributes, but not its flags (veth_newlink).
+      // device's attributes, but not its flags (veth_newlink). It may live in another namespace.
       const peerSpec: NewLinkSpec = spec.peer ?? { ...spec, name: undefined, index: undefined, flags: 0, change: 0, master: undefined };
       if ((peerSpec.flags ?? 0) & IFF_UP) throw new ModelError('ENOTCONN');
-      prepare({ ...peerSpec, kind: spec.kind, peer: undefined });
+      prepare({ ...peerSpec, kind: spec.kind, peer: undefined }, peerModel);
     }
-    prepare(spec);
+    prepare(spec, this);
     if (spec.master !== undefined && spec.master !== 0) this.bridges.checkNewMaster(spec.master);
-    if (this.size + plan.length > this.maxLinks) {
-      throw new ModelError('ENOSPC', `rtnld: link limit (${this.maxLinks}) reached`);
+    for (const m of reserved.keys()) {
+      const adding = plan.filter((p) => p.model === m).length;
+      if (m.size + adding > m.maxLinks) throw new ModelError('ENOSPC', `rtnld: link limit (${m.maxLinks}) reached`);
     }
 
     const created: Link[] = [];
     for (const p of plan) {
       const k = KINDS[p.spec.kind];
-      const link = this.buildLink(k, p.name, p.index);
+      const link = p.model.buildLink(k, p.name, p.index);
       const s = p.spec;
       if (p.parent) {
         link.link = p.parent.index;
@@ -336,13 +371,17 @@ export class NetworkModel {
       if (s.numRxQueues !== undefined) link.numRxQueues = s.numRxQueues;
       if (s.vlan) link.vlan = { ...s.vlan };
       k.init?.(link, s);
-      this.registry.insert(link);
-      if (p.auto) this.registry.allocator.commit(p.index);
+      p.model.registry.insert(link);
+      if (p.auto) p.model.registry.allocator.commit(p.index);
       created.push(link);
     }
     if (kind.paired) {
       created[1]!.link = created[0]!.index;
       created[0]!.link = created[1]!.index;
+      if (peerModel !== this) {
+        created[0]!.linkNetns = this.netns?.name;
+        created[1]!.linkNetns = peerModel.netns?.name;
+      }
     }
     for (const link of created) {
       // veth_newlink and a bridge given a MAC turn the carrier off after registering (one
@@ -354,22 +393,29 @@ export class NetworkModel {
     }
     for (const [i, link] of created.entries()) {
       const s = plan[i]!.spec;
-      link.operstate = link.carrier ? IF_OPER_UNKNOWN : this.state.defaultOperstate(link);
+      const m = plan[i]!.model;
+      link.operstate = link.carrier ? IF_OPER_UNKNOWN : m.state.defaultOperstate(link);
       // rtnl_configure_link: ifi_flags applied before the one creation notification.
-      if ((s.flags ?? 0) !== 0 || (s.change ?? 0) !== 0) this.state.applyFlags(link, s.flags ?? 0, s.change ?? 0);
-      this.state.recomputeCarrier(link, false);
-      if (s.operstate !== undefined) this.state.applyOperstate(link, s.operstate);
-      // Linux announces the veth peer before the main device exists, so its IFLA_LINK reads 0.
+      if ((s.flags ?? 0) !== 0 || (s.change ?? 0) !== 0) m.state.applyFlags(link, s.flags ?? 0, s.change ?? 0);
+      m.state.recomputeCarrier(link, false);
+      if (s.operstate !== undefined) m.state.applyOperstate(link, s.operstate);
+      // Linux announces the veth peer before the main device exists, so its IFLA_LINK reads 0 (and no LINK_NETNSID).
       const iflink = link.link;
-      if (kind.paired && i === 0) link.link = 0;
-      this.netdevEvent('register', link);
-      this.notify(link, NOTIFY_ALL, i === created.length - 1 ? cause : undefined);
+      const linkNetns = link.linkNetns;
+      if (kind.paired && i === 0) {
+        link.link = 0;
+        delete link.linkNetns;
+      }
+      m.netdevEvent('register', link);
+      m.notify(link, NOTIFY_ALL, i === created.length - 1 ? cause : undefined);
       link.link = iflink;
-      if (link.flags & IFF_UP) this.netdevEvent('up', link); // rtnl_configure_link: NETDEV_UP after the creation notification
+      if (linkNetns !== undefined) link.linkNetns = linkNetns;
+      if (link.flags & IFF_UP) m.netdevEvent('up', link); // rtnl_configure_link: NETDEV_UP after the creation notification
     }
     const main = created[created.length - 1]!;
     if (spec.master) this.setMaster(main, spec.master);
     this.state.runLinkwatch();
+    if (peerModel !== this) peerModel.state.runLinkwatch();
     return created;
   }
 
@@ -547,9 +593,19 @@ export class NetworkModel {
     const add = (l: Link | undefined) => {
       if (l && !batch.includes(l)) batch.push(l);
     };
+    /** veth ends in other namespaces: deleted there, with their own notifications, after this batch. */
+    const remote: Array<{ model: NetworkModel; link: Link }> = [];
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i]!;
-      add(this.state.peerOf(l));
+      const peer = this.state.peerOf(l);
+      if (peer && l.linkNetns !== undefined) {
+        remote.push({ model: this.netns!.model(l.linkNetns)!, link: peer });
+        peer.link = 0;
+        delete peer.linkNetns;
+        delete l.linkNetns;
+      } else {
+        add(peer);
+      }
       for (const child of this.registry.stackedOn(l.index)) add(child);
     }
     for (const l of batch) {
@@ -572,7 +628,81 @@ export class NetworkModel {
       this.emit({ type: 'dellink', link: l, cause });
     }
     this.state.runLinkwatch();
+    for (const r of remote) if (r.model.byIndex(r.link.index) === r.link) r.model.deleteLink(r.link);
     return batch;
+  }
+
+  // --- moving devices between namespaces (__dev_change_net_namespace) ---
+
+  /**
+   * The source half of a move: the device is closed if up, leaves its bridge, loses its
+   * addresses (and everything else following the unregister event), and is announced with
+   * RTM_DELLINK carrying where it went.
+   */
+  unlistMoved(link: Link, to: MovedTo, cause?: Cause): void {
+    if (link.flags & IFF_UP) {
+      link.flags &= ~IFF_UP;
+      this.notify(link, IFF_UP | 0x40);
+      this.netdevEvent('down', link);
+    }
+    if (link.master) this.bridges.release(link);
+    this.registry.remove(link);
+    this.netdevEvent('unregister', link);
+    this.emit({ type: 'dellink', link, cause, moved: to });
+    this.state.runLinkwatch();
+  }
+
+  /** Is `index` free for a device arriving here? */
+  indexFree(index: number): boolean {
+    return !this.byIndex(index);
+  }
+
+  /** The next automatic index here (a moved device whose own index is taken). */
+  nextAutoIndex(): number | undefined {
+    return this.registry.allocator.peek();
+  }
+
+  /**
+   * The destination half: the same device, re-listed down under `index` and `name`, announced
+   * with one RTM_NEWLINK (change 0xffffffff). Its qdisc is noop again (never up here).
+   */
+  listMoved(link: Link, index: number, name: string, auto: boolean): void {
+    link.index = index;
+    link.name = name;
+    link.master = 0;
+    delete link.bridgePort;
+    delete link.bridgePortForwarding;
+    link.everUp = false;
+    link.createdAt = this.now();
+    if (this.size + 1 > this.maxLinks) throw new ModelError('ENOSPC', `rtnld: link limit (${this.maxLinks}) reached`);
+    this.registry.insert(link);
+    if (auto) this.registry.allocator.commit(index);
+    this.state.recomputeCarrier(link, false);
+    link.operstate = this.state.defaultOperstate(link);
+    this.netdevEvent('register', link);
+    this.notify(link, NOTIFY_ALL);
+    this.state.runLinkwatch();
+  }
+
+  /** Resolves a name (or template) for a device arriving here; throws as dev_change_net_namespace would. */
+  arrivalName(requested: string): string {
+    return this.resolveName(requested, new Set());
+  }
+
+  /** A veth end whose peer moved: where the peer is now (no notification: Linux sends none to the staying end). */
+  repointPeer(link: Link, index: number, netns: string | undefined): void {
+    link.link = index;
+    if (netns === undefined) delete link.linkNetns;
+    else link.linkNetns = netns;
+    this.generation.advance();
+  }
+
+  /** cleanup_net → default_device_exit_batch: every device goes; veth ends elsewhere go with their pairs. */
+  destroyNamespace(): void {
+    for (const l of [...this.iterate()]) {
+      if (this.byIndex(l.index) !== l) continue;
+      if (KINDS[l.kind].deletable) this.deleteLink(l);
+    }
   }
 
   // --- whole-model replacement, announced (test-rig reset and snapshot import) ---

@@ -3,7 +3,7 @@ import { writeAck } from '../../protocol/ack.js';
 import {
   AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, isGetType, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
-  RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE,
+  RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID, RTM_NEWNSID, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE,
   RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE, RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
@@ -24,6 +24,7 @@ import { delRule, dumpRules, newRule } from './rules.js';
 import { fdbAdd, fdbDel, fdbDump, fdbGet } from './fdb.js';
 import { newLink, setLink } from './newlink.js';
 import { DumpRun } from './dump-run.js';
+import { dumpNsid, getNsid, newNsid } from './nsid.js';
 import type { DumpCursor, Request, SessionView } from './request.js';
 
 /** One rtnetlink handler registration, as rtnl_register(family, type, doit, dumpit). */
@@ -32,11 +33,6 @@ interface Handler {
   family: number;
   doit?: (req: Request) => void;
   dumpit?: (req: Request) => DumpCursor;
-}
-
-/** A dump with no entries. */
-function emptyDump(req: Request): DumpCursor {
-  return { doneFlags: 0, generation: () => req.model.generation.linkDumpSeq, next: () => false };
 }
 
 /** The handler table (net/core/rtnetlink.c: rtnetlink_init). Lookups fall back to PF_UNSPEC. */
@@ -48,8 +44,9 @@ const HANDLERS: readonly Handler[] = [
   { type: RTM_GETLINK, family: AF_BRIDGE, dumpit: dumpBridgePorts },
   { type: RTM_NEWLINKPROP, family: AF_UNSPEC, doit: linkProp },
   { type: RTM_DELLINKPROP, family: AF_UNSPEC, doit: linkProp },
-  // net_namespace.c: rtnl_net_dumpid lists the ids of peer namespaces; an rtnld model has none.
-  { type: RTM_GETNSID, family: AF_UNSPEC, dumpit: emptyDump },
+  // net_namespace.c: rtnl_net_init(); RTM_DELNSID has no handler (-EOPNOTSUPP).
+  { type: RTM_NEWNSID, family: AF_UNSPEC, doit: newNsid },
+  { type: RTM_GETNSID, family: AF_UNSPEC, doit: getNsid, dumpit: dumpNsid },
   // devinet_init(): IPv4 GETADDR has a dumpit only, so a GETADDR doit for AF_INET is -EOPNOTSUPP.
   { type: RTM_NEWADDR, family: AF_INET, doit: inetNewAddr },
   { type: RTM_DELADDR, family: AF_INET, doit: inetDelAddr },
@@ -134,7 +131,7 @@ class WatchedDumpRun extends DumpRun {
 /** Where requests that changed the model are recorded (the --state journal). */
 export interface ChangeRecorder {
   /** Called in the tick of the change; resolves when the record is durable. */
-  record(request: Buffer): Promise<void>;
+  record(request: Buffer, netns?: string): Promise<void>;
 }
 
 export class RtnlDispatcher {
@@ -166,7 +163,8 @@ export class RtnlDispatcher {
     const family = message[NLMSGHDR_SIZE]!;
     const isGet = isGetType(hdr.type);
     if (!isGet && session.readOnly) return ack(new NlError(Errno.EPERM));
-    const req: Request = { model: this.model, message, hdr, session, out };
+    const model = session.netnsScope?.current.model ?? this.model;
+    const req: Request = { model, message, hdr, session, out, netns: session.netnsScope };
     if (isGet && hdr.flags & NLM_F_DUMP) {
       const handler = findHandler(family, hdr.type, 'dumpit');
       if (!handler) return ack(new NlError(Errno.EOPNOTSUPP));
@@ -192,7 +190,7 @@ export class RtnlDispatcher {
       }
     }
     return this.mutex.runExclusive(() => {
-      const before = this.model.changeCount;
+      const before = model.changeCount + (session.netnsScope?.registry.changeCount ?? 0);
       let error: NlError | undefined;
       try {
         handler.doit!(req);
@@ -200,7 +198,8 @@ export class RtnlDispatcher {
         error = toNlError(e);
       }
       // Even a failed request may have committed changes (do_setlink stops at the first error).
-      const durable = this.recorder && this.model.changeCount !== before ? this.recorder.record(message) : undefined;
+      const after = model.changeCount + (session.netnsScope?.registry.changeCount ?? 0);
+      const durable = this.recorder && after !== before ? this.recorder.record(message, session.netnsScope?.current.name) : undefined;
       return { durable, error, warning: req.warning };
     }).then(async ({ durable, error, warning }) => {
       if (durable) await durable;
