@@ -73,12 +73,6 @@
 #define SO_LOCK_FILTER 44
 #endif
 
-/* protocol/TRANSPORT.md */
-#define RTNLD_SOCKET_CALL 15
-#define CALL_SETSOCKOPT 1
-#define CALL_GETSOCKOPT 2
-#define CALL_BIND 3
-#define CALL_GETSOCKNAME 4
 /* Largest message accepted from the daemon (its --max-message default is 1 MiB for requests;
  * replies are far smaller). A larger length means the stream is corrupt. */
 #define MAX_MESSAGE (16u << 20)
@@ -386,8 +380,8 @@ static int write_all(int fd, const void *buf, size_t n, int nonblock) {
  * echoed request header has type 15. The daemon sends type 15 for nothing else. */
 static int is_call_answer(const struct qmsg *m) {
   uint16_t type = rd16(m->data + 4);
-  if (type == RTNLD_SOCKET_CALL) return 1;
-  if (type == NLMSG_ERROR && m->len >= 36 && rd16(m->data + 16 + 4 + 4) == RTNLD_SOCKET_CALL) return 1;
+  if (type == SOCKET_CALL) return 1;
+  if (type == NLMSG_ERROR && m->len >= 36 && rd16(m->data + 16 + 4 + 4) == SOCKET_CALL) return 1;
   return 0;
 }
 
@@ -396,7 +390,7 @@ static int batchable(const unsigned char *first, const unsigned char *m) {
   uint16_t ftype = rd16(first + 4), type = rd16(m + 4);
   if (!(rd16(first + 6) & NLM_F_MULTI) || !(rd16(m + 6) & NLM_F_MULTI)) return 0;
   if (ftype == NLMSG_DONE || ftype == NLMSG_ERROR || type == NLMSG_DONE || type == NLMSG_ERROR) return 0;
-  if (type == RTNLD_SOCKET_CALL || ftype == RTNLD_SOCKET_CALL) return 0;
+  if (type == SOCKET_CALL || ftype == SOCKET_CALL) return 0;
   return rd32(first + 8) == rd32(m + 8) && rd32(first + 12) == rd32(m + 12);
 }
 
@@ -527,26 +521,39 @@ static void route_locked(struct nlsock *s, struct qmsg *chain) {
 /* ------------------------------------------------------------------------------------------ */
 /* In-band socket calls                                                                       */
 
-/* Performs a call; returns 0 or -errno, and the reply words (after `call`) in out[]. */
-static int sock_call(struct nlsock *s, int fd, uint32_t call, uint32_t name, uint32_t value, uint32_t *out, int nout) {
+size_t socket_call_msg(unsigned char *buf, uint32_t call, uint32_t name, uint32_t value, const char *ns, uint32_t seq) {
+  size_t len = 28;
+  if (ns) {
+    size_t n = strnlen(ns, NETNS_NAME_MAX - 1);
+    memset(buf + len, 0, nl_align((uint32_t)n + 1));
+    memcpy(buf + len, ns, n);
+    len += nl_align((uint32_t)n + 1);
+  }
+  wr32(buf, (uint32_t)len);
+  uint16_t type = SOCKET_CALL, flags = NLM_F_REQUEST;
+  memcpy(buf + 4, &type, 2);
+  memcpy(buf + 6, &flags, 2);
+  wr32(buf + 8, seq);
+  wr32(buf + 12, 0);
+  wr32(buf + 16, call);
+  wr32(buf + 20, name);
+  wr32(buf + 24, value);
+  return len;
+}
+
+/* Performs a call (ns: the namespace name of calls 5 and up, else NULL); returns 0 or -errno,
+ * and the reply words (after `call`) in out[]. */
+static int sock_call_ns(struct nlsock *s, int fd, uint32_t call, uint32_t name, uint32_t value, const char *ns, uint32_t *out, int nout) {
   pthread_mutex_lock(&s->call_mu);
-  unsigned char req[28];
+  unsigned char req[SOCKET_CALL_MAX];
   pthread_mutex_lock(&s->mu);
   uint32_t seq = ++s->call_seq;
   s->call_pending = 1;
   s->answer = NULL;
   pthread_mutex_unlock(&s->mu);
-  wr32(req, sizeof req);
-  uint16_t type = RTNLD_SOCKET_CALL, flags = NLM_F_REQUEST;
-  memcpy(req + 4, &type, 2);
-  memcpy(req + 6, &flags, 2);
-  wr32(req + 8, seq);
-  wr32(req + 12, 0);
-  wr32(req + 16, call);
-  wr32(req + 20, name);
-  wr32(req + 24, value);
+  size_t len = socket_call_msg(req, call, name, value, ns, seq);
   pthread_mutex_lock(&s->send_mu);
-  int r = write_all(fd, req, sizeof req, 0);
+  int r = write_all(fd, req, len, 0);
   pthread_mutex_unlock(&s->send_mu);
   pthread_mutex_lock(&s->mu);
   while (r == 0 && !s->answer) {
@@ -585,6 +592,10 @@ static int sock_call(struct nlsock *s, int fd, uint32_t call, uint32_t name, uin
   }
   free(a);
   return 0;
+}
+
+static int sock_call(struct nlsock *s, int fd, uint32_t call, uint32_t name, uint32_t value, uint32_t *out, int nout) {
+  return sock_call_ns(s, fd, call, name, value, NULL, out, nout);
 }
 
 static int ensure_portid(struct nlsock *s, int fd, uint32_t *groups) {
@@ -740,7 +751,7 @@ static size_t datagram_messages(unsigned char *buf, size_t total) {
   while (total - off >= NLMSG_HDRLEN) {
     uint32_t len = rd32(buf + off);
     if (len < NLMSG_HDRLEN || len > total - off) break;
-    if (rd16(buf + off + 4) == RTNLD_SOCKET_CALL) {
+    if (rd16(buf + off + 4) == SOCKET_CALL) {
       uint16_t noop = NLMSG_NOOP;
       memcpy(buf + off + 4, &noop, 2);
     }
@@ -757,6 +768,18 @@ static size_t datagram_messages(unsigned char *buf, size_t total) {
     off += step;
   }
   return off;
+}
+
+/* A namespace fd in an outgoing message, named to the daemon for this connection first. */
+struct named_fd {
+  struct nlsock *s;
+  int fd;
+};
+static int name_netns_fd(void *ctx, int nsfd, const char *name) {
+  struct named_fd *c = ctx;
+  int r = sock_call_ns(c->s, c->fd, CALL_NETNS_FD, (uint32_t)nsfd, 0, name, NULL, 0);
+  debugf("NETNS_FD %d = \"%s\": %d", nsfd, name, r);
+  return r;
 }
 
 static ssize_t nl_send_iov(struct nlsock *s, int fd, const struct iovec *iov, size_t iovcnt, int flags, const struct sockaddr *to, socklen_t tolen) {
@@ -781,10 +804,14 @@ static ssize_t nl_send_iov(struct nlsock *s, int fd, const struct iovec *iov, si
     free(owned);
     return -ECONNREFUSED;
   }
+  struct named_fd ctx = {s, fd};
+  int made[4], nmade = 0;
+  int r = netns_send_refs(buf, valid, name_netns_fd, &ctx, made, &nmade);
   int nonblock = !want_block(fd, flags);
   pthread_mutex_lock(&s->send_mu);
-  int r = valid ? write_all(fd, buf, valid, nonblock) : 0;
+  if (r == 0 && valid) r = write_all(fd, buf, valid, nonblock);
   pthread_mutex_unlock(&s->send_mu);
+  for (int i = 0; i < nmade; i++) real_close(made[i]);
   free(owned);
   if (r == -EPIPE || r == -ECONNRESET) {
     s->dead = 1;
@@ -830,8 +857,10 @@ EXPORT int socket(int domain, int type, int protocol) {
   if (domain != AF_NETLINK || protocol != NETLINK_ROUTE || (base != SOCK_RAW && base != SOCK_DGRAM))
     return real_socket(domain, type, protocol);
   int fd = connect_daemon(type & SOCK_CLOEXEC, "socket(AF_NETLINK, NETLINK_ROUTE)");
-  if (fd < 0) {
-    errno = -fd;
+  int joined = fd < 0 ? fd : netns_join(fd);
+  if (joined < 0) {
+    if (fd >= 0) real_close(fd);
+    errno = -joined;
     return -1;
   }
   if (type & SOCK_NONBLOCK) real_fcntl(fd, F_SETFL, real_fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -1507,7 +1536,7 @@ int nlbuf_add(struct nlbuf *b, const void *p, size_t n) {
 }
 
 /* Sends one request on a private connection and collects the replies with its seq up to
- * NLMSG_DONE or NLMSG_ERROR. Returns 0, or -errno (from the daemon's error or the transport). */
+ * NLMSG_DONE or NLMSG_ERROR, or up to a type-15 answer to an in-band call (kept). Returns 0, or -errno (from the daemon's error or the transport). */
 int priv_request(int fd, const unsigned char *req, size_t reqlen, struct nlbuf *out) {
   int r = write_all(fd, req, reqlen, 0);
   if (r < 0) return r;
@@ -1528,6 +1557,11 @@ int priv_request(int fd, const unsigned char *req, size_t reqlen, struct nlbuf *
     if (rd32(m + 8) != seq) {
       free(m);
       continue;
+    }
+    if (type == SOCKET_CALL) { /* the answer to an in-band call */
+      r = nlbuf_add(out, m, nl_align(len));
+      free(m);
+      return r;
     }
     if (type == NLMSG_DONE || type == NLMSG_ERROR) {
       int32_t err = 0;
@@ -1680,10 +1714,16 @@ int fetch_link(int fd, const char *name, int index, struct linkinfo *out) {
   return r;
 }
 
-int open_private(const char *what) {
+int open_control(const char *what) {
   ensure_init();
-  int fd = connect_daemon(1, what);
-  return fd;
+  return connect_daemon(1, what);
+}
+
+int open_private(const char *what) {
+  int fd = open_control(what);
+  int r = fd < 0 ? fd : netns_join(fd);
+  if (r < 0 && fd >= 0) real_close(fd);
+  return r < 0 ? r : fd;
 }
 
 int snapshot(const char *what, struct linkinfo **links, int *nlinks, struct nlbuf *addrs) {
