@@ -234,7 +234,8 @@ static int fd_name(int fd, char *name) {
   return 0;
 }
 
-/* PID's namespace: its RTNL_NETNS, the initial one if it has none; -1 if there is no PID. */
+/* PID's namespace: its RTNL_NETNS, the initial one if it has none or its environment cannot be
+ * read (a process not under the adaptor); -1 if there is no such process. */
 static int pid_name(long pid, char *name) {
   if (pid == getpid()) {
     current(name);
@@ -243,10 +244,10 @@ static int pid_name(long pid, char *name) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%ld/environ", pid);
   int fd = resolve_open()(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
+  if (fd < 0 && (errno == ENOENT || errno == ESRCH)) return -1;
   char buf[65536];
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
+  ssize_t n = fd < 0 ? 0 : read(fd, buf, sizeof buf - 1);
+  if (fd >= 0) close(fd);
   name[0] = 0;
   if (n <= 0) return 0;
   buf[n] = 0;
