@@ -54,7 +54,7 @@ enum {
 /* A namespace name with its NUL (a memfd's name holds at most 249 bytes, see netns.c). */
 #define NETNS_NAME_MAX 224
 #define SOCKET_CALL_MAX (16 + 12 + NETNS_NAME_MAX)
-/* Writes the call into buf (SOCKET_CALL_MAX bytes); returns its length. ns: NULL for calls 1-4. */
+/* Writes the call into buf (SOCKET_CALL_MAX bytes); returns its length. ns: the name of calls 5 and up. */
 size_t socket_call_msg(unsigned char *buf, uint32_t call, uint32_t name, uint32_t value, const char *ns, uint32_t seq);
 
 /* Private connections to the daemon (close them with close()), in this process's network

@@ -523,6 +523,7 @@ static void route_locked(struct nlsock *s, struct qmsg *chain) {
 
 size_t socket_call_msg(unsigned char *buf, uint32_t call, uint32_t name, uint32_t value, const char *ns, uint32_t seq) {
   size_t len = 28;
+  if (!ns && call >= CALL_SETNS) ns = ""; /* every namespace call carries a name, if only "" */
   if (ns) {
     size_t n = strnlen(ns, NETNS_NAME_MAX - 1);
     memset(buf + len, 0, nl_align((uint32_t)n + 1));
