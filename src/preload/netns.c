@@ -23,8 +23,10 @@
  *     the host's mount namespace, so from then on (RTNL_NETNS_MOUNTS=private, inherited) any other
  *     mount or umount is refused rather than let reach the host's mounts.
  *   - IFLA_NET_NS_FD and NETNSA_FD in messages a program sends name the fd's namespace to the
- *     daemon with NETNS_FD just before the message; IFLA_NET_NS_PID and NETNSA_PID become the
- *     same attributes with an fd for that process's namespace.
+ *     daemon with NETNS_FD just before the message; IFLA_NET_NS_PID and NETNSA_PID of a process
+ *     whose environment says its namespace (RTNL_NETNS, or none: the initial one) become an fd
+ *     for it; other pids go as they are (the daemon knows those that announced themselves with
+ *     SETPID, which a socket in a namespace does, and pid 1, in the initial namespace).
  * What cannot be emulated is refused as before (host-guard.c's EPERM + one line): setns() into a
  * namespace of the host, clone(CLONE_NEWNET), bind-mounting another process's namespace under a
  * name (`ip netns attach`).
@@ -133,6 +135,7 @@ static int private_mounts(void) {
 
 /* One call on a connection: 0 or -errno; *answer gets the type-15 answer if there is one. */
 static int call_on(int fd, uint32_t call, uint32_t value, const char *name, struct nlbuf *answer) {
+  if (call <= CALL_NETNS_DEL && !name) name = ""; /* calls 5-8 carry a name */
   unsigned char req[SOCKET_CALL_MAX];
   size_t len = socket_call_msg(req, call, 0, value, name, next_seq());
   struct nlbuf out = {0};
@@ -195,7 +198,7 @@ static int exists(const char *name) {
   return found;
 }
 
-int netns_join(int fd) {
+int netns_join(int fd, int announce) {
   char name[NETNS_NAME_MAX];
   current(name);
   if (!*name) return 0;
@@ -203,6 +206,9 @@ int netns_join(int fd) {
     refuse("socket(AF_NETLINK, NETLINK_ROUTE)", "this process is in a network namespace made by unshare(CLONE_NEWNET) that has no name in the daemon yet (ip netns add names one by bind-mounting it under /run/netns)");
     return -EPERM;
   }
+  /* So that IFLA_NET_NS_PID naming this process means NAME for the daemon, too (a daemon
+   * without SETPID refuses it: nothing is lost). */
+  if (announce) call_on(fd, CALL_SETPID, (uint32_t)getpid(), NULL, NULL);
   int r = call_on(fd, CALL_SETNS, 0, name, NULL);
   if (r < 0) complain("cannot enter network namespace \"%s\" of the daemon: %s", name, strerror(-r));
   return r;
@@ -234,26 +240,27 @@ static int fd_name(int fd, char *name) {
   return 0;
 }
 
-/* PID's namespace: its RTNL_NETNS, the initial one if it has none or its environment cannot be
- * read (a process not under the adaptor); -1 if there is no such process. */
+/* PID's namespace: 1 and its RTNL_NETNS (the initial namespace without one); 0 and the initial
+ * namespace when its environment cannot be read (the daemon may know the pid: SETPID); -1 when
+ * there is no such process. */
 static int pid_name(long pid, char *name) {
+  name[0] = 0;
   if (pid == getpid()) {
     current(name);
-    return 0;
+    return 1;
   }
   char path[64];
   snprintf(path, sizeof path, "/proc/%ld/environ", pid);
   int fd = resolve_open()(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && (errno == ENOENT || errno == ESRCH)) return -1;
+  if (fd < 0) return errno == ENOENT || errno == ESRCH ? -1 : 0;
   char buf[65536];
-  ssize_t n = fd < 0 ? 0 : read(fd, buf, sizeof buf - 1);
-  if (fd >= 0) close(fd);
-  name[0] = 0;
-  if (n <= 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n < 0) return 0;
   buf[n] = 0;
   for (char *v = buf; v < buf + n; v += strlen(v) + 1)
     if (strncmp(v, "RTNL_NETNS=", 11) == 0) snprintf(name, NETNS_NAME_MAX, "%s", v + 11);
-  return 0;
+  return 1;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -293,7 +300,7 @@ int netns_open(const char *path, int flags, int *result) {
   char ns[NETNS_NAME_MAX];
   int r;
   if (pid) {
-    r = pid_name(pid, ns) < 0 ? -ENOENT : 0;
+    r = pid_name(pid, ns) < 0 ? -ENOENT : 0;  /* unreadable: not under the adaptor, the initial one */
   } else if (strlen(name) >= NETNS_NAME_MAX) {
     r = -ENAMETOOLONG;
   } else {
@@ -506,7 +513,8 @@ static void reference(struct refs *rf, unsigned char *attr, uint16_t fd_type, in
   char name[NETNS_NAME_MAX];
   int fd = (int)rd32(attr + 4);
   if (is_pid) {
-    if (pid_name(fd, name) < 0 || rf->nmade >= 4) return; /* no such process: the daemon says so */
+    /* a process whose namespace the daemon knows better (SETPID) or that does not exist: as sent */
+    if (pid_name(fd, name) < 1 || rf->nmade >= 4) return;
     if ((fd = ns_fd(name, 1)) < 0) return;
     rf->made[rf->nmade++] = fd;
     memcpy(attr + 2, &fd_type, 2);

@@ -45,16 +45,17 @@ static inline void wr32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
 static inline uint32_t nl_align(uint32_t n) { return (n + 3u) & ~3u; }
 
 /* In-band socket calls (protocol/TRANSPORT.md): a type-15 message `call, name, value`, followed
- * for the namespace calls (5 and up) by a NUL-terminated namespace name padded to 4. */
+ * for the namespace calls 5-8 by a NUL-terminated namespace name padded to 4. */
 #define SOCKET_CALL 15
 enum {
   CALL_SETSOCKOPT = 1, CALL_GETSOCKOPT, CALL_BIND, CALL_GETSOCKNAME,
   CALL_SETNS, CALL_NETNS_FD, CALL_NETNS_ADD, CALL_NETNS_DEL, CALL_NETNS_LIST, CALL_GETNS,
+  CALL_SETPID, CALL_NSID_MARK,
 };
 /* A namespace name with its NUL (a memfd's name holds at most 249 bytes, see netns.c). */
 #define NETNS_NAME_MAX 224
 #define SOCKET_CALL_MAX (16 + 12 + NETNS_NAME_MAX)
-/* Writes the call into buf (SOCKET_CALL_MAX bytes); returns its length. ns: the name of calls 5 and up. */
+/* Writes the call into buf (SOCKET_CALL_MAX bytes); returns its length. ns: the name of calls 5-8, else NULL. */
 size_t socket_call_msg(unsigned char *buf, uint32_t call, uint32_t name, uint32_t value, const char *ns, uint32_t seq);
 
 /* Private connections to the daemon (close them with close()), in this process's network
@@ -103,13 +104,14 @@ int fetch_link(int fd, const char *name, int index, struct linkinfo *out);
 /* One GETLINK dump and, with addrs, one GETADDR dump (all families) over a fresh connection. */
 int snapshot(const char *what, struct linkinfo **links, int *nlinks, struct nlbuf *addrs);
 
-/* netns.c: this process's network namespace, entered on a new connection (0 or -errno); a
+/* netns.c: this process's network namespace, entered on a new connection (0 or -errno; with
+ * announce, the process id is told too, for IFLA_NET_NS_PID); a
  * counter that changes whenever the process changes namespace; open() of /run/netns/NAME and
  * /proc/.../ns/net (1 when handled, the fd or -1 in *result); path calls on /run/netns sent to
  * a directory listing the daemon's namespaces (1 and *out, 0: not such a path, -1 and errno);
  * and the namespace references of outgoing messages, each named by name_fd() before they are
  * sent (pid attributes rewritten to fds opened into made[], which the caller closes after). */
-int netns_join(int fd);
+int netns_join(int fd, int announce);
 unsigned netns_generation(void);
 int netns_open(const char *path, int flags, int *result);
 int netns_route(const char *path, char *out, size_t size);

@@ -174,6 +174,8 @@ void complain(const char *fmt, ...) {
 
 struct qmsg {
   struct qmsg *next;
+  int marked;    /* from another namespace: the daemon's NSID_MARK before it (NETLINK_LISTEN_ALL_NSID) */
+  int32_t nsid;  /* its id, for the cmsg */
   uint32_t len; /* nlmsg_len */
   unsigned char data[];
 };
@@ -191,6 +193,8 @@ struct nlsock {
   int call_pending;
   struct qmsg *answer;
   uint32_t call_seq;
+  int mark_pending;        /* an NSID_MARK arrived: it belongs to the next message */
+  int32_t mark_nsid;
   uint32_t portid;         /* the daemon's port id for this connection (0 until asked) */
   uint32_t bound_pid;      /* a port id chosen in bind(); shown to the program instead */
   int bound;
@@ -398,6 +402,7 @@ static struct qmsg *qmsg_new(const unsigned char *data, uint32_t len) {
   struct qmsg *m = malloc(sizeof *m + len);
   if (!m) return NULL;
   m->next = NULL;
+  m->marked = 0;
   m->len = len;
   memcpy(m->data, data, len);
   return m;
@@ -460,6 +465,7 @@ static int stream_fetch(struct nlsock *s, int fd, int block, int timeout_ms, siz
       return r;
     }
     m->next = NULL;
+    m->marked = 0;
     m->len = len;
     *out = m;
     return 1;
@@ -502,11 +508,21 @@ static void route_locked(struct nlsock *s, struct qmsg *chain) {
     struct qmsg *m = chain;
     chain = m->next;
     m->next = NULL;
-    if (is_call_answer(m)) {
-      if (s->call_pending && !s->answer) s->answer = m;
-      else free(m); /* a stale answer (its caller was interrupted) */
+    if (rd16(m->data + 4) == SOCKET_CALL && m->len >= 28 && rd32(m->data + 16) == CALL_NSID_MARK) {
+      s->mark_pending = 1; /* TRANSPORT.md: the notification after it comes from namespace `nsid` */
+      s->mark_nsid = (int32_t)rd32(m->data + 20);
+      free(m);
       continue;
     }
+    if (is_call_answer(m)) {
+      uint32_t seq = rd32(m->data + 8);
+      if (s->call_pending && !s->answer && seq == s->call_seq) s->answer = m;
+      else free(m); /* a stale answer (its caller was interrupted), or one nobody waits for (SETPID) */
+      continue;
+    }
+    m->marked = s->mark_pending;
+    m->nsid = s->mark_nsid;
+    s->mark_pending = 0;
     /* A port id chosen in bind() replaces the daemon's everywhere the program looks. */
     if (s->bound_pid && s->portid && rd32(m->data + 12) == s->portid) wr32(m->data + 12, s->bound_pid);
     if (s->tail) s->tail->next = m;
@@ -523,7 +539,6 @@ static void route_locked(struct nlsock *s, struct qmsg *chain) {
 
 size_t socket_call_msg(unsigned char *buf, uint32_t call, uint32_t name, uint32_t value, const char *ns, uint32_t seq) {
   size_t len = 28;
-  if (!ns && call >= CALL_SETNS) ns = ""; /* every namespace call carries a name, if only "" */
   if (ns) {
     size_t n = strnlen(ns, NETNS_NAME_MAX - 1);
     memset(buf + len, 0, nl_align((uint32_t)n + 1));
@@ -663,9 +678,10 @@ static void fill_nladdr(struct sockaddr *name, socklen_t *namelen) {
 /*
  * One datagram: the first held (or next) whole message, plus the dump entries after it that fit.
  * Returns the datagram's length (full length with MSG_TRUNC) or -errno; *oflags gets MSG_TRUNC
- * when the buffer was too small.
+ * when the buffer was too small; *nsid (if not NULL) the id of the namespace a notification came
+ * from (NETLINK_LISTEN_ALL_NSID), or -1 for one from the socket's own namespace.
  */
-static ssize_t nl_recv(struct nlsock *s, int fd, const struct iovec *iov, size_t iovcnt, int flags, int *oflags) {
+static ssize_t nl_recv(struct nlsock *s, int fd, const struct iovec *iov, size_t iovcnt, int flags, int *oflags, int *nsid) {
   if (flags & MSG_ERRQUEUE) return -EAGAIN;
   if (flags & MSG_OOB) return -EOPNOTSUPP;
   int peek = (flags & MSG_PEEK) != 0;
@@ -698,6 +714,7 @@ static ssize_t nl_recv(struct nlsock *s, int fd, const struct iovec *iov, size_t
   }
   /* Serve from the held messages: the first, truncated if it must be. */
   struct qmsg *first = s->head;
+  if (nsid) *nsid = first->marked ? first->nsid : -1;
   size_t full = first->len;
   size_t copied = iov_copy_out(iov, iovcnt, 0, first->data, first->len < cap ? first->len : cap);
   if (first->len > cap) *oflags |= MSG_TRUNC;
@@ -705,7 +722,7 @@ static ssize_t nl_recv(struct nlsock *s, int fd, const struct iovec *iov, size_t
   if (!peek && first->len <= cap) {
     size_t pos = nl_align(first->len);
     struct qmsg *m = first->next;
-    while (m && batchable(first->data, m->data) && pos + m->len <= cap) {
+    while (m && !m->marked && batchable(first->data, m->data) && pos + m->len <= cap) {
       iov_copy_out(iov, iovcnt, pos, m->data, m->len);
       copied = pos + m->len;
       full = copied;
@@ -726,6 +743,25 @@ static ssize_t nl_recv(struct nlsock *s, int fd, const struct iovec *iov, size_t
   }
   pthread_mutex_unlock(&s->mu);
   return (flags & MSG_TRUNC) ? (ssize_t)full : (ssize_t)copied;
+}
+
+/* The control message netlink_cmsg_listen_all_nsid() adds for a notification from another
+ * namespace (the daemon's NSID_MARK before it); none otherwise. */
+static void put_nsid_cmsg(struct msghdr *msg, int nsid, int *oflags) {
+  size_t room = msg->msg_control ? msg->msg_controllen : 0;
+  msg->msg_controllen = 0;
+  if (nsid < 0) return;
+  if (room < CMSG_SPACE(sizeof(int))) {
+    *oflags |= MSG_CTRUNC;
+    return;
+  }
+  struct cmsghdr *c = (struct cmsghdr *)msg->msg_control;
+  memset(c, 0, CMSG_SPACE(sizeof(int)));
+  c->cmsg_level = SOL_NETLINK;
+  c->cmsg_type = NETLINK_LISTEN_ALL_NSID;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &nsid, sizeof nsid);
+  msg->msg_controllen = CMSG_SPACE(sizeof(int));
 }
 
 static ssize_t ret_errno(ssize_t r) {
@@ -858,7 +894,7 @@ EXPORT int socket(int domain, int type, int protocol) {
   if (domain != AF_NETLINK || protocol != NETLINK_ROUTE || (base != SOCK_RAW && base != SOCK_DGRAM))
     return real_socket(domain, type, protocol);
   int fd = connect_daemon(type & SOCK_CLOEXEC, "socket(AF_NETLINK, NETLINK_ROUTE)");
-  int joined = fd < 0 ? fd : netns_join(fd);
+  int joined = fd < 0 ? fd : netns_join(fd, 1);
   if (joined < 0) {
     if (fd >= 0) real_close(fd);
     errno = -joined;
@@ -1219,12 +1255,12 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
   ensure_init();
   struct nlsock *s = sock_get(fd);
   if (!s) return real_recvmsg(fd, msg, flags);
-  int oflags = 0;
-  ssize_t r = nl_recv(s, fd, msg->msg_iov, msg->msg_iovlen, flags, &oflags);
+  int oflags = 0, nsid;
+  ssize_t r = nl_recv(s, fd, msg->msg_iov, msg->msg_iovlen, flags, &oflags, &nsid);
   if (r >= 0) {
     fill_nladdr(msg->msg_name, msg->msg_name ? &msg->msg_namelen : NULL);
     if (!msg->msg_name) msg->msg_namelen = 0;
-    msg->msg_controllen = 0;
+    put_nsid_cmsg(msg, nsid, &oflags);
     msg->msg_flags = oflags;
   }
   sock_put(s);
@@ -1237,7 +1273,7 @@ EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr 
   if (!s) return real_recvfrom(fd, buf, n, flags, from, fromlen);
   struct iovec iov = {.iov_base = buf, .iov_len = n};
   int oflags = 0;
-  ssize_t r = nl_recv(s, fd, &iov, 1, flags, &oflags);
+  ssize_t r = nl_recv(s, fd, &iov, 1, flags, &oflags, NULL);
   if (r >= 0 && from) fill_nladdr(from, fromlen);
   sock_put(s);
   return ret_errno(r);
@@ -1249,7 +1285,7 @@ EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags) {
   if (!s) return real_recv(fd, buf, n, flags);
   struct iovec iov = {.iov_base = buf, .iov_len = n};
   int oflags = 0;
-  ssize_t r = nl_recv(s, fd, &iov, 1, flags, &oflags);
+  ssize_t r = nl_recv(s, fd, &iov, 1, flags, &oflags, NULL);
   sock_put(s);
   return ret_errno(r);
 }
@@ -1260,7 +1296,7 @@ EXPORT ssize_t read(int fd, void *buf, size_t n) {
   if (!s) return real_read(fd, buf, n);
   struct iovec iov = {.iov_base = buf, .iov_len = n};
   int oflags = 0;
-  ssize_t r = nl_recv(s, fd, &iov, 1, 0, &oflags);
+  ssize_t r = nl_recv(s, fd, &iov, 1, 0, &oflags, NULL);
   sock_put(s);
   return ret_errno(r);
 }
@@ -1270,7 +1306,7 @@ EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
   struct nlsock *s = sock_get(fd);
   if (!s) return real_readv(fd, iov, iovcnt);
   int oflags = 0;
-  ssize_t r = iovcnt < 0 ? -EINVAL : nl_recv(s, fd, iov, (size_t)iovcnt, 0, &oflags);
+  ssize_t r = iovcnt < 0 ? -EINVAL : nl_recv(s, fd, iov, (size_t)iovcnt, 0, &oflags, NULL);
   sock_put(s);
   return ret_errno(r);
 }
@@ -1285,10 +1321,11 @@ EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, s
   for (i = 0; i < vlen; i++) {
     int oflags = 0;
     int f = i == 0 ? wait_first : (wait_first | ((flags & MSG_WAITFORONE) ? MSG_DONTWAIT : 0));
-    r = nl_recv(s, fd, vec[i].msg_hdr.msg_iov, vec[i].msg_hdr.msg_iovlen, f, &oflags);
+    int nsid;
+    r = nl_recv(s, fd, vec[i].msg_hdr.msg_iov, vec[i].msg_hdr.msg_iovlen, f, &oflags, &nsid);
     if (r < 0) break;
     fill_nladdr(vec[i].msg_hdr.msg_name, vec[i].msg_hdr.msg_name ? &vec[i].msg_hdr.msg_namelen : NULL);
-    vec[i].msg_hdr.msg_controllen = 0;
+    put_nsid_cmsg(&vec[i].msg_hdr, nsid, &oflags);
     vec[i].msg_hdr.msg_flags = oflags;
     vec[i].msg_len = (unsigned int)r;
   }
@@ -1722,7 +1759,7 @@ int open_control(const char *what) {
 
 int open_private(const char *what) {
   int fd = open_control(what);
-  int r = fd < 0 ? fd : netns_join(fd);
+  int r = fd < 0 ? fd : netns_join(fd, 0);
   if (r < 0 && fd >= 0) real_close(fd);
   return r < 0 ? r : fd;
 }
