@@ -80,6 +80,8 @@ export const RTM_GETADDR = 22;
 export const RTM_NEWROUTE = 24;
 export const RTM_DELROUTE = 25;
 export const RTM_GETROUTE = 26;
+export const RTM_NEWNSID = 88;
+export const RTM_DELNSID = 89;
 export const RTM_GETNSID = 90;
 export const RTM_NEWLINKPROP = 108;
 export const RTM_DELLINKPROP = 109;
@@ -92,6 +94,8 @@ export function isGetType(type: number): boolean {
 }
 
 export const RTNLGRP_LINK = 1;
+/** RTNLGRP_NSID: RTM_NEWNSID / RTM_DELNSID notifications. */
+export const RTNLGRP_NSID = 28;
 export const RTNLGRP_IPV4_IFADDR = 5;
 export const RTNLGRP_IPV4_ROUTE = 7;
 export const RTNLGRP_IPV6_IFADDR = 9;
@@ -411,3 +415,22 @@ export const SOCKET_CALL_SETSOCKOPT = 1;
 export const SOCKET_CALL_GETSOCKOPT = 2;
 export const SOCKET_CALL_BIND = 3;
 export const SOCKET_CALL_GETSOCKNAME = 4;
+// Namespace calls (TRANSPORT.md "Namespaces"): a NUL-terminated namespace name follows the 12 bytes.
+export const SOCKET_CALL_SETNS = 5;
+export const SOCKET_CALL_NETNS_FD = 6;
+export const SOCKET_CALL_NETNS_ADD = 7;
+export const SOCKET_CALL_NETNS_DEL = 8;
+export const SOCKET_CALL_NETNS_LIST = 9;
+export const SOCKET_CALL_GETNS = 10;
+export const SOCKET_CALL_SETPID = 11;
+/** Daemon to client only: the next notification came from the namespace with this nsid (LISTEN_ALL_NSID). */
+export const SOCKET_CALL_NSID_MARK = 12;
+
+/** net_namespace.c rtnl_net_policy: NETNSA_* attributes of RTM_*NSID messages. */
+export const NETNSA_NSID = 1;
+export const NETNSA_PID = 2;
+export const NETNSA_FD = 3;
+export const NETNSA_TARGET_NSID = 4;
+export const NETNSA_CURRENT_NSID = 5;
+export const NETNSA_MAX = 5;
+export const NETNSA_NSID_NOT_ASSIGNED = -1;

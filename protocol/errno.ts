@@ -5,6 +5,7 @@ export const Errno = {
   ESRCH: 3,
   EINTR: 4,
   ENXIO: 6,
+  EBADF: 9,
   EAGAIN: 11,
   ENOMEM: 12,
   EACCES: 13,

@@ -3,7 +3,7 @@ import {
   IFLA_ADDRESS, IFLA_ALLMULTI, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_CARRIER, IFLA_CARRIER_CHANGES,
   IFLA_CARRIER_DOWN_COUNT, IFLA_CARRIER_UP_COUNT, IFLA_DEVLINK_PORT, IFLA_DPLL_PIN, IFLA_EVENT, IFLA_GRO_IPV4_MAX_SIZE,
   IFLA_GRO_MAX_SIZE, IFLA_GROUP, IFLA_GSO_IPV4_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GSO_MAX_SIZE, IFLA_HEADROOM,
-  IFLA_IFALIAS, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_INFO_SLAVE_DATA, IFLA_INFO_SLAVE_KIND, IFLA_LINK,
+  IFLA_IFALIAS, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_INFO_SLAVE_DATA, IFLA_INFO_SLAVE_KIND, IFLA_LINK, IFLA_LINK_NETNSID, IFLA_NEW_IFINDEX, IFLA_NEW_NETNSID, IFLA_TARGET_NETNSID,
   IFLA_LINKINFO, IFLA_LINKMODE, IFLA_MAP, IFLA_MASTER, IFLA_MAX_MTU, IFLA_MAX_PACING_OFFLOAD_HORIZON, IFLA_MIN_MTU,
   IFLA_MTU, IFLA_NETNS_IMMUTABLE, IFLA_NUM_RX_QUEUES, IFLA_NUM_TX_QUEUES, IFLA_OPERSTATE, IFLA_PROMISCUITY,
   IFLA_PROP_LIST, IFLA_PROTO_DOWN, IFLA_QDISC, IFLA_STATS, IFLA_STATS64, IFLA_TAILROOM, IFLA_TSO_MAX_SEGS,
@@ -52,6 +52,13 @@ export interface LinkMessage {
   slaveData?: TypedAttr[];
   /** iflink (dev_get_iflink): the index itself for devices without a lower device; emitted when it differs. */
   link: number;
+  /** IFLA_LINK_NETNSID: the id of `link`'s namespace, when it is not the device's own; IFLA_LINK is then always sent. */
+  linkNetnsid?: number;
+  /** IFLA_TARGET_NETNSID: the reply is about a device of another namespace (sent first). */
+  targetNetnsid?: number;
+  /** RTM_DELLINK of a device that moved: IFLA_NEW_NETNSID and IFLA_NEW_IFINDEX. */
+  newNetnsid?: number;
+  newIfindex?: number;
   qdisc?: string;
   /** undefined: an empty IFLA_AF_SPEC (as in RTM_DELLINK). */
   afSpec?: AfSpecView;
@@ -89,6 +96,7 @@ function encodeStats(stats: readonly number[], width: 4 | 8): Uint8Array {
 /** The ifinfomsg and attributes of rtnetlink.c: rtnl_fill_ifinfo(), in its order and sizes. */
 export function writeLinkBody(w: NlWriter, m: LinkMessage): void {
   w.u8(m.family).u8(0).u16(m.deviceType).s32(m.index).u32(m.flags).u32(m.change);
+  if (m.targetNetnsid !== undefined) w.attrS32(IFLA_TARGET_NETNSID, m.targetNetnsid);
   w.attrString(IFLA_IFNAME, m.name);
   w.attrU32(IFLA_TXQLEN, m.txqlen);
   w.attrU8(IFLA_OPERSTATE, m.operstate);
@@ -150,7 +158,10 @@ export function writeLinkBody(w: NlWriter, m: LinkMessage): void {
     }
     w.nestEnd(info);
   }
-  if (m.link !== m.index) w.attrU32(IFLA_LINK, m.link);
+  if (m.newNetnsid !== undefined) w.attrS32(IFLA_NEW_NETNSID, m.newNetnsid);
+  if (m.newIfindex !== undefined) w.attrS32(IFLA_NEW_IFINDEX, m.newIfindex);
+  if (m.linkNetnsid !== undefined) w.attrS32(IFLA_LINK_NETNSID, m.linkNetnsid);
+  if (m.link !== m.index || m.linkNetnsid !== undefined) w.attrU32(IFLA_LINK, m.link);
   if (m.qdisc) w.attrString(IFLA_QDISC, m.qdisc);
   writeAfSpec(w, m.afSpec);
   w.attrBytes(IFLA_MAP, EMPTY_MAP);

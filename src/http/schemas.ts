@@ -193,6 +193,7 @@ export const linkStateSchema = {
     bridgePort: { type: 'integer', minimum: 1, maximum: 1023 },
     bridgePortForwarding: bool,
     link: u32,
+    linkNetns: { type: 'string', description: 'the namespace of `link` when it is not this one (a veth peer elsewhere)' },
     numTxQueues: { type: 'integer', minimum: 1, maximum: 4096 },
     numRxQueues: { type: 'integer', minimum: 1, maximum: 4096 },
     vlan: {

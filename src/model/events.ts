@@ -15,7 +15,7 @@ export interface Cause {
  */
 export type ModelEvent =
   | { type: 'newlink'; link: Readonly<Link>; change: number; cause?: Cause | undefined; event?: number }
-  | { type: 'dellink'; link: Readonly<Link>; cause?: Cause | undefined }
+  | { type: 'dellink'; link: Readonly<Link>; cause?: Cause | undefined; moved?: MovedTo | undefined }
   /** A bridge port's AF_BRIDGE state was announced (added/changed) or withdrawn (br_ifinfo_notify). */
   | { type: 'bridgeport'; action: 'new' | 'del'; link: Readonly<Link> }
   /** An IPv4/IPv6 address of `link` was added or changed (RTM_NEWADDR) or removed (RTM_DELADDR). */
@@ -26,6 +26,13 @@ export type ModelEvent =
    * route's hops in the message's order). No `cause` for the kernel's own changes.
    */
   | { type: 'newroute' | 'delroute'; route: Readonly<Route>; nlflags: number; cause?: Cause | undefined };
+
+/** Where a device went when it left its namespace (IFLA_NEW_NETNSID / IFLA_NEW_IFINDEX of its RTM_DELLINK). */
+export interface MovedTo {
+  /** The destination's name. */
+  netns: string;
+  ifindex: number;
+}
 
 export type ModelListener = (event: ModelEvent) => void;
 

@@ -20,6 +20,10 @@ export interface LinkStateHost {
   netdevEvent(type: NetdevEventType, link: Link): void;
   /** The device's own open/stop work (ndo_open / ndo_stop), before its carrier is looked at. */
   deviceOpen(link: Link, up: boolean): void;
+  /** The device `link.link` names, wherever it lives (a veth peer may be in another namespace). */
+  peer(link: Link): Link | undefined;
+  /** A peer in another namespace must recompute its carrier there (its own linkwatch, its own notifications). */
+  remotePeerChanged(link: Link): void;
 }
 
 export class LinkState {
@@ -100,13 +104,15 @@ export class LinkState {
 
   /** The other end of a pair (veth), while it exists. */
   peerOf(link: Link): Link | undefined {
-    return KINDS[link.kind].paired && link.link ? this.host.registry.byIndex(link.link) : undefined;
+    return KINDS[link.kind].paired && link.link ? this.host.peer(link) : undefined;
   }
 
   /** A pair's carrier needs both ends: the peer follows too. */
   recomputePeer(link: Link): void {
     const peer = this.peerOf(link);
-    if (peer) this.recomputeCarrier(peer, true);
+    if (!peer) return;
+    if (link.linkNetns !== undefined) this.host.remotePeerChanged(link);
+    else this.recomputeCarrier(peer, true);
   }
 
   /** What the carrier should be, from the kind's carrier source. */
@@ -118,7 +124,7 @@ export class LinkState {
       case 'admin':
         return link.adminCarrier;
       case 'peer': {
-        const peer = link.link ? this.host.registry.byIndex(link.link) : undefined;
+        const peer = link.link ? this.host.peer(link) : undefined;
         return !!(peer && link.flags & IFF_UP && peer.flags & IFF_UP && link.adminCarrier && peer.adminCarrier);
       }
       case 'ports': {

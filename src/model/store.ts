@@ -4,7 +4,7 @@ import { BridgeRules } from './bridge.js';
 import { SystemClock, type Clock } from './clock.js';
 import { ModelError } from './errors.js';
 import { replaceModel, type ModelState } from './replace.js';
-import type { Cause, ModelEvent, ModelListener } from './events.js';
+import type { Cause, ModelEvent, ModelListener, MovedTo } from './events.js';
 import { combineFlags, IFF_UP, IF_OPER_UNKNOWN } from './flags.js';
 import { ModelGeneration } from './generation.js';
 import { KINDS, type KindSpec } from './kinds.js';
@@ -45,6 +45,16 @@ export interface NewLinkSpec {
 
 const NOTIFY_ALL = 0xffffffff;
 
+/** How a model reaches the other namespaces of the daemon (src/model/netns/registry.ts sets it). */
+export interface NetnsLinks {
+  /** This model's namespace name ("" for the initial one). */
+  readonly name: string;
+  /** Another namespace's model, by name. */
+  model(name: string): NetworkModel | undefined;
+  /** The id namespace `observer` has for `peer`, allocated (and announced) if it has none (peernet2id_alloc). */
+  nsid(observer: string, peer: string): number;
+}
+
 const IPV4_MIN_MTU = 68;
 const IPV6_MIN_MTU = 1280;
 
@@ -83,6 +93,7 @@ export class NetworkModel {
     this.state = new LinkState({
       registry: this.registry, generation: this.generation, notify: (l, c) => this.notify(l, c), netdevEvent: (t, l) => this.netdevEvent(t, l),
       deviceOpen: (l, up) => this.bridges.deviceOpen(l, up),
+      peer: (l) => this.peer(l), remotePeerChanged: (l) => this.remotePeerChanged(l),
     });
     this.cpuCount = options.cpuCount ?? availableParallelism();
     this.clock = options.clock ?? new SystemClock();
@@ -104,6 +115,27 @@ export class NetworkModel {
       adjustAllmulti: (l, i) => this.state.adjustAllmulti(l, i), adjustPromiscuity: (l, i) => this.state.adjustPromiscuity(l, i),
       tsoMaxSize: (l) => this.tsoMaxSize(l),
     });
+  }
+
+  /** The daemon's other namespaces; absent for a model used alone (tests, scratch models). */
+  netns: NetnsLinks | undefined;
+
+  /** The device `link.link` names: here, or in the namespace `link.linkNetns`. */
+  private peer(link: Link): Link | undefined {
+    if (link.linkNetns === undefined) return this.registry.byIndex(link.link);
+    return this.netns?.model(link.linkNetns)?.byIndex(link.link);
+  }
+
+  private remotePeerChanged(link: Link): void {
+    const model = link.linkNetns !== undefined ? this.netns?.model(link.linkNetns) : undefined;
+    const peer = model?.byIndex(link.link);
+    if (model && peer) model.peerChanged(peer);
+  }
+
+  /** The other end of `link`, in another namespace, went up or down: its carrier follows, announced here. */
+  peerChanged(link: Link): void {
+    this.state.recomputeCarrier(link, true);
+    this.state.runLinkwatch();
   }
 
   // --- events ---
@@ -536,9 +568,19 @@ export class NetworkModel {
     const add = (l: Link | undefined) => {
       if (l && !batch.includes(l)) batch.push(l);
     };
+    /** veth ends in other namespaces: deleted there, with their own notifications, after this batch. */
+    const remote: Array<{ model: NetworkModel; link: Link }> = [];
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i]!;
-      add(this.state.peerOf(l));
+      const peer = this.state.peerOf(l);
+      if (peer && l.linkNetns !== undefined) {
+        remote.push({ model: this.netns!.model(l.linkNetns)!, link: peer });
+        peer.link = 0;
+        peer.linkNetns = undefined;
+        l.linkNetns = undefined;
+      } else {
+        add(peer);
+      }
       for (const child of this.registry.stackedOn(l.index)) add(child);
     }
     for (const l of batch) {
@@ -561,7 +603,80 @@ export class NetworkModel {
       this.emit({ type: 'dellink', link: l, cause });
     }
     this.state.runLinkwatch();
+    for (const r of remote) if (r.model.byIndex(r.link.index) === r.link) r.model.deleteLink(r.link);
     return batch;
+  }
+
+  // --- moving devices between namespaces (__dev_change_net_namespace) ---
+
+  /**
+   * The source half of a move: the device is closed if up, leaves its bridge, loses its
+   * addresses (and everything else following the unregister event), and is announced with
+   * RTM_DELLINK carrying where it went.
+   */
+  unlistMoved(link: Link, to: MovedTo, cause?: Cause): void {
+    if (link.flags & IFF_UP) {
+      link.flags &= ~IFF_UP;
+      this.notify(link, IFF_UP | 0x40);
+      this.netdevEvent('down', link);
+    }
+    if (link.master) this.bridges.release(link);
+    this.registry.remove(link);
+    this.netdevEvent('unregister', link);
+    this.emit({ type: 'dellink', link, cause, moved: to });
+    this.state.runLinkwatch();
+  }
+
+  /** Is `index` free for a device arriving here? */
+  indexFree(index: number): boolean {
+    return !this.byIndex(index);
+  }
+
+  /** The next automatic index here (a moved device whose own index is taken). */
+  nextAutoIndex(): number | undefined {
+    return this.registry.allocator.peek();
+  }
+
+  /**
+   * The destination half: the same device, re-listed down under `index` and `name`, announced
+   * with one RTM_NEWLINK (change 0xffffffff). Its qdisc is noop again (never up here).
+   */
+  listMoved(link: Link, index: number, name: string, auto: boolean): void {
+    link.index = index;
+    link.name = name;
+    link.master = 0;
+    delete link.bridgePort;
+    delete link.bridgePortForwarding;
+    link.everUp = false;
+    link.createdAt = this.now();
+    if (this.size + 1 > this.maxLinks) throw new ModelError('ENOSPC', `rtnld: link limit (${this.maxLinks}) reached`);
+    this.registry.insert(link);
+    if (auto) this.registry.allocator.commit(index);
+    this.state.recomputeCarrier(link, false);
+    link.operstate = this.state.defaultOperstate(link);
+    this.netdevEvent('register', link);
+    this.notify(link, NOTIFY_ALL);
+    this.state.runLinkwatch();
+  }
+
+  /** Resolves a name (or template) for a device arriving here; throws as dev_change_net_namespace would. */
+  arrivalName(requested: string): string {
+    return this.resolveName(requested, new Set());
+  }
+
+  /** A veth end whose peer moved: where the peer is now (no notification: Linux sends none to the staying end). */
+  repointPeer(link: Link, index: number, netns: string | undefined): void {
+    link.link = index;
+    link.linkNetns = netns;
+    this.generation.advance();
+  }
+
+  /** cleanup_net → default_device_exit_batch: every device goes; veth ends elsewhere go with their pairs. */
+  destroyNamespace(): void {
+    for (const l of [...this.iterate()]) {
+      if (this.byIndex(l.index) !== l) continue;
+      if (KINDS[l.kind].deletable) this.deleteLink(l);
+    }
   }
 
   // --- whole-model replacement, announced (test-rig reset and snapshot import) ---

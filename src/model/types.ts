@@ -62,6 +62,8 @@ export interface Link {
   bridgePortForwarding?: boolean;
   /** iflink: the veth peer, or the parent of a vlan/macvlan; 0 when none. */
   link: number;
+  /** The namespace (by name) where `link` lives when it is not this device's own (a veth peer elsewhere). */
+  linkNetns?: string | undefined;
   numTxQueues: number;
   numRxQueues: number;
   vlan?: VlanOptions;

@@ -123,7 +123,7 @@ class WatchedDumpRun extends DumpRun {
 /** Where requests that changed the model are recorded (the --state journal). */
 export interface ChangeRecorder {
   /** Called in the tick of the change; resolves when the record is durable. */
-  record(request: Buffer): Promise<void>;
+  record(request: Buffer, netns?: string): Promise<void>;
 }
 
 export class RtnlDispatcher {
@@ -155,7 +155,8 @@ export class RtnlDispatcher {
     const family = message[NLMSGHDR_SIZE]!;
     const isGet = isGetType(hdr.type);
     if (!isGet && session.readOnly) return ack(new NlError(Errno.EPERM));
-    const req: Request = { model: this.model, message, hdr, session, out };
+    const model = session.netnsScope?.current.model ?? this.model;
+    const req: Request = { model, message, hdr, session, out, netns: session.netnsScope };
     if (isGet && hdr.flags & NLM_F_DUMP) {
       const handler = findHandler(family, hdr.type, 'dumpit');
       if (!handler) return ack(new NlError(Errno.EOPNOTSUPP));
@@ -181,7 +182,7 @@ export class RtnlDispatcher {
       }
     }
     return this.mutex.runExclusive(() => {
-      const before = this.model.changeCount;
+      const before = model.changeCount + (session.netnsScope?.registry.changeCount ?? 0);
       let error: NlError | undefined;
       try {
         handler.doit!(req);
@@ -189,7 +190,8 @@ export class RtnlDispatcher {
         error = toNlError(e);
       }
       // Even a failed request may have committed changes (do_setlink stops at the first error).
-      const durable = this.recorder && this.model.changeCount !== before ? this.recorder.record(message) : undefined;
+      const after = model.changeCount + (session.netnsScope?.registry.changeCount ?? 0);
+      const durable = this.recorder && after !== before ? this.recorder.record(message, session.netnsScope?.current.name) : undefined;
       return { durable, error, warning: req.warning };
     }).then(async ({ durable, error, warning }) => {
       if (durable) await durable;

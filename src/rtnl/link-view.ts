@@ -1,6 +1,7 @@
 import { AF_UNSPEC, ARPHRD_ETHER, ARPHRD_LOOPBACK, IFF_NOARP } from '../../protocol/constants.js';
 import type { LinkMessage } from '../../protocol/link-message.js';
 import { KINDS } from '../model/kinds.js';
+import type { MovedTo } from '../model/events.js';
 import type { NetworkModel } from '../model/store.js';
 import { statsInOrder } from '../model/stats.js';
 import type { Link } from '../model/types.js';
@@ -11,6 +12,10 @@ export interface LinkViewOptions {
   /** RTM_DELLINK: the per-family state is already gone, so AF_SPEC is empty. */
   deleted?: boolean;
   skipStats?: boolean;
+  /** The namespace the message is built for (the requester's), when not the device's own: ids are that namespace's. */
+  observer?: string | undefined;
+  /** RTM_DELLINK of a device moving out: where it went. */
+  moved?: MovedTo | undefined;
 }
 
 /** The RTM_NEWLINK content for a model link (rtnl_fill_ifinfo's view of a net_device). */
@@ -51,6 +56,16 @@ export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: Lin
     qdisc: link.everUp && !opts.deleted ? 'noqueue' : 'noop',
     altnames: link.altnames,
   };
+  // rtnl_fill_link_netnsid(): ids are the observer's, allocated (and announced) on first use.
+  const netns = model.netns;
+  if (netns) {
+    const observer = opts.observer ?? netns.name;
+    if (opts.moved) {
+      m.newNetnsid = netns.nsid(observer, opts.moved.netns);
+      m.newIfindex = opts.moved.ifindex;
+    }
+    if (link.linkNetns !== undefined) m.linkNetnsid = netns.nsid(observer, link.linkNetns);
+  }
   if (link.stats) m.stats = statsInOrder(link.stats);
   if (link.kind !== 'lo') {
     m.kind = link.kind;

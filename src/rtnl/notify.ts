@@ -75,7 +75,7 @@ export class Notifier {
       if (!m) return;
       writeBridgePortMessage(this.w, e.action === 'new' ? RTM_NEWLINK : RTM_DELLINK, 0, 0, 0, m);
     } else if (e.type === 'dellink') {
-      writeLinkMessage(this.w, RTM_DELLINK, 0, seq, pid, linkMessage(this.model, e.link, { change: 0xffffffff, deleted: true }));
+      writeLinkMessage(this.w, RTM_DELLINK, 0, seq, pid, linkMessage(this.model, e.link, { change: 0xffffffff, deleted: true, moved: e.moved }));
     }
     const bytes = this.w.take();
     this.sink.multicast(RTNLGRP_LINK, bytes, echo ? pid : 0);

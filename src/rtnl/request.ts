@@ -2,6 +2,8 @@ import type { NlError } from '../../protocol/nl-error.js';
 import type { NlMsgHdr } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import type { Cause } from '../model/events.js';
+import type { Namespace } from '../model/netns/namespace.js';
+import type { NamespaceRegistry } from '../model/netns/registry.js';
 import type { NetworkModel } from '../model/store.js';
 import type { DumpImages } from './dump-image.js';
 
@@ -13,6 +15,18 @@ export interface SessionView {
   readonly capAck: boolean;
   /** A read-only socket: requests that change the model get -EPERM. */
   readonly readOnly: boolean;
+  /** The connection's namespace and how it names others; absent: the dispatcher's own model, alone. */
+  readonly netnsScope?: NetnsScope | undefined;
+}
+
+/** A connection's namespace and its ways of naming others (protocol/TRANSPORT.md, Namespaces). */
+export interface NetnsScope {
+  readonly current: Namespace;
+  readonly registry: NamespaceRegistry;
+  /** IFLA_NET_NS_FD / NETNSA_FD: the namespace bound to `fd` on this connection (undefined: -EBADF). */
+  byFd(fd: number): Namespace | undefined;
+  /** IFLA_NET_NS_PID / NETNSA_PID (undefined: -ESRCH). */
+  byPid(pid: number): Namespace | undefined;
 }
 
 /** One request being handled: its bytes, header, the requesting session and where replies go. */
@@ -26,6 +40,8 @@ export interface Request {
   readonly out: NlWriter;
   /** A warning the kernel would attach to a successful ACK (extack message). */
   warning?: string | undefined;
+  /** The requester's namespace scope (session.netns), when the daemon has namespaces. */
+  readonly netns?: NetnsScope | undefined;
 }
 
 export function causeOf(req: Request, echo: boolean): Cause {

@@ -6,9 +6,12 @@ import { Errno, errnoName } from '../../protocol/errno.js';
 import { Framer } from '../../protocol/framer.js';
 import { nlmsgSeq, nlmsgType } from '../../protocol/nlmsg.js';
 import { NlWriter } from '../../protocol/writer.js';
+import type { Namespace } from '../model/netns/namespace.js';
 import type { RtnlDispatcher, SessionState } from '../rtnl/dispatch.js';
+import type { NetnsScope } from '../rtnl/request.js';
 import type { DumpRun } from '../rtnl/dump-run.js';
 import { Memberships } from './memberships.js';
+import type { NetnsService } from './netns-service.js';
 import { handleSocketCall, type SocketOptions } from './socket-calls.js';
 
 /** Counts notification deliveries (metrics), without the transport knowing any metrics library. */
@@ -25,6 +28,10 @@ export interface ConnectionOptions {
   rcvbuf: number;
   strict: boolean;
   readOnly: boolean;
+  /** The daemon's namespaces (absent: a daemon of one namespace, no namespace calls). */
+  netnsService?: NetnsService | undefined;
+  /** The namespace a new connection belongs to (the socket it connected to). */
+  namespace?: Namespace | undefined;
 }
 
 /** Bytes of a dump produced per step; the socket's backpressure decides when the next step runs. */
@@ -50,6 +57,16 @@ export class Connection implements SessionState, SocketOptions {
   noEnobufs = false;
   broadcastError = false;
   readonly readOnly: boolean;
+  /** The namespace this connection belongs to now (SETNS changes it). */
+  netns: Namespace | undefined;
+  /** NETNS_FD bindings: fd number → namespace, as fds opened on /run/netns/NAME. */
+  readonly netnsFds = new Map<number, Namespace>();
+  /** SETPID: the client's process id, if it announced one. */
+  clientPid: number | undefined;
+  /** NETLINK_LISTEN_ALL_NSID. */
+  listenAllNsid = false;
+  readonly netnsService: NetnsService | undefined;
+  private scope: NetnsScope | undefined;
 
   private readonly framer: Framer;
   private readonly queue: Item[] = [];
@@ -76,8 +93,31 @@ export class Connection implements SessionState, SocketOptions {
     this.framer = new Framer(options.maxMessage);
     this.strict = options.strict;
     this.readOnly = options.readOnly;
+    this.netns = options.namespace;
+    this.netnsService = options.netnsService;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
+  }
+
+  /** The session's namespace scope, for the handlers (undefined without namespaces). */
+  get netnsScope(): NetnsScope | undefined {
+    const service = this.netnsService;
+    if (!service || !this.netns) return undefined;
+    if (!this.scope) {
+      const conn = this;
+      this.scope = {
+        get current() {
+          return conn.netns!;
+        },
+        registry: service.namespaces,
+        byFd: (fd) => {
+          const ns = conn.netnsFds.get(fd);
+          return ns?.alive ? ns : undefined;
+        },
+        byPid: (pid) => service.byPid(pid),
+      };
+    }
+    return this.scope;
   }
 
   get dumping(): boolean {
@@ -144,7 +184,8 @@ export class Connection implements SessionState, SocketOptions {
         }
         const message = item.message;
         if (nlmsgType(message) === RTNLD_SOCKET_CALL) {
-          handleSocketCall(message, this, this.out);
+          const done = handleSocketCall(message, this, this.out);
+          if (done) await done;
           continue;
         }
         let result = this.dispatcher.handle(message, this, this.out);

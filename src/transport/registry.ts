@@ -1,5 +1,44 @@
+import { RTNLD_SOCKET_CALL, SOCKET_CALL_NSID_MARK } from '../../protocol/constants.js';
+import type { Namespace } from '../model/netns/namespace.js';
 import type { NotificationSink } from '../rtnl/notify.js';
 import type { Connection } from './connection.js';
+
+/** The connections belonging to one namespace: its multicast groups' members. */
+class NamespaceMembers implements NotificationSink {
+  readonly connections = new Map<number, Connection>();
+
+  constructor(
+    private readonly netns: Namespace | undefined,
+    private readonly registry: ConnectionRegistry,
+  ) {}
+
+  multicast(group: number, message: Buffer, exceptPortid: number): void {
+    for (const conn of this.connections.values()) {
+      if (conn.portid !== exceptPortid && conn.memberships.has(group)) conn.deliver(message);
+    }
+    if (this.netns && this.registry.listenAllNsid.size > 0) this.registry.deliverAllNsid(this.netns, group, message);
+  }
+
+  unicast(portid: number, message: Buffer): void {
+    this.connections.get(portid)?.deliver(message);
+  }
+
+  hasMembers(group: number): boolean {
+    for (const conn of this.connections.values()) if (conn.memberships.has(group)) return true;
+    if (this.netns) for (const conn of this.registry.listenAllNsid) if (conn.memberships.has(group)) return true;
+    return false;
+  }
+}
+
+/** The 28-byte type-15 message `12, nsid, 0` that precedes a notification from another namespace. */
+function nsidMark(nsid: number): Buffer {
+  const b = Buffer.alloc(28);
+  b.writeUInt32LE(28, 0);
+  b.writeUInt16LE(RTNLD_SOCKET_CALL, 4);
+  b.writeUInt32LE(SOCKET_CALL_NSID_MARK, 16);
+  b.writeInt32LE(nsid, 20);
+  return b;
+}
 
 /**
  * Every open connection of every socket the daemon serves (admin and read-only), by port id.
@@ -7,6 +46,10 @@ import type { Connection } from './connection.js';
  */
 export class ConnectionRegistry implements NotificationSink {
   private readonly connections = new Map<number, Connection>();
+  /** Members by namespace (connections without a namespace: the key undefined). */
+  private readonly members = new Map<Namespace | undefined, NamespaceMembers>();
+  /** Connections with NETLINK_LISTEN_ALL_NSID on: usually none, so other namespaces pay nothing. */
+  readonly listenAllNsid = new Set<Connection>();
   private nextPortid: number;
 
   constructor() {
@@ -22,10 +65,47 @@ export class ConnectionRegistry implements NotificationSink {
 
   add(conn: Connection): void {
     this.connections.set(conn.portid, conn);
+    this.sinkFor(conn.netns).connections.set(conn.portid, conn);
   }
 
   remove(portid: number): void {
+    const conn = this.connections.get(portid);
+    if (!conn) return;
     this.connections.delete(portid);
+    this.members.get(conn.netns)?.connections.delete(portid);
+    this.listenAllNsid.delete(conn);
+  }
+
+  /** The notification sink of one namespace (its connections). */
+  sinkFor(netns: Namespace | undefined): NamespaceMembers {
+    let m = this.members.get(netns);
+    if (!m) this.members.set(netns, (m = new NamespaceMembers(netns, this)));
+    return m;
+  }
+
+  /** SETNS: `conn` now belongs to `to`; its groups go with it. */
+  move(conn: Connection, to: Namespace): void {
+    this.members.get(conn.netns)?.connections.delete(conn.portid);
+    conn.netns = to;
+    this.sinkFor(to).connections.set(conn.portid, conn);
+  }
+
+  /** The connections of a namespace being deleted, and forgets its members. */
+  dropNamespace(netns: Namespace): Connection[] {
+    const m = this.members.get(netns);
+    this.members.delete(netns);
+    return m ? [...m.connections.values()] : [];
+  }
+
+  /** NETLINK_LISTEN_ALL_NSID: members in namespaces that have an id for `from` get the message, marked. */
+  deliverAllNsid(from: Namespace, group: number, message: Buffer): void {
+    for (const conn of this.listenAllNsid) {
+      if (conn.netns === from || !conn.memberships.has(group)) continue;
+      const nsid = conn.netns?.nsids.idOf(from);
+      if (nsid === undefined) continue;
+      conn.deliver(nsidMark(nsid));
+      conn.deliver(message);
+    }
   }
 
   get size(): number {

@@ -12,7 +12,7 @@ import { requestSequences } from '../helpers/request-steps.js';
 type MethodsOf<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
 type LinkQueries =
   | 'onEvent' | 'byIndex' | 'byName' | 'linkAfter' | 'iterate' | 'linksOfKind' | 'portsOf' | 'kindOf' | 'now' | 'exportLinks'
-  | 'reportedFlags' | 'tsoMaxSize' | 'reportedOperstate';
+  | 'reportedFlags' | 'tsoMaxSize' | 'reportedOperstate' | 'indexFree' | 'nextAutoIndex' | 'arrivalName';
 type AddressQueries = 'list' | 'ipv6Mtu' | 'ipv6Flags' | 'remaining' | 'getInet6' | 'export';
 
 /** Every link encoded through the cache must equal a fresh encoding. */
@@ -35,6 +35,7 @@ describe('link body cache', () => {
     const [d] = m.createLink({ kind: 'dummy', name: 'd0' });
     const [br] = m.createLink({ kind: 'bridge', name: 'br0' });
     const [up] = m.createLink({ kind: 'dummy', name: 'up0', flags: 1, change: 1 });
+    const [mv] = m.createLink({ kind: 'dummy', name: 'mv0' });
     const v4 = new Uint8Array([10, 0, 0, 1]);
     const v6 = new Uint8Array([0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
     // The record types list every public method that is not a query: a new one fails to compile until it is driven here.
@@ -59,6 +60,11 @@ describe('link body cache', () => {
       setLinkmode: () => m.setLinkmode(d!, 1),
       stateChanged: () => m.stateChanged(up!),
       deleteLink: () => m.deleteLink(m.byName('d1')!),
+      peerChanged: () => m.peerChanged(up!),
+      repointPeer: () => m.repointPeer(up!, up!.link, undefined),
+      unlistMoved: () => m.unlistMoved(mv!, { netns: 'x', ifindex: 50 }),
+      listMoved: () => m.listMoved(mv!, 51, 'mv1', false),
+      destroyNamespace: () => undefined, // the namespace's end: nothing reads its caches afterwards
       replaceLinks: () => m.replaceLinks(m.exportLinks()),
     };
     const addressCalls: Record<Exclude<MethodsOf<AddressTable>, AddressQueries>, () => unknown> = {
