@@ -6,6 +6,7 @@
  * host's namespaces and links are checked before and after. Parts that need a missing program
  * say so and return.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { buildAdaptor, run, skip, which } from './programs.js';
 // Names no other software on the host uses: the host check looks for exactly these.
 const RED = 'rtnld17red';
 const BLUE = 'rtnld17blue';
-const LINKS = ['r17va', 'r17vb', 'r17d1', 'r17d2'];
+const LINKS = ['r17va', 'r17vb', 'r17d1', 'r17d2', 'r17d3'];
 
 type JLink = { ifname: string; link?: string; link_netnsid?: number; operstate?: string };
 type JAddr = { ifname: string; addr_info: Array<{ local: string; prefixlen: number }> };
@@ -123,6 +124,23 @@ describe('LD_PRELOAD adaptor: ip netns and ip -n work on the daemon\'s namespace
     await ipa('netns', 'set', BLUE, '7');
     expect(await json<Array<{ name: string; id?: number }>>('netns', 'list')).toContainEqual({ name: BLUE, id: 7 });
     expect((await json<Array<{ nsid: number; name?: string }>>('netns', 'list-id')).map((n) => n.nsid)).toContain(7);
+
+    // ip monitor all-nsid: a change in BLUE reaches a listener in the initial namespace, marked
+    // with BLUE's id there (the NETLINK_LISTEN_ALL_NSID control message)
+    const monitor = spawn(ip!, ['-o', 'monitor', 'all-nsid', 'link'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = '';
+    const heard = new Promise<void>((resolve) => monitor.stdout.on('data', (b: Buffer) => {
+      seen += b.toString();
+      if (seen.includes('r17d3')) resolve();
+    }));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // its subscription first
+      await ipa('-n', BLUE, 'link', 'add', 'r17d3', 'type', 'dummy');
+      await Promise.race([heard, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    } finally {
+      monitor.kill();
+    }
+    expect(seen).toMatch(/^\[nsid 7\].*r17d3/m);
 
     // ip netns del: RED's veth end goes, and with it its peer in the initial namespace
     await ipa('netns', 'del', RED);
