@@ -10,7 +10,8 @@ import { Metrics } from './http/metrics.js';
 import { AdminServer } from './http/server.js';
 import { DurableState } from './state/durable-state.js';
 import { RtnlDispatcher } from './rtnl/dispatch.js';
-import { Notifier } from './rtnl/notify.js';
+import { DaemonNamespaces } from './daemon-netns.js';
+import { NamespaceRegistry } from './model/netns/registry.js';
 import { applySeed, type SeedLink } from './seed.js';
 import { ConnectionRegistry } from './transport/registry.js';
 import { UnixServer } from './transport/unix-server.js';
@@ -43,6 +44,8 @@ export interface DaemonOptions {
   httpToken?: string | undefined;
   /** File mode of a Unix admin API socket (default 0660). */
   httpSocketMode?: number | undefined;
+  /** --netns-dir DIR: serve each named namespace NAME on DIR/NAME.sock (and DIR/NAME.ro.sock with --ro-socket). */
+  netnsDir?: string | undefined;
   /** Called when a netlink socket file the daemon serves is removed or replaced (rtnld then stops). */
   onSocketRemoved?: ((path: string) => void) | undefined;
 }
@@ -53,7 +56,9 @@ export class Daemon {
   readonly mutex = new Mutex();
   readonly connections = new ConnectionRegistry();
   private readonly servers: UnixServer[] = [];
-  private readonly detachNotifier: () => void;
+  /** Every namespace; the initial one holds `model`. */
+  readonly namespaces: NamespaceRegistry;
+  readonly netns: DaemonNamespaces;
   private readonly state: DurableState | undefined;
   private readonly dispatcher: RtnlDispatcher;
   /** Metrics and the admin HTTP API, with --http only (no observer costs otherwise). */
@@ -64,6 +69,8 @@ export class Daemon {
   constructor(private readonly options: DaemonOptions) {
     this.model = new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses });
     this.model.addLoopback();
+    const cpuCount = this.model.cpuCount;
+    this.namespaces = new NamespaceRegistry(() => new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses, cpuCount }), this.model);
     this.state = options.stateDir ? new DurableState(options.stateDir, this.model, options.log, options.stateCompactEvery) : undefined;
     // A state directory that already holds state wins over the seed.
     if (options.seed && !this.state?.hasState()) applySeed(this.model, options.seed);
@@ -73,18 +80,24 @@ export class Daemon {
     const common = {
       maxMessage: options.maxMessage, rcvbuf: options.rcvbuf, strict: options.strict,
       maxConnections: options.maxConnections ?? 1024, deliveries: this.metrics, onRemoved: options.onSocketRemoved,
+      netnsService: undefined as DaemonNamespaces | undefined,
     };
+    this.netns = new DaemonNamespaces(this.namespaces, this.connections, this.mutex, dispatcher, options.log, options.netnsDir ? {
+      dir: options.netnsDir, common, mode: options.socketMode ?? 0o660, gid: options.socketGroup,
+      roMode: options.roSocket ? options.roSocketMode ?? 0o666 : undefined,
+    } : undefined);
+    common.netnsService = this.netns;
+    const initial = this.namespaces.initial;
     this.servers.push(new UnixServer(
-      { ...common, path: options.socket, mode: options.socketMode ?? 0o660, gid: options.socketGroup, readOnly: false },
+      { ...common, path: options.socket, mode: options.socketMode ?? 0o660, gid: options.socketGroup, readOnly: false, namespace: initial },
       this.connections, dispatcher, options.log,
     ));
     if (options.roSocket) {
       this.servers.push(new UnixServer(
-        { ...common, path: options.roSocket, mode: options.roSocketMode ?? 0o666, readOnly: true },
+        { ...common, path: options.roSocket, mode: options.roSocketMode ?? 0o666, readOnly: true, namespace: initial },
         this.connections, dispatcher, options.log,
       ));
     }
-    this.detachNotifier = new Notifier(this.model, this.connections).attach();
     if (options.http) {
       this.http = new AdminServer(this.adminContext(), {
         listen: options.http, token: options.httpToken, socketMode: options.httpSocketMode, log: options.log, metrics: this.metrics!,
@@ -133,6 +146,7 @@ export class Daemon {
         if (fresh) this.state.compact(); // capture lo + seed, so restarts never re-apply the seed
       }
       for (const server of this.servers) await server.listen();
+      await this.netns.serveAll();
     } catch (e) {
       await this.http?.close();
       throw e;
@@ -156,6 +170,6 @@ export class Daemon {
     await Promise.all(this.servers.map((s) => s.close()));
     await this.mutex.waitForUnlock();
     this.state?.close();
-    this.detachNotifier();
+    await this.netns.close();
   }
 }

@@ -63,6 +63,7 @@ const program = new Command()
   .option('--socket-group <group>', 'group owning the admin socket (name or gid)', groupId)
   .option('--ro-socket <path>', 'also serve a read-only socket: GETs, dumps and subscriptions only')
   .addOption(new Option('--ro-socket-mode <mode>', 'file mode of the read-only socket, octal').argParser(octal).default(0o666, '666'))
+  .option('--netns-dir <dir>', 'serve each named network namespace NAME on DIR/NAME.sock (and DIR/NAME.ro.sock with --ro-socket)')
   .option('--max-connections <n>', 'refuse connections beyond this many', integer, 1024)
   .option('--max-links <n>', 'refuse to create links beyond this many (-ENOSPC)', integer)
   .option('--max-addresses-per-link <n>', 'refuse addresses (per family) beyond this many on one link (-ENOSPC)', integer)
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
   const opts = program.opts<{
     socket?: string; seed?: string; logLevel: string; logFile?: string; pidFile?: string; background: boolean;
     strict: boolean; socketMode: number; socketGroup?: number;
-    roSocket?: string; roSocketMode: number; state?: string; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
+    roSocket?: string; roSocketMode: number; netnsDir?: string; state?: string; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
     dadMs: number; promoteSecondaries: boolean; maxAddressesPerLink?: number;
     http?: ListenAddress; httpToken?: string; httpSocketMode: number;
   }>();
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
   let daemon: Daemon;
   try {
     daemon = new Daemon({
-      socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket,
+      socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket, netnsDir: opts.netnsDir,
       roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks, stateDir: opts.state,
       seed: opts.seed ? readSeed(opts.seed) : undefined,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,

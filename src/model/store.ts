@@ -295,51 +295,53 @@ export class NetworkModel {
    * before anything is registered, so a failing request leaves nothing behind.
    * Returns the new devices, peer first.
    */
-  createLink(spec: NewLinkSpec, cause?: Cause): Link[] {
+  createLink(spec: NewLinkSpec, cause?: Cause, peerModel: NetworkModel = this): Link[] {
     const kind = KINDS[spec.kind];
     if (!kind.creatable) throw new ModelError('EOPNOTSUPP', 'Unknown device type');
-    const plan: Array<{ spec: NewLinkSpec; name: string; index: number; auto: boolean; parent?: Link | undefined }> = [];
-    const reservedNames = new Set<string>();
-    const reservedIndexes = new Set<number>();
-    const prepare = (s: NewLinkSpec) => {
+    const plan: Array<{ spec: NewLinkSpec; name: string; index: number; auto: boolean; parent?: Link | undefined; model: NetworkModel }> = [];
+    const reserved = new Map<NetworkModel, { names: Set<string>; indexes: Set<number> }>();
+    const prepare = (s: NewLinkSpec, m: NetworkModel) => {
       const k = KINDS[s.kind];
       let parent: Link | undefined;
       if (k.needsParent) {
-        parent = s.parent ? this.byIndex(s.parent) : undefined;
+        parent = s.parent ? m.byIndex(s.parent) : undefined;
         if (!parent) throw new ModelError('ENODEV');
       }
-      if (s.mtu !== undefined) this.checkMtu(k, s.mtu, parent);
-      const name = this.resolveName(s.name ?? k.nameTemplate, reservedNames);
-      reservedNames.add(name);
+      if (s.mtu !== undefined) m.checkMtu(k, s.mtu, parent);
+      let r = reserved.get(m);
+      if (!r) reserved.set(m, (r = { names: new Set(), indexes: new Set() }));
+      const name = m.resolveName(s.name ?? k.nameTemplate, r.names);
+      r.names.add(name);
       let index = s.index ?? 0;
       const auto = index <= 0;
       if (auto) {
-        const next = this.registry.allocator.peek(reservedIndexes);
+        const next = m.registry.allocator.peek(r.indexes);
         if (next === undefined) throw new ModelError('ENFILE');
         index = next;
-      } else if (this.byIndex(index) || reservedIndexes.has(index)) {
+      } else if (m.byIndex(index) || r.indexes.has(index)) {
         throw new ModelError('EEXIST');
       }
-      reservedIndexes.add(index);
-      plan.push({ spec: s, name, index, auto, parent });
+      r.indexes.add(index);
+      plan.push({ spec: s, name, index, auto, parent, model: m });
     };
     if (kind.paired) {
       // The peer is registered first; without VETH_INFO_PEER it is configured from the main
-      // device's attributes, but not its flags (veth_newlink).
+      // device's attributes, but not its flags (veth_newlink). It may live in another namespace.
       const peerSpec: NewLinkSpec = spec.peer ?? { ...spec, name: undefined, index: undefined, flags: 0, change: 0, master: undefined };
       if ((peerSpec.flags ?? 0) & IFF_UP) throw new ModelError('ENOTCONN');
-      prepare({ ...peerSpec, kind: spec.kind, peer: undefined });
+      prepare({ ...peerSpec, kind: spec.kind, peer: undefined }, peerModel);
     }
-    prepare(spec);
+    prepare(spec, this);
     if (spec.master !== undefined && spec.master !== 0) this.bridges.checkNewMaster(spec.master);
-    if (this.size + plan.length > this.maxLinks) {
-      throw new ModelError('ENOSPC', `rtnld: link limit (${this.maxLinks}) reached`);
+    for (const m of reserved.keys()) {
+      const adding = plan.filter((p) => p.model === m).length;
+      if (m.size + adding > m.maxLinks) throw new ModelError('ENOSPC', `rtnld: link limit (${m.maxLinks}) reached`);
     }
 
     const created: Link[] = [];
     for (const p of plan) {
       const k = KINDS[p.spec.kind];
-      const link = this.buildLink(k, p.name, p.index);
+      const link = p.model.buildLink(k, p.name, p.index);
       const s = p.spec;
       if (p.parent) {
         link.link = p.parent.index;
@@ -357,13 +359,17 @@ export class NetworkModel {
       if (s.numRxQueues !== undefined) link.numRxQueues = s.numRxQueues;
       if (s.vlan) link.vlan = { ...s.vlan };
       k.init?.(link, s);
-      this.registry.insert(link);
-      if (p.auto) this.registry.allocator.commit(p.index);
+      p.model.registry.insert(link);
+      if (p.auto) p.model.registry.allocator.commit(p.index);
       created.push(link);
     }
     if (kind.paired) {
       created[1]!.link = created[0]!.index;
       created[0]!.link = created[1]!.index;
+      if (peerModel !== this) {
+        created[0]!.linkNetns = this.netns?.name;
+        created[1]!.linkNetns = peerModel.netns?.name;
+      }
     }
     for (const link of created) {
       // veth_newlink and a bridge given a MAC turn the carrier off after registering (one
@@ -375,22 +381,29 @@ export class NetworkModel {
     }
     for (const [i, link] of created.entries()) {
       const s = plan[i]!.spec;
-      link.operstate = link.carrier ? IF_OPER_UNKNOWN : this.state.defaultOperstate(link);
+      const m = plan[i]!.model;
+      link.operstate = link.carrier ? IF_OPER_UNKNOWN : m.state.defaultOperstate(link);
       // rtnl_configure_link: ifi_flags applied before the one creation notification.
-      if ((s.flags ?? 0) !== 0 || (s.change ?? 0) !== 0) this.state.applyFlags(link, s.flags ?? 0, s.change ?? 0);
-      this.state.recomputeCarrier(link, false);
-      if (s.operstate !== undefined) this.state.applyOperstate(link, s.operstate);
-      // Linux announces the veth peer before the main device exists, so its IFLA_LINK reads 0.
+      if ((s.flags ?? 0) !== 0 || (s.change ?? 0) !== 0) m.state.applyFlags(link, s.flags ?? 0, s.change ?? 0);
+      m.state.recomputeCarrier(link, false);
+      if (s.operstate !== undefined) m.state.applyOperstate(link, s.operstate);
+      // Linux announces the veth peer before the main device exists, so its IFLA_LINK reads 0 (and no LINK_NETNSID).
       const iflink = link.link;
-      if (kind.paired && i === 0) link.link = 0;
-      this.netdevEvent('register', link);
-      this.notify(link, NOTIFY_ALL, i === created.length - 1 ? cause : undefined);
+      const linkNetns = link.linkNetns;
+      if (kind.paired && i === 0) {
+        link.link = 0;
+        link.linkNetns = undefined;
+      }
+      m.netdevEvent('register', link);
+      m.notify(link, NOTIFY_ALL, i === created.length - 1 ? cause : undefined);
       link.link = iflink;
-      if (link.flags & IFF_UP) this.netdevEvent('up', link); // rtnl_configure_link: NETDEV_UP after the creation notification
+      link.linkNetns = linkNetns;
+      if (link.flags & IFF_UP) m.netdevEvent('up', link); // rtnl_configure_link: NETDEV_UP after the creation notification
     }
     const main = created[created.length - 1]!;
     if (spec.master) this.setMaster(main, spec.master);
     this.state.runLinkwatch();
+    if (peerModel !== this) peerModel.state.runLinkwatch();
     return created;
   }
 

@@ -5,7 +5,7 @@ import { attrU32 } from '../../protocol/policy.js';
 import { KINDS } from '../model/kinds.js';
 import { einval } from './errors.js';
 import { lookupLink, namesDevice } from './link-lookup.js';
-import { parseLinkRequest } from './newlink.js';
+import { parseLinkRequest, requestedNetns } from './newlink.js';
 import { causeOf, type Request } from './request.js';
 
 /** rtnl_dellink(): by index or name, or every device of an IFLA_GROUP. */
@@ -14,7 +14,8 @@ export function delLink(req: Request): void {
   if (tb.has(IFLA_NET_NS_PID) || tb.has(IFLA_NET_NS_FD)) {
     throw new NlError(Errno.EOPNOTSUPP, 'specified netns attribute not supported');
   }
-  const model = req.model;
+  // IFLA_TARGET_NETNSID: the device is looked for in that namespace (unknown id: -EINVAL, no message).
+  const model = requestedNetns(req, tb, true)?.model ?? req.model;
   const cause = causeOf(req, (req.hdr.flags & NLM_F_ECHO) !== 0);
   const found = lookupLink(model, ifm.index, tb);
   if (found === 'unidentified') {

@@ -3,7 +3,7 @@ import { writeAck } from '../../protocol/ack.js';
 import {
   AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, isGetType, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
-  RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE,
+  RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID, RTM_NEWNSID, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
@@ -21,6 +21,7 @@ import { inet6DelRoute, inet6NewRoute, inetDelRoute, inetNewRoute } from './newr
 import { linkProp } from './linkprop.js';
 import { newLink, setLink } from './newlink.js';
 import { DumpRun } from './dump-run.js';
+import { dumpNsid, getNsid, newNsid } from './nsid.js';
 import type { DumpCursor, Request, SessionView } from './request.js';
 
 /** One rtnetlink handler registration, as rtnl_register(family, type, doit, dumpit). */
@@ -29,11 +30,6 @@ interface Handler {
   family: number;
   doit?: (req: Request) => void;
   dumpit?: (req: Request) => DumpCursor;
-}
-
-/** A dump with no entries. */
-function emptyDump(req: Request): DumpCursor {
-  return { doneFlags: 0, generation: () => req.model.generation.linkDumpSeq, next: () => false };
 }
 
 /** The handler table (net/core/rtnetlink.c: rtnetlink_init). Lookups fall back to PF_UNSPEC. */
@@ -45,8 +41,9 @@ const HANDLERS: readonly Handler[] = [
   { type: RTM_GETLINK, family: AF_BRIDGE, dumpit: dumpBridgePorts },
   { type: RTM_NEWLINKPROP, family: AF_UNSPEC, doit: linkProp },
   { type: RTM_DELLINKPROP, family: AF_UNSPEC, doit: linkProp },
-  // net_namespace.c: rtnl_net_dumpid lists the ids of peer namespaces; an rtnld model has none.
-  { type: RTM_GETNSID, family: AF_UNSPEC, dumpit: emptyDump },
+  // net_namespace.c: rtnl_net_init(); RTM_DELNSID has no handler (-EOPNOTSUPP).
+  { type: RTM_NEWNSID, family: AF_UNSPEC, doit: newNsid },
+  { type: RTM_GETNSID, family: AF_UNSPEC, doit: getNsid, dumpit: dumpNsid },
   // devinet_init(): IPv4 GETADDR has a dumpit only, so a GETADDR doit for AF_INET is -EOPNOTSUPP.
   { type: RTM_NEWADDR, family: AF_INET, doit: inetNewAddr },
   { type: RTM_DELADDR, family: AF_INET, doit: inetDelAddr },

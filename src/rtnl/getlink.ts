@@ -1,11 +1,11 @@
 import {
   IFLA_ALT_IFNAME, IFLA_EXT_MASK, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MASTER, IFLA_TARGET_NETNSID,
-  NLM_F_DUMP_FILTERED, NLM_F_MULTI, RTEXT_FILTER_SKIP_STATS,
+  NLM_F_DUMP_FILTERED, NLM_F_MULTI, RTEXT_FILTER_SKIP_STATS, RTM_NEWLINK,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { IFLA_INFO_POLICY, IFLA_POLICY } from '../../protocol/link-policy.js';
 import { NlError } from '../../protocol/nl-error.js';
-import { attrString, attrU32, parseMessage, parseNested, type AttrTable } from '../../protocol/policy.js';
+import { attrS32, attrString, attrU32, parseMessage, parseNested, type AttrTable } from '../../protocol/policy.js';
 import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE, RTGENMSG_SIZE } from '../../protocol/structs.js';
 import type { NetworkModel } from '../model/store.js';
 import type { KindName, Link } from '../model/types.js';
@@ -13,6 +13,10 @@ import { einval } from './errors.js';
 import { KIND_WIRE } from './link-kinds.js';
 import { lookupLink } from './link-lookup.js';
 import { writeCachedLink } from './link-cache.js';
+import { linkMessage } from './link-view.js';
+import { writeLinkMessage } from '../../protocol/link-message.js';
+import type { NlWriter } from '../../protocol/writer.js';
+import type { Namespace } from '../model/netns/namespace.js';
 import { walkLinks } from './link-walk.js';
 import type { DumpCursor, Request } from './request.js';
 
@@ -44,13 +48,32 @@ export function getLink(req: Request): void {
       }
     }
   }
-  if (tb.has(IFLA_TARGET_NETNSID)) throw einval(INVALID_NETNSID);
+  const target = targetNetns(req, tb);
+  const model = target?.ns.model ?? req.model;
   const ifm = decodeIfInfoMsg(msg, NLMSGHDR_SIZE);
-  const link = lookupLink(req.model, ifm.index, tb);
+  const link = lookupLink(model, ifm.index, tb);
   if (link === 'unidentified') throw einval();
   if (!link) throw new NlError(Errno.ENODEV);
   req.warning = parsed.warning;
-  writeCachedLink(req.out, req.model, link, 0, req.hdr.seq, req.session.portid, skipStats(tb));
+  if (target) writeTargetLink(req.out, req, target, link, 0, skipStats(tb));
+  else writeCachedLink(req.out, req.model, link, 0, req.hdr.seq, req.session.portid, skipStats(tb));
+}
+
+/** IFLA_TARGET_NETNSID: the namespace with that id in the requester's table (unknown: -EINVAL, no message). */
+function targetNetns(req: Request, tb: AttrTable, msg?: string): { ns: Namespace; nsid: number } | undefined {
+  const attr = tb.get(IFLA_TARGET_NETNSID);
+  if (!attr) return undefined;
+  const nsid = attrS32(attr);
+  const ns = req.netns?.current.nsids.peerOf(nsid);
+  if (!ns) throw einval(msg);
+  return { ns, nsid };
+}
+
+/** A device of another namespace: TARGET_NETNSID first, LINK_NETNSID in the requester's ids (rtnl_fill_ifinfo with tgt_netnsid). */
+function writeTargetLink(w: NlWriter, req: Request, target: { ns: Namespace; nsid: number }, link: Link, flags: number, skip: boolean): void {
+  const m = linkMessage(target.ns.model, link, { skipStats: skip, observer: req.netns!.current.name });
+  m.targetNetnsid = target.nsid;
+  writeLinkMessage(w, RTM_NEWLINK, flags, req.hdr.seq, req.session.portid, m);
 }
 
 interface LinkDumpFilter {
@@ -109,11 +132,13 @@ export function dumpLinks(req: Request): DumpCursor {
   }
   const filter: LinkDumpFilter = { master: 0 };
   let skip = false;
+  let target: { ns: Namespace; nsid: number } | undefined;
   if (tb) {
     for (const attr of tb.values()) {
       switch (attr.type) {
         case IFLA_TARGET_NETNSID:
-          throw einval(INVALID_NETNSID);
+          target = targetNetns(req, tb, INVALID_NETNSID);
+          break;
         case IFLA_EXT_MASK:
           skip = skipStats(tb);
           break;
@@ -128,11 +153,19 @@ export function dumpLinks(req: Request): DumpCursor {
       }
     }
   }
-  const { model } = req;
   const { seq } = req.hdr;
   const { portid } = req.session;
   const filtered = filter.master !== 0 || filter.kind !== undefined;
   const entryFlags = NLM_F_MULTI | (filtered ? NLM_F_DUMP_FILTERED : 0);
+  if (target) {
+    const t = target;
+    return walkLinks({ ...req, model: t.ns.model }, (w, link) => {
+      if (filteredOut(link, filter)) return false;
+      writeTargetLink(w, req, t, link, entryFlags, skip);
+      return true;
+    }, { only: filtered ? candidates(t.ns.model, filter) : undefined });
+  }
+  const { model } = req;
   return walkLinks(req, (w, link) => {
     if (filteredOut(link, filter)) return false;
     writeCachedLink(w, model, link, entryFlags, seq, portid, skip, false);

@@ -1,17 +1,19 @@
 import {
   IFLA_ADDRESS, IFLA_BROADCAST, IFLA_GROUP, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_INFO_SLAVE_DATA,
-  IFLA_LINK, IFLA_LINKINFO, IFLA_LINKMODE, IFLA_MAP, IFLA_MASTER, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID,
+  IFLA_LINK, IFLA_LINKINFO, IFLA_LINKMODE, IFLA_MAP, IFLA_MASTER, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID, IFLA_NEW_IFINDEX,
   IFLA_NUM_RX_QUEUES, IFLA_NUM_TX_QUEUES, IFLA_OPERSTATE, IFLA_PROTINFO, IFLA_TARGET_NETNSID, IFLA_TXQLEN,
   NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, VETH_INFO_PEER,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { IFLA_INFO_POLICY, IFLA_POLICY } from '../../protocol/link-policy.js';
 import { NlError } from '../../protocol/nl-error.js';
-import { attrString, attrU32, attrU8, parseMessage, parseNested, parseNestedAttrs, type AttrTable, type NlAttr } from '../../protocol/policy.js';
+import { attrS32, attrString, attrU32, attrU8, parseMessage, parseNested, parseNestedAttrs, type AttrTable, type NlAttr } from '../../protocol/policy.js';
 import { decodeIfInfoMsg, IFINFOMSG_SIZE, NLMSGHDR_SIZE, type IfInfoMsg } from '../../protocol/structs.js';
 import { KINDS } from '../model/kinds.js';
-import type { NewLinkSpec } from '../model/store.js';
-import type { KindName } from '../model/types.js';
+import { moveLink } from '../model/netns/move.js';
+import type { Namespace } from '../model/netns/namespace.js';
+import type { NetworkModel, NewLinkSpec } from '../model/store.js';
+import type { KindName, Link } from '../model/types.js';
 import { einval } from './errors.js';
 import { creatableKind, KIND_WIRE } from './link-kinds.js';
 import { lookupLink, namesDevice } from './link-lookup.js';
@@ -33,6 +35,37 @@ export function parseLinkRequest(req: Request): { ifm: IfInfoMsg; tb: AttrTable 
 function ensureUniqueNetns(tb: AttrTable): void {
   const n = [IFLA_NET_NS_PID, IFLA_NET_NS_FD, IFLA_TARGET_NETNSID].filter((t) => tb.has(t)).length;
   if (n > 1) throw einval('multiple netns identifying attributes specified');
+}
+
+/**
+ * rtnl_link_get_net_capable() / rtnl_link_get_net_by_nlattr(): the namespace a request names,
+ * PID first, then FD (and TARGET_NETNSID, an id in the requester's table, where allowed);
+ * undefined when it names none. Unknown: -ESRCH, -EBADF, -EINVAL, without a message.
+ */
+export function requestedNetns(req: Request, tb: AttrTable, withTarget: boolean): Namespace | undefined {
+  const scope = req.netns;
+  const pid = tb.get(IFLA_NET_NS_PID);
+  if (pid) return scope?.byPid(attrU32(pid)) ?? fail(Errno.ESRCH);
+  const fd = tb.get(IFLA_NET_NS_FD);
+  if (fd) return scope?.byFd(attrU32(fd)) ?? fail(Errno.EBADF);
+  const target = withTarget ? tb.get(IFLA_TARGET_NETNSID) : undefined;
+  if (target) return scope?.current.nsids.peerOf(attrS32(target)) ?? fail(Errno.EINVAL);
+  return undefined;
+}
+
+function fail(errno: number): never {
+  throw new NlError(errno);
+}
+
+/** do_setlink() step 1: a netns attribute moves the device; the rest of the request applies in the destination. */
+function moveIfAsked(req: Request, link: Link, dest: Namespace | undefined, tb: AttrTable): NetworkModel {
+  if (!dest || !req.netns) return req.model;
+  const newIndex = tb.get(IFLA_NEW_IFINDEX);
+  const name = tb.get(IFLA_IFNAME);
+  moveLink(req.netns.registry, req.netns.current, link, dest, {
+    newIndex: newIndex ? attrS32(newIndex) : undefined, name: name ? attrString(name) || undefined : undefined,
+  });
+  return dest.model;
 }
 
 /** rtnl_create_link(): the IFLA_* attributes that configure a new device. */
@@ -88,9 +121,12 @@ export function newLink(req: Request): void {
   wire?.validate?.(tb, data);
 
   if (ifm.index < 0) throw einval("ifindex can't be negative");
-  const found = lookupLink(model, ifm.index, tb);
-  const link = found === 'unidentified' ? undefined : found;
   const flags = req.hdr.flags;
+  const dest = requestedNetns(req, tb, true);
+  // __rtnl_newlink's device_net quirk: with CREATE|EXCL the device is looked for in the target namespace.
+  const lookupIn = dest && (flags & (NLM_F_CREATE | NLM_F_EXCL)) === (NLM_F_CREATE | NLM_F_EXCL) ? dest.model : model;
+  const found = lookupLink(lookupIn, ifm.index, tb);
+  const link = found === 'unidentified' ? undefined : found;
   if (link) {
     // rtnl_changelink()
     if (flags & NLM_F_EXCL) throw new NlError(Errno.EEXIST);
@@ -105,7 +141,7 @@ export function newLink(req: Request): void {
       const master = link.master ? model.byIndex(link.master) : undefined;
       if (!master || !KIND_WIRE[master.kind].fillSlave) throw new NlError(Errno.EOPNOTSUPP);
     }
-    doSetLink(model, link, ifm, tb, notify);
+    doSetLink(lookupIn === model ? moveIfAsked(req, link, dest, tb) : lookupIn, link, ifm, tb, notify);
     return;
   }
   if (!(flags & NLM_F_CREATE)) {
@@ -123,23 +159,33 @@ export function newLink(req: Request): void {
   const spec = createSpec(kind, ifm, tb);
   if (tb.has(IFLA_LINK)) spec.parent = attrU32(tb.get(IFLA_LINK)!);
   if (tb.has(IFLA_MASTER)) spec.master = attrU32(tb.get(IFLA_MASTER)!);
+  // rtnl_get_peer_net(): the peer goes where VETH_INFO_PEER's own PID/FD say, else to the requester's namespace.
+  let peerModel = model;
   if (kind === 'veth') {
     const peer = data?.get(VETH_INFO_PEER);
-    if (peer) spec.peer = vethPeerSpec(peer);
+    if (peer) {
+      spec.peer = vethPeerSpec(peer);
+      const peerTb = parseNestedAttrs(peer, IFLA_POLICY, false, IFINFOMSG_SIZE).attrs;
+      peerModel = requestedNetns(req, peerTb, false)?.model ?? model;
+    }
+    // The peer's ifindex is honoured only when the main device's is given too.
+    if (spec.peer && !spec.index) spec.peer.index = undefined;
   } else {
     wire.parse?.(data, spec);
   }
-  if (KINDS[kind].needsParent && !model.byIndex(spec.parent ?? 0)) throw new NlError(Errno.ENODEV, wire.missingParentMsg);
-  model.createLink(spec, causeOf(req, (flags & NLM_F_ECHO) !== 0));
+  const target = dest?.model ?? model;
+  if (KINDS[kind].needsParent && !target.byIndex(spec.parent ?? 0)) throw new NlError(Errno.ENODEV, wire.missingParentMsg);
+  target.createLink(spec, causeOf(req, (flags & NLM_F_ECHO) !== 0), peerModel);
 }
 
 /** rtnl_setlink(): the device must exist; CREATE/EXCL/REPLACE and IFLA_LINKINFO are ignored. */
 export function setLink(req: Request): void {
   const { ifm, tb } = parseLinkRequest(req);
   ensureUniqueNetns(tb);
+  const dest = requestedNetns(req, tb, true);
   const link = lookupLink(req.model, ifm.index, tb);
   if (link === 'unidentified') throw einval();
   if (!link) throw new NlError(Errno.ENODEV);
   req.warning = validateLinkMsg(link, tb) ?? req.warning;
-  doSetLink(req.model, link, ifm, tb);
+  doSetLink(moveIfAsked(req, link, dest, tb), link, ifm, tb);
 }
