@@ -153,7 +153,7 @@ describe('LD_PRELOAD adaptor: ip netns and ip -n work on the daemon\'s namespace
 
     const after = await hostTraces();
     expect(after).toEqual(before);
-  });
+  }, 120_000); // some fifty program runs: minutes on a loaded machine
 
   it('what cannot be emulated is refused with one line: a namespace made by unshare -n and never named, ip netns attach', async () => {
     if (skip(missing())) return;
