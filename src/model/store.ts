@@ -392,12 +392,12 @@ export class NetworkModel {
       const linkNetns = link.linkNetns;
       if (kind.paired && i === 0) {
         link.link = 0;
-        link.linkNetns = undefined;
+        delete link.linkNetns;
       }
       m.netdevEvent('register', link);
       m.notify(link, NOTIFY_ALL, i === created.length - 1 ? cause : undefined);
       link.link = iflink;
-      link.linkNetns = linkNetns;
+      if (linkNetns !== undefined) link.linkNetns = linkNetns;
       if (link.flags & IFF_UP) m.netdevEvent('up', link); // rtnl_configure_link: NETDEV_UP after the creation notification
     }
     const main = created[created.length - 1]!;
@@ -589,8 +589,8 @@ export class NetworkModel {
       if (peer && l.linkNetns !== undefined) {
         remote.push({ model: this.netns!.model(l.linkNetns)!, link: peer });
         peer.link = 0;
-        peer.linkNetns = undefined;
-        l.linkNetns = undefined;
+        delete peer.linkNetns;
+        delete l.linkNetns;
       } else {
         add(peer);
       }
@@ -680,7 +680,8 @@ export class NetworkModel {
   /** A veth end whose peer moved: where the peer is now (no notification: Linux sends none to the staying end). */
   repointPeer(link: Link, index: number, netns: string | undefined): void {
     link.link = index;
-    link.linkNetns = netns;
+    if (netns === undefined) delete link.linkNetns;
+    else link.linkNetns = netns;
     this.generation.advance();
   }
 

@@ -110,6 +110,13 @@ export class TestClient {
     return ack!.error!;
   }
 
+  /** A namespace call (protocol/TRANSPORT.md, Namespaces); resolves to its replies. */
+  async netnsCall(call: number, name?: string, field = 0, value = 0): Promise<Reply[]> {
+    const w = new NlWriter();
+    writeSocketCall(w, this.nextSeq(), { call, name: field, value }, 1, name);
+    return this.request(w.take());
+  }
+
   close(): void {
     this.socket.destroy();
   }

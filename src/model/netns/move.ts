@@ -52,7 +52,8 @@ export function moveLink(registry: NamespaceRegistry, src: Namespace, link: Link
   const peer = peerNs?.model.byIndex(link.link);
   src.model.unlistMoved(link, { netns: dst.name, ifindex: index }, cause);
   if (peer && peerNs) {
-    link.linkNetns = peerNs === dst ? undefined : peerNs.name;
+    if (peerNs === dst) delete link.linkNetns;
+    else link.linkNetns = peerNs.name;
     peerNs.model.repointPeer(peer, index, peerNs === dst ? undefined : dst.name);
   }
   dst.model.listMoved(link, index, name, auto);
