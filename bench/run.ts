@@ -32,7 +32,7 @@ const NO_KERNEL = argv.has('--no-kernel');
 // --deadline SECONDS: a loaded machine (shared with other work) needs longer than the defaults.
 const DEADLINE_MS = (args.includes('--deadline') ? Number(args[args.indexOf('--deadline') + 1]) : BIG ? 420 : 300) * 1000;
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-if (ONLY !== undefined && ONLY !== 'cli-start') throw new Error(`--only: unknown group ${ONLY} (known: cli-start)`);
+if (ONLY !== undefined && ONLY !== 'cli-start' && ONLY !== 'netns') throw new Error(`--only: unknown group ${ONLY} (known: cli-start, netns)`);
 
 // ---------------------------------------------------------------------------------------------
 // Placement and processes
@@ -667,9 +667,65 @@ async function cliStartRows(): Promise<void> {
   }
 }
 
+/**
+ * Namespaces (bench/netns-model.ts, its own process): heap per namespace holding only lo at
+ * 10,000, and cycles of `ip netns add` + a veth with its peer there + a move + `ip netns del`,
+ * against the kernel doing the same cycle with one `ip -batch` inside a throwaway namespace.
+ */
+async function netnsRows(): Promise<void> {
+  const cycles = QUICK ? 500 : 2000;
+  const m = await runPinned<{ heapPerNamespace: number; cyclesPerSecond: number }>(
+    process.execPath, ['--expose-gc', '--import', 'tsx', join(benchDir, 'netns-model.ts'), '10000', String(cycles)], 300_000, [], SERVER_CPU,
+  );
+  log('netns model done');
+  const one = (name: string, v: number): Series => ({ name, median: v, runs: [v] });
+  rows.push({
+    id: 'heap_per_netns', what: 'heap per namespace holding only lo, at 10,000 namespaces', unit: 'heap bytes',
+    rtnld: one('rtnld', m.heapPerNamespace), target: '<= 16 KiB', met: m.heapPerNamespace <= 16 * 1024,
+  });
+  const kernel = kernelNetnsCycles(QUICK ? 50 : 200);
+  if (typeof kernel === 'string') {
+    skipped.netns_cycle_kernel = kernel;
+    rows.push({ id: 'netns_cycle', what: 'namespace + veth to it + move + delete, per second (model)', unit: 'cycles/s', rtnld: one('rtnld', m.cyclesPerSecond) });
+    return;
+  }
+  rows.push({
+    id: 'netns_cycle', what: 'ip netns add + veth with its peer there + ip link set netns + ip netns del, per second', unit: 'cycles/s',
+    rtnld: one('rtnld (model, in-process)', m.cyclesPerSecond), baseline: one('kernel (one ip -batch)', kernel),
+    ratio: m.cyclesPerSecond / kernel, target: '>= 10x the kernel', met: m.cyclesPerSecond >= 10 * kernel,
+  });
+}
+
+/** The kernel's rate for the same cycle: one `ip -batch` run in a throwaway namespace (never the host's). */
+function kernelNetnsCycles(n: number): number | string {
+  const why = rootAndNetns();
+  if (why !== undefined) return why;
+  const outer = `rtnld-bench-nsc-${process.pid}`;
+  const dir = mkdtempSync(join(tmpdir(), 'rtnld-nsc-'));
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = `rtnld-bench-nsc-${process.pid}-${i}`;
+    lines.push(`netns add ${x}`, `link add name a type veth peer name b netns ${x}`, `link set dev a netns ${x}`, `netns del ${x}`);
+  }
+  writeFileSync(join(dir, 'batch'), `${lines.join('\n')}\n`);
+  try {
+    if (spawnSync('ip', ['netns', 'add', outer]).status !== 0) return 'ip netns add failed';
+    const t0 = performance.now();
+    const r = spawnSync('ip', ['netns', 'exec', outer, 'ip', '-batch', join(dir, 'batch')], { encoding: 'utf8' });
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) return `ip -batch failed: ${r.stderr.trim().split('\n')[0]}`;
+    return n / seconds;
+  } finally {
+    spawnSync('ip', ['netns', 'del', outer]);
+    for (let i = 0; i < n; i++) spawnSync('ip', ['netns', 'del', `rtnld-bench-nsc-${process.pid}-${i}`], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** --only: measures one group and replaces its rows in the existing bench/results.json. */
 async function onlyRows(): Promise<void> {
-  await cliStartRows();
+  if (ONLY === 'netns') await netnsRows();
+  else await cliStartRows();
   const file = join(benchDir, 'results.json');
   const results = JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[]; skipped: Record<string, string>; updated?: unknown[] };
   for (const row of rows) {
@@ -741,6 +797,7 @@ async function main(): Promise<void> {
   await memoryRows();
   await cliStartRows();
   await routeModelRows();
+  await netnsRows();
 
   const results = {
     date: started.toISOString(),

@@ -31,6 +31,8 @@ export interface DaemonOptions {
   /** Journal records after which the state is compacted into a snapshot. */
   stateCompactEvery?: number | undefined;
   seed?: readonly SeedLink[] | undefined;
+  /** The seed's other namespaces (`netns:`), created at start with their links. */
+  seedNetns?: Readonly<Record<string, readonly SeedLink[]>> | undefined;
   /** NETLINK_GET_STRICT_CHK on for every connection. */
   strict: boolean;
   maxMessage: number;
@@ -73,7 +75,12 @@ export class Daemon {
     this.namespaces = new NamespaceRegistry(() => new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses, cpuCount }), this.model);
     this.state = options.stateDir ? new DurableState(options.stateDir, this.model, options.log, options.stateCompactEvery) : undefined;
     // A state directory that already holds state wins over the seed.
-    if (options.seed && !this.state?.hasState()) applySeed(this.model, options.seed);
+    if (!this.state?.hasState()) {
+      for (const name of Object.keys(options.seedNetns ?? {})) this.namespaces.add(name);
+      const netnsModel = (name: string) => this.namespaces.get(name)?.model;
+      if (options.seed) applySeed(this.model, options.seed, netnsModel);
+      for (const [name, links] of Object.entries(options.seedNetns ?? {})) applySeed(this.namespaces.get(name)!.model, links, netnsModel);
+    }
     this.metrics = options.http ? new Metrics({ model: this.model, connections: this.connections }) : undefined;
     const dispatcher = new RtnlDispatcher(this.model, this.mutex, this.state, this.metrics);
     this.dispatcher = dispatcher;
@@ -114,6 +121,7 @@ export class Daemon {
       seedState: () => this.seedState(),
       persist: async () => this.state?.checkpoint(),
       ready: () => this.ready,
+      netns: this.netns,
     };
   }
 

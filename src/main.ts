@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { Daemon } from './daemon.js';
 import { ListenAddressError, parseListenAddress, type ListenAddress } from './http/listen-address.js';
 import { createLogger, LOG_LEVELS } from './logger.js';
-import { readSeed, SeedError } from './seed.js';
+import { readSeedDoc, SeedError } from './seed.js';
 import { packageVersion } from './version.js';
 
 function integer(value: string): number {
@@ -151,10 +151,11 @@ async function main(): Promise<void> {
   };
   let daemon: Daemon;
   try {
+    const seedDoc = opts.seed ? readSeedDoc(opts.seed) : undefined;
     daemon = new Daemon({
       socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket, netnsDir: opts.netnsDir,
       roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks, stateDir: opts.state,
-      seed: opts.seed ? readSeed(opts.seed) : undefined,
+      seed: seedDoc?.links, seedNetns: seedDoc?.netns,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
       addresses: { dadMs: opts.dadMs, promoteSecondaries: opts.promoteSecondaries, maxPerLink: opts.maxAddressesPerLink },
       http: opts.http, httpToken: opts.httpToken, httpSocketMode: opts.httpSocketMode,

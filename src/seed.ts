@@ -48,15 +48,34 @@ export interface SeedLink {
   addresses?: string[];
   /** net.ipv4.conf.<link>.promote_secondaries */
   promote_secondaries?: boolean;
+  /** veth peer only: the namespace the peer is created in (declared under `netns:`). */
+  netns?: string;
+}
+
+/** A whole seed: the initial namespace's links and, by name, the other namespaces' links. */
+export interface SeedDoc {
+  links: SeedLink[];
+  netns: Record<string, SeedLink[]>;
 }
 
 export class SeedError extends Error {}
 
 const FIELDS = new Set(['name', 'kind', 'index', 'mtu', 'address', 'broadcast', 'txqlen', 'group', 'alias', 'up',
-  'carrier', 'master', 'link', 'id', 'protocol', 'mode', 'peer', 'addresses', 'promote_secondaries']);
+  'carrier', 'master', 'link', 'id', 'protocol', 'mode', 'peer', 'addresses', 'promote_secondaries', 'netns']);
 const VLAN_PROTOCOLS: Record<string, number> = { '802.1q': 0x8100, '802.1ad': 0x88a8 };
 
 export function readSeed(path: string): SeedLink[] {
+  return readSeedDoc(path).links;
+}
+
+/**
+ * A seed with namespaces:
+ *
+ *   netns:
+ *     r1: { links: [ { name: e0, kind: veth, peer: { name: e0, netns: r2, up: true }, up: true } ] }
+ *     r2: { links: [] }
+ */
+export function readSeedDoc(path: string): SeedDoc {
   let doc: unknown;
   try {
     const text = readFileSync(path, 'utf8');
@@ -67,7 +86,15 @@ export function readSeed(path: string): SeedLink[] {
   }
   const links = (doc as { links?: unknown } | null)?.links ?? [];
   if (!Array.isArray(links)) throw new SeedError('seed: "links" must be a list');
-  return links.map((l, i) => checkLink(l, `links[${i}]`));
+  const netnsDoc = (doc as { netns?: unknown } | null)?.netns ?? {};
+  if (typeof netnsDoc !== 'object' || netnsDoc === null || Array.isArray(netnsDoc)) throw new SeedError('seed: "netns" must be a mapping of names');
+  const netns: Record<string, SeedLink[]> = {};
+  for (const [name, body] of Object.entries(netnsDoc)) {
+    const l = (body as { links?: unknown } | null)?.links ?? [];
+    if (!Array.isArray(l)) throw new SeedError(`seed netns.${name}: "links" must be a list`);
+    netns[name] = l.map((x, i) => checkLink(x, `netns.${name}.links[${i}]`));
+  }
+  return { links: links.map((l, i) => checkLink(l, `links[${i}]`)), netns };
 }
 
 function checkLink(raw: unknown, where: string): SeedLink {
@@ -136,8 +163,11 @@ function configure(model: NetworkModel, link: Link, s: Omit<SeedLink, 'peer'>): 
   }
 }
 
-/** Applies a seed to a model that holds lo. Throws SeedError (or ModelError) naming the bad entry. */
-export function applySeed(model: NetworkModel, links: readonly SeedLink[]): void {
+/**
+ * Applies a seed to a model that holds lo. Throws SeedError (or ModelError) naming the bad entry.
+ * `netnsModel` finds the namespace a veth peer's `netns` names.
+ */
+export function applySeed(model: NetworkModel, links: readonly SeedLink[], netnsModel?: (name: string) => NetworkModel | undefined): void {
   for (const s of links) {
     const existing = model.byName(s.name);
     if (existing && (s.kind === undefined || s.kind === existing.kind)) {
@@ -151,11 +181,17 @@ export function applySeed(model: NetworkModel, links: readonly SeedLink[]): void
     const spec = specOf(model, s, kind);
     if (kind === 'vlan' && s.id === undefined) throw new SeedError(`seed link "${s.name}": a vlan needs "id"`);
     const peer = typeof s.peer === 'string' ? { name: s.peer } : s.peer;
-    if (kind === 'veth' && peer) spec.peer = specOf(model, peer, 'veth');
+    let peerModel = model;
+    if (peer?.netns !== undefined) {
+      const m = netnsModel?.(peer.netns);
+      if (!m) throw new SeedError(`seed link "${s.name}": no namespace "${peer.netns}" for its peer`);
+      peerModel = m;
+    }
+    if (kind === 'veth' && peer) spec.peer = specOf(peerModel, peer, 'veth');
     try {
-      const created = model.createLink(spec);
+      const created = model.createLink(spec, undefined, peerModel);
       const main = created[created.length - 1]!;
-      if (kind === 'veth' && peer && created.length === 2) configure(model, created[0]!, peer);
+      if (kind === 'veth' && peer && created.length === 2) configure(peerModel, created[0]!, peer);
       configure(model, main, s);
     } catch (e) {
       if (e instanceof SeedError) throw e;

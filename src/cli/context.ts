@@ -29,6 +29,8 @@ export interface GlobalOptions {
   force: boolean;
   batch?: string | undefined;
   socket?: string | undefined;
+  /** -n / -netns NAME: work in that namespace of the daemon (a SETNS call once connected). */
+  netns?: string | undefined;
 }
 
 export function defaultOptions(): GlobalOptions {
@@ -73,6 +75,18 @@ export class Context {
       const from = this.opts.socket !== undefined ? '--socket' : 'RTNL_SOCKET';
       const hint = errno === 2 || errno === 111 ? '; is rtnld running there?' : '';
       throw new ExitNow(1, `Cannot open netlink socket: ${why}: ${path} (from ${from}${hint})\n`);
+    }).then(async (client) => {
+      const netns = this.opts.netns;
+      if (netns === undefined) return client;
+      try {
+        await client.setns(netns);
+      } catch (e) {
+        // netns_switch(): iproute2's message when /run/netns/NAME cannot be opened.
+        const errno = e instanceof NetlinkError ? e.errno : 2;
+        await client.close();
+        throw new ExitNow(1, `Cannot open network namespace "${netns}": ${strerror(errno)}\n`);
+      }
+      return client;
     });
     return this.conn;
   }

@@ -4,16 +4,17 @@ import { CommandFailed, ExitNow, matches, splitLine } from './args.js';
 import { Context, defaultOptions, type CliIO, type GlobalOptions } from './context.js';
 import { doLink } from './link.js';
 import { doMonitor } from './monitor.js';
+import { doNetns } from './netns.js';
 import { packageVersion } from '../version.js';
 
 
 const USAGE = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
        rtnl [ -force ] -batch filename
-where  OBJECT := { address | link | monitor }
+where  OBJECT := { address | link | monitor | netns }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -o[neline] | -br[ief] |
                     -f[amily] { inet | inet6 | link } | -4 | -6 | -0 |
                     -t[imestamp] | -ts[hort] | -b[atch] [filename] | -force |
-                    -j[son] | -p[retty] | --socket PATH }
+                    -j[son] | -p[retty] | -n[etns] name | --socket PATH }
 The socket defaults to $RTNL_SOCKET.
 `;
 
@@ -51,7 +52,7 @@ const OBJECTS: ReadonlyArray<readonly [string, ObjectHandler]> = [
   ['xfrm', unsupported('xfrm')],
   ['mroute', unsupported('mroute')],
   ['mrule', unsupported('mrule')],
-  ['netns', unsupported('netns')],
+  ['netns', doNetns],
   ['netconf', unsupported('netconf')],
   ['vrf', unsupported('vrf')],
   ['sr', unsupported('sr')],
@@ -164,6 +165,8 @@ function parseOptions(argv: readonly string[], o: GlobalOptions): number {
       o.tshort = true;
     } else if (matches(name, '-Version')) {
       throw new ExitNow(0, '', `rtnl (rtnld ${packageVersion()}), iproute2 6.x compatible output\n`);
+    } else if (name === '-n' || matches(name, '-netns')) {
+      o.netns = value();
     } else if (matches(name, '-force')) {
       o.force = true;
     } else if (matches(name, '-batch')) {

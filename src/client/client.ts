@@ -1,3 +1,4 @@
+import { SOCKET_CALL_NETNS_ADD, SOCKET_CALL_NETNS_DEL, SOCKET_CALL_SETNS } from '../../protocol/constants.js';
 import { createConnection, type Socket } from 'node:net';
 import type { AddrRequest } from '../../protocol/addr-request.js';
 import type { LinkRequest } from '../../protocol/link-request.js';
@@ -52,6 +53,26 @@ export class RtnlClient {
   /** getsockopt(SOL_NETLINK, name); NETLINK_LIST_MEMBERSHIPS returns the first word (groups 1-32). */
   getOption(name: number): Promise<number> {
     return this.core.getOption(name);
+  }
+
+  /** SETNS: this connection now works in namespace `name` ("" = the initial one). */
+  setns(name: string): Promise<void> {
+    return this.core.netnsCall(SOCKET_CALL_SETNS, name);
+  }
+
+  /** ip netns add: a new namespace holding only lo. */
+  addNetns(name: string): Promise<void> {
+    return this.core.netnsCall(SOCKET_CALL_NETNS_ADD, name);
+  }
+
+  /** ip netns del: the namespace and its devices go (veth ends elsewhere with them). */
+  deleteNetns(name: string): Promise<void> {
+    return this.core.netnsCall(SOCKET_CALL_NETNS_DEL, name);
+  }
+
+  /** ip netns list: the namespaces other than the initial one, in creation order. */
+  listNetns(): Promise<string[]> {
+    return this.core.netnsList();
   }
 
   /** A request built elsewhere (its seq is replaced): a dump's entries, a GET's answer, or a change's echoes. */

@@ -3,10 +3,10 @@ import { decodeAck } from '../../protocol/ack-decode.js';
 import {
   isGetType, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NLM_F_ACK, NLM_F_DUMP,
   NLM_F_DUMP_INTR, NLM_F_ECHO, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, RTNLD_SOCKET_CALL,
-  SOCKET_CALL_GETSOCKNAME, SOCKET_CALL_GETSOCKOPT, SOCKET_CALL_SETSOCKOPT,
+  SOCKET_CALL_GETNS, SOCKET_CALL_GETSOCKNAME, SOCKET_CALL_GETSOCKOPT, SOCKET_CALL_NETNS_LIST, SOCKET_CALL_SETSOCKOPT,
 } from '../../protocol/constants.js';
 import { Framer } from '../../protocol/framer.js';
-import { decodeSocketCall, writeSocketCall } from '../../protocol/socket-call.js';
+import { decodeSocketCall, decodeSocketCallNames, writeSocketCall } from '../../protocol/socket-call.js';
 import { decodeNlMsgHdr, type NlMsgHdr } from '../../protocol/structs.js';
 import { NlWriter } from '../../protocol/writer.js';
 import { Dump, type DumpState } from './dump.js';
@@ -332,19 +332,20 @@ export class RtnlConnection {
   }
 
   /** rtnld's in-band socket call (protocol/TRANSPORT.md): its answer, or the ACK's values. */
-  private socketCall(call: number, name: number, value: number): Promise<{ name: number; value: number; extra: number[] }> {
-    return this.exchange((w, seq) => writeSocketCall(w, seq, { call, name, value }), (settle) => (msg, hdr) => {
+  private socketCall(call: number, name: number, value: number, netns?: string): Promise<{ name: number; value: number; extra: number[]; names: string[] }> {
+    return this.exchange((w, seq) => writeSocketCall(w, seq, { call, name, value }, 1, netns), (settle) => (msg, hdr) => {
       if (hdr.type === NLMSG_ERROR) {
         const { error } = ackOutcome(msg, RTNLD_SOCKET_CALL);
         if (error) settle.reject(error);
-        else settle.resolve({ name, value, extra: [] });
+        else settle.resolve({ name, value, extra: [], names: [] });
         return true;
       }
       if (hdr.type === RTNLD_SOCKET_CALL) {
         const c = decodeSocketCall(msg);
         const extra: number[] = [];
         for (let at = 28; at + 4 <= msg.length; at += 4) extra.push(msg.readUInt32LE(at));
-        settle.resolve({ name: c?.name ?? 0, value: c?.value ?? 0, extra });
+        const names = call === SOCKET_CALL_NETNS_LIST || call === SOCKET_CALL_GETNS ? decodeSocketCallNames(msg) : [];
+        settle.resolve({ name: c?.name ?? 0, value: c?.value ?? 0, extra, names });
         return true;
       }
       return false;
@@ -356,6 +357,18 @@ export class RtnlConnection {
   /** setsockopt(SOL_NETLINK, name, value) through the daemon's in-band call. */
   async setOption(name: number, value: number | boolean): Promise<void> {
     await this.socketCall(SOCKET_CALL_SETSOCKOPT, name, typeof value === 'boolean' ? (value ? 1 : 0) : value);
+  }
+
+  // --- namespaces (protocol/TRANSPORT.md, Namespaces) ---
+
+  /** A namespace call: SETNS, NETNS_ADD, NETNS_DEL (rejects with the daemon's errno). */
+  async netnsCall(call: number, name: string): Promise<void> {
+    await this.socketCall(call, 0, 0, name);
+  }
+
+  /** NETNS_LIST: the names of the namespaces other than the initial one. */
+  async netnsList(): Promise<string[]> {
+    return (await this.socketCall(SOCKET_CALL_NETNS_LIST, 0, 0)).names;
   }
 
   /** getsockopt(SOL_NETLINK, name); NETLINK_LIST_MEMBERSHIPS returns the first word (groups 1-32). */

@@ -56,8 +56,9 @@ function printNameAndLink(p: Printer, link: DecodedLink, names: LinkTable): bool
     let peer: string | undefined;
     if (iflink) {
       if (link.linkNetnsid !== undefined) {
+        // The peer is in another namespace: its index means nothing here (iproute2 prints "@ifN").
         if (p.isJson) p.json('link_index', iflink);
-        else peer = names.name(iflink);
+        else peer = `if${iflink}`;
       } else {
         p.json('link', names.name(iflink));
         if (!p.isJson) peer = names.name(iflink);
@@ -306,6 +307,9 @@ export function printLinkBrief(p: Printer, link: DecodedLink, names: LinkTable, 
     if (link.link === 0) {
       name = `${name}@NONE`;
       p.json('link', null);
+    } else if (link.linkNetnsid !== undefined) {
+      p.json('link_index', link.link);
+      name = `${name}@if${link.link}`;
     } else {
       const peer = names.idxName(link.link);
       p.json('link', peer);

@@ -1,4 +1,5 @@
 import type { Mutex } from 'async-mutex';
+import type { NamespaceRegistry } from '../model/netns/registry.js';
 import type { NetworkModel } from '../model/store.js';
 import type { ConnectionRegistry } from '../transport/registry.js';
 
@@ -20,4 +21,10 @@ export interface AdminContext {
   persist(): Promise<void>;
   /** The netlink sockets are listening and the model is loaded (and the daemon is not stopping). */
   ready(): boolean;
+  /** The daemon's namespaces (add/del take the mutex themselves). */
+  readonly netns?: {
+    readonly namespaces: NamespaceRegistry;
+    add(name: string): Promise<void>;
+    del(name: string): Promise<void>;
+  } | undefined;
 }

@@ -13,6 +13,7 @@ import { healthRoutes } from './routes-health.js';
 import { fibRoutes } from './routes-fib.js';
 import { linkRoutes } from './routes-links.js';
 import { metricsRoutes } from './routes-metrics.js';
+import { netnsRoutes } from './routes-netns.js';
 import { rigRoutes } from './routes-rig.js';
 import { sharedSchemas } from './schemas.js';
 
@@ -59,6 +60,7 @@ export async function buildAdminApp(ctx: AdminContext, options: AdminAppOptions)
   linkRoutes(app, ctx);
   fibRoutes(app, ctx);
   rigRoutes(app, ctx);
+  netnsRoutes(app, ctx);
   app.get('/v1/events', {
     schema: {
       tags: ['links'],

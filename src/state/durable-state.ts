@@ -63,9 +63,12 @@ export class DurableState {
    * Journals one request that changed the model; resolves when it is durable. Must be called
    * in the same tick as the change, so that the journal always covers every change it precedes.
    */
-  async record(request: Buffer): Promise<void> {
+  async record(request: Buffer, netns?: string): Promise<void> {
     const journal = this.journal;
     if (!journal) return;
+    // Only the initial namespace is durable: a request made in another one would be replayed
+    // into the initial namespace, so it is not journaled (README, Namespaces).
+    if (netns) return;
     await journal.append(request);
     // Compact only when every change made so far is on disk; otherwise a record written after
     // the snapshot would be replayed on top of a snapshot that already contains it.

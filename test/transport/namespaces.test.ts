@@ -200,3 +200,23 @@ describe('links across namespaces', () => {
     expect(await dumpNames(c)).toEqual(['lo', 'm1', 'm0']);
   });
 });
+
+describe('seeds with namespaces', () => {
+  it('reads the two-router example: r1 and r2 wired by a veth, each end up with its address', async () => {
+    const { readSeedDoc } = await import('../../src/seed.js');
+    const doc = readSeedDoc(join(__dirname, '../../examples/two-routers.yaml'));
+    const dir = mkdtempSync(join(tmpdir(), 'rtnld-netns-'));
+    const d = await startDaemon({ netnsDir: dir, seed: doc.links, seedNetns: doc.netns });
+    stops.push(() => rmSync(dir, { recursive: true, force: true }));
+    stops.push(d.stop);
+    const r1 = d.daemon.namespaces.get('r1')!.model;
+    const r2 = d.daemon.namespaces.get('r2')!.model;
+    const e1 = r1.byName('eth0')!;
+    const e2 = r2.byName('eth0')!;
+    expect([e1.linkNetns, e1.link, e2.linkNetns, e2.link]).toEqual(['r2', e2.index, 'r1', e1.index]);
+    expect([e1.carrier, e2.carrier]).toEqual([true, true]);
+    expect(r2.addresses.list(e2.index, 'inet').map((a) => [...a.address].join('.'))).toEqual(['10.0.12.2']);
+    const c = await connect(join(dir, 'r2.sock'));
+    expect(await dumpNames(c)).toEqual(['lo', 'eth0']);
+  });
+});
