@@ -134,6 +134,8 @@ const EXPECT: Record<string, RegExp[]> = {
   // ... and ifconfig, sysfs and psutil see the daemon's v0 and lo, not the host's interfaces
   'Running unmodified programs against rtnld (LD_PRELOAD)': [/"ifname":"v0"/, /\(1, 'lo'\)/, /\('IFLA_IFNAME', 'v1'\)/, /^v0: flags=\d+<UP,/m, /^65536$/m, /'v0': snicstats\(/],
   'Admin HTTP API (`--http`)': [/"ifname":"v0"/, /"carrier":false|"operstate"/],
+  // ip netns under the adaptor: red listed, its links seen from inside, its id in the initial namespace
+  'What a process under the adaptor sees, and what it cannot do': [/^red$/m, /^2: vb@if2: .*\n.* link-netnsid 0$/m, /^d1\nlo\nvb$/m, /^nsid 7 \(iproute2 netns name: red\)$/m],
 };
 
 /** Starts a daemon the block talks to (when it starts none itself), in `dir`. */

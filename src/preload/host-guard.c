@@ -3,8 +3,8 @@
  * they fail with EPERM and one line on stderr naming the call and why, instead of silently
  * changing the machine the program runs on. RTNL_PRELOAD_PASSTHROUGH=1 lets them through.
  *
- *   - entering or creating a network namespace: setns() into one, unshare()/clone() with
- *     CLONE_NEWNET, and mounting or unmounting under /run/netns (how `ip netns add/del` name them);
+ *   - creating a network namespace with clone(CLONE_NEWNET) (setns, unshare and the mounts under
+ *     /run/netns of `ip netns` are served by the daemon's namespaces: netns.c);
  *   - netlink families other than NETLINK_ROUTE that configure the kernel (generic netlink:
  *     ethtool, nl80211, wireguard...; netfilter; xfrm);
  *   - writing the host's /proc/sys/net settings (netview.c checks the path);
@@ -30,10 +30,6 @@
 
 #include "preload.h"
 
-#ifndef NS_GET_NSTYPE
-#define NS_GET_NSTYPE 0xb703 /* _IO(0xb7, 0x3), linux/nsfs.h */
-#endif
-
 int host_passthrough(void) {
   const char *v = getenv("RTNL_PRELOAD_PASSTHROUGH");
   return v && *v && strcmp(v, "0") != 0;
@@ -50,42 +46,6 @@ int is_tun_device(int fd) {
   return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 10 && minor(st.st_rdev) == 200;
 }
 
-static const char NETNS_WHY[] = "it would enter or create a network namespace of the host; the daemon's model is this process's network";
-
-/* /run/netns and /var/run/netns, or a path under them. */
-static int under_netns_dir(const char *path) {
-  static const char *const dirs[] = {"/run/netns", "/var/run/netns"};
-  if (!path) return 0;
-  for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
-    size_t n = strlen(dirs[i]);
-    if (strncmp(path, dirs[i], n) == 0 && (path[n] == 0 || path[n] == '/')) return 1;
-  }
-  return 0;
-}
-
-/* A /proc/.../ns/net file: bind-mounting it keeps a namespace alive under a name. */
-static int is_netns_file(const char *path) {
-  size_t n = path ? strlen(path) : 0;
-  return n >= 7 && strncmp(path, "/proc/", 6) == 0 && strcmp(path + n - 7, "/ns/net") == 0;
-}
-
-NEXT(int, setns, (int, int))
-EXPORT int setns(int fd, int nstype) {
-  ensure_init();
-  if (!host_passthrough()) {
-    int type = nstype ? nstype : ioctl(fd, NS_GET_NSTYPE); /* 0: whatever fd is */
-    if (type > 0 && (type & CLONE_NEWNET)) return refuse("setns(CLONE_NEWNET)", NETNS_WHY);
-  }
-  return resolve_setns()(fd, nstype);
-}
-
-NEXT(int, unshare, (int))
-EXPORT int unshare(int flags) {
-  ensure_init();
-  if ((flags & CLONE_NEWNET) && !host_passthrough()) return refuse("unshare(CLONE_NEWNET)", NETNS_WHY);
-  return resolve_unshare()(flags);
-}
-
 NEXT(int, clone, (int (*)(void *), void *, int, void *, ...))
 EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...) {
   ensure_init();
@@ -93,39 +53,9 @@ EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...) {
   va_start(ap, arg);
   void *ptid = va_arg(ap, void *), *tls = va_arg(ap, void *), *ctid = va_arg(ap, void *);
   va_end(ap);
-  if ((flags & CLONE_NEWNET) && !host_passthrough()) return refuse("clone(CLONE_NEWNET)", NETNS_WHY);
+  if ((flags & CLONE_NEWNET) && !host_passthrough())
+    return refuse("clone(CLONE_NEWNET)", "it would create a network namespace of the host; the daemon's namespaces are made with ip netns add");
   return resolve_clone()(fn, stack, flags, arg, ptid, tls, ctid);
-}
-
-NEXT(int, mount, (const char *, const char *, const char *, unsigned long, const void *))
-EXPORT int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data) {
-  ensure_init();
-  if (!host_passthrough() && (under_netns_dir(target) || is_netns_file(source))) {
-    char call[300];
-    snprintf(call, sizeof call, "mount(%s)", target ? target : "");
-    return refuse(call, "it would name a network namespace of the host (ip netns add); the daemon does not serve namespaces through the adaptor");
-  }
-  return resolve_mount()(source, target, fstype, flags, data);
-}
-
-static int refuse_umount(const char *target) {
-  char call[300];
-  snprintf(call, sizeof call, "umount(%s)", target);
-  return refuse(call, "it would remove a network namespace of the host (ip netns del)");
-}
-
-NEXT(int, umount, (const char *))
-EXPORT int umount(const char *target) {
-  ensure_init();
-  if (!host_passthrough() && under_netns_dir(target)) return refuse_umount(target);
-  return resolve_umount()(target);
-}
-
-NEXT(int, umount2, (const char *, int))
-EXPORT int umount2(const char *target, int flags) {
-  ensure_init();
-  if (!host_passthrough() && under_netns_dir(target)) return refuse_umount(target);
-  return resolve_umount2()(target, flags);
 }
 
 /* Netlink families that configure the host kernel's networking beyond rtnetlink. */

@@ -121,6 +121,7 @@ static char view_dir[PATH_MAX]; /* <base>/<pid> */
 static char view_root[PATH_MAX];/* <base>/<pid>/<generation>: the current tree, "" if none */
 static unsigned view_gen;
 static int monitor_fd = -1;     /* subscribed to link and address changes */
+static unsigned view_netns;     /* netns_generation() the tree and monitor were made in */
 
 /* A fork while another thread held the lock must not leave the child's copy locked. */
 static void view_atfork_child(void) { pthread_mutex_init(&view_lock, NULL); }
@@ -475,8 +476,8 @@ static int write_for(const char *norm) {
   return 0;
 }
 
-/* The current tree, made or renewed as needed; 0 or -errno. Caller holds view_lock. */
-static int current_view(void) {
+/* <base>/<pid>, made on first use. Caller holds view_lock. */
+static int scratch_locked(void) {
   if (view_pid != getpid()) { /* first use, or a forked child: its own view and monitor */
     view_pid = getpid();
     view_root[0] = view_dir[0] = 0;
@@ -490,11 +491,32 @@ static int current_view(void) {
     static int registered;
     if (!registered++) atexit(remove_own_view);
   }
+  return 0;
+}
+
+int view_scratch_dir(char *out, size_t size) {
+  pthread_mutex_lock(&view_lock);
+  int r = scratch_locked();
+  if (r == 0) snprintf(out, size, "%s", view_dir);
+  pthread_mutex_unlock(&view_lock);
+  return r;
+}
+
+/* The current tree, made or renewed as needed; 0 or -errno. Caller holds view_lock. */
+static int current_view(void) {
+  int r = scratch_locked();
+  if (r < 0) return r;
+  if (view_netns != netns_generation()) { /* another namespace: its own tree and monitor */
+    view_netns = netns_generation();
+    if (monitor_fd >= 0) close(monitor_fd);
+    monitor_fd = -1;
+    view_root[0] = 0;
+  }
   if (view_root[0] && !model_changed()) return 0;
   if (monitor_fd < 0) monitor_fd = open_monitor();
   char root[PATH_MAX];
   snprintf(root, sizeof root, "%s/%u", view_dir, ++view_gen);
-  int r = build_view(root);
+  r = build_view(root);
   if (r < 0) {
     rm_tree(root);
     return r;
@@ -517,6 +539,8 @@ enum { PASS, VIEW, FAIL };
 static int route(const char *path, int write, char *out, size_t size, const char *call) {
   char norm[PATH_MAX];
   if (!path || path[0] != '/' || !normalize(path, norm, sizeof norm)) return PASS;
+  int ns = netns_route(norm, out, size);
+  if (ns != 0) return ns > 0 ? VIEW : FAIL;
   if (write && host_setting(norm) && !host_passthrough()) {
     char what[PATH_MAX + 32];
     snprintf(what, sizeof what, "%s(%s) for writing", call, norm);
@@ -568,6 +592,8 @@ static int unreadable(const char *viewpath) {
   const char *use_ = how_ == VIEW ? routed_ : path;
 
 static int open_common(int dirfd, const char *path, int flags, mode_t mode, const char *call) {
+  int nsfd;
+  if (netns_open(path, flags, &nsfd)) return nsfd;
   ROUTE_OR(path, WRITES(flags), call, -1)
   if (how_ == VIEW && !(flags & O_DIRECTORY) && unreadable(use_)) {
     errno = EINVAL;

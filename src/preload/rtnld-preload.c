@@ -73,12 +73,6 @@
 #define SO_LOCK_FILTER 44
 #endif
 
-/* protocol/TRANSPORT.md */
-#define RTNLD_SOCKET_CALL 15
-#define CALL_SETSOCKOPT 1
-#define CALL_GETSOCKOPT 2
-#define CALL_BIND 3
-#define CALL_GETSOCKNAME 4
 /* Largest message accepted from the daemon (its --max-message default is 1 MiB for requests;
  * replies are far smaller). A larger length means the stream is corrupt. */
 #define MAX_MESSAGE (16u << 20)
@@ -180,6 +174,8 @@ void complain(const char *fmt, ...) {
 
 struct qmsg {
   struct qmsg *next;
+  int marked;    /* from another namespace: the daemon's NSID_MARK before it (NETLINK_LISTEN_ALL_NSID) */
+  int32_t nsid;  /* its id, for the cmsg */
   uint32_t len; /* nlmsg_len */
   unsigned char data[];
 };
@@ -197,6 +193,8 @@ struct nlsock {
   int call_pending;
   struct qmsg *answer;
   uint32_t call_seq;
+  int mark_pending;        /* an NSID_MARK arrived: it belongs to the next message */
+  int32_t mark_nsid;
   uint32_t portid;         /* the daemon's port id for this connection (0 until asked) */
   uint32_t bound_pid;      /* a port id chosen in bind(); shown to the program instead */
   int bound;
@@ -386,8 +384,8 @@ static int write_all(int fd, const void *buf, size_t n, int nonblock) {
  * echoed request header has type 15. The daemon sends type 15 for nothing else. */
 static int is_call_answer(const struct qmsg *m) {
   uint16_t type = rd16(m->data + 4);
-  if (type == RTNLD_SOCKET_CALL) return 1;
-  if (type == NLMSG_ERROR && m->len >= 36 && rd16(m->data + 16 + 4 + 4) == RTNLD_SOCKET_CALL) return 1;
+  if (type == SOCKET_CALL) return 1;
+  if (type == NLMSG_ERROR && m->len >= 36 && rd16(m->data + 16 + 4 + 4) == SOCKET_CALL) return 1;
   return 0;
 }
 
@@ -396,7 +394,7 @@ static int batchable(const unsigned char *first, const unsigned char *m) {
   uint16_t ftype = rd16(first + 4), type = rd16(m + 4);
   if (!(rd16(first + 6) & NLM_F_MULTI) || !(rd16(m + 6) & NLM_F_MULTI)) return 0;
   if (ftype == NLMSG_DONE || ftype == NLMSG_ERROR || type == NLMSG_DONE || type == NLMSG_ERROR) return 0;
-  if (type == RTNLD_SOCKET_CALL || ftype == RTNLD_SOCKET_CALL) return 0;
+  if (type == SOCKET_CALL || ftype == SOCKET_CALL) return 0;
   return rd32(first + 8) == rd32(m + 8) && rd32(first + 12) == rd32(m + 12);
 }
 
@@ -404,6 +402,7 @@ static struct qmsg *qmsg_new(const unsigned char *data, uint32_t len) {
   struct qmsg *m = malloc(sizeof *m + len);
   if (!m) return NULL;
   m->next = NULL;
+  m->marked = 0;
   m->len = len;
   memcpy(m->data, data, len);
   return m;
@@ -466,6 +465,7 @@ static int stream_fetch(struct nlsock *s, int fd, int block, int timeout_ms, siz
       return r;
     }
     m->next = NULL;
+    m->marked = 0;
     m->len = len;
     *out = m;
     return 1;
@@ -508,11 +508,21 @@ static void route_locked(struct nlsock *s, struct qmsg *chain) {
     struct qmsg *m = chain;
     chain = m->next;
     m->next = NULL;
-    if (is_call_answer(m)) {
-      if (s->call_pending && !s->answer) s->answer = m;
-      else free(m); /* a stale answer (its caller was interrupted) */
+    if (rd16(m->data + 4) == SOCKET_CALL && m->len >= 28 && rd32(m->data + 16) == CALL_NSID_MARK) {
+      s->mark_pending = 1; /* TRANSPORT.md: the notification after it comes from namespace `nsid` */
+      s->mark_nsid = (int32_t)rd32(m->data + 20);
+      free(m);
       continue;
     }
+    if (is_call_answer(m)) {
+      uint32_t seq = rd32(m->data + 8);
+      if (s->call_pending && !s->answer && seq == s->call_seq) s->answer = m;
+      else free(m); /* a stale answer (its caller was interrupted), or one nobody waits for (SETPID) */
+      continue;
+    }
+    m->marked = s->mark_pending;
+    m->nsid = s->mark_nsid;
+    s->mark_pending = 0;
     /* A port id chosen in bind() replaces the daemon's everywhere the program looks. */
     if (s->bound_pid && s->portid && rd32(m->data + 12) == s->portid) wr32(m->data + 12, s->bound_pid);
     if (s->tail) s->tail->next = m;
@@ -527,26 +537,39 @@ static void route_locked(struct nlsock *s, struct qmsg *chain) {
 /* ------------------------------------------------------------------------------------------ */
 /* In-band socket calls                                                                       */
 
-/* Performs a call; returns 0 or -errno, and the reply words (after `call`) in out[]. */
-static int sock_call(struct nlsock *s, int fd, uint32_t call, uint32_t name, uint32_t value, uint32_t *out, int nout) {
+size_t socket_call_msg(unsigned char *buf, uint32_t call, uint32_t name, uint32_t value, const char *ns, uint32_t seq) {
+  size_t len = 28;
+  if (ns) {
+    size_t n = strnlen(ns, NETNS_NAME_MAX - 1);
+    memset(buf + len, 0, nl_align((uint32_t)n + 1));
+    memcpy(buf + len, ns, n);
+    len += nl_align((uint32_t)n + 1);
+  }
+  wr32(buf, (uint32_t)len);
+  uint16_t type = SOCKET_CALL, flags = NLM_F_REQUEST;
+  memcpy(buf + 4, &type, 2);
+  memcpy(buf + 6, &flags, 2);
+  wr32(buf + 8, seq);
+  wr32(buf + 12, 0);
+  wr32(buf + 16, call);
+  wr32(buf + 20, name);
+  wr32(buf + 24, value);
+  return len;
+}
+
+/* Performs a call (ns: the namespace name of calls 5 and up, else NULL); returns 0 or -errno,
+ * and the reply words (after `call`) in out[]. */
+static int sock_call_ns(struct nlsock *s, int fd, uint32_t call, uint32_t name, uint32_t value, const char *ns, uint32_t *out, int nout) {
   pthread_mutex_lock(&s->call_mu);
-  unsigned char req[28];
+  unsigned char req[SOCKET_CALL_MAX];
   pthread_mutex_lock(&s->mu);
   uint32_t seq = ++s->call_seq;
   s->call_pending = 1;
   s->answer = NULL;
   pthread_mutex_unlock(&s->mu);
-  wr32(req, sizeof req);
-  uint16_t type = RTNLD_SOCKET_CALL, flags = NLM_F_REQUEST;
-  memcpy(req + 4, &type, 2);
-  memcpy(req + 6, &flags, 2);
-  wr32(req + 8, seq);
-  wr32(req + 12, 0);
-  wr32(req + 16, call);
-  wr32(req + 20, name);
-  wr32(req + 24, value);
+  size_t len = socket_call_msg(req, call, name, value, ns, seq);
   pthread_mutex_lock(&s->send_mu);
-  int r = write_all(fd, req, sizeof req, 0);
+  int r = write_all(fd, req, len, 0);
   pthread_mutex_unlock(&s->send_mu);
   pthread_mutex_lock(&s->mu);
   while (r == 0 && !s->answer) {
@@ -585,6 +608,10 @@ static int sock_call(struct nlsock *s, int fd, uint32_t call, uint32_t name, uin
   }
   free(a);
   return 0;
+}
+
+static int sock_call(struct nlsock *s, int fd, uint32_t call, uint32_t name, uint32_t value, uint32_t *out, int nout) {
+  return sock_call_ns(s, fd, call, name, value, NULL, out, nout);
 }
 
 static int ensure_portid(struct nlsock *s, int fd, uint32_t *groups) {
@@ -651,9 +678,10 @@ static void fill_nladdr(struct sockaddr *name, socklen_t *namelen) {
 /*
  * One datagram: the first held (or next) whole message, plus the dump entries after it that fit.
  * Returns the datagram's length (full length with MSG_TRUNC) or -errno; *oflags gets MSG_TRUNC
- * when the buffer was too small.
+ * when the buffer was too small; *nsid (if not NULL) the id of the namespace a notification came
+ * from (NETLINK_LISTEN_ALL_NSID), or -1 for one from the socket's own namespace.
  */
-static ssize_t nl_recv(struct nlsock *s, int fd, const struct iovec *iov, size_t iovcnt, int flags, int *oflags) {
+static ssize_t nl_recv(struct nlsock *s, int fd, const struct iovec *iov, size_t iovcnt, int flags, int *oflags, int *nsid) {
   if (flags & MSG_ERRQUEUE) return -EAGAIN;
   if (flags & MSG_OOB) return -EOPNOTSUPP;
   int peek = (flags & MSG_PEEK) != 0;
@@ -686,6 +714,7 @@ static ssize_t nl_recv(struct nlsock *s, int fd, const struct iovec *iov, size_t
   }
   /* Serve from the held messages: the first, truncated if it must be. */
   struct qmsg *first = s->head;
+  if (nsid) *nsid = first->marked ? first->nsid : -1;
   size_t full = first->len;
   size_t copied = iov_copy_out(iov, iovcnt, 0, first->data, first->len < cap ? first->len : cap);
   if (first->len > cap) *oflags |= MSG_TRUNC;
@@ -693,7 +722,7 @@ static ssize_t nl_recv(struct nlsock *s, int fd, const struct iovec *iov, size_t
   if (!peek && first->len <= cap) {
     size_t pos = nl_align(first->len);
     struct qmsg *m = first->next;
-    while (m && batchable(first->data, m->data) && pos + m->len <= cap) {
+    while (m && !m->marked && batchable(first->data, m->data) && pos + m->len <= cap) {
       iov_copy_out(iov, iovcnt, pos, m->data, m->len);
       copied = pos + m->len;
       full = copied;
@@ -714,6 +743,25 @@ static ssize_t nl_recv(struct nlsock *s, int fd, const struct iovec *iov, size_t
   }
   pthread_mutex_unlock(&s->mu);
   return (flags & MSG_TRUNC) ? (ssize_t)full : (ssize_t)copied;
+}
+
+/* The control message netlink_cmsg_listen_all_nsid() adds for a notification from another
+ * namespace (the daemon's NSID_MARK before it); none otherwise. */
+static void put_nsid_cmsg(struct msghdr *msg, int nsid, int *oflags) {
+  size_t room = msg->msg_control ? msg->msg_controllen : 0;
+  msg->msg_controllen = 0;
+  if (nsid < 0) return;
+  if (room < CMSG_SPACE(sizeof(int))) {
+    *oflags |= MSG_CTRUNC;
+    return;
+  }
+  struct cmsghdr *c = (struct cmsghdr *)msg->msg_control;
+  memset(c, 0, CMSG_SPACE(sizeof(int)));
+  c->cmsg_level = SOL_NETLINK;
+  c->cmsg_type = NETLINK_LISTEN_ALL_NSID;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &nsid, sizeof nsid);
+  msg->msg_controllen = CMSG_SPACE(sizeof(int));
 }
 
 static ssize_t ret_errno(ssize_t r) {
@@ -740,7 +788,7 @@ static size_t datagram_messages(unsigned char *buf, size_t total) {
   while (total - off >= NLMSG_HDRLEN) {
     uint32_t len = rd32(buf + off);
     if (len < NLMSG_HDRLEN || len > total - off) break;
-    if (rd16(buf + off + 4) == RTNLD_SOCKET_CALL) {
+    if (rd16(buf + off + 4) == SOCKET_CALL) {
       uint16_t noop = NLMSG_NOOP;
       memcpy(buf + off + 4, &noop, 2);
     }
@@ -757,6 +805,18 @@ static size_t datagram_messages(unsigned char *buf, size_t total) {
     off += step;
   }
   return off;
+}
+
+/* A namespace fd in an outgoing message, named to the daemon for this connection first. */
+struct named_fd {
+  struct nlsock *s;
+  int fd;
+};
+static int name_netns_fd(void *ctx, int nsfd, const char *name) {
+  struct named_fd *c = ctx;
+  int r = sock_call_ns(c->s, c->fd, CALL_NETNS_FD, (uint32_t)nsfd, 0, name, NULL, 0);
+  debugf("NETNS_FD %d = \"%s\": %d", nsfd, name, r);
+  return r;
 }
 
 static ssize_t nl_send_iov(struct nlsock *s, int fd, const struct iovec *iov, size_t iovcnt, int flags, const struct sockaddr *to, socklen_t tolen) {
@@ -781,10 +841,14 @@ static ssize_t nl_send_iov(struct nlsock *s, int fd, const struct iovec *iov, si
     free(owned);
     return -ECONNREFUSED;
   }
+  struct named_fd ctx = {s, fd};
+  int made[4], nmade = 0;
+  int r = netns_send_refs(buf, valid, name_netns_fd, &ctx, made, &nmade);
   int nonblock = !want_block(fd, flags);
   pthread_mutex_lock(&s->send_mu);
-  int r = valid ? write_all(fd, buf, valid, nonblock) : 0;
+  if (r == 0 && valid) r = write_all(fd, buf, valid, nonblock);
   pthread_mutex_unlock(&s->send_mu);
+  for (int i = 0; i < nmade; i++) real_close(made[i]);
   free(owned);
   if (r == -EPIPE || r == -ECONNRESET) {
     s->dead = 1;
@@ -830,8 +894,10 @@ EXPORT int socket(int domain, int type, int protocol) {
   if (domain != AF_NETLINK || protocol != NETLINK_ROUTE || (base != SOCK_RAW && base != SOCK_DGRAM))
     return real_socket(domain, type, protocol);
   int fd = connect_daemon(type & SOCK_CLOEXEC, "socket(AF_NETLINK, NETLINK_ROUTE)");
-  if (fd < 0) {
-    errno = -fd;
+  int joined = fd < 0 ? fd : netns_join(fd, 1);
+  if (joined < 0) {
+    if (fd >= 0) real_close(fd);
+    errno = -joined;
     return -1;
   }
   if (type & SOCK_NONBLOCK) real_fcntl(fd, F_SETFL, real_fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -1189,12 +1255,12 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
   ensure_init();
   struct nlsock *s = sock_get(fd);
   if (!s) return real_recvmsg(fd, msg, flags);
-  int oflags = 0;
-  ssize_t r = nl_recv(s, fd, msg->msg_iov, msg->msg_iovlen, flags, &oflags);
+  int oflags = 0, nsid;
+  ssize_t r = nl_recv(s, fd, msg->msg_iov, msg->msg_iovlen, flags, &oflags, &nsid);
   if (r >= 0) {
     fill_nladdr(msg->msg_name, msg->msg_name ? &msg->msg_namelen : NULL);
     if (!msg->msg_name) msg->msg_namelen = 0;
-    msg->msg_controllen = 0;
+    put_nsid_cmsg(msg, nsid, &oflags);
     msg->msg_flags = oflags;
   }
   sock_put(s);
@@ -1207,7 +1273,7 @@ EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr 
   if (!s) return real_recvfrom(fd, buf, n, flags, from, fromlen);
   struct iovec iov = {.iov_base = buf, .iov_len = n};
   int oflags = 0;
-  ssize_t r = nl_recv(s, fd, &iov, 1, flags, &oflags);
+  ssize_t r = nl_recv(s, fd, &iov, 1, flags, &oflags, NULL);
   if (r >= 0 && from) fill_nladdr(from, fromlen);
   sock_put(s);
   return ret_errno(r);
@@ -1219,7 +1285,7 @@ EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags) {
   if (!s) return real_recv(fd, buf, n, flags);
   struct iovec iov = {.iov_base = buf, .iov_len = n};
   int oflags = 0;
-  ssize_t r = nl_recv(s, fd, &iov, 1, flags, &oflags);
+  ssize_t r = nl_recv(s, fd, &iov, 1, flags, &oflags, NULL);
   sock_put(s);
   return ret_errno(r);
 }
@@ -1230,7 +1296,7 @@ EXPORT ssize_t read(int fd, void *buf, size_t n) {
   if (!s) return real_read(fd, buf, n);
   struct iovec iov = {.iov_base = buf, .iov_len = n};
   int oflags = 0;
-  ssize_t r = nl_recv(s, fd, &iov, 1, 0, &oflags);
+  ssize_t r = nl_recv(s, fd, &iov, 1, 0, &oflags, NULL);
   sock_put(s);
   return ret_errno(r);
 }
@@ -1240,7 +1306,7 @@ EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
   struct nlsock *s = sock_get(fd);
   if (!s) return real_readv(fd, iov, iovcnt);
   int oflags = 0;
-  ssize_t r = iovcnt < 0 ? -EINVAL : nl_recv(s, fd, iov, (size_t)iovcnt, 0, &oflags);
+  ssize_t r = iovcnt < 0 ? -EINVAL : nl_recv(s, fd, iov, (size_t)iovcnt, 0, &oflags, NULL);
   sock_put(s);
   return ret_errno(r);
 }
@@ -1255,10 +1321,11 @@ EXPORT int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, s
   for (i = 0; i < vlen; i++) {
     int oflags = 0;
     int f = i == 0 ? wait_first : (wait_first | ((flags & MSG_WAITFORONE) ? MSG_DONTWAIT : 0));
-    r = nl_recv(s, fd, vec[i].msg_hdr.msg_iov, vec[i].msg_hdr.msg_iovlen, f, &oflags);
+    int nsid;
+    r = nl_recv(s, fd, vec[i].msg_hdr.msg_iov, vec[i].msg_hdr.msg_iovlen, f, &oflags, &nsid);
     if (r < 0) break;
     fill_nladdr(vec[i].msg_hdr.msg_name, vec[i].msg_hdr.msg_name ? &vec[i].msg_hdr.msg_namelen : NULL);
-    vec[i].msg_hdr.msg_controllen = 0;
+    put_nsid_cmsg(&vec[i].msg_hdr, nsid, &oflags);
     vec[i].msg_hdr.msg_flags = oflags;
     vec[i].msg_len = (unsigned int)r;
   }
@@ -1507,7 +1574,7 @@ int nlbuf_add(struct nlbuf *b, const void *p, size_t n) {
 }
 
 /* Sends one request on a private connection and collects the replies with its seq up to
- * NLMSG_DONE or NLMSG_ERROR. Returns 0, or -errno (from the daemon's error or the transport). */
+ * NLMSG_DONE or NLMSG_ERROR, or up to a type-15 answer to an in-band call (kept). Returns 0, or -errno (from the daemon's error or the transport). */
 int priv_request(int fd, const unsigned char *req, size_t reqlen, struct nlbuf *out) {
   int r = write_all(fd, req, reqlen, 0);
   if (r < 0) return r;
@@ -1528,6 +1595,11 @@ int priv_request(int fd, const unsigned char *req, size_t reqlen, struct nlbuf *
     if (rd32(m + 8) != seq) {
       free(m);
       continue;
+    }
+    if (type == SOCKET_CALL) { /* the answer to an in-band call */
+      r = nlbuf_add(out, m, nl_align(len));
+      free(m);
+      return r;
     }
     if (type == NLMSG_DONE || type == NLMSG_ERROR) {
       int32_t err = 0;
@@ -1680,10 +1752,16 @@ int fetch_link(int fd, const char *name, int index, struct linkinfo *out) {
   return r;
 }
 
-int open_private(const char *what) {
+int open_control(const char *what) {
   ensure_init();
-  int fd = connect_daemon(1, what);
-  return fd;
+  return connect_daemon(1, what);
+}
+
+int open_private(const char *what) {
+  int fd = open_control(what);
+  int r = fd < 0 ? fd : netns_join(fd, 0);
+  if (r < 0 && fd >= 0) real_close(fd);
+  return r < 0 ? r : fd;
 }
 
 int snapshot(const char *what, struct linkinfo **links, int *nlinks, struct nlbuf *addrs) {

@@ -1,7 +1,7 @@
 /**
  * The interface view of a process under the LD_PRELOAD adaptor comes from the daemon, whatever
  * way the program asks (src/preload/ifioctl.c, netview.c, scope-names.c), and what would act on
- * the host is refused (host-guard.c): net-tools' ifconfig, `ip tuntap`/`ip netns`, psutil (and
+ * the host is refused (host-guard.c): net-tools' ifconfig, `ip tuntap`/`ip netns attach`, psutil (and
  * a C program making the same calls), and shell reads of /sys/class/net, checked against the
  * daemon's model. Parts that need a missing program say so and return.
  */
@@ -124,7 +124,7 @@ describe('LD_PRELOAD adaptor: the whole interface view comes from the daemon', (
     expect(bad.stderr).toMatch(/Invalid argument/);
   });
 
-  it('`ip tuntap add` and `ip netns add` are refused with one clear line, and the host is unchanged', async () => {
+  it('`ip tuntap add` and `ip netns attach` are refused with one clear line, and the host is unchanged', async () => {
     if (skip(missing(noIp))) return;
     // The host's tun/tap devices: other software on the host (a container engine, say) may add and
     // remove links meanwhile, so the check is that no tun device appeared, not that nothing changed.
@@ -136,9 +136,10 @@ describe('LD_PRELOAD adaptor: the whole interface view comes from the daemon', (
     expect(tap.code).not.toBe(0);
     expect(tap.stderr).toMatch(/^rtnld-preload: ioctl\(\/dev\/net\/tun, TUNSETIFF\) refused: .*tun\/tap.*RTNL_PRELOAD_PASSTHROUGH=1/m);
     expect(tap.stderr.match(/rtnld-preload:/g)).toHaveLength(1);
-    const ns = await run(ip!, ['netns', 'add', 'rtnldns18'], env);
+    // (ip netns add/del/exec act on the daemon's namespaces: test/preload/netns.test.ts)
+    const ns = await run(ip!, ['netns', 'attach', 'rtnldns18', '1'], env);
     expect(ns.code).not.toBe(0);
-    expect(ns.stderr).toMatch(/^rtnld-preload: mount\(\/run\/netns\) refused: .*network namespace/m);
+    expect(ns.stderr).toMatch(/^rtnld-preload: mount\(\/proc\/1\/ns\/net, \/run\/netns\/rtnldns18\) refused: .*namespace/m);
     expect(existsSync('/run/netns/rtnldns18')).toBe(false);
     const after = await hostLinks();
     expect(tunNames(after)).toEqual(tunNames(before));
@@ -147,14 +148,14 @@ describe('LD_PRELOAD adaptor: the whole interface view comes from the daemon', (
     expect(d.daemon.model.byName('rtnldtap18')).toBeUndefined();
   });
 
-  it('unshare(CLONE_NEWNET), setns into a namespace, SIOCADDRT and /proc/sys/net writes are refused; RTNL_PRELOAD_PASSTHROUGH=1 lets them through', async () => {
+  it('setns into a host namespace, netlink after an unnamed unshare(CLONE_NEWNET), SIOCADDRT and /proc/sys/net writes are refused; RTNL_PRELOAD_PASSTHROUGH=1 lets them through', async () => {
     const probe = `
 import ctypes, fcntl, os, socket, struct, sys
 libc = ctypes.CDLL(None, use_errno=True)
 def err(r): return 0 if r == 0 else ctypes.get_errno()
 out = {}
-out['unshare'] = err(libc.unshare(0x40000000))
-fd = os.open('/proc/self/ns/net', os.O_RDONLY)
+# a real namespace fd of the host (opened relative to a directory, which the adaptor leaves alone)
+fd = os.open('net', os.O_RDONLY, dir_fd=os.open('/proc/self/ns', os.O_RDONLY))
 out['setns'] = err(libc.setns(fd, 0))
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 try:
@@ -172,6 +173,13 @@ try:
     out['genl'] = 0
 except OSError as e:
     out['genl'] = e.errno
+# a namespace of its own: pretended, but netlink in it is refused until ip netns add names it
+out['unshare'] = err(libc.unshare(0x40000000))
+try:
+    socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    out['route'] = 0
+except OSError as e:
+    out['route'] = e.errno
 print(out)
 `;
     const python = which('python3');
@@ -179,14 +187,14 @@ print(out)
     const r = await run(python!, ['-c', probe], env);
     expect(r.code, r.stderr).toBe(0);
     const EPERM = 1;
-    expect(r.stdout.trim()).toBe(`{'unshare': ${EPERM}, 'setns': ${EPERM}, 'addrt': ${EPERM}, 'sysctl': ${EPERM}, 'genl': ${EPERM}}`);
+    expect(r.stdout.trim()).toBe(`{'setns': ${EPERM}, 'addrt': ${EPERM}, 'sysctl': ${EPERM}, 'genl': ${EPERM}, 'unshare': 0, 'route': ${EPERM}}`);
     const lines = r.stderr.trim().split('\n');
     expect(lines.map((l) => l.replace(/ refused: .*/, ''))).toEqual([
-      'rtnld-preload: unshare(CLONE_NEWNET)',
       'rtnld-preload: setns(CLONE_NEWNET)',
       'rtnld-preload: ioctl(SIOCADDRT)',
       'rtnld-preload: open(/proc/sys/net/ipv4/ip_forward) for writing',
       'rtnld-preload: socket(AF_NETLINK, NETLINK_GENERIC (ethtool, nl80211, wireguard, mptcp...))',
+      'rtnld-preload: socket(AF_NETLINK, NETLINK_ROUTE)',
     ]);
     if (process.getuid?.() !== 0) return void console.log('skipped: the pass-through half needs root (it enters a new namespace)');
     // With the opt-out the same unshare reaches the kernel (a throwaway namespace of this child).
