@@ -571,8 +571,13 @@ async function memoryRows(): Promise<void> {
  */
 async function routeModelRows(): Promise<void> {
   const routes = QUICK ? 200_000 : 1_000_000;
-  const m = await runPinned<{ insertPerSecond: number; lookupsPerSecond: number; baselineMapGetPerSecond: number; heapBytesPerRoute: number }>(
-    process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', join(benchDir, 'routes-model.ts'), String(routes)], 600_000, [], SERVER_CPU,
+  // The compiled file when current (the code the daemon runs), else the sources through tsx.
+  const { staleReason } = (await import(pathToFileURL(join(daemonRoot, 'bin', 'launch.js')).href)) as { staleReason(built: string): string | undefined };
+  const stale = staleReason('dist/bench/routes-model.js');
+  if (stale !== undefined) notes.push(`route model rows ran through tsx (${stale}; \`npm run build\` measures the compiled code)`);
+  const script = stale === undefined ? [join(root, 'dist', 'bench', 'routes-model.js')] : ['--import', 'tsx', join(benchDir, 'routes-model.ts')];
+  const m = await runPinned<{ insertPerSecond: number; lookupsPerSecond: number; baselineMapGetPerSecond: number; heapBytesPerRoute: number; offHeapBytesPerRoute: number; lookupsPerCpuSecond: number }>(
+    process.execPath, ['--expose-gc', '--max-old-space-size=4096', ...script, String(routes)], 600_000, [], SERVER_CPU,
   );
   log('route model done');
   const one = (name: string, v: number): Series => ({ name, median: v, runs: [v] });
@@ -582,10 +587,12 @@ async function routeModelRows(): Promise<void> {
     id: 'route_lookup_model', what: `longest-prefix matches at ${n} routes`, unit: 'lookups/s', rtnld: one('rtnld', m.lookupsPerSecond),
     baseline: one('one Map.get per lookup', m.baselineMapGetPerSecond), ratio: m.lookupsPerSecond / m.baselineMapGetPerSecond,
     target: '>= 2,000,000 lookups/s', met: m.lookupsPerSecond >= 2_000_000,
+    detail: { lookupsPerCpuSecond: m.lookupsPerCpuSecond, loadAverage: loadavg().map((l) => Math.round(l * 10) / 10) },
   });
   rows.push({
     id: 'heap_per_route', what: `heap per route at ${n} routes`, unit: 'heap bytes', rtnld: one('rtnld', m.heapBytesPerRoute),
     target: '<= 200 bytes', met: m.heapBytesPerRoute <= 200,
+    detail: { offHeapBytesPerRoute: m.offHeapBytesPerRoute, note: 'typed arrays (direct index, bitmaps) are off the V8 heap, counted apart' },
   });
 }
 

@@ -6,7 +6,6 @@ import type { Fib6Table } from './fib6-table.js';
 import {
   RT_SCOPE_HOST, RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN_BLACKHOLE, RTN_PROHIBIT, RTN_THROW, RTN_UNREACHABLE,
 } from './numbers.js';
-import { MASK4 } from './prefix.js';
 import type { Nexthop, Route4, Route6 } from './route.js';
 import type { RouteTables } from './tables.js';
 
@@ -42,8 +41,7 @@ type Outcome = Fib4Result | ModelError | undefined;
 /** fib_table_lookup() at one alias: its first usable hop, a reject error, or undefined (skip it). */
 function matchAlias(r: Route4, flow: Flow4, table: number, link: (i: number) => Readonly<Link> | undefined): Outcome {
   if ((r.tos && r.tos !== flow.tos) || r.scope < flow.scope) return undefined;
-  const reject = REJECT_ERRNO[r.type as keyof typeof REJECT_ERRNO];
-  if (reject) return new ModelError(reject);
+  if (r.type >= RTN_BLACKHOLE && r.type <= RTN_THROW) return new ModelError(REJECT_ERRNO[r.type as keyof typeof REJECT_ERRNO]);
   for (const hop of r.nexthops) {
     if (hopDead(r, hop, link)) continue;
     if (flow.oif && hop.ifindex !== flow.oif) continue;
@@ -52,38 +50,34 @@ function matchAlias(r: Route4, flow: Flow4, table: number, link: (i: number) => 
   return undefined;
 }
 
-/** Tables searched as one trie (the merged local + main) and the union of their prefix lengths, longest first. */
+/** Tables searched as one trie (the merged local + main), and per table the match its search is at (Fib4Table.longest). */
 interface LookupPlan {
   tables: Fib4Table[];
-  /** Lengths below /16 in use, longest first (longer ones are found per /16 block). */
-  shortLengths: Int8Array;
+  at: Int32Array;
   report: number;
 }
 
 const plans = new WeakMap<RouteTables, { generation: number; plans: LookupPlan[] }>();
 
+const planOf = (tables: Fib4Table[], report: number): LookupPlan => ({ tables, at: new Int32Array(tables.length), report });
+
 /** The default rules' lookup order (local + main merged, then default), cached until a table changes. */
 function lookupPlans(routes: RouteTables): LookupPlan[] {
   const cached = plans.get(routes);
   if (cached && cached.generation === routes.generation) return cached.plans;
-  const plan = (ids: number[], report: number): LookupPlan => {
-    const tables = ids.map((id) => routes.inet(id)).filter((t): t is Fib4Table => t !== undefined);
-    const lengths = new Set<number>();
-    for (const t of tables) for (const l of t.prefixLengths) lengths.add(l);
-    return { tables, shortLengths: Int8Array.from([...lengths].filter((l) => l < 16).sort((a, b) => b - a)), report };
-  };
+  const plan = (ids: number[], report: number): LookupPlan =>
+    planOf(ids.map((id) => routes.inet(id)).filter((t): t is Fib4Table => t !== undefined), report);
   const fresh = [plan([RT_TABLE_LOCAL, RT_TABLE_MAIN], RT_TABLE_MAIN), plan([RT_TABLE_DEFAULT], RT_TABLE_DEFAULT)];
   plans.set(routes, { generation: routes.generation, plans: fresh });
   return fresh;
 }
 
-/** The lookup at one prefix length across the plan's tables (the higher table id first: local before main). */
+/** The lookup at one prefix length across the plan's tables that have it (the higher table id first: local before main). */
 function lookupLength(p: LookupPlan, flow: Flow4, len: number, link: (i: number) => Readonly<Link> | undefined): Outcome {
-  const { tables } = p;
-  const key = flow.dst & MASK4[len]!;
+  const { tables, at } = p;
   for (let t = 0; t < tables.length; t++) {
-    const node = tables[t]!.node(key, len);
-    if (node === undefined) continue;
+    if (at[t]! < 0 || (at[t]! & 63) !== len) continue;
+    const node = tables[t]!.nodeAt(at[t]!);
     if (!Array.isArray(node)) {
       const hit = matchAlias(node, flow, p.report, link);
       if (hit) return hit;
@@ -97,20 +91,19 @@ function lookupLength(p: LookupPlan, flow: Flow4, len: number, link: (i: number)
   return undefined;
 }
 
-/** The longest match in the plan's tables: /32…/16 as the destination's /16 block has them, then the shorter ones. */
+/** The longest match in the plan's tables: each table names its longest covering prefix, the longest of them is tried, then shorter ones. */
 function lookupPlan(p: LookupPlan, flow: Flow4, link: (i: number) => Readonly<Link> | undefined): Outcome {
-  let mask = 0;
-  for (const t of p.tables) mask |= t.blockMask(flow.dst);
-  while (mask !== 0) {
-    const bit = 31 - Math.clz32(mask);
-    mask &= ~(1 << bit);
-    const hit = lookupLength(p, flow, 16 + bit, link);
+  const { tables, at } = p;
+  for (let max = 32; max >= 0;) {
+    let len = -1;
+    for (let t = 0; t < tables.length; t++) {
+      const match = (at[t] = tables[t]!.longest(flow.dst, max));
+      if (match >= 0 && (match & 63) > len) len = match & 63;
+    }
+    if (len < 0) return undefined;
+    const hit = lookupLength(p, flow, len, link);
     if (hit) return hit;
-  }
-  const lengths = p.shortLengths;
-  for (let i = 0; i < lengths.length; i++) {
-    const hit = lookupLength(p, flow, lengths[i]!, link);
-    if (hit) return hit;
+    max = len - 1;
   }
   return undefined;
 }
@@ -133,7 +126,7 @@ export function fibLookup4(routes: RouteTables, flow: Flow4, link: (i: number) =
 
 /** One table alone (fib_table_lookup of a nexthop's own table). */
 export function tableLookup4(table: Fib4Table, flow: Flow4, link: (i: number) => Readonly<Link> | undefined): Fib4Result | undefined {
-  const hit = lookupPlan({ tables: [table], shortLengths: Int8Array.from(table.prefixLengths.filter((l) => l < 16)), report: table.id }, flow, link);
+  const hit = lookupPlan(planOf([table], table.id), flow, link);
   return hit instanceof ModelError ? undefined : hit;
 }
 
