@@ -257,6 +257,15 @@ export class Fib4Table {
   }
 
   *routes(): IterableIterator<Route4> {
-    for (const key of this.dumpKeys()) yield* this.aliasesAt(key);
+    const keys = this.dumpKeys();
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const slot = this.prefixes[32 - (key % 64)]?.get(Math.floor(key / 64) | 0);
+      if (slot === undefined) continue;
+      // A lone alias is yielded as it is stored, with no list made for it.
+      const node = this.slots[slot]!;
+      if (Array.isArray(node)) yield* node;
+      else yield node;
+    }
   }
 }

@@ -57,18 +57,21 @@ interface LookupPlan {
   report: number;
 }
 
-const plans = new WeakMap<RouteTables, { generation: number; plans: LookupPlan[] }>();
+/** The plans hold the tables themselves, so they stay valid until one of those tables is created or dropped. */
+const plans = new WeakMap<RouteTables, { tables: Array<Fib4Table | undefined>; plans: LookupPlan[] }>();
 
 const planOf = (tables: Fib4Table[], report: number): LookupPlan => ({ tables, at: new Int32Array(tables.length), report });
 
-/** The default rules' lookup order (local + main merged, then default), cached until a table changes. */
+/** The default rules' lookup order (local + main merged, then default), cached until one of those tables is replaced. */
 function lookupPlans(routes: RouteTables): LookupPlan[] {
+  const local = routes.inet(RT_TABLE_LOCAL);
+  const main = routes.inet(RT_TABLE_MAIN);
+  const dflt = routes.inet(RT_TABLE_DEFAULT);
   const cached = plans.get(routes);
-  if (cached && cached.generation === routes.generation) return cached.plans;
-  const plan = (ids: number[], report: number): LookupPlan =>
-    planOf(ids.map((id) => routes.inet(id)).filter((t): t is Fib4Table => t !== undefined), report);
-  const fresh = [plan([RT_TABLE_LOCAL, RT_TABLE_MAIN], RT_TABLE_MAIN), plan([RT_TABLE_DEFAULT], RT_TABLE_DEFAULT)];
-  plans.set(routes, { generation: routes.generation, plans: fresh });
+  if (cached && cached.tables[0] === local && cached.tables[1] === main && cached.tables[2] === dflt) return cached.plans;
+  const present = (ts: Array<Fib4Table | undefined>) => ts.filter((t): t is Fib4Table => t !== undefined);
+  const fresh = [planOf(present([local, main]), RT_TABLE_MAIN), planOf(present([dflt]), RT_TABLE_DEFAULT)];
+  plans.set(routes, { tables: [local, main, dflt], plans: fresh });
   return fresh;
 }
 
