@@ -14,9 +14,9 @@ export interface Target {
 }
 
 export type Job =
-  | { mode: 'probe'; path: string; index: number }
+  | { mode: 'probe'; path: string; index: number; request?: string }
   | { mode: 'record'; path: string; out: string; what?: DumpWhat }
-  | { mode: 'rt'; targets: Target[]; index: number; depth: number; warmupMs: number; runMs: number; runs: number }
+  | { mode: 'rt'; targets: Target[]; index: number; depth: number; warmupMs: number; runMs: number; runs: number; request?: string; replyType?: number }
   | { mode: 'dump'; targets: Target[]; warmup: number; runs: number; dumpsPerRun: number; what?: DumpWhat; changeFirst?: boolean }
   | { mode: 'cycles'; targets: Target[]; subscribers: number; batch: number; warmupMs: number; runMs: number; runs: number }
   | { mode: 'fanout'; path: string; subscribers: number; changes: number; runs: number }
@@ -63,14 +63,14 @@ function exchange(c: Conn, req: Buffer, until: (m: MessageInfo) => boolean): Pro
  * Round trips for `ms`: `depth` GETLINK requests in one write, wait for all `depth` replies,
  * repeat. Returns requests answered per second.
  */
-function roundTrips(c: Conn, batch: Buffer, depth: number, ms: number): Promise<number> {
+function roundTrips(c: Conn, batch: Buffer, depth: number, ms: number, replyType = RTM_NEWLINK): Promise<number> {
   return new Promise((resolve, reject) => {
     let got = 0;
     let answered = 0;
     const start = performance.now();
     const deadline = start + ms;
     c.on = (m) => {
-      if (m.type !== RTM_NEWLINK) return reject(fail('GETLINK', m));
+      if (m.type !== replyType) return reject(fail(replyType === RTM_NEWLINK ? 'GETLINK' : 'request', m));
       answered++;
       if (++got < depth) return;
       got = 0;
@@ -137,12 +137,15 @@ function cycles(c: Conn, steps: Buffer[], acks: number[], perRound: number, ms: 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isReply = () => true;
 
+/** The request of a round-trip job: GETLINK by index, or the given bytes (hex; e.g. a route get). */
+const requestOf = (job: { index: number; request?: string }) => (job.request ? Buffer.from(job.request, 'hex') : getLinkByIndex(job.index));
+
 async function main(): Promise<unknown> {
   const job = JSON.parse(process.argv[2] ?? '{}') as Job;
   switch (job.mode) {
     case 'probe': {
       const c = await open(job.path);
-      const lens = await exchange(c, getLinkByIndex(job.index), isReply);
+      const lens = await exchange(c, requestOf(job), isReply);
       c.nl.close();
       return { replyBytes: lens[0] };
     }
@@ -173,17 +176,17 @@ async function main(): Promise<unknown> {
     }
     case 'rt': {
       const conns = await Promise.all(job.targets.map((t) => open(t.path)));
-      const one = getLinkByIndex(job.index);
+      const one = requestOf(job);
       const batch = Buffer.concat(Array.from({ length: job.depth }, () => one));
       const replyBytes: Record<string, number> = {};
       for (const [i, c] of conns.entries()) {
         const lens = await exchange(c, one, isReply);
         replyBytes[job.targets[i]!.name] = lens[0]!;
-        await roundTrips(c, batch, job.depth, job.warmupMs);
+        await roundTrips(c, batch, job.depth, job.warmupMs, job.replyType);
       }
       const runs: Record<string, number[]> = Object.fromEntries(job.targets.map((t) => [t.name, []]));
       for (let r = 0; r < job.runs; r++) {
-        for (const [i, c] of conns.entries()) runs[job.targets[i]!.name]!.push(await roundTrips(c, batch, job.depth, job.runMs));
+        for (const [i, c] of conns.entries()) runs[job.targets[i]!.name]!.push(await roundTrips(c, batch, job.depth, job.runMs, job.replyType));
       }
       for (const c of conns) c.nl.close();
       return { runs, replyBytes };

@@ -10,8 +10,11 @@
 //                       e.g. a `git archive` of an older commit for a before/after table
 //   --only cli-start    run only the `rtnl` cold-start row and update it in bench/results.json
 //   --only cold         run only the fresh-daemon rows (bench/cold.ts) and update them likewise
+//   --only routes       run only the route rows (1,000,000 IPv4 routes vs the kernel, route get,
+//                       start-up from --state, subscriber cost) and update them likewise
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
@@ -36,7 +39,7 @@ const NO_KERNEL = argv.has('--no-kernel');
 const DEADLINE_MS = (args.includes('--deadline') ? Number(args[args.indexOf('--deadline') + 1]) : (BIG ? 420 : 300) + 300) * 1000;
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const ONLY_GROUPS: Record<string, () => Promise<void>> = {
-  'cli-start': () => cliStartRows(), cold: () => coldRows(coldContext()), netns: () => netnsRows(),
+  'cli-start': () => cliStartRows(), cold: () => coldRows(coldContext()), netns: () => netnsRows(), routes: () => routeRows(),
 };
 if (ONLY !== undefined && !Object.hasOwn(ONLY_GROUPS, ONLY)) throw new Error(`--only: unknown group ${ONLY} (known: ${Object.keys(ONLY_GROUPS).join(', ')})`);
 
@@ -577,8 +580,13 @@ async function memoryRows(): Promise<void> {
  */
 async function routeModelRows(): Promise<void> {
   const routes = QUICK ? 200_000 : 1_000_000;
-  const m = await runPinned<{ insertPerSecond: number; lookupsPerSecond: number; baselineMapGetPerSecond: number; heapBytesPerRoute: number }>(
-    process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', join(benchDir, 'routes-model.ts'), String(routes)], 600_000, [], SERVER_CPU,
+  // The compiled file when current (the code the daemon runs), else the sources through tsx.
+  const { staleReason } = (await import(pathToFileURL(join(daemonRoot, 'bin', 'launch.js')).href)) as { staleReason(built: string): string | undefined };
+  const stale = staleReason('dist/bench/routes-model.js');
+  if (stale !== undefined) notes.push(`route model rows ran through tsx (${stale}; \`npm run build\` measures the compiled code)`);
+  const script = stale === undefined ? [join(root, 'dist', 'bench', 'routes-model.js')] : ['--import', 'tsx', join(benchDir, 'routes-model.ts')];
+  const m = await runPinned<{ insertPerSecond: number; lookupsPerSecond: number; baselineMapGetPerSecond: number; heapBytesPerRoute: number; offHeapBytesPerRoute: number; lookupsPerCpuSecond: number }>(
+    process.execPath, ['--expose-gc', '--max-old-space-size=4096', ...script, String(routes)], 600_000, [], SERVER_CPU,
   );
   log('route model done');
   const one = (name: string, v: number): Series => ({ name, median: v, runs: [v] });
@@ -588,10 +596,184 @@ async function routeModelRows(): Promise<void> {
     id: 'route_lookup_model', what: `longest-prefix matches at ${n} routes`, unit: 'lookups/s', rtnld: one('rtnld', m.lookupsPerSecond),
     baseline: one('one Map.get per lookup', m.baselineMapGetPerSecond), ratio: m.lookupsPerSecond / m.baselineMapGetPerSecond,
     target: '>= 2,000,000 lookups/s', met: m.lookupsPerSecond >= 2_000_000,
+    detail: { lookupsPerCpuSecond: m.lookupsPerCpuSecond, loadAverage: loadavg().map((l) => Math.round(l * 10) / 10) },
   });
   rows.push({
     id: 'heap_per_route', what: `heap per route at ${n} routes`, unit: 'heap bytes', rtnld: one('rtnld', m.heapBytesPerRoute),
     target: '<= 200 bytes', met: m.heapBytesPerRoute <= 200,
+    detail: { offHeapBytesPerRoute: m.offHeapBytesPerRoute, note: 'typed arrays (direct index, bitmaps) are off the V8 heap, counted apart' },
+  });
+}
+
+/** The route rows' topology: veth v0/v1 up, v0 holding 100.0.0.1/8 (the gateway 100.0.0.2 is on-link). */
+const ROUTE_SEED = { links: [{ name: 'v0', kind: 'veth', peer: { name: 'v1', up: true }, up: true, addresses: ['100.0.0.1/8'] }] };
+
+/** The same topology in a throwaway netns; returns its name. */
+function routeNetns(): string {
+  const name = `rtnld-bench-${process.pid}-routes`;
+  const add = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
+  if (add.status !== 0) throw new Error(`ip netns add: ${add.stderr.trim()}`);
+  namespaces.add(name);
+  for (const cmd of [['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1'], ['link', 'set', 'v0', 'up'], ['link', 'set', 'v1', 'up'], ['address', 'add', '100.0.0.1/8', 'dev', 'v0']]) {
+    const r = spawnSync('ip', ['-n', name, ...cmd], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip ${cmd.join(' ')}: ${r.stderr.trim()}`);
+  }
+  return name;
+}
+
+/** RTM_GETROUTE for one IPv4 address (what `ip route get 1.2.3.4` sends), as hex. */
+function routeGetRequest(addr: number[]): string {
+  const b = Buffer.alloc(36);
+  b.writeUInt32LE(36, 0);
+  b.writeUInt16LE(26, 4); // RTM_GETROUTE
+  b.writeUInt16LE(1, 6); // NLM_F_REQUEST
+  b.writeUInt32LE(1, 8);
+  b[16] = 2; // AF_INET
+  b[17] = 32;
+  b.writeUInt16LE(8, 28);
+  b.writeUInt16LE(1, 30); // RTA_DST
+  Buffer.from(addr).copy(b, 32);
+  return b.toString('hex');
+}
+
+/**
+ * Issue 15's rows at Internet-table scale, all with bench/kroutes.py as the client (the kernel's
+ * in a netns, rtnld's over its socket): 1,000,000 IPv4 /24s inserted 64 RTM_NEWROUTE per write
+ * with ACKs, then dumped; `route get` one at a time beside the Node echo server (bench/client.ts);
+ * start-up from a --state directory holding the table; the insert again with 10 route subscribers.
+ */
+async function routeRows(): Promise<void> {
+  const count = QUICK ? 100_000 : 1_000_000;
+  const n = count.toLocaleString('en');
+  const seed = join(tmp, 'routes-seed.json');
+  writeFileSync(seed, JSON.stringify(ROUTE_SEED));
+  const kroutes = join(benchDir, 'kroutes.py');
+  const py = <T>(args: string[], prefix: string[] = []) => runPinned<T>('python3', [kroutes, ...args], 900_000, prefix);
+  type Insert = { routesPerSecond: number; seconds: number };
+  type Dump = { runs: number[]; messages: number; bytes: number };
+  const one = (name: string, v: number): Series => ({ name, median: v, runs: [Math.round(v)] });
+  const dumpArgs = ['dump', '--runs', String(QUICK ? 3 : 5), '--warmup', '1'];
+
+  let kernel: { insert: Insert; dump: Dump } | undefined;
+  const kernelSkip = rootAndNetns();
+  if (kernelSkip === undefined) {
+    const ns = routeNetns();
+    try {
+      const inNs = ['ip', 'netns', 'exec', ns];
+      kernel = { insert: await py<Insert>(['insert', '--count', String(count), '--kernel'], inNs), dump: await py<Dump>([...dumpArgs, '--kernel'], inNs) };
+      log(`kernel: ${n} routes inserted and dumped`);
+    } finally {
+      dropNetns(ns);
+    }
+  } else {
+    skipped.routes_kernel = kernelSkip;
+  }
+
+  const http = join(tmp, 'routes-http.sock');
+  const daemon = await startDaemon('rtnld-routes', seed, ['--http', `unix:${http}`]);
+  let insert: Insert;
+  let snapshot: Buffer;
+  try {
+    insert = await py<Insert>(['insert', '--count', String(count), '--unix', daemon.path]);
+    const dump = await py<Dump>([...dumpArgs, '--unix', daemon.path]);
+    log(`rtnld: ${n} routes inserted and dumped`);
+    const loadAverage = loadavg().map((l) => Math.round(l * 10) / 10);
+    rows.push({
+      id: 'route_insert_1m', what: `${n} IPv4 routes inserted, 64 RTM_NEWROUTE per write with ACKs (Python client)`, unit: 'routes/s',
+      rtnld: one('rtnld', insert.routesPerSecond),
+      ...(kernel ? { baseline: one('Linux kernel (netns)', kernel.insert.routesPerSecond), ratio: insert.routesPerSecond / kernel.insert.routesPerSecond, target: '>= 1.0 x kernel', met: insert.routesPerSecond >= kernel.insert.routesPerSecond } : {}),
+      detail: { seconds: insert.seconds, kernelSeconds: kernel?.insert.seconds, loadAverage },
+    });
+    const d = median(dump.runs);
+    rows.push({
+      id: 'route_dump_1m', what: `IPv4 route dump, ${n} routes (Python client)`, unit: 'messages/s', rtnld: series('rtnld', dump.runs),
+      ...(kernel ? { baseline: series('Linux kernel (netns)', kernel.dump.runs), ratio: d / median(kernel.dump.runs), target: '>= 1.0 x kernel', met: d >= median(kernel.dump.runs) } : {}),
+      detail: { messages: dump.messages, bytesPerMessage: Math.round(dump.bytes / dump.messages), kernelMessages: kernel?.dump.messages },
+    });
+    if (kernel && kernel.dump.messages !== dump.messages) notes.push(`route dump: kernel ${kernel.dump.messages} messages, rtnld ${dump.messages}`);
+
+    // `ip route get` of an address inside one of the /24s, one at a time, beside the echo server answering with a reply of the same size.
+    const request = routeGetRequest([1, 2, 3, 4]);
+    const probe = await runJob<{ replyBytes: number }>({ mode: 'probe', path: daemon.path, index: 0, request });
+    const echo = await startEcho('echo-route-get', ['--reply-size', String(probe.replyBytes), '--reply-type', '24']);
+    try {
+      type Rt = { runs: Record<string, number[]> };
+      const rt = await runJob<Rt>({ mode: 'rt', targets: [{ name: 'rtnld', path: daemon.path }, { name: 'echo', path: echo.path }], index: 0, request, replyType: 24, depth: 1, warmupMs: RT_WARMUP_MS, runMs: RT_MS, runs: RUNS });
+      const a = series('rtnld', rt.runs.rtnld!);
+      const b = series('Node echo server', rt.runs.echo!);
+      rows.push({
+        id: 'route_get_rt', what: `\`ip route get\` one at a time at ${n} routes (Node client)`, unit: 'round trips/s', rtnld: a, baseline: b,
+        ratio: a.median / b.median, target: '>= 0.75 x echo', met: a.median / b.median >= 0.75, detail: { replyBytes: probe.replyBytes },
+      });
+      log('route get one at a time done');
+    } finally {
+      await stopServer(echo);
+    }
+    snapshot = await httpGet(http, '/v1/snapshot');
+  } finally {
+    await stopServer(daemon);
+  }
+
+  // The same insert with 10 connections subscribed to RTNLGRP_IPV4_ROUTE (read by one process on the client CPU).
+  const withSubs = await startDaemon('rtnld-routes-subscribed', seed);
+  try {
+    const [c, a] = pinned(CLIENT_CPU, 'python3', [kroutes, 'subscribe', '--subscribers', '10', '--unix', withSubs.path]);
+    const subs = spawn(c, a, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(subs);
+    let out = '';
+    subs.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    while (!out.includes('ready')) {
+      if (subs.exitCode !== null) throw new Error('route subscribers exited');
+      await sleep(20);
+    }
+    const subscribed = await py<Insert>(['insert', '--count', String(count), '--unix', withSubs.path]);
+    await sleep(500);
+    const exited = new Promise((r) => subs.once('exit', r));
+    subs.kill('SIGTERM');
+    await exited;
+    children.delete(subs);
+    const bytes = (JSON.parse(out.slice(out.indexOf('{'))) as { bytes: number }).bytes;
+    const cost = insert.routesPerSecond / subscribed.routesPerSecond;
+    rows.push({
+      id: 'route_insert_1m_10_subscribers', what: `${n} IPv4 routes inserted with 10 route subscribers (time vs none)`, unit: 'routes/s',
+      rtnld: one('rtnld, 10 subscribers', subscribed.routesPerSecond), baseline: one('rtnld, no subscribers', insert.routesPerSecond),
+      ratio: cost, ratioOf: 'time with 10 subscribers / time with none', target: '<= 2 x', met: cost <= 2,
+      detail: { notificationBytesRead: bytes },
+    });
+    log('insert with 10 subscribers done');
+  } finally {
+    await stopServer(withSubs);
+  }
+
+  // Start-up from a state directory holding the table (until the socket answers). The directory
+  // gets the first daemon's GET /v1/snapshot as its snapshot.json (the document --state keeps).
+  const state = join(tmp, 'routes-state');
+  mkdirSync(state, { recursive: true });
+  writeFileSync(join(state, 'snapshot.json'), snapshot);
+  const again = await startDaemon('rtnld-routes-state', undefined, ['--state', state]);
+  try {
+    const check = await py<Dump>(['dump', '--runs', '1', '--warmup', '0', '--unix', again.path]);
+    rows.push({
+      id: 'route_startup_1m', what: `start-up from a --state directory holding ${n} IPv4 routes (until the socket answers)`, unit: 'seconds',
+      rtnld: one('rtnld', again.startSeconds), target: '<= 5 s', met: again.startSeconds <= 5 && check.messages >= count,
+      detail: { routesAfterRestart: check.messages, snapshotBytes: snapshot.length },
+    });
+    log('route start-up from --state done');
+  } finally {
+    await stopServer(again);
+  }
+}
+
+/** GET path from a daemon's admin API on a unix socket. */
+function httpGet(socketPath: string, path: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ socketPath, path }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`GET ${path}: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end();
   });
 }
 
@@ -831,6 +1013,7 @@ async function main(): Promise<void> {
   await routeModelRows();
   await ruleLookupRows();
   await netnsRows();
+  await routeRows();
   await coldRows(coldContext());
 
   const results = {

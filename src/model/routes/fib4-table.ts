@@ -6,30 +6,41 @@ type Node4 = Route4 | Route4[];
 
 const NONE: readonly Route4[] = Object.freeze([]);
 
-/** Prefix lengths up to this one also keep a presence bitmap (2^len bits: 2 MB at /24). */
+/** Prefix lengths up to this one keep a presence bitmap (2^len bits: 2 MB at /24), read when a level is rebuilt or a lookup backtracks. */
 const BITMAP_MAX_LEN = 24;
-/** Lengths /16…/32 are also counted per /16 block, so a lookup visits only lengths present in its block. */
-const BLOCK_MIN_LEN = 16;
-const BLOCK_LENGTHS = 33 - BLOCK_MIN_LEN;
+/** Entries of one second-level chunk: one per /24 of a /16 block. */
+const CHUNK = 256;
 
 /**
- * One IPv4 table (struct fib_table): per prefix length a hash map from the masked prefix to its
- * aliases, so a longest-prefix match costs one map probe per length in use, longest first.
- * A lookup probes a length's map only when that length's presence bitmap (one bit per possible
- * prefix, for lengths up to /24) says a prefix is there, so a miss costs a bit test, not a probe
- * of a million-entry map. Alias order within a prefix is the kernel's (tos descending, priority ascending, then the
- * order fib_table_insert gave them); dumps walk prefixes in ascending address order, the longer
- * of equal addresses first, as the fib trie does.
+ * One IPv4 table (struct fib_table). Each prefix has a slot holding its aliases, found by exact
+ * prefix through a hash map per length, and by address through a two-level direct index
+ * (DIR-16-8, the multibit idea of the kernel's LC-trie): per /16 block the slot of the longest
+ * prefix up to /16 covering it, and for a block holding /17…/24 prefixes a 256-entry chunk with
+ * the slot of the longest of those per /24. So a longest-prefix match reads two array entries,
+ * whatever the table's size; the rare /25…/32 prefixes are probed per length the block has (a
+ * bit mask per block). A lookup that backtracks (every alias refused) walks shorter lengths
+ * through presence bitmaps. Alias order within a prefix is the kernel's (tos descending,
+ * priority ascending, then the order fib_table_insert gave them); dumps walk prefixes in
+ * ascending address order, the longer of equal addresses first, as the fib trie does.
  */
 export class Fib4Table {
-  private readonly nodes: Array<Map<number, Node4> | undefined> = new Array(33);
+  /** Per length: masked prefix → slot. */
+  private readonly prefixes: Array<Map<number, number> | undefined> = new Array(33);
+  private readonly slots: Array<Node4 | undefined> = [];
+  private readonly freeSlots: number[] = [];
   private readonly present: Array<Uint8Array | undefined> = new Array(BITMAP_MAX_LEN + 1);
-  /** Per /16 block and length /16…/32: how many prefixes; and per block the lengths in use as bits (bit 16 = /32). */
+  /** Per /16 block: 1 + the match (slot × 64 + length) of the longest prefix /0…/16 covering the whole block; 0 when none. */
+  private shortBest: Int32Array | undefined;
+  /** Per /16 block: 1 + its chunk's number while the block holds /17…/24 prefixes; 0 otherwise. */
+  private chunkOf: Int32Array | undefined;
+  /** The chunks: per /24 of a block, 1 + the match of the longest prefix /17…/24 covering it; 0 when none. */
+  private chunks = new Int32Array(0);
+  private chunksUsed = 0;
+  private readonly freeChunks: number[] = [];
+  /** Per /16 block: prefixes /17…/24, then how many of each length /25…/32. */
   private blockCounts: Uint32Array | undefined;
-  /** Bit (len − 16) of blockLengths[dst >>> 16] is set while the block holds a prefix of that length. */
-  blockLengths: Uint32Array | undefined;
-  /** Prefix lengths that have routes, longest first. */
-  private lengths: number[] = [];
+  /** Per /16 block: bit (len − 25) set while the block holds a prefix of that length /25…/32. */
+  private longLengths: Uint8Array | undefined;
   private sorted: Float64Array | undefined;
   /** Number of routes (aliases). */
   size = 0;
@@ -40,49 +51,167 @@ export class Fib4Table {
 
   /** The aliases of exactly dst/len (dst already masked). */
   aliases(dst: number, len: number): readonly Route4[] {
-    const node = this.nodes[len]?.get(dst);
-    if (node === undefined) return NONE;
+    const slot = this.prefixes[len]?.get(dst);
+    if (slot === undefined) return NONE;
+    const node = this.slots[slot]!;
     return Array.isArray(node) ? node : [node];
   }
 
   /** Replaces the aliases of dst/len (an empty list removes the prefix). */
   setAliases(dst: number, len: number, list: readonly Route4[]): void {
-    let map = this.nodes[len];
-    const before = map?.get(dst);
+    let map = this.prefixes[len];
+    const slot = map?.get(dst);
+    const before = slot === undefined ? undefined : this.slots[slot]!;
     this.size += list.length - (before === undefined ? 0 : Array.isArray(before) ? before.length : 1);
-    if (list.length === 0) {
-      if (before === undefined) return;
+    const node = list.length === 1 ? list[0]! : [...list];
+    if (slot !== undefined && list.length > 0) {
+      this.slots[slot] = node;
+    } else if (slot !== undefined) {
       map!.delete(dst);
-      this.mark(dst, len, false);
-      if (map!.size === 0) {
-        this.nodes[len] = undefined;
-        this.lengths = this.lengths.filter((l) => l !== len);
-      }
-    } else {
-      if (!map) {
-        map = this.nodes[len] = new Map();
-        this.lengths = [...this.lengths, len].sort((a, b) => b - a);
-      }
-      map.set(dst, list.length === 1 ? list[0]! : [...list]);
-      if (before === undefined) this.mark(dst, len, true);
+      if (map!.size === 0) this.prefixes[len] = undefined;
+      this.slots[slot] = undefined;
+      this.unmark(dst, len, slot * 64 + len);
+      this.freeSlots.push(slot);
+      this.sorted = undefined;
+    } else if (list.length > 0) {
+      const fresh = this.freeSlots.pop() ?? this.slots.length;
+      this.slots[fresh] = node;
+      (map ??= this.prefixes[len] = new Map()).set(dst, fresh);
+      this.mark(dst, len, fresh * 64 + len);
+      this.sorted = undefined;
     }
-    if (before === undefined || list.length === 0) this.sorted = undefined;
     this.generation++;
   }
 
-  private mark(dst: number, len: number, on: boolean): void {
-    if (len >= BLOCK_MIN_LEN) {
-      const counts = (this.blockCounts ??= new Uint32Array(65536 * BLOCK_LENGTHS));
-      const lengths = (this.blockLengths ??= new Uint32Array(65536));
-      const block = dst >>> 16;
-      const at = block * BLOCK_LENGTHS + len - BLOCK_MIN_LEN;
-      if (on ? counts[at]!++ === 0 : --counts[at]! === 0) lengths[block]! ^= 1 << (len - BLOCK_MIN_LEN);
+  /** A new prefix: its presence bit, and the direct index answers it where it is longer than what was there. */
+  private mark(dst: number, len: number, match: number): void {
+    const block = dst >>> 16;
+    if (len <= BITMAP_MAX_LEN) this.setBit(dst, len, true);
+    if (len <= 16) {
+      const best = (this.shortBest ??= new Int32Array(65536));
+      const from = len === 0 ? 0 : block;
+      for (let b = from, end = from + (1 << (16 - len)); b < end; b++) {
+        if (((best[b]! - 1) & 63) < len || best[b] === 0) best[b] = match + 1;
+      }
+      return;
     }
-    if (len > BITMAP_MAX_LEN) return;
+    const counts = (this.blockCounts ??= new Uint32Array(65536 * 9));
+    if (len > BITMAP_MAX_LEN) {
+      if (counts[block * 9 + len - 24]!++ === 0) (this.longLengths ??= new Uint8Array(65536))[block]! |= 1 << (len - 25);
+      return;
+    }
+    counts[block * 9]!++;
+    const from = this.chunkBase(block) + ((dst >>> 8) & 255);
+    for (let j = from, end = from + (1 << (24 - len)); j < end; j++) {
+      if (((this.chunks[j]! - 1) & 63) < len || this.chunks[j] === 0) this.chunks[j] = match + 1;
+    }
+  }
+
+  /** A removed prefix: where the direct index answered it, the next shorter prefix present answers. */
+  private unmark(dst: number, len: number, match: number): void {
+    const block = dst >>> 16;
+    if (len <= BITMAP_MAX_LEN) this.setBit(dst, len, false);
+    if (len <= 16) {
+      const best = this.shortBest!;
+      const from = len === 0 ? 0 : block;
+      for (let b = from, end = from + (1 << (16 - len)); b < end; b++) {
+        if (best[b] === match + 1) best[b] = this.matchAt(b << 16, this.probe(b << 16, len - 1, 0)) + 1;
+      }
+      return;
+    }
+    const counts = this.blockCounts!;
+    if (len > BITMAP_MAX_LEN) {
+      if (--counts[block * 9 + len - 24]! === 0) this.longLengths![block]! &= ~(1 << (len - 25));
+      return;
+    }
+    const base = (this.chunkOf![block]! - 1) * CHUNK;
+    if (--counts[block * 9]! === 0) {
+      this.chunks.fill(0, base, base + CHUNK);
+      this.freeChunks.push(base / CHUNK);
+      this.chunkOf![block] = 0;
+      return;
+    }
+    const from = (dst >>> 8) & 255;
+    for (let j = from, end = from + (1 << (24 - len)); j < end; j++) {
+      if (this.chunks[base + j] !== match + 1) continue;
+      const addr = (block << 16) | (j << 8);
+      this.chunks[base + j] = this.matchAt(addr, this.probe(addr, len - 1, 17)) + 1;
+    }
+  }
+
+  /** The offset of a block's chunk, taking a free one (the pool doubles when full). */
+  private chunkBase(block: number): number {
+    const chunkOf = (this.chunkOf ??= new Int32Array(65536));
+    if (chunkOf[block] !== 0) return (chunkOf[block]! - 1) * CHUNK;
+    let n = this.freeChunks.pop();
+    if (n === undefined) {
+      n = this.chunksUsed++;
+      if (this.chunks.length < this.chunksUsed * CHUNK) {
+        const grown = new Int32Array(Math.max(16, this.chunksUsed * 2) * CHUNK);
+        grown.set(this.chunks);
+        this.chunks = grown;
+      }
+    }
+    chunkOf[block] = n + 1;
+    return n * CHUNK;
+  }
+
+  private setBit(dst: number, len: number, on: boolean): void {
     const bits = (this.present[len] ??= new Uint8Array(Math.max(1, (1 << len) >>> 3)));
     const index = len === 0 ? 0 : dst >>> (32 - len);
     if (on) bits[index >>> 3]! |= 1 << (index & 7);
     else bits[index >>> 3]! &= ~(1 << (index & 7));
+  }
+
+  /** The longest length from `from` down to `to` (both ≤ /24) whose presence bitmap covers addr; −1 when none. */
+  private probe(addr: number, from: number, to: number): number {
+    for (let len = from; len >= to; len--) {
+      const bits = this.present[len];
+      if (bits === undefined) continue;
+      const index = len === 0 ? 0 : addr >>> (32 - len);
+      if ((bits[index >>> 3]! & (1 << (index & 7))) !== 0) return len;
+    }
+    return -1;
+  }
+
+  /** The match (slot × 64 + length) of the prefix of length len covering addr (−1 when len is −1). */
+  private matchAt(addr: number, len: number): number {
+    return len < 0 ? -1 : this.prefixes[len]!.get(addr & MASK4[len]!)! * 64 + len;
+  }
+
+  /**
+   * The longest prefix of length ≤ max covering addr, as a match: slot × 64 + length (so the
+   * length needs no second read; slots stay below 2^25); −1 when none.
+   */
+  longest(addr: number, max: number): number {
+    const block = addr >>> 16;
+    if (max > BITMAP_MAX_LEN) {
+      let bits = this.longLengths === undefined ? 0 : this.longLengths[block]! & ((1 << (max - BITMAP_MAX_LEN)) - 1);
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits);
+        const slot = this.prefixes[25 + bit]!.get(addr & MASK4[25 + bit]!);
+        if (slot !== undefined) return slot * 64 + 25 + bit;
+        bits ^= 1 << bit;
+      }
+      max = BITMAP_MAX_LEN;
+    }
+    if (max > 16 && this.chunkOf !== undefined) {
+      const chunk = this.chunkOf[block]!;
+      const best = chunk === 0 ? -1 : this.chunks[(chunk - 1) * CHUNK + ((addr >>> 8) & 255)]! - 1;
+      if (best >= 0) {
+        if ((best & 63) <= max) return best;
+        const len = this.probe(addr, max, 17);
+        if (len >= 0) return this.matchAt(addr, len);
+      }
+    }
+    const best = this.shortBest === undefined ? -1 : this.shortBest[block]! - 1;
+    if (best < 0 || (best & 63) <= max) return best;
+    return this.matchAt(addr, this.probe(addr, Math.min(max, 16), 0));
+  }
+
+  /** The aliases of a match `longest` returned. */
+  nodeAt(match: number): Node4 {
+    return this.slots[match >>> 6]!;
   }
 
   /**
@@ -90,11 +219,8 @@ export class Fib4Table {
    * `accept` takes; a prefix whose aliases are all refused backtracks to shorter ones.
    */
   lookup(addr: number, accept: (r: Route4) => boolean): Route4 | undefined {
-    const lengths = this.lengths;
-    for (let i = 0; i < lengths.length; i++) {
-      const len = lengths[i]!;
-      const node = this.node(addr, len);
-      if (node === undefined) continue;
+    for (let match = this.longest(addr, 32); match >= 0; match = this.longest(addr, (match & 63) - 1)) {
+      const node = this.slots[match >>> 6]!;
       if (!Array.isArray(node)) {
         if (accept(node)) return node;
         continue;
@@ -104,27 +230,6 @@ export class Fib4Table {
     return undefined;
   }
 
-  /** Prefix lengths in use, longest first (for lookups merged across tables). */
-  get prefixLengths(): readonly number[] {
-    return this.lengths;
-  }
-
-  /** The lengths /16…/32 in use in the /16 block of `addr`, as bits (bit 16 = /32); 0 when none. */
-  blockMask(addr: number): number {
-    return this.blockLengths === undefined ? 0 : this.blockLengths[addr >>> 16]!;
-  }
-
-  /** Aliases of the prefix covering `addr` at exactly `len` (undefined when none). */
-  node(addr: number, len: number): Node4 | undefined {
-    if (len <= BITMAP_MAX_LEN) {
-      const bits = this.present[len];
-      if (bits === undefined) return undefined;
-      const index = len === 0 ? 0 : addr >>> (32 - len);
-      if ((bits[index >>> 3]! & (1 << (index & 7))) === 0) return undefined;
-    }
-    return this.nodes[len]?.get(addr & MASK4[len]!);
-  }
-
   /**
    * Every prefix as (unsigned address × 64 + 32 − len), ascending: address order, the longer
    * prefix first. Cached until a prefix is added or removed.
@@ -132,11 +237,11 @@ export class Fib4Table {
   dumpKeys(): Float64Array {
     if (this.sorted) return this.sorted;
     let n = 0;
-    for (const m of this.nodes) n += m?.size ?? 0;
+    for (const m of this.prefixes) n += m?.size ?? 0;
     const keys = new Float64Array(n);
     let i = 0;
     for (let len = 0; len <= 32; len++) {
-      const m = this.nodes[len];
+      const m = this.prefixes[len];
       if (!m) continue;
       for (const dst of m.keys()) keys[i++] = (dst >>> 0) * 64 + (32 - len);
     }
@@ -152,6 +257,15 @@ export class Fib4Table {
   }
 
   *routes(): IterableIterator<Route4> {
-    for (const key of this.dumpKeys()) yield* this.aliasesAt(key);
+    const keys = this.dumpKeys();
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const slot = this.prefixes[32 - (key % 64)]?.get(Math.floor(key / 64) | 0);
+      if (slot === undefined) continue;
+      // A lone alias is yielded as it is stored, with no list made for it.
+      const node = this.slots[slot]!;
+      if (Array.isArray(node)) yield* node;
+      else yield node;
+    }
   }
 }

@@ -6,7 +6,6 @@ import type { Fib6Table } from './fib6-table.js';
 import {
   RT_SCOPE_HOST, RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN_BLACKHOLE, RTN_PROHIBIT, RTN_THROW, RTN_UNREACHABLE,
 } from './numbers.js';
-import { MASK4 } from './prefix.js';
 import type { Nexthop, Route4, Route6 } from './route.js';
 import type { RouteTables } from './tables.js';
 import { lookupThroughRules, type RuleFlow } from '../rules/lookup.js';
@@ -74,8 +73,7 @@ type Outcome = Fib4Result | ModelError | undefined;
 /** fib_table_lookup() at one alias: its first usable hop, a reject error, or undefined (skip it). */
 function matchAlias(r: Route4, flow: Flow4, table: number, link: (i: number) => Readonly<Link> | undefined): Outcome {
   if ((r.tos && r.tos !== flow.tos) || r.scope < flow.scope) return undefined;
-  const reject = REJECT_ERRNO[r.type as keyof typeof REJECT_ERRNO];
-  if (reject) return new ModelError(reject);
+  if (r.type >= RTN_BLACKHOLE && r.type <= RTN_THROW) return new ModelError(REJECT_ERRNO[r.type as keyof typeof REJECT_ERRNO]);
   for (const hop of r.nexthops) {
     if (hopDead(r, hop, link)) continue;
     if (flow.oif && hop.ifindex !== flow.oif) continue;
@@ -84,65 +82,47 @@ function matchAlias(r: Route4, flow: Flow4, table: number, link: (i: number) => 
   return undefined;
 }
 
-/** Tables searched as one trie (the merged local + main) and the union of their prefix lengths, longest first. */
+/** Tables searched as one trie (the merged local + main), and per table the match its search is at (Fib4Table.longest). */
 interface LookupPlan {
   tables: Fib4Table[];
-  /** Lengths below /16 in use, longest first (longer ones are found per /16 block). */
-  shortLengths: Int8Array;
+  at: Int32Array;
   report: number;
 }
 
-/** The plans of one generation of the tables: the default rules' order, and one per table a rule names. */
-interface CachedPlans {
-  generation: number;
-  plans: LookupPlan[];
-  single: Map<number, LookupPlan | null>;
-}
+/** The plans hold the tables themselves, so they stay valid until one of those tables is created or dropped. */
+const plans = new WeakMap<RouteTables, { tables: Array<Fib4Table | undefined>; plans: LookupPlan[] }>();
+/** One table alone (the table a rule names once local and main are unmerged): its plan lives as long as the table. */
+const singlePlans = new WeakMap<Fib4Table, LookupPlan>();
 
-const plans = new WeakMap<RouteTables, CachedPlans>();
+const planOf = (tables: Fib4Table[], report: number): LookupPlan => ({ tables, at: new Int32Array(tables.length), report });
 
-function plan(routes: RouteTables, ids: number[], report: number): LookupPlan {
-  const tables = ids.map((id) => routes.inet(id)).filter((t): t is Fib4Table => t !== undefined);
-  const lengths = new Set<number>();
-  for (const t of tables) for (const l of t.prefixLengths) lengths.add(l);
-  return { tables, shortLengths: Int8Array.from([...lengths].filter((l) => l < 16).sort((a, b) => b - a)), report };
-}
-
-function cachedPlans(routes: RouteTables): CachedPlans {
+/** The default rules' lookup order (local + main merged, then default), cached until one of those tables is replaced. */
+function lookupPlans(routes: RouteTables): LookupPlan[] {
+  const local = routes.inet(RT_TABLE_LOCAL);
+  const main = routes.inet(RT_TABLE_MAIN);
+  const dflt = routes.inet(RT_TABLE_DEFAULT);
   const cached = plans.get(routes);
-  if (cached && cached.generation === routes.generation) return cached;
-  const fresh = {
-    generation: routes.generation,
-    plans: [plan(routes, [RT_TABLE_LOCAL, RT_TABLE_MAIN], RT_TABLE_MAIN), plan(routes, [RT_TABLE_DEFAULT], RT_TABLE_DEFAULT)],
-    single: new Map<number, LookupPlan | null>(),
-  };
-  plans.set(routes, fresh);
+  if (cached && cached.tables[0] === local && cached.tables[1] === main && cached.tables[2] === dflt) return cached.plans;
+  const present = (ts: Array<Fib4Table | undefined>) => ts.filter((t): t is Fib4Table => t !== undefined);
+  const fresh = [planOf(present([local, main]), RT_TABLE_MAIN), planOf(present([dflt]), RT_TABLE_DEFAULT)];
+  plans.set(routes, { tables: [local, main, dflt], plans: fresh });
   return fresh;
 }
 
-/** The default rules' lookup order (local + main merged, then default), cached until a table changes. */
-function lookupPlans(routes: RouteTables): LookupPlan[] {
-  return cachedPlans(routes).plans;
-}
-
-/** One table on its own (the table of a rule once local and main are unmerged), cached until a table changes. */
 function tablePlan(routes: RouteTables, id: number): LookupPlan | null {
-  const cache = cachedPlans(routes).single;
-  let p = cache.get(id);
-  if (p === undefined) {
-    p = routes.inet(id) ? plan(routes, [id], id) : null;
-    cache.set(id, p);
-  }
+  const table = routes.inet(id);
+  if (!table) return null;
+  let p = singlePlans.get(table);
+  if (!p) singlePlans.set(table, (p = planOf([table], id)));
   return p;
 }
 
-/** The lookup at one prefix length across the plan's tables (the higher table id first: local before main). */
+/** The lookup at one prefix length across the plan's tables that have it (the higher table id first: local before main). */
 function lookupLength(p: LookupPlan, flow: Flow4, len: number, link: (i: number) => Readonly<Link> | undefined): Outcome {
-  const { tables } = p;
-  const key = flow.dst & MASK4[len]!;
+  const { tables, at } = p;
   for (let t = 0; t < tables.length; t++) {
-    const node = tables[t]!.node(key, len);
-    if (node === undefined) continue;
+    if (at[t]! < 0 || (at[t]! & 63) !== len) continue;
+    const node = tables[t]!.nodeAt(at[t]!);
     if (!Array.isArray(node)) {
       const hit = matchAlias(node, flow, p.report, link);
       if (hit) return hit;
@@ -156,20 +136,19 @@ function lookupLength(p: LookupPlan, flow: Flow4, len: number, link: (i: number)
   return undefined;
 }
 
-/** The longest match in the plan's tables: /32…/16 as the destination's /16 block has them, then the shorter ones. */
+/** The longest match in the plan's tables: each table names its longest covering prefix, the longest of them is tried, then shorter ones. */
 function lookupPlan(p: LookupPlan, flow: Flow4, link: (i: number) => Readonly<Link> | undefined): Outcome {
-  let mask = 0;
-  for (const t of p.tables) mask |= t.blockMask(flow.dst);
-  while (mask !== 0) {
-    const bit = 31 - Math.clz32(mask);
-    mask &= ~(1 << bit);
-    const hit = lookupLength(p, flow, 16 + bit, link);
+  const { tables, at } = p;
+  for (let max = 32; max >= 0;) {
+    let len = -1;
+    for (let t = 0; t < tables.length; t++) {
+      const match = (at[t] = tables[t]!.longest(flow.dst, max));
+      if (match >= 0 && (match & 63) > len) len = match & 63;
+    }
+    if (len < 0) return undefined;
+    const hit = lookupLength(p, flow, len, link);
     if (hit) return hit;
-  }
-  const lengths = p.shortLengths;
-  for (let i = 0; i < lengths.length; i++) {
-    const hit = lookupLength(p, flow, lengths[i]!, link);
-    if (hit) return hit;
+    max = len - 1;
   }
   return undefined;
 }
@@ -204,7 +183,7 @@ export function fibLookup4(routes: RouteTables, flow: Flow4, link: (i: number) =
 
 /** One table alone (fib_table_lookup of a nexthop's own table). */
 export function tableLookup4(table: Fib4Table, flow: Flow4, link: (i: number) => Readonly<Link> | undefined): Fib4Result | undefined {
-  const hit = lookupPlan({ tables: [table], shortLengths: Int8Array.from(table.prefixLengths.filter((l) => l < 16)), report: table.id }, flow, link);
+  const hit = lookupPlan(planOf([table], table.id), flow, link);
   return hit instanceof ModelError ? undefined : hit;
 }
 

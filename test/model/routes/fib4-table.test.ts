@@ -5,18 +5,10 @@ import { RouteTables } from '../../../src/model/routes/tables.js';
 import type { Link } from '../../../src/model/types.js';
 import { MASK4 } from '../../../src/model/routes/prefix.js';
 import { internNexthops, type Route4 } from '../../../src/model/routes/route.js';
+import { mulberry32 } from '../../helpers/prng.js';
 
 // The IPv4 table's longest-prefix match (hash maps per length, presence bitmaps, per-/16 length
 // masks) against a brute-force scan of every route, over random tables with deletions.
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hops = internNexthops([{ ifindex: 2, weight: 1, flags: 0, flow: 0 }]);
 const route = (dst: number, dstLen: number): Route4 => ({
@@ -30,7 +22,7 @@ function address(random: () => number): number {
 
 describe('Fib4Table longest-prefix match', () => {
   it('agrees with a brute-force scan over random tables, before and after deletions', () => {
-    const random = rng(7);
+    const random = mulberry32(7);
     const tables = new RouteTables({ emit() {}, changed() {} });
     const table = tables.newInet(254);
     const upLink = () => ({ flags: 1 }) as Link;
@@ -52,11 +44,13 @@ describe('Fib4Table longest-prefix match', () => {
       all.set(key, r);
       table.setAliases(dst, len, [r]);
     }
-    const brute = (addr: number): Route4 | undefined => {
+    const brute = (addr: number, accept: (r: Route4) => boolean = () => true): Route4 | undefined => {
       let best: Route4 | undefined;
-      for (const r of all.values()) if ((addr & MASK4[r.dstLen]!) === r.dst && (!best || r.dstLen > best.dstLen)) best = r;
+      for (const r of all.values()) if ((addr & MASK4[r.dstLen]!) === r.dst && accept(r) && (!best || r.dstLen > best.dstLen)) best = r;
       return best;
     };
+    // Refusing every prefix whose length is a multiple of 3 makes lookups backtrack below the longest match.
+    const refuseThirds = (r: Route4) => r.dstLen % 3 !== 0;
     const check = () => {
       tables.touch();
       for (let i = 0; i < 3000; i++) {
@@ -64,6 +58,7 @@ describe('Fib4Table longest-prefix match', () => {
         const want = brute(addr);
         expect(table.lookup(addr, () => true)).toBe(want);
         expect(viaRules(addr)).toBe(want);
+        expect(table.lookup(addr, refuseThirds)).toBe(brute(addr, refuseThirds));
       }
     };
     check();
