@@ -80,6 +80,12 @@ export const RTM_GETADDR = 22;
 export const RTM_NEWROUTE = 24;
 export const RTM_DELROUTE = 25;
 export const RTM_GETROUTE = 26;
+export const RTM_NEWNEIGH = 28;
+export const RTM_DELNEIGH = 29;
+export const RTM_GETNEIGH = 30;
+export const RTM_NEWNEIGHTBL = 64;
+export const RTM_GETNEIGHTBL = 66;
+export const RTM_SETNEIGHTBL = 67;
 export const RTM_GETNSID = 90;
 export const RTM_NEWLINKPROP = 108;
 export const RTM_DELLINKPROP = 109;
@@ -92,6 +98,7 @@ export function isGetType(type: number): boolean {
 }
 
 export const RTNLGRP_LINK = 1;
+export const RTNLGRP_NEIGH = 3;
 export const RTNLGRP_IPV4_IFADDR = 5;
 export const RTNLGRP_IPV4_ROUTE = 7;
 export const RTNLGRP_IPV6_IFADDR = 9;
@@ -411,3 +418,86 @@ export const SOCKET_CALL_SETSOCKOPT = 1;
 export const SOCKET_CALL_GETSOCKOPT = 2;
 export const SOCKET_CALL_BIND = 3;
 export const SOCKET_CALL_GETSOCKNAME = 4;
+
+// --- include/uapi/linux/neighbour.h ---
+// struct ndmsg attributes (enum NDA_*)
+export const NDA_DST = 1;
+export const NDA_LLADDR = 2;
+export const NDA_CACHEINFO = 3;
+export const NDA_PROBES = 4;
+export const NDA_VLAN = 5;
+export const NDA_PORT = 6;
+export const NDA_VNI = 7;
+export const NDA_IFINDEX = 8;
+export const NDA_MASTER = 9;
+export const NDA_LINK_NETNSID = 10;
+export const NDA_SRC_VNI = 11;
+export const NDA_PROTOCOL = 12;
+export const NDA_NH_ID = 13;
+export const NDA_FDB_EXT_ATTRS = 14;
+export const NDA_FLAGS_EXT = 15;
+export const NDA_NDM_STATE_MASK = 16;
+export const NDA_NDM_FLAGS_MASK = 17;
+export const NDA_MAX = 17;
+
+// ndm_state (NUD_*)
+export const NUD_NONE = 0x00;
+export const NUD_INCOMPLETE = 0x01;
+export const NUD_REACHABLE = 0x02;
+export const NUD_STALE = 0x04;
+export const NUD_DELAY = 0x08;
+export const NUD_PROBE = 0x10;
+export const NUD_FAILED = 0x20;
+export const NUD_NOARP = 0x40;
+export const NUD_PERMANENT = 0x80;
+/** include/net/neighbour.h: states with a usable link-layer address, connected ones, timer-driven ones. */
+export const NUD_VALID = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY;
+export const NUD_CONNECTED = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE;
+export const NUD_IN_TIMER = NUD_INCOMPLETE | NUD_REACHABLE | NUD_DELAY | NUD_PROBE;
+
+// ndm_flags (NTF_*) and NDA_FLAGS_EXT (NTF_EXT_*)
+export const NTF_USE = 0x01;
+export const NTF_SELF = 0x02;
+export const NTF_MASTER = 0x04;
+export const NTF_PROXY = 0x08;
+export const NTF_EXT_LEARNED = 0x10;
+export const NTF_OFFLOADED = 0x20;
+export const NTF_STICKY = 0x40;
+export const NTF_ROUTER = 0x80;
+export const NTF_EXT_MANAGED = 0x1;
+export const NTF_EXT_LOCKED = 0x2;
+export const NTF_EXT_EXT_VALIDATED = 0x4;
+/** neighbour.c: nda_policy[NDA_FLAGS_EXT] = NLA_POLICY_MASK(NLA_U32, NTF_EXT_MASK). */
+export const NTF_EXT_MASK = NTF_EXT_MANAGED | NTF_EXT_EXT_VALIDATED;
+
+// RTM_GETNEIGHTBL: struct ndtmsg attributes (NDTA_*) and the parameter nest (NDTPA_*)
+export const NDTA_NAME = 1;
+export const NDTA_THRESH1 = 2;
+export const NDTA_THRESH2 = 3;
+export const NDTA_THRESH3 = 4;
+export const NDTA_CONFIG = 5;
+export const NDTA_PARMS = 6;
+export const NDTA_STATS = 7;
+export const NDTA_GC_INTERVAL = 8;
+export const NDTA_PAD = 9;
+export const NDTA_MAX = 9;
+export const NDTPA_IFINDEX = 1;
+export const NDTPA_REFCNT = 2;
+export const NDTPA_REACHABLE_TIME = 3;
+export const NDTPA_BASE_REACHABLE_TIME = 4;
+export const NDTPA_RETRANS_TIME = 5;
+export const NDTPA_GC_STALETIME = 6;
+export const NDTPA_DELAY_PROBE_TIME = 7;
+export const NDTPA_QUEUE_LEN = 8;
+export const NDTPA_APP_PROBES = 9;
+export const NDTPA_UCAST_PROBES = 10;
+export const NDTPA_MCAST_PROBES = 11;
+export const NDTPA_ANYCAST_DELAY = 12;
+export const NDTPA_PROXY_DELAY = 13;
+export const NDTPA_PROXY_QLEN = 14;
+export const NDTPA_LOCKTIME = 15;
+export const NDTPA_QUEUE_LENBYTES = 16;
+export const NDTPA_MCAST_REPROBES = 17;
+export const NDTPA_PAD = 18;
+export const NDTPA_INTERVAL_PROBE_TIME_MS = 19;
+export const NDTPA_MAX = 19;

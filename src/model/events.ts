@@ -1,4 +1,5 @@
 import type { InetAddress } from './addresses.js';
+import type { Neighbour } from './neighbours/neighbour.js';
 import type { Route } from './routes/route.js';
 import type { Link } from './types.js';
 
@@ -25,10 +26,20 @@ export type ModelEvent =
    * notification's nlmsg_flags; `route` is the route as that message shows it (an IPv6 ECMP
    * route's hops in the message's order). No `cause` for the kernel's own changes.
    */
-  | { type: 'newroute' | 'delroute'; route: Readonly<Route>; nlflags: number; cause?: Cause | undefined };
+  | { type: 'newroute' | 'delroute'; route: Readonly<Route>; nlflags: number; cause?: Cause | undefined }
+  /**
+   * A neighbour entry was created or changed (RTM_NEWNEIGH) or removed (RTM_DELNEIGH), as the
+   * message shows it now. `refcnt` is what nda_cacheinfo reports; `cause` names the requester
+   * (its portid goes out with seq 0); none for timers and flushes.
+   */
+  | { type: 'newneigh' | 'delneigh'; neigh: Readonly<Neighbour>; refcnt: number; cause?: Cause | undefined };
 
 export type ModelListener = (event: ModelEvent) => void;
 
 export type RouteEvent = Extract<ModelEvent, { type: 'newroute' | 'delroute' }>;
 
 export const isRouteEvent = (e: ModelEvent): e is RouteEvent => e.type === 'newroute' || e.type === 'delroute';
+
+export type NeighEvent = Extract<ModelEvent, { type: 'newneigh' | 'delneigh' }>;
+
+export const isNeighEvent = (e: ModelEvent): e is NeighEvent => e.type === 'newneigh' || e.type === 'delneigh';

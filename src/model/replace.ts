@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { addressesOf, addressKey, sameAddress } from './address-diff.js';
 import type { AddressSnapshot, AddressTable, InetAddress } from './addresses.js';
 import type { ModelEvent } from './events.js';
+import type { NeighbourSnapshot } from './neighbours/neighbours.js';
 import type { RouteSnapshot } from './routes/routes.js';
 import type { Link } from './types.js';
 
@@ -14,6 +15,8 @@ export interface ModelState {
   addresses?: AddressSnapshot | undefined;
   /** Absent in states saved before routes existed: the kernel's own routes are then rebuilt. */
   routes?: RouteSnapshot | undefined;
+  /** Absent in states saved before neighbours existed: the tables start empty. */
+  neighbours?: NeighbourSnapshot | undefined;
 }
 
 /** What a replacement reads and calls on the model. */

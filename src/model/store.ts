@@ -12,6 +12,7 @@ import { LinkRegistry } from './link-registry.js';
 import { LinkState } from './link-state.js';
 import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
+import { Neighbours, type NeighbourSnapshot } from './neighbours/neighbours.js';
 import { Routes, type RouteSnapshot } from './routes/routes.js';
 import { ALTIFNAMSIZ, allocateName, isValidName, templateOf } from './names.js';
 import { zeroStats, type LinkStats } from './stats.js';
@@ -71,6 +72,8 @@ export class NetworkModel {
   readonly addresses: AddressTable;
   /** The forwarding tables (src/model/routes/), subscribed to both chains. */
   readonly routes: Routes;
+  /** The ARP and ND tables (src/model/neighbours/), subscribed to both chains. */
+  readonly neighbours: Neighbours;
   /** Flags, carrier, operstate and linkwatch (src/model/link-state.ts). */
   private readonly state: LinkState;
   readonly cpuCount: number;
@@ -95,6 +98,11 @@ export class NetworkModel {
       now: () => this.clock.now(), schedule: (at, fn) => void this.clock.schedule(at, fn), emit: (e) => this.emit(e),
       changed: () => this.changedQuietly(),
       netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, onEvent: (l) => this.onEvent(l),
+    });
+    this.neighbours = new Neighbours({
+      link: (i) => this.byIndex(i), addresses: (i, family) => this.addresses.list(i, family), routes: this.routes.tables,
+      clock: this.clock, emit: (e) => this.emit(e), changed: () => this.changedQuietly(),
+      netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain,
     });
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
     this.bridges = new BridgeRules({
@@ -191,10 +199,10 @@ export class NetworkModel {
   // --- whole-model export and import (snapshots, state directory) ---
 
   /** Every link, plain values only, plus the index cursor: enough to rebuild this model exactly. */
-  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot; routes: RouteSnapshot } {
+  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot; routes: RouteSnapshot; neighbours: NeighbourSnapshot } {
     return {
       lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)), addresses: this.addresses.export(),
-      routes: this.routes.export(),
+      routes: this.routes.export(), neighbours: this.neighbours.export(),
     };
   }
 
@@ -206,6 +214,7 @@ export class NetworkModel {
     this.lastAutoIndex = state.lastAutoIndex;
     if (state.addresses) this.addresses.import(state.addresses, unchangedAddresses);
     this.routes.import(state.routes);
+    this.neighbours.import(state.neighbours);
   }
 
   // --- creation ---

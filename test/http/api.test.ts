@@ -4,7 +4,7 @@ import {
   RTNLGRP_LINK,
 } from '../../protocol/constants.js';
 import type { Inet4Request } from '../../src/model/addresses.js';
-import { isRouteEvent } from '../../src/model/events.js';
+import { isNeighEvent, isRouteEvent } from '../../src/model/events.js';
 import { toJson } from '../../src/state/json.js';
 import { flattenLink } from '../helpers/attr-tree.js';
 import { ifinfomsg, message, TestClient } from '../helpers/nl-client.js';
@@ -330,7 +330,7 @@ describe('snapshots and reset', () => {
     const before = daemon.model.exportLinks();
     expect(addressesNow().length).toBeGreaterThan(4);
     const events: string[] = [];
-    daemon.model.onEvent((e) => events.push(isRouteEvent(e) ? e.type : `${e.type} ${e.link.name}`));
+    daemon.model.onEvent((e) => events.push(isRouteEvent(e) || isNeighEvent(e) ? e.type : `${e.type} ${e.link.name}`));
     const saved = (await app.inject({ url: '/v1/snapshot' })).body;
     await new Promise((resolve) => setTimeout(resolve, 30)); // the snapshot's clock and the model's part
     for (let i = 0; i < 2; i++) {

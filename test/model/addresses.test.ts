@@ -31,7 +31,7 @@ function setup(options: AddressOptions = {}) {
   m.onEvent((e) => {
     if (isRouteEvent(e)) return; // test/model/routes
     events.push(e);
-    log.push(e.type === 'newaddr' || e.type === 'deladdr' ? `${e.type} ${text(e.addr)} ${e.addr.flags.toString(16)} @${e.link.name}` : `${e.type} ${e.link.name}`);
+    log.push(e.type === 'newaddr' || e.type === 'deladdr' ? `${e.type} ${text(e.addr)} ${e.addr.flags.toString(16)} @${e.link.name}` : 'link' in e ? `${e.type} ${e.link.name}` : e.type);
   });
   const v4 = (local: string, prefixlen: number, extra: Partial<Inet4Request> = {}, mode = CREATE, cause?: Cause) =>
     m.addresses.newInet4({ ifindex: a!.index, prefixlen, flags: 0, scope: 0, local: bytes(local), ...extra }, mode, cause);

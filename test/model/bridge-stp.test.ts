@@ -13,7 +13,9 @@ function describeEvent(e: ModelEvent): string {
     case 'newlink': return `newlink ${e.link.name}`;
     case 'bridgeport': return `bridgeport ${e.action} ${e.link.name} ${e.link.bridgePortForwarding ? 'forwarding' : 'disabled'}`;
     case 'newroute':
-    case 'delroute': return e.type;
+    case 'delroute':
+    case 'newneigh':
+    case 'delneigh': return e.type;
     default: return `${e.type} ${e.link.name}`;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRouteEvent, type ModelEvent } from '../../src/model/events.js';
+import { isNeighEvent, isRouteEvent, type ModelEvent } from '../../src/model/events.js';
 import { IFF_MULTICAST, IFF_UP } from '../../src/model/flags.js';
 import { NetworkModel } from '../../src/model/store.js';
 
@@ -9,13 +9,13 @@ function model(): NetworkModel {
   return m;
 }
 
-type LinkOrAddrEvent = Exclude<ModelEvent, { type: 'newroute' | 'delroute' }>;
+type LinkOrAddrEvent = Exclude<ModelEvent, { type: 'newroute' | 'delroute' | 'newneigh' | 'delneigh' }>;
 
 function events(m: NetworkModel): LinkOrAddrEvent[] {
   const seen: LinkOrAddrEvent[] = [];
   // Route events follow the links (test/model/routes); these tests look at links and addresses.
   m.onEvent((e) => {
-    if (!isRouteEvent(e)) seen.push(e);
+    if (!isRouteEvent(e) && !isNeighEvent(e)) seen.push(e);
   });
   return seen;
 }
