@@ -45,6 +45,8 @@ export interface AttrPolicy {
   len?: number;
   /** NLA_POLICY_MIN: smallest accepted integer value. */
   min?: number;
+  /** NLA_POLICY_MASK: bits an integer may have ("reserved bit set" otherwise). */
+  mask?: number;
 }
 
 export interface Policy {
@@ -150,6 +152,9 @@ function validateAttr(attr: NlAttr, p: AttrPolicy, strictAttrs: boolean): void {
       const minLen = p.len ?? fixed ?? 0;
       if (n < minLen) fail(Errno.ERANGE, POLICY_FAILED, p.kind !== 'unspec');
     }
+  }
+  if (p.mask !== undefined && fixed !== undefined && (readInt(p, attr.data) & ~p.mask) !== 0) {
+    throw new NlError(Errno.EINVAL, 'reserved bit set', attr.offset);
   }
   if (p.min !== undefined && fixed !== undefined && readInt(p, attr.data) < p.min) {
     fail(Errno.ERANGE, 'integer out of range');

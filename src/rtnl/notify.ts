@@ -1,12 +1,15 @@
 import { writeAddrMessage } from '../../protocol/addr-message.js';
 import {
+  RTM_DELNEIGH, RTM_NEWNEIGH, RTNLGRP_NEIGH,
   RTM_DELADDR, RTM_DELLINK, RTM_DELROUTE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE,
   RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK,
 } from '../../protocol/constants.js';
 import { writeRouteMessage } from '../../protocol/route-message.js';
 import { writeLinkMessage } from '../../protocol/link-message.js';
 import { NlWriter } from '../../protocol/writer.js';
-import { isRouteEvent, type ModelEvent, type RouteEvent } from '../model/events.js';
+import { isNeighEvent, isRouteEvent, type ModelEvent, type NeighEvent, type RouteEvent } from '../model/events.js';
+import { writeNeighMessage } from '../../protocol/neigh-message.js';
+import { neighMessage } from './neigh-view.js';
 import type { NetworkModel } from '../model/store.js';
 import { writeBridgePortMessage } from '../../protocol/bridge-port-message.js';
 import { addrMessage } from './addr-view.js';
@@ -61,6 +64,10 @@ export class Notifier {
       this.onRouteEvent(e);
       return;
     }
+    if (isNeighEvent(e)) {
+      this.onNeighEvent(e);
+      return;
+    }
     const echo = e.type !== 'bridgeport' && e.cause?.echo === true;
     if (!echo && !this.sink.hasMembers(RTNLGRP_LINK)) return;
     const cause = e.type === 'bridgeport' ? undefined : e.cause;
@@ -95,6 +102,17 @@ export class Notifier {
     const bytes = this.w.take();
     this.sink.multicast(group, bytes, echo ? e.cause!.portid : 0);
     if (echo) this.sink.unicast(e.cause!.portid, bytes);
+  }
+
+  /**
+   * neigh_update_notify() / __neigh_notify(): the requester's portid with seq 0 (or 0/0 for
+   * timers and flushes); NLM_F_ECHO is ignored (rtnl_notify without the request).
+   */
+  private onNeighEvent(e: NeighEvent): void {
+    if (!this.sink.hasMembers(RTNLGRP_NEIGH)) return;
+    writeNeighMessage(this.w, e.type === 'newneigh' ? RTM_NEWNEIGH : RTM_DELNEIGH, 0, 0, e.cause?.portid ?? 0,
+      neighMessage(e.neigh, this.model.now(), e.refcnt));
+    this.sink.multicast(RTNLGRP_NEIGH, this.w.take(), 0);
   }
 
   /** rtnl_notify() of an address event: multicast, plus the requester's unicast copy with ECHO. */

@@ -235,6 +235,11 @@ export class Neighbours {
     if (really) this.host.changed();
   }
 
+  /** nda_cacheinfo.ndm_refcnt of a message: the holder's `base` references, plus the timer's. */
+  refcnt(n: Neighbour, base: number): number {
+    return base + (this.timers.has(n) ? 1 : 0);
+  }
+
   /** neigh_update_notify() / __neigh_notify(): refcnt as the kernel reports it (updater's and timer's references). */
   private announce(n: Neighbour, type: 'newneigh' | 'delneigh', cause?: Cause): void {
     const base = type === 'newneigh' && cause ? 1 : 0;
