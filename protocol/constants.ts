@@ -46,6 +46,7 @@ export const NL_POLICY_TYPE_ATTR_MIN_VALUE_U = 4;
 export const NL_POLICY_TYPE_ATTR_MAX_VALUE_U = 5;
 export const NL_POLICY_TYPE_ATTR_MIN_LENGTH = 6;
 export const NL_POLICY_TYPE_ATTR_MAX_LENGTH = 7;
+export const NL_POLICY_TYPE_ATTR_MASK = 12;
 
 export const NL_ATTR_TYPE_U8 = 2;
 export const NL_ATTR_TYPE_U16 = 3;

@@ -10,6 +10,7 @@ import {
   NL_ATTR_TYPE_U32,
   NL_ATTR_TYPE_U64,
   NL_ATTR_TYPE_U8,
+  NL_POLICY_TYPE_ATTR_MASK,
   NL_POLICY_TYPE_ATTR_MAX_LENGTH,
   NL_POLICY_TYPE_ATTR_MAX_VALUE_S,
   NL_POLICY_TYPE_ATTR_MAX_VALUE_U,
@@ -74,6 +75,12 @@ const POLICY_FAILED = 'Attribute failed policy validation';
 function policyInfo(p: AttrPolicy): PolicyInfo | undefined {
   const entries: PolicyInfo['entries'] = [];
   const unsigned = (type: number, bits: number) => {
+    // netlink_policy_dump_attr_size_estimate(): a NLA_VALIDATE_MASK entry reports its mask instead of a range.
+    if (p.mask !== undefined) {
+      entries.push([NL_POLICY_TYPE_ATTR_MASK, 'u64', BigInt(p.mask)]);
+      entries.push([NL_POLICY_TYPE_ATTR_TYPE, 'u32', type]);
+      return;
+    }
     entries.push([NL_POLICY_TYPE_ATTR_MIN_VALUE_U, 'u64', BigInt(p.min ?? 0)]);
     entries.push([NL_POLICY_TYPE_ATTR_MAX_VALUE_U, 'u64', (1n << BigInt(bits)) - 1n]);
     entries.push([NL_POLICY_TYPE_ATTR_TYPE, 'u32', type]);

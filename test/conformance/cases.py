@@ -86,9 +86,11 @@ class Events(Step):
     linkwatch and DAD events after the ACK, rtnld before it, so only the order of the
     notifications among themselves is compared."""
 
-    def __init__(self, req, wait=0.0):
+    def __init__(self, req, wait=0.0, timed=False):
         self.req = req
         self.wait = wait
+        # timed: the daemon's own timers (the model clock) run during `wait` too.
+        self.timed = timed
         self.label = req.label
 
 
@@ -1648,3 +1650,4 @@ case('macvlan',
 
 
 import route_cases  # noqa: E402,F401  (registers the route cases: linux-routes.md)
+import neigh_cases  # noqa: E402,F401  (registers the neighbour cases: linux-netns-neigh.md §4)

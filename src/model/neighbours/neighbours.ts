@@ -130,8 +130,9 @@ export class Neighbours {
     try {
       this.neighUpdate(n, lladdr, state, entryFlags, flags, created, cause);
     } catch (e) {
-      // The kernel leaves a NONE-state "zombie" behind here; rtnld does not create it (spec §4.4).
-      if (created) table.remove(n);
+      // As the kernel, a new entry whose update failed stays behind in state NONE, unannounced
+      // (a "zombie", spec §4.4 and §7.2): dumps and GET show it until it is deleted or flushed.
+      if (created) this.host.changed();
       throw e;
     }
   }
@@ -241,8 +242,9 @@ export class Neighbours {
   }
 
   /** neigh_update_notify() / __neigh_notify(): refcnt as the kernel reports it (updater's and timer's references). */
-  private announce(n: Neighbour, type: 'newneigh' | 'delneigh', cause?: Cause): void {
-    const base = type === 'newneigh' && cause ? 1 : 0;
+  private announce(n: Neighbour, type: 'newneigh' | 'delneigh', cause?: Cause, fromTimer = false): void {
+    // The updater (a request, or the timer handler itself) holds one reference while it notifies.
+    const base = type === 'newneigh' && (cause || fromTimer) ? 1 : 0;
     this.host.emit({ type, neigh: n, refcnt: base + (this.timers.has(n) ? 1 : 0), cause });
   }
 
@@ -270,28 +272,32 @@ export class Neighbours {
     if (this.tables[n.family].get(n.ifindex, n.dst) !== n) return;
     const p = this.param(n.family);
     const now = this.now();
+    let notify = false;
     if (n.state & NUD_REACHABLE) {
       n.state = NUD_STALE;
       n.updated = now;
-      this.announce(n, 'newneigh');
-    } else if (n.state & NUD_DELAY) {
+      this.announce(n, 'newneigh', undefined, true);
+      return;
+    }
+    if (n.state & NUD_DELAY) {
       n.state = NUD_PROBE;
       n.updated = now;
       n.probes = 0;
-      this.startTimer(n, 0);
-      this.announce(n, 'newneigh');
-    } else if (n.state & (NUD_PROBE | NUD_INCOMPLETE)) {
+      notify = true;
+    }
+    if (n.state & (NUD_PROBE | NUD_INCOMPLETE)) {
       const max = p.ucastProbes + p.appProbes + (n.state & NUD_PROBE ? p.mcastReprobes : p.mcastProbes);
       if (n.probes >= max) {
         n.state = NUD_FAILED;
         n.updated = now;
-        this.announce(n, 'newneigh');
+        this.announce(n, 'newneigh', undefined, true);
         return;
       }
-      n.probes++;
+      n.probes++; // neigh_probe(): a solicitation goes out, the next one retrans_time later
       this.startTimer(n, p.retransTime);
-      this.host.changed();
     }
+    if (notify) this.announce(n, 'newneigh', undefined, true);
+    else this.host.changed();
   }
 
   // --- RTM_DELNEIGH ---
