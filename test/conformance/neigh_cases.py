@@ -253,3 +253,27 @@ flush_case('neigh_flush_mac_change', 'A MAC change flushes every entry, proxies 
            setlink('nf0 mtu 1400', 'nf0', attr(IFLA['MTU'], struct.pack('=I', 1400))),
            setlink('nf0 address 02:00:00:00:75:ff', 'nf0', attr(IFLA['ADDRESS'], bytes.fromhex('0200000075ff'))))
 flush_case('neigh_flush_delete', 'Deleting the device flushes everything.', dellink('nf0'))
+
+
+RTM_GETNEIGHTBL = 66
+
+
+def ntable(label, body, flags=F_REQUEST | F_DUMP):
+    return rq(label, RTM_GETNEIGHTBL, flags, body)
+
+
+case('neigh_tables',
+     'RTM_GETNEIGHTBL dumps (what `ip ntable show` reads): one table message then one parameter message per device, '
+     'per family; the strict checks.',
+     EXT,
+     *pair_up('nn0', 'nn1'),
+     Settle(),
+     ntable('family 0', b'\x00\x00\x00\x00'),
+     ntable('family 2', b'\x02\x00\x00\x00'),
+     ntable('family 10, 1-byte header', b'\x0a'),
+     ntable('family 7: nothing', b'\x07\x00\x00\x00'),
+     STRICT,
+     ntable('strict: 1-byte header', b'\x00'),
+     ntable('strict: pad set', b'\x00\x01\x00\x00'),
+     ntable('strict: an attribute', b'\x00\x00\x00\x00' + attr(1, b'arp_cache\x00')),
+     ntable('strict: family 2', b'\x02\x00\x00\x00'))

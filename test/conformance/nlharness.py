@@ -587,6 +587,8 @@ class Normaliser:
                 d.update(self.route(m))
             elif m.type in (RTM_NEWNEIGH, RTM_DELNEIGH) and m.body[0] != AF_BRIDGE:
                 d.update(self.neigh(m))
+            elif m.type == RTM_NEWNEIGHTBL:
+                d.update(self.neightbl(m))
             else:
                 d['len'] = m.len
                 d['body'] = m.body.hex()
@@ -863,3 +865,25 @@ def sort_neigh_runs(out):
         res.append(d)
     res.extend(sorted(run, key=lambda x: json.dumps(x, sort_keys=True)))
     return res
+
+
+def _neightbl(self, m):
+    """RTM_GETNEIGHTBL entries: attribute types and sizes, names and parameters by value; CONFIG and STATS only by
+    size (the kernel's are global counters), REACHABLE_TIME (3) not at all (drawn at random) and REFCNT (2) not
+    by value: entries hold references, the kernel's own IPv6 multicast ones too, which rtnld does not model."""
+    b = m.body
+    out = []
+    for t, v, ln in parse_attrs(b[4:]):
+        if t == 1:
+            out.append(['NAME', ln, _str(v)])
+        elif t == 6:
+            out.append(['PARMS', ln, [[pt, pl] if pt in (2, 3) else [pt, pl, self.ifname(_u(pv)) if pt == 1 else _u(pv)]
+                                      for pt, pv, pl in parse_attrs(v)]])
+        elif t in (5, 7):
+            out.append([t, ln])
+        else:
+            out.append([t, ln, _u(v)])
+    return {'ndtm': {'family': b[0], 'pads': b[1] | b[2] | b[3]}, 'attrs': out}
+
+
+Normaliser.neightbl = _neightbl
