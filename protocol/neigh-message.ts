@@ -1,11 +1,12 @@
 import {
-  NDA_CACHEINFO, NDA_DST, NDA_FLAGS_EXT, NDA_LLADDR, NDA_PROBES, NDA_PROTOCOL, NDTA_CONFIG, NDTA_GC_INTERVAL,
+  NDA_CACHEINFO, NDA_DST, NDA_FLAGS_EXT, NDA_IFINDEX, NDA_LLADDR, NDA_MASTER, NDA_PROBES, NDA_PROTOCOL, NDTA_CONFIG, NDTA_GC_INTERVAL,
   NDTA_NAME, NDTA_PARMS, NDTA_STATS, NDTA_THRESH1, NDTA_THRESH2, NDTA_THRESH3, NDTPA_ANYCAST_DELAY, NDTPA_APP_PROBES,
   NDTPA_BASE_REACHABLE_TIME, NDTPA_DELAY_PROBE_TIME, NDTPA_GC_STALETIME, NDTPA_IFINDEX, NDTPA_INTERVAL_PROBE_TIME_MS,
   NDTPA_LOCKTIME, NDTPA_MCAST_PROBES, NDTPA_MCAST_REPROBES, NDTPA_PROXY_DELAY, NDTPA_PROXY_QLEN, NDTPA_QUEUE_LEN,
   NDTPA_QUEUE_LENBYTES, NDTPA_REACHABLE_TIME, NDTPA_REFCNT, NDTPA_RETRANS_TIME, NDTPA_UCAST_PROBES, RTM_NEWNEIGHTBL,
 } from './constants.js';
-import type { NdMsg } from './structs.js';
+import { attrMap, readU32, readU8, walkAttrs } from './attr-walk.js';
+import { decodeNdMsg, NDMSG_SIZE, NLMSGHDR_SIZE, type NdMsg } from './structs.js';
 import type { NlWriter } from './writer.js';
 
 /** Everything an RTM_NEWNEIGH / RTM_DELNEIGH message says about one entry, as plain values. */
@@ -123,4 +124,42 @@ export function writeNeighParmsMessage(w: NlWriter, flags: number, seq: number, 
   w.attrString(NDTA_NAME, name);
   writeParms(w, p);
   w.msgEnd(at);
+}
+
+/** An RTM_NEWNEIGH / DELNEIGH / GETNEIGH request (what `ip neigh` sends). */
+export interface NeighRequest extends Omit<NdMsg, 'pad1' | 'pad2'> {
+  dst?: Uint8Array | undefined;
+  lladdr?: Uint8Array | undefined;
+  protocol?: number | undefined;
+  flagsExt?: number | undefined;
+  /** Dump filters. */
+  filterIfindex?: number | undefined;
+  filterMaster?: number | undefined;
+}
+
+export function writeNeighRequest(w: NlWriter, type: number, flags: number, seq: number, r: NeighRequest): void {
+  const at = w.msgStart(type, flags, seq, 0);
+  writeNdmsg(w, r);
+  if (r.dst) w.attrBytes(NDA_DST, r.dst);
+  if (r.lladdr) w.attrBytes(NDA_LLADDR, r.lladdr);
+  if (r.protocol) w.attrU8(NDA_PROTOCOL, r.protocol);
+  if (r.flagsExt) w.attrU32(NDA_FLAGS_EXT, r.flagsExt);
+  if (r.filterIfindex) w.attrU32(NDA_IFINDEX, r.filterIfindex);
+  if (r.filterMaster) w.attrU32(NDA_MASTER, r.filterMaster);
+  w.msgEnd(at);
+}
+
+/** An RTM_NEWNEIGH / DELNEIGH message back as values (the client's and the CLI's reading). */
+export function decodeNeighMessage(msg: Buffer): NeighMessage {
+  const len = Math.min(msg.length, msg.readUInt32LE(0));
+  const ndm = decodeNdMsg(msg.subarray(0, len), NLMSGHDR_SIZE);
+  const tb = attrMap(walkAttrs(msg, NLMSGHDR_SIZE + NDMSG_SIZE, len));
+  const ci = tb.get(NDA_CACHEINFO);
+  return {
+    family: ndm.family, ifindex: ndm.ifindex, state: ndm.state, flags: ndm.flags, type: ndm.type,
+    dst: new Uint8Array(tb.get(NDA_DST) ?? []), lladdr: tb.has(NDA_LLADDR) ? new Uint8Array(tb.get(NDA_LLADDR)!) : undefined,
+    probes: readU32(tb.get(NDA_PROBES)),
+    cacheinfo: ci && ci.length >= 16 ? [ci.readUInt32LE(0), ci.readUInt32LE(4), ci.readUInt32LE(8), ci.readUInt32LE(12)] : undefined,
+    protocol: readU8(tb.get(NDA_PROTOCOL)) ?? 0, flagsExt: readU32(tb.get(NDA_FLAGS_EXT)) ?? 0,
+  };
 }

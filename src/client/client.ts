@@ -6,6 +6,7 @@ import { RtnlConnection, type ConnectOptions } from './core.js';
 import type { Dump } from './dump.js';
 import type { RtnlGroup, SubscribeOptions, Subscription } from './events.js';
 import { LinkService, type CreateLinkOptions, type Link, type LinkRef, type LinksFilter, type SetLinkOptions } from './links.js';
+import { NeighbourService, type Neighbour, type NeighbourOptions, type NeighboursFilter } from './neighbours.js';
 import { RouteService, type Route, type RouteOptions, type RoutesFilter } from './routes.js';
 
 /**
@@ -19,6 +20,7 @@ export class RtnlClient {
   private readonly linkService: LinkService;
   private readonly addressService: AddressService;
   private readonly routeService: RouteService;
+  private readonly neighbourService: NeighbourService;
 
   /** @internal use connect() */
   constructor(socket: Socket, options: ConnectOptions = {}) {
@@ -26,6 +28,7 @@ export class RtnlClient {
     this.linkService = new LinkService(this.core);
     this.addressService = new AddressService(this.core, this.linkService);
     this.routeService = new RouteService(this.core, this.linkService);
+    this.neighbourService = new NeighbourService(this.core, this.linkService);
   }
 
   /** @internal */
@@ -168,6 +171,38 @@ export class RtnlClient {
   /** RTM_GETROUTE for one address (`ip route get`): the route the lookup chose. */
   lookupRoute(address: string): Promise<Route> {
     return this.routeService.lookupRoute(address);
+  }
+
+  // --- neighbours (neighbours.ts) ---
+
+  /** RTM_GETNEIGH dump (`ip neigh show`, `ip neigh show proxy`): both families unless one is given. */
+  neighbours(filter: NeighboursFilter = {}): Dump<Neighbour> {
+    return this.neighbourService.neighbours(filter);
+  }
+
+  /** RTM_NEWNEIGH with NLM_F_CREATE | NLM_F_EXCL (`ip neigh add`). */
+  addNeighbour(o: NeighbourOptions): Promise<void> {
+    return this.neighbourService.addNeighbour(o);
+  }
+
+  /** RTM_NEWNEIGH with NLM_F_CREATE | NLM_F_REPLACE (`ip neigh replace`). */
+  replaceNeighbour(o: NeighbourOptions): Promise<void> {
+    return this.neighbourService.replaceNeighbour(o);
+  }
+
+  /** RTM_NEWNEIGH with NLM_F_REPLACE (`ip neigh change`). */
+  changeNeighbour(o: NeighbourOptions): Promise<void> {
+    return this.neighbourService.changeNeighbour(o);
+  }
+
+  /** RTM_DELNEIGH (`ip neigh del`). */
+  deleteNeighbour(o: Pick<NeighbourOptions, 'dst' | 'dev' | 'flags'>): Promise<void> {
+    return this.neighbourService.deleteNeighbour(o);
+  }
+
+  /** RTM_GETNEIGH for one entry (`ip neigh get`). */
+  getNeighbour(o: Pick<NeighbourOptions, 'dst' | 'dev' | 'flags'>): Promise<Neighbour> {
+    return this.neighbourService.getNeighbour(o);
   }
 }
 

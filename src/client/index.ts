@@ -8,6 +8,7 @@ export {
   type SetLinkOptions,
 } from './links.js';
 export type { Route, RouteOptions, RoutesFilter } from './routes.js';
+export type { Neighbour, NeighbourOptions, NeighboursFilter } from './neighbours.js';
 export { ConnectionClosedError, NetlinkError } from './errors.js';
 export { decodeAddrMessage, type DecodedAddr } from '../../protocol/addr-decode.js';
 export { writeAddrRequest, type AddrRequest } from '../../protocol/addr-request.js';
