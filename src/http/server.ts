@@ -11,6 +11,7 @@ import { formatListenAddress, isLoopback, type ListenAddress } from './listen-ad
 import type { Metrics } from './metrics.js';
 import { healthRoutes } from './routes-health.js';
 import { fibRoutes } from './routes-fib.js';
+import { neighbourRoutes } from './routes-neighbours.js';
 import { linkRoutes } from './routes-links.js';
 import { metricsRoutes } from './routes-metrics.js';
 import { rigRoutes } from './routes-rig.js';
@@ -58,6 +59,7 @@ export async function buildAdminApp(ctx: AdminContext, options: AdminAppOptions)
   metricsRoutes(app, options.metrics);
   linkRoutes(app, ctx);
   fibRoutes(app, ctx);
+  neighbourRoutes(app, ctx);
   rigRoutes(app, ctx);
   app.get('/v1/events', {
     schema: {
