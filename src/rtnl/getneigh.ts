@@ -10,7 +10,8 @@ import { decodeNdMsg, NDMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.j
 import type { NlWriter } from '../../protocol/writer.js';
 import type { Neighbour, NeighFamily, ProxyNeighbour } from '../model/neighbours/neighbour.js';
 import { einval, toNlError } from './errors.js';
-import { neighMessage, proxyMessage } from './neigh-view.js';
+import { NeighMessageScratch, neighMessage, proxyMessage } from './neigh-view.js';
+import { toClockT } from '../model/neighbours/neighbour.js';
 import { NEIGH_TABLES } from './newneigh.js';
 import type { DumpCursor, Request } from './request.js';
 
@@ -116,7 +117,9 @@ export function dumpNeigh(req: Request): DumpCursor {
   const it = walk();
   const { seq } = req.hdr;
   const { portid } = req.session;
-  const now = model.now();
+  const nowMs = model.now();
+  const now = toClockT(nowMs);
+  const scratch = new NeighMessageScratch();
   return {
     doneFlags: 0,
     error: warning,
@@ -126,7 +129,7 @@ export function dumpNeigh(req: Request): DumpCursor {
       if (step.done) return false;
       const e = step.value;
       writeNeighMessage(w, RTM_NEWNEIGH, entryFlags, seq, portid,
-        proxy ? proxyMessage(e as ProxyNeighbour) : neighMessage(e as Neighbour, now, neighbours.refcnt(e as Neighbour, 0)));
+        proxy ? proxyMessage(e as ProxyNeighbour) : scratch.fill(e as Neighbour, now, neighbours.refcnt(e as Neighbour, 0)));
       return true;
     },
   };
