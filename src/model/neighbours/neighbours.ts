@@ -13,7 +13,7 @@ import { addrType4 } from '../routes/lookup.js';
 import type { RouteTables } from '../routes/tables.js';
 import type { Link } from '../types.js';
 import { followLinksAndAddresses } from './follow.js';
-import { dstBytes, dstKey, lladdrBytes, lladdrNumber, NO_LLADDR, toClockT, type Neighbour, type NeighFamily, type ProxyNeighbour } from './neighbour.js';
+import { dstBytes, dstKey, lladdrNumber, NO_LLADDR, toClockT, type Neighbour, type NeighFamily, type ProxyNeighbour } from './neighbour.js';
 import { defaultParams, type NeighParams } from './params.js';
 import { NeighTable, ProxyTable } from './table.js';
 
@@ -402,4 +402,3 @@ function multicastMac(key: number | string): number {
   return lladdrNumber(Uint8Array.of(0x33, 0x33, b[12]!, b[13]!, b[14]!, b[15]!));
 }
 
-export { dstBytes, lladdrBytes };
