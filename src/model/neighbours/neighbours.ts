@@ -371,9 +371,11 @@ export class Neighbours {
   // --- export / import ---
 
   export(): NeighbourSnapshot {
+    // IPv6 keys leave as hex (snapshot.json is read by people too) and come back as keys on import.
+    const out = <T extends { dst: number | string }>(x: T): T => ({ ...x, dst: typeof x.dst === 'string' ? Buffer.from(x.dst, 'latin1').toString('hex') : x.dst });
     return {
-      entries: [...this.tables.inet.entries(), ...this.tables.inet6.entries()].map((n) => ({ ...n })),
-      proxies: [...this.proxies.inet.values(), ...this.proxies.inet6.values()].map((p) => ({ ...p })),
+      entries: [...this.tables.inet.entries(), ...this.tables.inet6.entries()].map(out),
+      proxies: [...this.proxies.inet.values(), ...this.proxies.inet6.values()].map(out),
     };
   }
 
@@ -386,14 +388,19 @@ export class Neighbours {
       this.proxies[f].clear();
     }
     if (!s) return;
+    // Times were taken on another run's clock: none may lie in this clock's future (ages would wrap).
+    const now = this.now();
     for (const n of s.entries) {
-      const copy = { ...n };
+      const copy = { ...n, dst: keyIn(n.dst), confirmed: Math.min(n.confirmed, now), used: Math.min(n.used, now), updated: Math.min(n.updated, now) };
       this.tables[copy.family].insert(copy);
       if (copy.state & NUD_IN_TIMER) this.startTimer(copy, copy.state & NUD_REACHABLE ? this.param(copy.family).reachableTime : 0);
     }
-    for (const p of s.proxies) this.proxies[p.family].set({ ...p });
+    for (const p of s.proxies) this.proxies[p.family].set({ ...p, dst: keyIn(p.dst) });
   }
 }
+
+/** An exported key back: IPv6 keys were written as hex. */
+const keyIn = (dst: number | string): number | string => (typeof dst === 'string' ? Buffer.from(dst, 'hex').toString('latin1') : dst);
 
 /** arp_mc_map / ndisc_mc_map: 01:00:5e + low 23 bits, or 33:33 + low 32 bits. */
 function multicastMac(key: number | string): number {
