@@ -92,13 +92,13 @@ export class TestClient {
     }
   }
 
-  /** Sends a request and returns the replies for its seq, up to its ACK/error or DONE. */
-  async request(raw: Buffer): Promise<Reply[]> {
+  /** Sends a request and returns the replies for its seq, up to its ACK/error or DONE (waiting at most `ms`). */
+  async request(raw: Buffer, ms?: number): Promise<Reply[]> {
     const seq = raw.readUInt32LE(8);
     const start = this.received.length;
     this.send(raw);
     const mine = () => this.received.slice(start).filter((r) => r.seq === seq);
-    await this.waitFor(() => mine().some((r) => r.type === NLMSG_ERROR || r.type === NLMSG_DONE || r.type === RTNLD_SOCKET_CALL));
+    await this.waitFor(() => mine().some((r) => r.type === NLMSG_ERROR || r.type === NLMSG_DONE || r.type === RTNLD_SOCKET_CALL), ms);
     return mine();
   }
 

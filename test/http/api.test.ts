@@ -130,10 +130,15 @@ describe('reading the model as ip -j', () => {
     ]);
     expect(links[1]!.addr_info).toEqual([]);
     const info = links[4]!.addr_info as Array<Record<string, unknown>>;
+    // The dynamic address's lifetimes count down on the real clock: a loaded machine may take seconds to get here.
+    const dynamic = info.find((a) => a.dynamic) as { valid_life_time: number; preferred_life_time: number };
+    expect(dynamic.valid_life_time).toBeGreaterThan(80);
+    expect(dynamic.valid_life_time).toBeLessThanOrEqual(100);
+    expect(dynamic.valid_life_time - dynamic.preferred_life_time).toBe(50);
     expect(info.filter((a) => a.family === 'inet')).toEqual([
       { family: 'inet', local: '10.0.0.1', prefixlen: 24, broadcast: '10.0.0.255', scope: 'global', label: 'd0', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
       { family: 'inet', local: '10.9.0.1', address: '10.9.0.2', prefixlen: 32, scope: 'global', label: 'd0', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
-      { family: 'inet', local: '192.168.5.1', prefixlen: 24, scope: 'global', dynamic: true, label: 'd0', valid_life_time: 100, preferred_life_time: 50 },
+      { family: 'inet', local: '192.168.5.1', prefixlen: 24, scope: 'global', dynamic: true, label: 'd0', valid_life_time: dynamic.valid_life_time, preferred_life_time: dynamic.preferred_life_time },
       { family: 'inet', local: '10.0.0.2', prefixlen: 24, scope: 'global', secondary: true, label: 'd0:1', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
     ]);
     expect(Object.keys(info[2]!)).toEqual(['family', 'local', 'prefixlen', 'scope', 'dynamic', 'label', 'valid_life_time', 'preferred_life_time']);
