@@ -4,7 +4,7 @@ after run, with the same request and the same receive loop. Standard library onl
 
   python3 kdump.py --warmup N --runs N [--dumps-per-run N] [--addr] [--change-first] [--kernel] [--unix NAME=PATH ...]
 
---addr dumps addresses (RTM_GETADDR, every family) instead of links.
+--addr dumps addresses (RTM_GETADDR, every family) instead of links; --neigh neighbours (RTM_GETNEIGH, family 0).
 --change-first changes lo's MTU (RTM_SETLINK, no ACK) before every dump, so no dump finds the
 model as the previous one left it (nothing recorded or cached can serve it).
 
@@ -29,6 +29,9 @@ REQ = struct.pack('<IHHII', 40, RTM_GETLINK, F_REQUEST | F_DUMP, 1, 0) + struct.
     + struct.pack('<HHI', 8, IFLA_EXT_MASK, RTEXT_FILTER_VF)
 # nlmsghdr + ifaddrmsg (AF_UNSPEC): what `ip address show` sends.
 ADDR_REQ = struct.pack('<IHHII', 24, RTM_GETADDR, F_REQUEST | F_DUMP, 1, 0) + bytes(8)
+# nlmsghdr + ndmsg (AF_UNSPEC): what `ip neigh show` sends.
+RTM_NEWNEIGH, RTM_GETNEIGH = 28, 30
+NEIGH_REQ = struct.pack('<IHHII', 28, RTM_GETNEIGH, F_REQUEST | F_DUMP, 1, 0) + bytes(12)
 RTM_SETLINK, IFLA_IFNAME, IFLA_MTU = 19, 3, 4
 BUF = bytearray(1 << 20)
 VIEW = memoryview(BUF)
@@ -122,6 +125,8 @@ def main(argv):
             per_run = int(argv[i + 1]); i += 1
         elif a == '--addr':
             what = (ADDR_REQ, RTM_NEWADDR)
+        elif a == '--neigh':
+            what = (NEIGH_REQ, RTM_NEWNEIGH)
         elif a == '--change-first':
             change_first = True
         elif a == '--kernel':

@@ -1,6 +1,6 @@
 import { align4, NLMSG_HDRLEN } from './align.js';
 import {
-  NLA_F_NESTED, NLMSG_DONE, NLMSG_ERROR, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY,
+  NLA_F_NESTED, NLMSG_DONE, NLMSG_ERROR, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY,
   NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_MULTI,
 } from './constants.js';
 import type { NlError } from './nl-error.js';
@@ -14,7 +14,7 @@ export interface AckOptions {
 }
 
 /** Extended-ack content: an error (or, for a warning on success, only `extMsg`). */
-export type AckDetail = Pick<NlError, 'extMsg' | 'offset' | 'policy'>;
+export type AckDetail = Pick<NlError, 'extMsg' | 'offset' | 'policy'> & { missType?: number | undefined };
 
 function writeTlvs(w: NlWriter, errno: number, detail: AckDetail | undefined, withOffsets: boolean): boolean {
   if (!detail) return false;
@@ -22,6 +22,8 @@ function writeTlvs(w: NlWriter, errno: number, detail: AckDetail | undefined, wi
   if (detail.extMsg) w.attrString(NLMSGERR_ATTR_MSG, detail.extMsg);
   if (errno !== 0 && withOffsets) {
     if (detail.offset !== undefined) w.attrU32(NLMSGERR_ATTR_OFFS, detail.offset);
+    // netlink_ack_tlv_fill(): MISS_TYPE follows OFFS and precedes the POLICY nest.
+    if (detail.missType !== undefined) w.attrU32(NLMSGERR_ATTR_MISS_TYPE, detail.missType);
     if (detail.policy) {
       const nest = w.nestStart(NLMSGERR_ATTR_POLICY | NLA_F_NESTED);
       for (const [type, kind, value] of detail.policy.entries) {

@@ -46,6 +46,7 @@ export const NL_POLICY_TYPE_ATTR_MIN_VALUE_U = 4;
 export const NL_POLICY_TYPE_ATTR_MAX_VALUE_U = 5;
 export const NL_POLICY_TYPE_ATTR_MIN_LENGTH = 6;
 export const NL_POLICY_TYPE_ATTR_MAX_LENGTH = 7;
+export const NL_POLICY_TYPE_ATTR_MASK = 12;
 
 export const NL_ATTR_TYPE_U8 = 2;
 export const NL_ATTR_TYPE_U16 = 3;
@@ -86,6 +87,9 @@ export const RTM_GETNEIGH = 30;
 export const RTM_NEWRULE = 32;
 export const RTM_DELRULE = 33;
 export const RTM_GETRULE = 34;
+export const RTM_NEWNEIGHTBL = 64;
+export const RTM_GETNEIGHTBL = 66;
+export const RTM_SETNEIGHTBL = 67;
 export const RTM_NEWNSID = 88;
 export const RTM_DELNSID = 89;
 export const RTM_GETNSID = 90;
@@ -100,15 +104,15 @@ export function isGetType(type: number): boolean {
 }
 
 export const RTNLGRP_LINK = 1;
-/** RTNLGRP_NSID: RTM_NEWNSID / RTM_DELNSID notifications. */
-export const RTNLGRP_NSID = 28;
+export const RTNLGRP_NEIGH = 3;
 export const RTNLGRP_IPV4_IFADDR = 5;
 export const RTNLGRP_IPV4_ROUTE = 7;
+export const RTNLGRP_IPV4_RULE = 8;
 export const RTNLGRP_IPV6_IFADDR = 9;
 export const RTNLGRP_IPV6_ROUTE = 11;
-export const RTNLGRP_NEIGH = 3;
-export const RTNLGRP_IPV4_RULE = 8;
 export const RTNLGRP_IPV6_RULE = 19;
+/** RTNLGRP_NSID: RTM_NEWNSID / RTM_DELNSID notifications. */
+export const RTNLGRP_NSID = 28;
 export const RTNLGRP_MAX = 39;
 
 export const RTEXT_FILTER_VF = 1;
@@ -424,6 +428,25 @@ export const SOCKET_CALL_SETSOCKOPT = 1;
 export const SOCKET_CALL_GETSOCKOPT = 2;
 export const SOCKET_CALL_BIND = 3;
 export const SOCKET_CALL_GETSOCKNAME = 4;
+// Namespace calls (TRANSPORT.md "Namespaces"): a NUL-terminated namespace name follows the 12 bytes.
+export const SOCKET_CALL_SETNS = 5;
+export const SOCKET_CALL_NETNS_FD = 6;
+export const SOCKET_CALL_NETNS_ADD = 7;
+export const SOCKET_CALL_NETNS_DEL = 8;
+export const SOCKET_CALL_NETNS_LIST = 9;
+export const SOCKET_CALL_GETNS = 10;
+export const SOCKET_CALL_SETPID = 11;
+/** Daemon to client only: the next notification came from the namespace with this nsid (LISTEN_ALL_NSID). */
+export const SOCKET_CALL_NSID_MARK = 12;
+
+/** net_namespace.c rtnl_net_policy: NETNSA_* attributes of RTM_*NSID messages. */
+export const NETNSA_NSID = 1;
+export const NETNSA_PID = 2;
+export const NETNSA_FD = 3;
+export const NETNSA_TARGET_NSID = 4;
+export const NETNSA_CURRENT_NSID = 5;
+export const NETNSA_MAX = 5;
+export const NETNSA_NSID_NOT_ASSIGNED = -1;
 
 // --- include/uapi/linux/fib_rules.h ---
 /** rtnetlink families of the multicast routing rule sets (only in family-0 and their own dumps). */
@@ -469,7 +492,8 @@ export const FIB_RULE_UNRESOLVED = 4;
 export const FIB_RULE_IIF_DETACHED = 8;
 export const FIB_RULE_OIF_DETACHED = 0x10;
 
-// --- include/uapi/linux/neighbour.h (what the bridge FDB uses) ---
+// --- include/uapi/linux/neighbour.h ---
+// struct ndmsg attributes (enum NDA_*)
 export const NDA_DST = 1;
 export const NDA_LLADDR = 2;
 export const NDA_CACHEINFO = 3;
@@ -488,14 +512,9 @@ export const NDA_FLAGS_EXT = 15;
 export const NDA_NDM_STATE_MASK = 16;
 export const NDA_NDM_FLAGS_MASK = 17;
 export const NDA_MAX = 17;
-export const NTF_USE = 0x01;
-export const NTF_SELF = 0x02;
-export const NTF_MASTER = 0x04;
-export const NTF_PROXY = 0x08;
-export const NTF_EXT_LEARNED = 0x10;
-export const NTF_OFFLOADED = 0x20;
-export const NTF_STICKY = 0x40;
-export const NTF_ROUTER = 0x80;
+
+// ndm_state (NUD_*)
+export const NUD_NONE = 0x00;
 export const NUD_INCOMPLETE = 0x01;
 export const NUD_REACHABLE = 0x02;
 export const NUD_STALE = 0x04;
@@ -506,22 +525,54 @@ export const NUD_NOARP = 0x40;
 export const NUD_PERMANENT = 0x80;
 /** NLM_F_BULK (0x200 on a DEL request): delete every matching entry. */
 export const NLM_F_BULK = 0x200;
-// Namespace calls (TRANSPORT.md "Namespaces"): a NUL-terminated namespace name follows the 12 bytes.
-export const SOCKET_CALL_SETNS = 5;
-export const SOCKET_CALL_NETNS_FD = 6;
-export const SOCKET_CALL_NETNS_ADD = 7;
-export const SOCKET_CALL_NETNS_DEL = 8;
-export const SOCKET_CALL_NETNS_LIST = 9;
-export const SOCKET_CALL_GETNS = 10;
-export const SOCKET_CALL_SETPID = 11;
-/** Daemon to client only: the next notification came from the namespace with this nsid (LISTEN_ALL_NSID). */
-export const SOCKET_CALL_NSID_MARK = 12;
+/** include/net/neighbour.h: states with a usable link-layer address, connected ones, timer-driven ones. */
+export const NUD_VALID = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY;
+export const NUD_CONNECTED = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE;
+export const NUD_IN_TIMER = NUD_INCOMPLETE | NUD_REACHABLE | NUD_DELAY | NUD_PROBE;
 
-/** net_namespace.c rtnl_net_policy: NETNSA_* attributes of RTM_*NSID messages. */
-export const NETNSA_NSID = 1;
-export const NETNSA_PID = 2;
-export const NETNSA_FD = 3;
-export const NETNSA_TARGET_NSID = 4;
-export const NETNSA_CURRENT_NSID = 5;
-export const NETNSA_MAX = 5;
-export const NETNSA_NSID_NOT_ASSIGNED = -1;
+// ndm_flags (NTF_*) and NDA_FLAGS_EXT (NTF_EXT_*)
+export const NTF_USE = 0x01;
+export const NTF_SELF = 0x02;
+export const NTF_MASTER = 0x04;
+export const NTF_PROXY = 0x08;
+export const NTF_EXT_LEARNED = 0x10;
+export const NTF_OFFLOADED = 0x20;
+export const NTF_STICKY = 0x40;
+export const NTF_ROUTER = 0x80;
+export const NTF_EXT_MANAGED = 0x1;
+export const NTF_EXT_LOCKED = 0x2;
+export const NTF_EXT_EXT_VALIDATED = 0x4;
+/** neighbour.c: nda_policy[NDA_FLAGS_EXT] = NLA_POLICY_MASK(NLA_U32, NTF_EXT_MASK). */
+export const NTF_EXT_MASK = NTF_EXT_MANAGED | NTF_EXT_EXT_VALIDATED;
+
+// RTM_GETNEIGHTBL: struct ndtmsg attributes (NDTA_*) and the parameter nest (NDTPA_*)
+export const NDTA_NAME = 1;
+export const NDTA_THRESH1 = 2;
+export const NDTA_THRESH2 = 3;
+export const NDTA_THRESH3 = 4;
+export const NDTA_CONFIG = 5;
+export const NDTA_PARMS = 6;
+export const NDTA_STATS = 7;
+export const NDTA_GC_INTERVAL = 8;
+export const NDTA_PAD = 9;
+export const NDTA_MAX = 9;
+export const NDTPA_IFINDEX = 1;
+export const NDTPA_REFCNT = 2;
+export const NDTPA_REACHABLE_TIME = 3;
+export const NDTPA_BASE_REACHABLE_TIME = 4;
+export const NDTPA_RETRANS_TIME = 5;
+export const NDTPA_GC_STALETIME = 6;
+export const NDTPA_DELAY_PROBE_TIME = 7;
+export const NDTPA_QUEUE_LEN = 8;
+export const NDTPA_APP_PROBES = 9;
+export const NDTPA_UCAST_PROBES = 10;
+export const NDTPA_MCAST_PROBES = 11;
+export const NDTPA_ANYCAST_DELAY = 12;
+export const NDTPA_PROXY_DELAY = 13;
+export const NDTPA_PROXY_QLEN = 14;
+export const NDTPA_LOCKTIME = 15;
+export const NDTPA_QUEUE_LENBYTES = 16;
+export const NDTPA_MCAST_REPROBES = 17;
+export const NDTPA_PAD = 18;
+export const NDTPA_INTERVAL_PROBE_TIME_MS = 19;
+export const NDTPA_MAX = 19;

@@ -15,6 +15,8 @@ export class NlError extends Error {
     /** Byte offset of the offending attribute from the start of the request's nlmsghdr. */
     readonly offset?: number,
     readonly policy?: PolicyInfo,
+    /** NLMSGERR_ATTR_MISS_TYPE: the attribute a request lacked (NL_SET_ERR_ATTR_MISS). */
+    readonly missType?: number,
   ) {
     super(extMsg ? `errno ${errno}: ${extMsg}` : `errno ${errno}`);
     this.name = 'NlError';

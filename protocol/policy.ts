@@ -10,6 +10,7 @@ import {
   NL_ATTR_TYPE_U32,
   NL_ATTR_TYPE_U64,
   NL_ATTR_TYPE_U8,
+  NL_POLICY_TYPE_ATTR_MASK,
   NL_POLICY_TYPE_ATTR_MAX_LENGTH,
   NL_POLICY_TYPE_ATTR_MAX_VALUE_S,
   NL_POLICY_TYPE_ATTR_MAX_VALUE_U,
@@ -45,6 +46,8 @@ export interface AttrPolicy {
   len?: number;
   /** NLA_POLICY_MIN: smallest accepted integer value. */
   min?: number;
+  /** NLA_POLICY_MASK: bits an integer may have ("reserved bit set" otherwise). */
+  mask?: number;
 }
 
 export interface Policy {
@@ -72,6 +75,12 @@ const POLICY_FAILED = 'Attribute failed policy validation';
 function policyInfo(p: AttrPolicy): PolicyInfo | undefined {
   const entries: PolicyInfo['entries'] = [];
   const unsigned = (type: number, bits: number) => {
+    // netlink_policy_dump_attr_size_estimate(): a NLA_VALIDATE_MASK entry reports its mask instead of a range.
+    if (p.mask !== undefined) {
+      entries.push([NL_POLICY_TYPE_ATTR_MASK, 'u64', BigInt(p.mask)]);
+      entries.push([NL_POLICY_TYPE_ATTR_TYPE, 'u32', type]);
+      return;
+    }
     entries.push([NL_POLICY_TYPE_ATTR_MIN_VALUE_U, 'u64', BigInt(p.min ?? 0)]);
     entries.push([NL_POLICY_TYPE_ATTR_MAX_VALUE_U, 'u64', (1n << BigInt(bits)) - 1n]);
     entries.push([NL_POLICY_TYPE_ATTR_TYPE, 'u32', type]);
@@ -150,6 +159,9 @@ function validateAttr(attr: NlAttr, p: AttrPolicy, strictAttrs: boolean): void {
       const minLen = p.len ?? fixed ?? 0;
       if (n < minLen) fail(Errno.ERANGE, POLICY_FAILED, p.kind !== 'unspec');
     }
+  }
+  if (p.mask !== undefined && fixed !== undefined && (readInt(p, attr.data) & ~p.mask) !== 0) {
+    throw new NlError(Errno.EINVAL, 'reserved bit set', attr.offset);
   }
   if (p.min !== undefined && fixed !== undefined && readInt(p, attr.data) < p.min) {
     fail(Errno.ERANGE, 'integer out of range');

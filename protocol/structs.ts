@@ -88,6 +88,33 @@ const rtmsgParser = new Parser()
   .uint8('type')
   .uint32('flags');
 
+/** struct ndmsg (neighbour and FDB messages); ndm_state is u16, ndm_flags and ndm_type u8. */
+export interface NdMsg {
+  family: number;
+  pad1: number;
+  pad2: number;
+  ifindex: number;
+  state: number;
+  flags: number;
+  type: number;
+}
+export const NDMSG_SIZE = 12;
+
+const ndmsgParser = new Parser()
+  .endianness('little')
+  .uint8('family')
+  .uint8('pad1')
+  .uint16('pad2')
+  .int32('ifindex')
+  .uint16('state')
+  .uint8('flags')
+  .uint8('type');
+
+/** struct nda_cacheinfo: confirmed, used, updated ("ago", clock_t), refcnt. */
+export const NDA_CACHEINFO_SIZE = 16;
+/** struct ndtmsg: family and padding. */
+export const NDTMSG_SIZE = 4;
+
 /** struct rtnexthop: rtnh_len covers the header and its nested attributes. */
 export interface RtNexthop {
   len: number;
@@ -177,34 +204,12 @@ const fibRuleHdrParser = new Parser()
   .uint8('action')
   .uint32('flags');
 
-/** struct ndmsg (include/uapi/linux/neighbour.h) */
-export interface NdMsg {
-  family: number;
-  pad1: number;
-  pad2: number;
-  ifindex: number;
-  state: number;
-  flags: number;
-  type: number;
-}
-export const NDMSG_SIZE = 12;
-
-const ndmsgParser = new Parser()
-  .endianness('little')
-  .uint8('family')
-  .uint8('pad1')
-  .uint16('pad2')
-  .int32('ifindex')
-  .uint16('state')
-  .uint8('flags')
-  .uint8('type');
-
 export const decodeNlMsgHdr = checked<NlMsgHdr>(nlmsghdrParser, NLMSGHDR_SIZE, 'nlmsghdr');
 export const decodeIfInfoMsg = checked<IfInfoMsg>(ifinfomsgParser, IFINFOMSG_SIZE, 'ifinfomsg');
 export const decodeIfAddrMsg = checked<IfAddrMsg>(ifaddrmsgParser, IFADDRMSG_SIZE, 'ifaddrmsg');
 export const decodeRtMsg = checked<RtMsg>(rtmsgParser, RTMSG_SIZE, 'rtmsg');
+export const decodeNdMsg = checked<NdMsg>(ndmsgParser, NDMSG_SIZE, 'ndmsg');
 export const decodeRtNexthop = checked<RtNexthop>(rtnexthopParser, RTNEXTHOP_SIZE, 'rtnexthop');
 export const decodeIfaCacheinfo = checked<IfaCacheinfo>(ifaCacheinfoParser, IFA_CACHEINFO_SIZE, 'ifa_cacheinfo');
 export const decodeFibRuleHdr = checked<FibRuleHdr>(fibRuleHdrParser, FIB_RULE_HDR_SIZE, 'fib_rule_hdr');
-export const decodeNdMsg = checked<NdMsg>(ndmsgParser, NDMSG_SIZE, 'ndmsg');
 export const decodeIflaVlanFlags = checked<IflaVlanFlags>(iflaVlanFlagsParser, IFLA_VLAN_FLAGS_SIZE, 'ifla_vlan_flags');

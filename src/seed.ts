@@ -7,6 +7,7 @@ import { parseMac } from './model/mac.js';
 import type { NetworkModel, NewLinkSpec } from './model/store.js';
 import type { KindName, Link, MacvlanMode } from './model/types.js';
 import { addSeedAddress, parseSeedAddress } from './seed-addresses.js';
+import { addSeedNeighbour, parseSeedNeighbour } from './seed-neighbours.js';
 
 /**
  * A seed file (YAML or JSON) declares the topology the daemon starts with:
@@ -46,6 +47,8 @@ export interface SeedLink {
   peer?: string | Omit<SeedLink, 'peer' | 'kind'>;
   /** IPv4/IPv6 addresses in `ip address add` syntax ("10.0.0.1/24 brd +", "2001:db8::1/64 nodad"), added in order. */
   addresses?: string[];
+  /** Neighbour entries in `ip neigh add` syntax after the address ("10.0.0.2 lladdr 02:00:00:00:00:02 nud stale", "proxy 10.0.0.9"). */
+  neighbours?: string[];
   /** net.ipv4.conf.<link>.promote_secondaries */
   promote_secondaries?: boolean;
   /** veth peer only: the namespace the peer is created in (declared under `netns:`). */
@@ -61,7 +64,7 @@ export interface SeedDoc {
 export class SeedError extends Error {}
 
 const FIELDS = new Set(['name', 'kind', 'index', 'mtu', 'address', 'broadcast', 'txqlen', 'group', 'alias', 'up',
-  'carrier', 'master', 'link', 'id', 'protocol', 'mode', 'peer', 'addresses', 'promote_secondaries', 'netns']);
+  'carrier', 'master', 'link', 'id', 'protocol', 'mode', 'peer', 'addresses', 'promote_secondaries', 'netns', 'neighbours']);
 const VLAN_PROTOCOLS: Record<string, number> = { '802.1q': 0x8100, '802.1ad': 0x88a8 };
 
 export function readSeed(path: string): SeedLink[] {
@@ -111,6 +114,16 @@ function checkLink(raw: unknown, where: string): SeedLink {
     throw new SeedError(`seed ${where}: unknown vlan protocol "${link.protocol}"`);
   }
   if (typeof link.peer === 'object') checkLink({ ...link.peer }, `${where}.peer`);
+  if (link.neighbours !== undefined) {
+    if (!Array.isArray(link.neighbours)) throw new SeedError(`seed ${where}: "neighbours" must be a list`);
+    for (const n of link.neighbours) {
+      try {
+        parseSeedNeighbour(String(n));
+      } catch (e) {
+        throw new SeedError(`seed ${where}: neighbour "${String(n)}": ${(e as Error).message}`);
+      }
+    }
+  }
   if (link.addresses !== undefined) {
     if (!Array.isArray(link.addresses)) throw new SeedError(`seed ${where}: "addresses" must be a list`);
     for (const a of link.addresses) {
@@ -159,6 +172,13 @@ function configure(model: NetworkModel, link: Link, s: Omit<SeedLink, 'peer'>): 
       addSeedAddress(model, link, parseSeedAddress(text));
     } catch (e) {
       throw new SeedError(`seed link "${link.name}": address "${text}": ${(e as Error).message}`);
+    }
+  }
+  for (const text of s.neighbours ?? []) {
+    try {
+      addSeedNeighbour(model, link, parseSeedNeighbour(text));
+    } catch (e) {
+      throw new SeedError(`seed link "${link.name}": neighbour "${text}": ${(e as Error).message}`);
     }
   }
 }

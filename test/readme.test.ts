@@ -133,6 +133,8 @@ const EXPECT: Record<string, RegExp[]> = {
   'The `rtnl` command and the TypeScript client': [/Error: ipv4: Address already assigned\./, /"ifname": "v0"/],
   // ... and ifconfig, sysfs and psutil see the daemon's v0 and lo, not the host's interfaces
   'Running unmodified programs against rtnld (LD_PRELOAD)': [/"ifname":"v0"/, /\(1, 'lo'\)/, /\('IFLA_IFNAME', 'v1'\)/, /^v0: flags=\d+<UP,/m, /^65536$/m, /'v0': snicstats\(/],
+  // ip neigh through the adaptor: the permanent entry, the proxy, the get and the ARP table's parameters
+  Neighbours: [/^10\.0\.0\.2 dev v0 lladdr 02:00:00:00:00:02 PERMANENT $/m, /^10\.0\.0\.9 dev v0 proxy $/m, /^inet arp_cache\s*$/m],
   'Admin HTTP API (`--http`)': [/"ifname":"v0"/, /"carrier":false|"operstate"/],
   // ip netns under the adaptor: red listed, its links seen from inside, its id in the initial namespace
   'What a process under the adaptor sees, and what it cannot do': [/^red$/m, /^2: vb@if2: .*\n.* link-netnsid 0$/m, /^d1\nlo\nvb$/m, /^nsid 7 \(iproute2 netns name: red\)$/m],

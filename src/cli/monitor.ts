@@ -1,6 +1,6 @@
 import {
   AF_INET, AF_INET6, NLM_F_DUMP, NLM_F_REQUEST, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR,
-  RTM_GETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE,
+  RTM_GETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE, RTNLGRP_NEIGH,
 } from '../../protocol/constants.js';
 import { decodeLinkMessage } from '../../protocol/link-decode.js';
 import { writeLinkRequest } from '../../protocol/link-request.js';
@@ -10,6 +10,7 @@ import { printAddress } from '../format/address.js';
 import { stringifyJson } from '../format/json.js';
 import { printLink } from '../format/link.js';
 import { printRule } from '../format/rule.js';
+import { printNeigh } from '../format/neigh.js';
 import { LinkTable } from '../format/link-table.js';
 import { Printer } from '../format/printer.js';
 import { Args, ExitNow, invarg, matches } from './args.js';
@@ -17,7 +18,7 @@ import { dumpFailed } from './common.js';
 import type { Context } from './context.js';
 
 const MONITOR_USAGE = `Usage: rtnl monitor [ all | OBJECTS ] [ label ] [dev DEVICE]
-OBJECTS :=  address | link | rule
+OBJECTS :=  address | link | neigh | rule
 FILE := file FILENAME
 `;
 
@@ -42,6 +43,7 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
   let link = false;
   let addr = false;
   let rule = false;
+  let neigh = false;
   let banner = false;
   let dev: string | undefined;
   while (args.more) {
@@ -49,18 +51,20 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
     if (matches(w, 'label')) banner = true;
     else if (matches(w, 'link')) link = true;
     else if (matches(w, 'address')) addr = true;
+    else if (matches(w, 'neigh')) neigh = true;
     else if (w === 'rule') rule = true;
     else if (w === 'all') banner = true;
     else if (matches(w, 'help')) throw new ExitNow(255, MONITOR_USAGE);
     else if (w === 'dev') dev = args.next();
-    else if (['route', 'mroute', 'prefix', 'neigh', 'netconf', 'nsid', 'nexthop', 'stats', 'maddress', 'acaddress'].some((o) => matches(w, o))) {
+    else if (['route', 'mroute', 'prefix', 'netconf', 'nsid', 'nexthop', 'stats', 'maddress', 'acaddress'].some((o) => matches(w, o))) {
       // Objects rtnld does not model: nothing to listen to.
     } else throw new ExitNow(255, `Argument "${w}" is unknown, try "rtnl monitor help".\n`);
     args.advance();
   }
-  if (!link && !addr && !rule) {
+  if (!link && !addr && !neigh && !rule) {
     link = true;
     addr = true;
+    neigh = true;
   }
   const client = await ctx.client();
   let ifindex = 0;
@@ -72,6 +76,7 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
   if (link) groups.push(RTNLGRP_LINK);
   if (addr) groups.push(RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR);
   if (rule) groups.push(RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE);
+  if (neigh) groups.push(RTNLGRP_NEIGH);
   const sub = client.subscribe(groups);
   await sub.ready;
   // ll_init_map(): the names of the links that exist now.
@@ -107,6 +112,10 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
       // print_rule(): "Deleted " first for RTM_DELRULE.
       if (ev.type === 'delrule') p.any('deleted', 'Deleted ', true);
       printRule(p, ev.rule, o.details);
+    } else if (ev.type === 'newneigh' || ev.type === 'delneigh') {
+      if (ifindex && ev.neighbour.ifindex !== ifindex) return;
+      if (banner) prefix = '[NEIGH]';
+      printNeigh(p, ev.neighbour, names, { filteredDev: false, stats: o.stats > 0, msgType: ev.header.type });
     } else if (ev.type === 'overrun') {
       ctx.err(`${ev.error.strerror}\n`);
       return;

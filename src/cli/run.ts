@@ -1,5 +1,6 @@
 import { AF_INET, AF_INET6, AF_PACKET } from '../../protocol/constants.js';
 import { doAddress } from './address.js';
+import { doNeigh } from './neigh.js';
 import { CommandFailed, ExitNow, matches, splitLine } from './args.js';
 import { Context, defaultOptions, type CliIO, type GlobalOptions } from './context.js';
 import { doLink } from './link.js';
@@ -12,7 +13,7 @@ import { packageVersion } from '../version.js';
 
 const USAGE = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
        rtnl [ -force ] -batch filename
-where  OBJECT := { address | link | rule | fdb | bridge fdb | monitor | netns }
+where  OBJECT := { address | link | neighbour | rule | fdb | bridge fdb | monitor | netns }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -o[neline] | -br[ief] |
                     -f[amily] { inet | inet6 | link } | -4 | -6 | -0 |
                     -t[imestamp] | -ts[hort] | -b[atch] [filename] | -force |
@@ -23,7 +24,7 @@ The socket defaults to $RTNL_SOCKET.
 type ObjectHandler = (ctx: Context, args: readonly string[]) => Promise<number>;
 
 const unsupported = (name: string): ObjectHandler => async (ctx) => {
-  ctx.err(`Object "${name}" is not supported by rtnl (rtnld serves links and addresses).\n`);
+  ctx.err(`Object "${name}" is not supported by rtnl (rtnld serves links, addresses and neighbours).\n`);
   return 1;
 };
 
@@ -34,8 +35,8 @@ const OBJECTS: ReadonlyArray<readonly [string, ObjectHandler]> = [
   ['maddress', unsupported('maddress')],
   ['route', unsupported('route')],
   ['rule', doRule],
-  ['neighbor', unsupported('neighbor')],
-  ['neighbour', unsupported('neighbour')],
+  ['neighbor', doNeigh],
+  ['neighbour', doNeigh],
   ['ntable', unsupported('ntable')],
   ['ntbl', unsupported('ntbl')],
   ['link', doLink],

@@ -185,7 +185,7 @@ function addressPasses(a: DecodedAddr, f: ShowFilter, names: LinkTable): boolean
   return true;
 }
 
-async function dumpLinks(ctx: Context, withStats: boolean): Promise<DecodedLink[]> {
+export async function dumpLinks(ctx: Context, withStats: boolean): Promise<DecodedLink[]> {
   const client = await ctx.client();
   const w = new NlWriter();
   writeLinkRequest(w, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 0, { extMask: RTEXT_FILTER_VF | (withStats ? 0 : RTEXT_FILTER_SKIP_STATS) });

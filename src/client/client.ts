@@ -7,6 +7,7 @@ import { RtnlConnection, type ConnectOptions } from './core.js';
 import type { Dump } from './dump.js';
 import type { RtnlGroup, SubscribeOptions, Subscription } from './events.js';
 import { LinkService, type CreateLinkOptions, type Link, type LinkRef, type LinksFilter, type SetLinkOptions } from './links.js';
+import { NeighbourService, type Neighbour, type NeighbourOptions, type NeighboursFilter } from './neighbours.js';
 import { RouteService, type Route, type RouteOptions, type RoutesFilter } from './routes.js';
 import { RuleService, type Rule, type RulesFilter } from './rules.js';
 import { FdbService, type FdbEntryMessage, type FdbRequest } from './fdb.js';
@@ -25,6 +26,7 @@ export class RtnlClient {
   private readonly routeService: RouteService;
   private readonly ruleService: RuleService;
   private readonly fdbService: FdbService;
+  private readonly neighbourService: NeighbourService;
 
   /** @internal use connect() */
   constructor(socket: Socket, options: ConnectOptions = {}) {
@@ -34,6 +36,7 @@ export class RtnlClient {
     this.routeService = new RouteService(this.core, this.linkService);
     this.ruleService = new RuleService(this.core);
     this.fdbService = new FdbService(this.core);
+    this.neighbourService = new NeighbourService(this.core, this.linkService);
   }
 
   /** @internal */
@@ -230,6 +233,38 @@ export class RtnlClient {
   /** AF_BRIDGE RTM_DELNEIGH (`bridge fdb del`). */
   deleteFdb(r: FdbRequest): Promise<void> {
     return this.fdbService.deleteFdb(r);
+  }
+
+  // --- neighbours (neighbours.ts) ---
+
+  /** RTM_GETNEIGH dump (`ip neigh show`, `ip neigh show proxy`): both families unless one is given. */
+  neighbours(filter: NeighboursFilter = {}): Dump<Neighbour> {
+    return this.neighbourService.neighbours(filter);
+  }
+
+  /** RTM_NEWNEIGH with NLM_F_CREATE | NLM_F_EXCL (`ip neigh add`). */
+  addNeighbour(o: NeighbourOptions): Promise<void> {
+    return this.neighbourService.addNeighbour(o);
+  }
+
+  /** RTM_NEWNEIGH with NLM_F_CREATE | NLM_F_REPLACE (`ip neigh replace`). */
+  replaceNeighbour(o: NeighbourOptions): Promise<void> {
+    return this.neighbourService.replaceNeighbour(o);
+  }
+
+  /** RTM_NEWNEIGH with NLM_F_REPLACE (`ip neigh change`). */
+  changeNeighbour(o: NeighbourOptions): Promise<void> {
+    return this.neighbourService.changeNeighbour(o);
+  }
+
+  /** RTM_DELNEIGH (`ip neigh del`). */
+  deleteNeighbour(o: Pick<NeighbourOptions, 'dst' | 'dev' | 'flags'>): Promise<void> {
+    return this.neighbourService.deleteNeighbour(o);
+  }
+
+  /** RTM_GETNEIGH for one entry (`ip neigh get`). */
+  getNeighbour(o: Pick<NeighbourOptions, 'dst' | 'dev' | 'flags'>): Promise<Neighbour> {
+    return this.neighbourService.getNeighbour(o);
   }
 }
 

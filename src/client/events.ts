@@ -5,23 +5,27 @@ import { decodeAddrMessage } from '../../protocol/addr-decode.js';
 import {
   AF_INET, AF_INET6, NLMSG_ERROR, RTM_DELADDR, RTM_DELLINK, RTM_DELROUTE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE,
   RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK,
+  AF_BRIDGE, RTM_DELNEIGH, RTM_NEWNEIGH, RTNLGRP_NEIGH,
 } from '../../protocol/constants.js';
 import { decodeLinkMessage } from '../../protocol/link-decode.js';
+import { decodeNeighMessage } from '../../protocol/neigh-message.js';
 import { decodeRouteMessage } from '../../protocol/route-decode.js';
 import { decodeNlMsgHdr, type NlMsgHdr } from '../../protocol/structs.js';
 import type { Address } from './addresses.js';
 import { NetlinkError } from './errors.js';
 import type { Link } from './links.js';
 import { AsyncQueue } from './queue.js';
+import type { Neighbour } from './neighbours.js';
 import type { Route } from './routes.js';
 
-export type RtnlGroup = 'link' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | 'ipv4-route' | 'ipv6-route' | 'ipv4-rule' | 'ipv6-rule' | number;
+export type RtnlGroup = 'link' | 'ipv4-ifaddr' | 'ipv6-ifaddr' | 'ipv4-route' | 'ipv6-route' | 'ipv4-rule' | 'ipv6-rule' | 'neigh' | number;
 
 export type RtnlEvent =
   | { type: 'newlink' | 'dellink'; header: NlMsgHdr; message: Buffer; link: Link }
   | { type: 'newaddr' | 'deladdr'; header: NlMsgHdr; message: Buffer; address: Address }
   | { type: 'newroute' | 'delroute'; header: NlMsgHdr; message: Buffer; route: Route }
   | { type: 'newrule' | 'delrule'; header: NlMsgHdr; message: Buffer; rule: RuleMessage }
+  | { type: 'newneigh' | 'delneigh'; header: NlMsgHdr; message: Buffer; neighbour: Neighbour }
   /** The daemon dropped notifications for this connection (ENOBUFS), or this subscription overflowed. */
   | { type: 'overrun'; header?: NlMsgHdr; message?: Buffer; error: NetlinkError }
   | { type: 'other'; header: NlMsgHdr; message: Buffer };
@@ -33,7 +37,7 @@ export interface SubscribeOptions {
 
 const GROUP_NUMBERS: Readonly<Record<string, number>> = {
   link: RTNLGRP_LINK, 'ipv4-ifaddr': RTNLGRP_IPV4_IFADDR, 'ipv6-ifaddr': RTNLGRP_IPV6_IFADDR,
-  'ipv4-route': RTNLGRP_IPV4_ROUTE, 'ipv6-route': RTNLGRP_IPV6_ROUTE, 'ipv4-rule': RTNLGRP_IPV4_RULE, 'ipv6-rule': RTNLGRP_IPV6_RULE,
+  'ipv4-route': RTNLGRP_IPV4_ROUTE, 'ipv6-route': RTNLGRP_IPV6_ROUTE, 'ipv4-rule': RTNLGRP_IPV4_RULE, 'ipv6-rule': RTNLGRP_IPV6_RULE, neigh: RTNLGRP_NEIGH,
 };
 
 const ENOBUFS = 105;
@@ -65,6 +69,9 @@ export function groupOf(hdr: NlMsgHdr, message: Buffer): number | undefined {
     case RTM_NEWRULE:
     case RTM_DELRULE:
       return family === AF_INET || family === RTNL_FAMILY_IPMR ? RTNLGRP_IPV4_RULE : RTNLGRP_IPV6_RULE;
+    case RTM_NEWNEIGH:
+    case RTM_DELNEIGH:
+      return RTNLGRP_NEIGH; // the bridge FDB (AF_BRIDGE) travels on RTNLGRP_NEIGH too
     default:
       return undefined;
   }
@@ -86,6 +93,10 @@ export function decodeEvent(message: Buffer): RtnlEvent {
     case RTM_NEWRULE:
     case RTM_DELRULE:
       return { type: header.type === RTM_NEWRULE ? 'newrule' : 'delrule', header, message, rule: decodeRuleMessage(message) };
+    case RTM_NEWNEIGH:
+    case RTM_DELNEIGH:
+      if (message[16] === AF_BRIDGE) return { type: 'other', header, message };
+      return { type: header.type === RTM_NEWNEIGH ? 'newneigh' : 'delneigh', header, message, neighbour: decodeNeighMessage(message) };
     case NLMSG_ERROR:
       return { type: 'overrun', header, message, error: NetlinkError.fromAck(decodeAck(message)) };
     default:

@@ -240,6 +240,7 @@ export const snapshotSchema = {
         routes: { $ref: 'RouteTable#' },
         rules: { type: 'object', description: 'the FIB rules (FibRules.export(); checked by importing into a scratch model)' },
         fdb: { type: 'object', description: 'the bridge FDBs and device lists (FdbTable.export(); checked by importing)' },
+        neighbours: { $ref: 'NeighbourTable#' },
       },
     },
   },
@@ -378,7 +379,42 @@ export const addressTableSchema = {
   },
 } as const;
 
-export const sharedSchemas = [errorSchema, ipAddrInfoSchema, ipLinkSchema, linkStateSchema, addressTableSchema, routeTableSchema, snapshotSchema] as const;
+/** Every neighbour and proxy entry as snapshot.json stores them (src/model/neighbours/neighbours.ts NeighbourSnapshot). */
+const neighbourKey = { oneOf: [{ type: 'integer', minimum: 0, maximum: 0xffffffff }, { type: 'string', pattern: '^[0-9a-f]{32}$' }], description: 'IPv4 as an unsigned integer, IPv6 as 32 hex digits' } as const;
+const clockT = { type: 'integer', minimum: -0x80000000, maximum: 0x7fffffff, description: 'model clock, 1/100 s' } as const;
+export const neighbourTableSchema = {
+  $id: 'NeighbourTable',
+  type: 'object',
+  additionalProperties: false,
+  required: ['entries', 'proxies'],
+  properties: {
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false,
+        required: ['family', 'ifindex', 'dst', 'lladdr', 'state', 'flags', 'type', 'protocol', 'probes', 'confirmed', 'used', 'updated'],
+        properties: {
+          family: { type: 'string', enum: ['inet', 'inet6'] }, ifindex: { type: 'integer', minimum: 1, maximum: 0x7fffffff }, dst: neighbourKey,
+          lladdr: { type: 'integer', minimum: -1, maximum: 0xffffffffffff, description: '6-byte address as an integer, -1 for none' },
+          state: { type: 'integer', minimum: 0, maximum: 0xffff }, flags: u32, type: u8, protocol: u8, probes: u32,
+          confirmed: clockT, used: clockT, updated: clockT,
+        },
+      },
+    },
+    proxies: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false, required: ['family', 'ifindex', 'dst', 'flags', 'protocol', 'permanent'],
+        properties: {
+          family: { type: 'string', enum: ['inet', 'inet6'] }, ifindex: { type: 'integer', minimum: 0, maximum: 0x7fffffff }, dst: neighbourKey,
+          flags: u8, protocol: u8, permanent: { type: 'boolean' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const sharedSchemas = [errorSchema, ipAddrInfoSchema, ipLinkSchema, linkStateSchema, addressTableSchema, routeTableSchema, neighbourTableSchema, snapshotSchema] as const;
 
 // Compile-time guards: a field added to the model's Link or address types without a schema entry
 // here fails the type check (snapshots would otherwise refuse, or silently drop, that field).

@@ -13,6 +13,7 @@ import { healthRoutes } from './routes-health.js';
 import { fibRoutes } from './routes-fib.js';
 import { ruleRoutes } from './routes-rules.js';
 import { fdbRoutes } from './routes-fdb.js';
+import { neighbourRoutes } from './routes-neighbours.js';
 import { linkRoutes } from './routes-links.js';
 import { metricsRoutes } from './routes-metrics.js';
 import { netnsRoutes } from './routes-netns.js';
@@ -63,6 +64,7 @@ export async function buildAdminApp(ctx: AdminContext, options: AdminAppOptions)
   fibRoutes(app, ctx);
   ruleRoutes(app, ctx);
   fdbRoutes(app, ctx);
+  neighbourRoutes(app, ctx);
   rigRoutes(app, ctx);
   netnsRoutes(app, ctx);
   app.get('/v1/events', {

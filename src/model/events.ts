@@ -1,4 +1,5 @@
 import type { InetAddress } from './addresses.js';
+import type { Neighbour } from './neighbours/neighbour.js';
 import type { Route } from './routes/route.js';
 import type { Link } from './types.js';
 import type { FibRule } from './rules/rule.js';
@@ -31,7 +32,13 @@ export type ModelEvent =
   /** A FIB rule was added (RTM_NEWRULE) or deleted (RTM_DELRULE). */
   | { type: 'newrule' | 'delrule'; rule: Readonly<FibRule>; cause?: Cause | undefined }
   /** A bridge FDB entry (`entry`) or a device's own list entry (`self`) appeared, changed or went (AF_BRIDGE RTM_NEWNEIGH/DELNEIGH). */
-  | { type: 'newfdb' | 'delfdb'; entry?: Readonly<FdbEntry> | undefined; self?: Readonly<SelfEntry> | undefined };
+  | { type: 'newfdb' | 'delfdb'; entry?: Readonly<FdbEntry> | undefined; self?: Readonly<SelfEntry> | undefined }
+  /**
+   * A neighbour entry was created or changed (RTM_NEWNEIGH) or removed (RTM_DELNEIGH), as the
+   * message shows it now. `refcnt` is what nda_cacheinfo reports; `cause` names the requester
+   * (its portid goes out with seq 0); none for timers and flushes.
+   */
+  | { type: 'newneigh' | 'delneigh'; neigh: Readonly<Neighbour>; refcnt: number; cause?: Cause | undefined };
 
 /** Where a device went when it left its namespace (IFLA_NEW_NETNSID / IFLA_NEW_IFINDEX of its RTM_DELLINK). */
 export interface MovedTo {
@@ -52,3 +59,7 @@ export type FdbEvent = Extract<ModelEvent, { type: 'newfdb' | 'delfdb' }>;
 
 export const isFdbEvent = (e: ModelEvent): e is FdbEvent => e.type === 'newfdb' || e.type === 'delfdb';
 export const isRuleEvent = (e: ModelEvent): e is RuleEvent => e.type === 'newrule' || e.type === 'delrule';
+
+export type NeighEvent = Extract<ModelEvent, { type: 'newneigh' | 'delneigh' }>;
+
+export const isNeighEvent = (e: ModelEvent): e is NeighEvent => e.type === 'newneigh' || e.type === 'delneigh';

@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { addressesOf, addressKey, sameAddress } from './address-diff.js';
 import type { AddressSnapshot, AddressTable, InetAddress } from './addresses.js';
 import type { ModelEvent } from './events.js';
+import type { NeighbourSnapshot } from './neighbours/neighbours.js';
 import type { RouteSnapshot } from './routes/routes.js';
 import type { RuleSnapshot } from './rules/rules.js';
 import type { FdbSnapshot } from './fdb/fdb.js';
@@ -20,6 +21,8 @@ export interface ModelState {
   rules?: RuleSnapshot | undefined;
   /** Absent in older states: the local entries of the bridges and ports are made afresh. */
   fdb?: FdbSnapshot | undefined;
+  /** Absent in states saved before neighbours existed: the tables start empty. */
+  neighbours?: NeighbourSnapshot | undefined;
 }
 
 /** What a replacement reads and calls on the model. */

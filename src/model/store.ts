@@ -12,6 +12,7 @@ import { LinkRegistry } from './link-registry.js';
 import { LinkState } from './link-state.js';
 import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
+import { Neighbours, type NeighbourSnapshot } from './neighbours/neighbours.js';
 import { Routes, type RouteSnapshot } from './routes/routes.js';
 import { FibRules, type RuleSnapshot } from './rules/rules.js';
 import { FdbTable, type FdbSnapshot } from './fdb/fdb.js';
@@ -87,6 +88,8 @@ export class NetworkModel {
   readonly rules: FibRules;
   /** The bridges' forwarding databases (src/model/fdb/), subscribed to netdevChain. */
   readonly fdb: FdbTable;
+  /** The ARP and ND tables (src/model/neighbours/), subscribed to both chains. */
+  readonly neighbours: Neighbours;
   /** Flags, carrier, operstate and linkwatch (src/model/link-state.ts). */
   private readonly state: LinkState;
   readonly cpuCount: number;
@@ -116,6 +119,11 @@ export class NetworkModel {
     this.rules = new FibRules({ tables: this.routes.tables, emit: (e) => this.emit(e), linkByName: (n) => this.byName(n) });
     this.routes.tables.rules = this.rules;
     this.fdb = new FdbTable({ clock: this.clock, netdevChain: this.netdevChain, link: (i) => this.byIndex(i), emit: (e) => this.emit(e) });
+    this.neighbours = new Neighbours({
+      link: (i) => this.byIndex(i), addresses: (i, family) => this.addresses.list(i, family), routes: this.routes.tables,
+      clock: this.clock, emit: (e) => this.emit(e), changed: () => this.changedQuietly(),
+      netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain,
+    });
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
     this.bridges = new BridgeRules({
       registry: this.registry, netdevChain: this.netdevChain, emit: (e) => this.emit(e), notify: (l, c, cause) => this.notify(l, c, cause),
@@ -233,10 +241,11 @@ export class NetworkModel {
   // --- whole-model export and import (snapshots, state directory) ---
 
   /** Every link, plain values only, plus the index cursor: enough to rebuild this model exactly. */
-  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot; routes: RouteSnapshot; rules: RuleSnapshot; fdb: FdbSnapshot } {
+  exportLinks(): { lastAutoIndex: number; links: Link[]; addresses: AddressSnapshot; routes: RouteSnapshot; rules: RuleSnapshot; fdb: FdbSnapshot; neighbours: NeighbourSnapshot } {
     return {
       lastAutoIndex: this.lastAutoIndex, links: [...this.iterate()].map((l) => structuredClone(l)), addresses: this.addresses.export(),
       routes: this.routes.export(), rules: this.rules.export(), fdb: this.fdb.export(),
+      neighbours: this.neighbours.export(),
     };
   }
 
@@ -250,6 +259,7 @@ export class NetworkModel {
     this.routes.import(state.routes);
     this.rules.import(state.rules);
     this.fdb.import(state.fdb, this.iterate());
+    this.neighbours.import(state.neighbours);
   }
 
   // --- creation ---

@@ -4,7 +4,7 @@ import {
   AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, isGetType, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_MIN_TYPE,
   RTM_DELADDR, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETADDR, RTM_GETLINK, RTM_MAX, RTM_NEWADDR, RTM_NEWLINK,
   RTM_NEWLINKPROP, RTM_SETLINK, RTM_GETNSID, RTM_NEWNSID, RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE,
-  RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE, RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH,
+  RTM_NEWRULE, RTM_DELRULE, RTM_GETRULE, RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH, RTM_GETNEIGHTBL, RTM_SETNEIGHTBL,
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
@@ -22,6 +22,9 @@ import { inet6DelRoute, inet6NewRoute, inetDelRoute, inetNewRoute } from './newr
 import { linkProp } from './linkprop.js';
 import { delRule, dumpRules, newRule } from './rules.js';
 import { fdbAdd, fdbDel, fdbDump, fdbGet } from './fdb.js';
+import { dumpNeigh, getNeigh } from './getneigh.js';
+import { dumpNeighTables, setNeighTable } from './neightbl.js';
+import { delNeigh, newNeigh } from './newneigh.js';
 import { newLink, setLink } from './newlink.js';
 import { DumpRun } from './dump-run.js';
 import { dumpNsid, getNsid, newNsid } from './nsid.js';
@@ -73,6 +76,12 @@ const HANDLERS: readonly Handler[] = [
   { type: RTM_NEWNEIGH, family: AF_BRIDGE, doit: fdbAdd },
   { type: RTM_DELNEIGH, family: AF_BRIDGE, doit: fdbDel },
   { type: RTM_GETNEIGH, family: AF_BRIDGE, doit: fdbGet, dumpit: fdbDump },
+  // neigh_init(): every family but PF_BRIDGE (rtnl_fdb_*) reaches these; they accept AF_INET and AF_INET6.
+  { type: RTM_NEWNEIGH, family: AF_UNSPEC, doit: newNeigh },
+  { type: RTM_DELNEIGH, family: AF_UNSPEC, doit: delNeigh },
+  { type: RTM_GETNEIGH, family: AF_UNSPEC, doit: getNeigh, dumpit: dumpNeigh },
+  { type: RTM_GETNEIGHTBL, family: AF_UNSPEC, dumpit: dumpNeighTables },
+  { type: RTM_SETNEIGHTBL, family: AF_UNSPEC, doit: setNeighTable },
 ];
 
 const handlerTable = new Map<string, Handler>(HANDLERS.map((r) => [`${r.family}/${r.type}`, r]));

@@ -1,5 +1,6 @@
 import { writeAddrMessage } from '../../protocol/addr-message.js';
 import {
+  RTM_DELNEIGH, RTM_NEWNEIGH, RTNLGRP_NEIGH,
   RTM_DELADDR, RTM_DELLINK, RTM_DELROUTE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE,
   RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK,
 } from '../../protocol/constants.js';
@@ -8,11 +9,14 @@ import { writeRuleMessage } from '../../protocol/rule-message.js';
 import { AF_INET, RTNL_FAMILY_IPMR, RTM_DELRULE, RTM_NEWRULE, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE } from '../../protocol/constants.js';
 import { ruleMessage } from './rule-view.js';
 import { writeFdbMessage } from '../../protocol/fdb-message.js';
-import { RTM_DELNEIGH, RTM_NEWNEIGH, RTNLGRP_NEIGH } from '../../protocol/constants.js';
 import { fdbMessage, selfMessage } from './fdb-view.js';
 import { writeLinkMessage } from '../../protocol/link-message.js';
 import { NlWriter } from '../../protocol/writer.js';
-import { isFdbEvent, isRouteEvent, isRuleEvent, type FdbEvent, type ModelEvent, type RouteEvent, type RuleEvent } from '../model/events.js';
+import {
+  isFdbEvent, isNeighEvent, isRouteEvent, isRuleEvent, type FdbEvent, type ModelEvent, type NeighEvent, type RouteEvent, type RuleEvent,
+} from '../model/events.js';
+import { writeNeighMessage } from '../../protocol/neigh-message.js';
+import { neighMessage } from './neigh-view.js';
 import type { NetworkModel } from '../model/store.js';
 import { writeBridgePortMessage } from '../../protocol/bridge-port-message.js';
 import { addrMessage } from './addr-view.js';
@@ -75,6 +79,10 @@ export class Notifier {
       this.onFdbEvent(e);
       return;
     }
+    if (isNeighEvent(e)) {
+      this.onNeighEvent(e);
+      return;
+    }
     const echo = e.type !== 'bridgeport' && e.cause?.echo === true;
     if (!echo && !this.sink.hasMembers(RTNLGRP_LINK)) return;
     const cause = e.type === 'bridgeport' ? undefined : e.cause;
@@ -131,6 +139,17 @@ export class Notifier {
     if (!this.sink.hasMembers(RTNLGRP_NEIGH)) return;
     const m = e.entry ? fdbMessage(this.model, e.entry) : selfMessage(e.self!.ifindex, e.self!.mac, e.self!.state);
     writeFdbMessage(this.w, e.type === 'newfdb' ? RTM_NEWNEIGH : RTM_DELNEIGH, 0, 0, 0, m);
+    this.sink.multicast(RTNLGRP_NEIGH, this.w.take(), 0);
+  }
+
+  /**
+   * neigh_update_notify() / __neigh_notify(): the requester's portid with seq 0 (or 0/0 for
+   * timers and flushes); NLM_F_ECHO is ignored (rtnl_notify without the request).
+   */
+  private onNeighEvent(e: NeighEvent): void {
+    if (!this.sink.hasMembers(RTNLGRP_NEIGH)) return;
+    writeNeighMessage(this.w, e.type === 'newneigh' ? RTM_NEWNEIGH : RTM_DELNEIGH, 0, 0, e.cause?.portid ?? 0,
+      neighMessage(e.neigh, this.model.now(), e.refcnt));
     this.sink.multicast(RTNLGRP_NEIGH, this.w.take(), 0);
   }
 

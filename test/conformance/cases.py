@@ -86,9 +86,11 @@ class Events(Step):
     linkwatch and DAD events after the ACK, rtnld before it, so only the order of the
     notifications among themselves is compared."""
 
-    def __init__(self, req, wait=0.0):
+    def __init__(self, req, wait=0.0, timed=False):
         self.req = req
         self.wait = wait
+        # timed: the daemon's own timers (the model clock) run during `wait` too.
+        self.timed = timed
         self.label = req.label
 
 
@@ -1650,3 +1652,4 @@ case('macvlan',
 import route_cases  # noqa: E402,F401  (registers the route cases: linux-routes.md)
 import rule_cases  # noqa: E402,F401  (registers the FIB rule cases: linux-routes.md §8)
 import fdb_cases  # noqa: E402,F401  (registers the bridge FDB cases: linux-netns-neigh.md §4.11)
+import neigh_cases  # noqa: E402,F401  (registers the neighbour cases: linux-netns-neigh.md §4)

@@ -23,6 +23,7 @@ order of the other messages is kept, so the comparison does not depend on it.
 """
 
 import errno
+import json
 import select
 import socket
 import struct
@@ -57,7 +58,10 @@ F_CAPPED, F_ACK_TLVS = 0x100, 0x200
 RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK = 16, 17, 18, 19
 RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR = 20, 21, 22
 RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE = 24, 25, 26
-MSG_NAMES = {1: 'NOOP', 2: 'ERROR', 3: 'DONE', 4: 'OVERRUN', 15: 'INBAND',
+RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH = 28, 29, 30
+RTM_NEWNEIGHTBL, RTM_GETNEIGHTBL = 64, 66
+MSG_NAMES = {28: 'NEWNEIGH', 29: 'DELNEIGH', 30: 'GETNEIGH', 64: 'NEWNEIGHTBL', 66: 'GETNEIGHTBL',
+             1: 'NOOP', 2: 'ERROR', 3: 'DONE', 4: 'OVERRUN', 15: 'INBAND',
              16: 'NEWLINK', 17: 'DELLINK', 18: 'GETLINK', 19: 'SETLINK',
              20: 'NEWADDR', 21: 'DELADDR', 22: 'GETADDR',
              24: 'NEWROUTE', 25: 'DELROUTE', 26: 'GETROUTE'}
@@ -599,6 +603,10 @@ class Normaliser:
                 d.update(self.addr(m))
             elif m.type in (RTM_NEWROUTE, RTM_DELROUTE):
                 d.update(self.route(m))
+            elif m.type in (RTM_NEWNEIGH, RTM_DELNEIGH) and m.body[0] != AF_BRIDGE:
+                d.update(self.neigh(m))
+            elif m.type == RTM_NEWNEIGHTBL:
+                d.update(self.neightbl(m))
             else:
                 d['len'] = m.len
                 d['body'] = fdb_timeless(m).hex()
@@ -822,3 +830,78 @@ class Normaliser:
                 out.append([n, ln])
         return {'ifa': {'family': fam, 'prefixlen': plen, 'flags': _hex(flags), 'scope': scope,
                         'index': self.ifname(idx)}, 'attrs': out}
+
+
+# -- neighbours (linux-netns-neigh.md §4): devices by name, CACHEINFO by its reference count only
+# (the ages are times), everything else by value.
+NDA_NAMES = {1: 'DST', 2: 'LLADDR', 3: 'CACHEINFO', 4: 'PROBES', 12: 'PROTOCOL', 15: 'FLAGS_EXT'}
+
+
+def _neigh(self, m):
+    b = m.body
+    fam, _p1, _p2, idx, state, flags, typ = struct.unpack_from('=BBHiHBB', b)
+    out = []
+    for t, v, ln in parse_attrs(b[12:]):
+        n = _aname(NDA_NAMES, t)
+        if n == 'DST':
+            out.append([n, ln, _ip(v, fam)])
+        elif n == 'LLADDR':
+            out.append([n, ln, v.hex()])
+        elif n == 'CACHEINFO' and len(v) == 16:
+            out.append([n, ln, {'refcnt': struct.unpack_from('=I', v, 12)[0]}])
+        elif n in ('PROBES', 'PROTOCOL', 'FLAGS_EXT'):
+            out.append([n, ln, _u(v)])
+        else:
+            out.append([n, ln])
+    return {'ndm': {'family': fam, 'pads': _p1 | _p2, 'ifindex': self.ifname(idx), 'state': _hex(state), 'flags': _hex(flags),
+                    'type': typ}, 'attrs': out}
+
+
+Normaliser.neigh = _neigh
+
+
+def modelled(m):
+    """False for the kernel's own IPv6 multicast NOARP neighbours (ff02::2, ff02::16, solicited-node
+    groups, created when a device comes up; their deletion is announced): rtnld models no MLD, so
+    neither side's messages about them are compared (linux-netns-neigh.md §4.3, §8)."""
+    if m.type not in (RTM_NEWNEIGH, RTM_DELNEIGH) or len(m.body) < 12 + 20 or m.body[0] != AF_INET6:
+        return True
+    state = struct.unpack_from('=H', m.body, 8)[0]
+    return not (state == 0x40 and m.body[11] == 5)
+
+
+def sort_neigh_runs(out):
+    """Neighbour tables are hash tables: dumps and flushes list entries in a per-namespace pseudo-random
+    order, so consecutive neighbour messages are compared as a sorted run."""
+    res, run = [], []
+    for d in out:
+        if d.get('msg') in ('NEWNEIGH', 'DELNEIGH') and 'ndm' in d:
+            run.append(d)
+            continue
+        res.extend(sorted(run, key=lambda x: json.dumps(x, sort_keys=True)))
+        run = []
+        res.append(d)
+    res.extend(sorted(run, key=lambda x: json.dumps(x, sort_keys=True)))
+    return res
+
+
+def _neightbl(self, m):
+    """RTM_GETNEIGHTBL entries: attribute types and sizes, names and parameters by value; CONFIG and STATS only by
+    size (the kernel's are global counters), REACHABLE_TIME (3) not at all (drawn at random) and REFCNT (2) not
+    by value: entries hold references, the kernel's own IPv6 multicast ones too, which rtnld does not model."""
+    b = m.body
+    out = []
+    for t, v, ln in parse_attrs(b[4:]):
+        if t == 1:
+            out.append(['NAME', ln, _str(v)])
+        elif t == 6:
+            out.append(['PARMS', ln, [[pt, pl] if pt in (2, 3) else [pt, pl, self.ifname(_u(pv)) if pt == 1 else _u(pv)]
+                                      for pt, pv, pl in parse_attrs(v)]])
+        elif t in (5, 7):
+            out.append([t, ln])
+        else:
+            out.append([t, ln, _u(v)])
+    return {'ndtm': {'family': b[0], 'pads': b[1] | b[2] | b[3]}, 'attrs': out}
+
+
+Normaliser.neightbl = _neightbl

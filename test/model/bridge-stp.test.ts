@@ -17,7 +17,9 @@ function describeEvent(e: ModelEvent): string {
     case 'newrule':
     case 'delrule':
     case 'newfdb':
-    case 'delfdb': return e.type;
+    case 'delfdb':
+    case 'newneigh':
+    case 'delneigh': return e.type;
     default: return `${e.type} ${e.link.name}`;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRouteEvent, type ModelEvent } from '../../src/model/events.js';
+import { isNeighEvent, isRouteEvent, type ModelEvent } from '../../src/model/events.js';
 import { IFF_MULTICAST, IFF_UP } from '../../src/model/flags.js';
 import { NetworkModel } from '../../src/model/store.js';
 
@@ -9,7 +9,7 @@ function model(): NetworkModel {
   return m;
 }
 
-type LinkOrAddrEvent = Exclude<ModelEvent, { type: 'newroute' | 'delroute' | 'newrule' | 'delrule' | 'newfdb' | 'delfdb' }>;
+type LinkOrAddrEvent = Exclude<ModelEvent, { type: 'newroute' | 'delroute' | 'newrule' | 'delrule' | 'newfdb' | 'delfdb' | 'newneigh' | 'delneigh' }>;
 
 function events(m: NetworkModel): LinkOrAddrEvent[] {
   const seen: LinkOrAddrEvent[] = [];
