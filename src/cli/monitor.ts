@@ -1,6 +1,7 @@
 import {
   AF_INET, AF_INET6, NLM_F_DUMP, NLM_F_REQUEST, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR,
-  RTM_GETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK,
+  RTM_GETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK,
+  RTM_F_CLONED, AF_PACKET, AF_UNSPEC,
 } from '../../protocol/constants.js';
 import { decodeLinkMessage } from '../../protocol/link-decode.js';
 import { writeLinkRequest } from '../../protocol/link-request.js';
@@ -11,14 +12,21 @@ import { stringifyJson } from '../format/json.js';
 import { printLink } from '../format/link.js';
 import { LinkTable } from '../format/link-table.js';
 import { Printer } from '../format/printer.js';
+import { printRoute } from '../format/route.js';
+import { monitorRouteFilter } from './route.js';
 import { Args, ExitNow, invarg, matches } from './args.js';
 import { dumpFailed } from './common.js';
 import type { Context } from './context.js';
 
 const MONITOR_USAGE = `Usage: rtnl monitor [ all | OBJECTS ] [ label ] [dev DEVICE]
-OBJECTS :=  address | link
+OBJECTS :=  address | link | route
 FILE := file FILENAME
 `;
+
+/** Offset of rtm_flags in an RTM_*ROUTE message (nlmsghdr + 8 bytes of rtmsg). */
+const NLMSGHDR_RTM_FLAGS = 24;
+/** preferred_family, with -0 (link) meaning all. */
+const o0 = (family: number) => (family === AF_PACKET ? AF_UNSPEC : family);
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -40,6 +48,7 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
   const args = new Args(words);
   let link = false;
   let addr = false;
+  let route = false;
   let banner = false;
   let dev: string | undefined;
   while (args.more) {
@@ -47,17 +56,19 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
     if (matches(w, 'label')) banner = true;
     else if (matches(w, 'link')) link = true;
     else if (matches(w, 'address')) addr = true;
+    else if (matches(w, 'route')) route = true;
     else if (w === 'all') banner = true;
     else if (matches(w, 'help')) throw new ExitNow(255, MONITOR_USAGE);
     else if (w === 'dev') dev = args.next();
-    else if (['route', 'mroute', 'prefix', 'neigh', 'netconf', 'rule', 'nsid', 'nexthop', 'stats', 'maddress', 'acaddress'].some((o) => matches(w, o))) {
+    else if (['mroute', 'prefix', 'neigh', 'netconf', 'rule', 'nsid', 'nexthop', 'stats', 'maddress', 'acaddress'].some((o) => matches(w, o))) {
       // Objects rtnld does not model: nothing to listen to.
     } else throw new ExitNow(255, `Argument "${w}" is unknown, try "rtnl monitor help".\n`);
     args.advance();
   }
-  if (!link && !addr) {
+  if (!link && !addr && !route) {
     link = true;
     addr = true;
+    route = true;
   }
   const client = await ctx.client();
   let ifindex = 0;
@@ -67,7 +78,16 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
   }
   const groups: number[] = [];
   if (link) groups.push(RTNLGRP_LINK);
-  if (addr) groups.push(RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR);
+  const family = o0(ctx.opts.family);
+  if (addr) {
+    if (!family || family === AF_INET) groups.push(RTNLGRP_IPV4_IFADDR);
+    if (!family || family === AF_INET6) groups.push(RTNLGRP_IPV6_IFADDR);
+  }
+  if (route) {
+    if (!family || family === AF_INET) groups.push(RTNLGRP_IPV4_ROUTE);
+    if (!family || family === AF_INET6) groups.push(RTNLGRP_IPV6_ROUTE);
+  }
+  const routeFilter = monitorRouteFilter(ifindex, family);
   const sub = client.subscribe(groups);
   await sub.ready;
   // ll_init_map(): the names of the links that exist now.
@@ -98,6 +118,12 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
       if (ev.address.family !== AF_INET && ev.address.family !== AF_INET6) return;
       if (banner) prefix = '[ADDR]';
       printAddress(p, ev.address, names, { withIndex: true, msgType: ev.header.type === RTM_DELADDR ? RTM_DELADDR : undefined });
+    } else if (ev.type === 'newroute' || ev.type === 'delroute') {
+      // accept_msg(): cached clones are not shown; print_route() applies the reset filter.
+      if (ev.message.readUInt32LE(NLMSGHDR_RTM_FLAGS) & RTM_F_CLONED) return;
+      if (!routeFilter.passes(ev.message)) return;
+      if (banner) prefix = '[ROUTE]';
+      printRoute(p, ev.message, names, { details: o.details, stats: o.stats, filter: routeFilter.print });
     } else if (ev.type === 'overrun') {
       ctx.err(`${ev.error.strerror}\n`);
       return;

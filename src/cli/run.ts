@@ -4,12 +4,13 @@ import { CommandFailed, ExitNow, matches, splitLine } from './args.js';
 import { Context, defaultOptions, type CliIO, type GlobalOptions } from './context.js';
 import { doLink } from './link.js';
 import { doMonitor } from './monitor.js';
+import { doRoute } from './route.js';
 import { packageVersion } from '../version.js';
 
 
 const USAGE = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
        rtnl [ -force ] -batch filename
-where  OBJECT := { address | link | monitor }
+where  OBJECT := { address | link | monitor | route }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -o[neline] | -br[ief] |
                     -f[amily] { inet | inet6 | link } | -4 | -6 | -0 |
                     -t[imestamp] | -ts[hort] | -b[atch] [filename] | -force |
@@ -20,7 +21,7 @@ The socket defaults to $RTNL_SOCKET.
 type ObjectHandler = (ctx: Context, args: readonly string[]) => Promise<number>;
 
 const unsupported = (name: string): ObjectHandler => async (ctx) => {
-  ctx.err(`Object "${name}" is not supported by rtnl (rtnld serves links and addresses).\n`);
+  ctx.err(`Object "${name}" is not supported by rtnl (rtnld serves links, addresses and routes).\n`);
   return 1;
 };
 
@@ -29,7 +30,7 @@ const OBJECTS: ReadonlyArray<readonly [string, ObjectHandler]> = [
   ['address', doAddress],
   ['addrlabel', unsupported('addrlabel')],
   ['maddress', unsupported('maddress')],
-  ['route', unsupported('route')],
+  ['route', doRoute],
   ['rule', unsupported('rule')],
   ['neighbor', unsupported('neighbor')],
   ['neighbour', unsupported('neighbour')],
