@@ -3,7 +3,7 @@ import {
   RTM_GETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK,
   RTM_F_CLONED, AF_PACKET, AF_UNSPEC,
 } from '../../protocol/constants.js';
-import { decodeLinkMessage } from '../../protocol/link-decode.js';
+import { decodeLinkMessage, type DecodedLink } from '../../protocol/link-decode.js';
 import { writeLinkRequest } from '../../protocol/link-request.js';
 import { NlWriter } from '../../protocol/writer.js';
 import type { RtnlEvent } from '../client/events.js';
@@ -103,6 +103,14 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
   const onAbort = () => void sub.close();
   ctx.io.signal?.addEventListener('abort', onAbort, { once: true });
   if (ctx.io.signal?.aborted) onAbort();
+  /** ll_index_to_name() asks the kernel for a device it has not seen (a route-only monitor hears no link events). */
+  const learnRouteDevices = async (indexes: readonly number[]) => {
+    for (const index of indexes) {
+      if (!index || names.indexOf(names.name(index)) === index) continue;
+      const link = await client.link(index).catch(() => undefined);
+      if (link?.name !== undefined) names.remember({ index, name: link.name, flags: link.flags } as DecodedLink);
+    }
+  };
   const print = (ev: RtnlEvent) => {
     const p = new Printer(o.json, ctx.sl);
     let prefix = '';
@@ -140,7 +148,10 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
     ctx.out(text + p.textOut);
   };
   try {
-    for await (const ev of sub) print(ev);
+    for await (const ev of sub) {
+      if (ev.type === 'newroute' || ev.type === 'delroute') await learnRouteDevices(ev.route.nexthops.map((h) => h.ifindex));
+      print(ev);
+    }
   } finally {
     ctx.io.signal?.removeEventListener('abort', onAbort);
   }
