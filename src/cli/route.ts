@@ -25,8 +25,13 @@ import {
   parseTimeRtt, readFamily, type RoutePrefix,
 } from './route-args.js';
 
+/** usage() of ip/iproute.c (6.1). */
 const ROUTE_USAGE = `Usage: rtnl route { list | flush } SELECTOR
-       rtnl route get ADDRESS [ from ADDRESS iif STRING ]
+       rtnl route save SELECTOR
+       rtnl route restore
+       rtnl route showdump
+       rtnl route get [ ROUTE_GET_FLAGS ] ADDRESS
+                            [ from ADDRESS iif STRING ]
                             [ oif STRING ] [ tos TOS ]
                             [ mark NUMBER ] [ vrf NAME ]
                             [ uid NUMBER ] [ ipproto PROTOCOL ]
@@ -42,7 +47,7 @@ NODE_SPEC := [ TYPE ] PREFIX [ tos TOS ]
              [ ttl-propagate { enabled | disabled } ]
 INFO_SPEC := { NH | nhid ID } OPTIONS FLAGS [ nexthop NH ]...
 NH := [ encap ENCAPTYPE ENCAPHDR ] [ via [ FAMILY ] ADDRESS ]
-	    [ dev STRING ] [ weight NUMBER ] NHFLAGS
+      [ dev STRING ] [ weight NUMBER ] NHFLAGS
 FAMILY := [ inet | inet6 | mpls | bridge | link ]
 OPTIONS := FLAGS [ mtu NUMBER ] [ advmss NUMBER ] [ as [ to ] ADDRESS ]
            [ rtt TIME ] [ rttvar TIME ] [ reordering NUMBER ]
@@ -61,6 +66,22 @@ PREF := [ low | medium | high ]
 TIME := NUMBER[s|ms]
 BOOL := [1|0]
 FEATURES := ecn
+ENCAPTYPE := [ mpls | ip | ip6 | seg6 | seg6local | rpl | ioam6 | xfrm ]
+ENCAPHDR := [ MPLSLABEL | SEG6HDR | SEG6LOCAL | IOAM6HDR | XFRMINFO ]
+SEG6HDR := [ mode SEGMODE ] segs ADDR1,ADDRi,ADDRn [hmac HMACKEYID] [cleanup]
+SEGMODE := [ encap | encap.red | inline | l2encap | l2encap.red ]
+SEG6LOCAL := action ACTION [ OPTIONS ] [ count ]
+ACTION := { End | End.X | End.T | End.DX2 | End.DX6 | End.DX4 |
+            End.DT6 | End.DT4 | End.DT46 | End.B6 | End.B6.Encaps |
+            End.BM | End.S | End.AS | End.AM | End.BPF }
+OPTIONS := OPTION [ OPTIONS ]
+OPTION := { flavors FLAVORS | srh SEG6HDR | nh4 ADDR | nh6 ADDR | iif DEV | oif DEV |
+            table TABLEID | vrftable TABLEID | endpoint PROGNAME }
+FLAVORS := { FLAVOR[,FLAVOR] }
+FLAVOR := { psp | usp | usd | next-csid }
+IOAM6HDR := trace prealloc type IOAM6_TRACE_TYPE ns IOAM6_NAMESPACE size IOAM6_TRACE_SIZE
+XFRMINFO := if_id IF_ID [ link_dev LINK ]
+ROUTE_GET_FLAGS := [ fibmatch ]
 `;
 
 function routeUsage(): never {
@@ -695,7 +716,7 @@ async function routeFlush(ctx: Context, args: Args): Promise<number> {
   const f = resetFilter();
   f.tb = RT_TABLE_MAIN;
   if (!args.more) {
-    ctx.err('"ip route flush" requires arguments.\n');
+    ctx.err('"rtnl route flush" requires arguments.\n');
     return 1;
   }
   const family = await parseSelector(ctx, args, f);
