@@ -11,7 +11,7 @@ import { AdminServer } from './http/server.js';
 import { DurableState } from './state/durable-state.js';
 import { RtnlDispatcher } from './rtnl/dispatch.js';
 import { Notifier } from './rtnl/notify.js';
-import { applySeed, type SeedLink } from './seed.js';
+import { applySeed, type Seed, type SeedLink } from './seed.js';
 import { ConnectionRegistry } from './transport/registry.js';
 import { UnixServer } from './transport/unix-server.js';
 
@@ -29,7 +29,7 @@ export interface DaemonOptions {
   stateDir?: string | undefined;
   /** Journal records after which the state is compacted into a snapshot. */
   stateCompactEvery?: number | undefined;
-  seed?: readonly SeedLink[] | undefined;
+  seed?: Readonly<Seed> | readonly SeedLink[] | undefined;
   /** NETLINK_GET_STRICT_CHK on for every connection. */
   strict: boolean;
   maxMessage: number;
