@@ -16,22 +16,17 @@ export function parseRouteType(text: string): number | undefined {
   ];
   if (text === 'brd') return 3;
   for (const [name, type, exact] of names) if (exact ? text === name : matches(text, name)) return type;
-  return parseStrtoul(text, 255);
-}
-
-/** strtoul(text, &end, 0) that must consume the whole word. */
-function parseStrtoul(text: string, max: number): number | undefined {
-  return parseUnsigned(text, max);
+  return parseUnsigned(text, 255);
 }
 
 /** rtnl_rtprot_a2n() */
 export function parseRouteProtocol(text: string): number | undefined {
-  return PROTOCOLS.find(([, name]) => name === text)?.[0] ?? parseStrtoul(text, 255);
+  return PROTOCOLS.find(([, name]) => name === text)?.[0] ?? parseUnsigned(text, 255);
 }
 
 /** rtnl_rttable_a2n() */
 export function parseRouteTable(text: string): number | undefined {
-  return TABLES.find(([, name]) => name === text)?.[0] ?? parseStrtoul(text, 0xffffffff);
+  return TABLES.find(([, name]) => name === text)?.[0] ?? parseUnsigned(text, 0xffffffff);
 }
 
 /** rtnl_dsfield_a2n(): a name, else hexadecimal up to 255. */

@@ -68,7 +68,7 @@ function resetFilter(ifindex = 0): RouteFilter {
 const hostLen = (family: number) => (family === AF_INET6 ? 128 : family === AF_INET ? 32 : 0);
 
 /** What the printer leaves out because the filter pins it. */
-export function printFilterOf(f: RouteFilter): RoutePrintFilter {
+function printFilterOf(f: RouteFilter): RoutePrintFilter {
   return {
     tb: f.tb, typemask: f.typemask, hideTos: f.tosmask === -1, hideDev: f.oifmask === -1, hideProtocol: f.protocolmask === -1,
     hideScope: f.scopemask === -1, hideMetric: f.metricmask === -1, hideIif: f.iifmask === -1, hideRealm: f.realmmask === -1,
@@ -480,8 +480,6 @@ async function routeGet(ctx: Context, args: Args): Promise<number> {
     return talkFailed(e);
   }
   const names = await linkNames(ctx);
-  const f = resetFilter();
-  f.cloned = 2;
   const p = new Printer(ctx.opts.json, ctx.sl);
   printRoute(p, answer, names, { details: ctx.opts.details, stats: ctx.opts.stats, filter: NO_ROUTE_FILTER });
   ctx.out(ctx.opts.json ? stringifyJson([p.root], ctx.opts.pretty) : p.textOut);
