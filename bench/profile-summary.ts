@@ -5,7 +5,8 @@
 //
 // --only keeps the samples whose stack contains a function whose name includes NAME (e.g.
 // `--only fill` for the dump path, `--only onData` for request handling), so that start-up
-// (seed loading) does not drown the phase of interest.
+// (seed loading) does not drown the phase of interest. `--only =fill` matches the name exactly
+// (`fill` alone also matches `fulfilled`).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
@@ -28,6 +29,7 @@ if (!file) {
   process.exit(2);
 }
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const matches = (fn: string) => (only!.startsWith('=') ? fn === only!.slice(1) : fn.includes(only!));
 const top = Number(args.includes('--top') ? args[args.indexOf('--top') + 1] : 25);
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -47,7 +49,7 @@ profile.samples.forEach((id, i) => {
   const dt = profile.timeDeltas[i] ?? 0;
   const stack: string[] = [];
   for (let x: number | undefined = id; x !== undefined; x = parent.get(x)) stack.push(label(byId.get(x)!));
-  if (only && !stack.some((s) => s.split(' ')[0]!.includes(only))) return;
+  if (only && !stack.some((s) => matches(s.split(' ')[0]!))) return;
   total += dt;
   self.set(stack[0]!, (self.get(stack[0]!) ?? 0) + dt);
   for (const s of new Set(stack)) inclusive.set(s, (inclusive.get(s) ?? 0) + dt);

@@ -9,6 +9,7 @@
 //   --daemon DIR        benchmark the rtnld checkout in DIR (its bin/rtnld.js) instead of this one,
 //                       e.g. a `git archive` of an older commit for a before/after table
 //   --only cli-start    run only the `rtnl` cold-start row and update it in bench/results.json
+//   --only cold         run only the fresh-daemon rows (bench/cold.ts) and update them likewise
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -17,6 +18,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Job, Target } from './client.js';
+import { coldRows, type ColdContext } from './cold.js';
 import { newDummy } from './netlink.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -30,9 +32,11 @@ const BIG = !argv.has('--no-big') && !QUICK;
 const PROFILE = argv.has('--profile');
 const NO_KERNEL = argv.has('--no-kernel');
 // --deadline SECONDS: a loaded machine (shared with other work) needs longer than the defaults.
-const DEADLINE_MS = (args.includes('--deadline') ? Number(args[args.indexOf('--deadline') + 1]) : BIG ? 420 : 300) * 1000;
+// The fresh-daemon rows (bench/cold.ts) add about five minutes.
+const DEADLINE_MS = (args.includes('--deadline') ? Number(args[args.indexOf('--deadline') + 1]) : (BIG ? 420 : 300) + 300) * 1000;
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-if (ONLY !== undefined && ONLY !== 'cli-start') throw new Error(`--only: unknown group ${ONLY} (known: cli-start)`);
+const ONLY_GROUPS: Record<string, () => Promise<void>> = { 'cli-start': () => cliStartRows(), cold: () => coldRows(coldContext()) };
+if (ONLY !== undefined && !Object.hasOwn(ONLY_GROUPS, ONLY)) throw new Error(`--only: unknown group ${ONLY} (known: ${Object.keys(ONLY_GROUPS).join(', ')})`);
 
 // ---------------------------------------------------------------------------------------------
 // Placement and processes
@@ -89,7 +93,7 @@ function canConnect(path: string): Promise<boolean> {
   });
 }
 
-interface Server {
+export interface Server {
   name: string;
   path: string;
   proc: ChildProcess;
@@ -174,13 +178,13 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-interface Series {
+export interface Series {
   name: string;
   median: number;
   runs: number[];
 }
 
-interface Row {
+export interface Row {
   id: string;
   what: string;
   unit: string;
@@ -667,9 +671,23 @@ async function cliStartRows(): Promise<void> {
   }
 }
 
+/** What the fresh-daemon rows (bench/cold.ts) use of this suite. */
+function coldContext(): ColdContext {
+  const kernelSkip = rootAndNetns();
+  if (kernelSkip === undefined) dropStaleNetns();
+  return {
+    quick: QUICK, big: BIG, kernelSkip, benchDir, daemonRoot, tmp, startDaemon, stopServer, runPinned, pinned, serverCpu: SERVER_CPU,
+    track: (proc) => {
+      children.add(proc);
+      proc.once('exit', () => children.delete(proc));
+    },
+    addNetns: (name) => namespaces.add(name), dropNetns, series, median, log, rows, skipped, notes,
+  };
+}
+
 /** --only: measures one group and replaces its rows in the existing bench/results.json. */
 async function onlyRows(): Promise<void> {
-  await cliStartRows();
+  await ONLY_GROUPS[ONLY!]!();
   const file = join(benchDir, 'results.json');
   const results = JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[]; skipped: Record<string, string>; updated?: unknown[] };
   for (const row of rows) {
@@ -741,6 +759,7 @@ async function main(): Promise<void> {
   await memoryRows();
   await cliStartRows();
   await routeModelRows();
+  await coldRows(coldContext());
 
   const results = {
     date: started.toISOString(),

@@ -90,14 +90,15 @@ interface Template {
   mtuAt: number;
 }
 
-const templates = new Map<string, Template>();
+/** By shape: the five booleans of the view as bits (a string key cost more than the copy itself). */
+const templates: (Template | undefined)[] = [];
 const MARK_FLAGS = 0x7e5a5a01;
 const MARK_TSTAMP = 0x7e5a5a02;
 const MARK_MTU = 0x7e5a5a03;
 
 function template(v: AfSpecView): Template {
-  const key = `${+v.loopback}${+v.noarp}${+v.inet}${+v.inet6}${+v.skipStats}`;
-  let t = templates.get(key);
+  const key = (v.loopback ? 1 : 0) | (v.noarp ? 2 : 0) | (v.inet ? 4 : 0) | (v.inet6 ? 8 : 0) | (v.skipStats ? 16 : 0);
+  let t = templates[key];
   if (!t) {
     const w = new NlWriter(1024);
     buildAfSpec(w, { ...v, inet6Flags: MARK_FLAGS, tstamp: MARK_TSTAMP, mtu: MARK_MTU });
@@ -108,7 +109,7 @@ function template(v: AfSpecView): Template {
       return bytes.indexOf(m);
     };
     t = { bytes, flagsAt: find(MARK_FLAGS), tstampAt: find(MARK_TSTAMP), mtuAt: find(MARK_MTU) };
-    templates.set(key, t);
+    templates[key] = t;
   }
   return t;
 }

@@ -1,5 +1,5 @@
 import { AF_BRIDGE, IFLA_ADDRESS, IFLA_IFNAME, IFLA_LINK, IFLA_MASTER, IFLA_MTU, IFLA_OPERSTATE, IFLA_PROTINFO, NLA_F_NESTED } from './constants.js';
-import { writeTypedAttrs, type TypedAttr } from './typed-attrs.js';
+import { writeAttrsPayload, type AttrsPayload } from './typed-attrs.js';
 import type { NlWriter } from './writer.js';
 
 /** What an AF_BRIDGE RTM_NEWLINK/DELLINK says about a bridge port (net/bridge/br_netlink.c: br_fill_ifinfo). */
@@ -15,7 +15,7 @@ export interface BridgePortMessage {
   /** iflink; emitted when it differs from the index. */
   link: number;
   /** IFLA_BRPORT_* attributes (RTM_NEWLINK only). */
-  protinfo?: readonly TypedAttr[];
+  protinfo?: AttrsPayload;
 }
 
 export function writeBridgePortMessage(w: NlWriter, type: number, flags: number, seq: number, pid: number, m: BridgePortMessage): void {
@@ -29,7 +29,7 @@ export function writeBridgePortMessage(w: NlWriter, type: number, flags: number,
   if (m.link !== m.index) w.attrU32(IFLA_LINK, m.link);
   if (m.protinfo) {
     const nest = w.nestStart(IFLA_PROTINFO | NLA_F_NESTED);
-    writeTypedAttrs(w, m.protinfo);
+    writeAttrsPayload(w, m.protinfo);
     w.nestEnd(nest);
   }
   w.msgEnd(at);

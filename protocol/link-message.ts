@@ -9,7 +9,7 @@ import {
   IFLA_PROP_LIST, IFLA_PROTO_DOWN, IFLA_QDISC, IFLA_STATS, IFLA_STATS64, IFLA_TAILROOM, IFLA_TSO_MAX_SEGS,
   IFLA_TSO_MAX_SIZE, IFLA_TXQLEN, IFLA_XDP, IFLA_XDP_ATTACHED, NLA_F_NESTED,
 } from './constants.js';
-import { writeTypedAttrs, type TypedAttr } from './typed-attrs.js';
+import { writeAttrsPayload, type AttrsPayload } from './typed-attrs.js';
 import type { NlWriter } from './writer.js';
 
 export { type TypedAttr } from './typed-attrs.js';
@@ -47,9 +47,9 @@ export interface LinkMessage {
   address: Uint8Array;
   broadcast: Uint8Array;
   kind?: string;
-  infoData?: TypedAttr[];
+  infoData?: AttrsPayload;
   slaveKind?: string;
-  slaveData?: TypedAttr[];
+  slaveData?: AttrsPayload;
   /** iflink (dev_get_iflink): the index itself for devices without a lower device; emitted when it differs. */
   link: number;
   qdisc?: string;
@@ -137,14 +137,14 @@ export function writeLinkBody(w: NlWriter, m: LinkMessage): void {
     if (m.kind) w.attrString(IFLA_INFO_KIND, m.kind);
     if (m.kind && m.infoData) {
       const data = w.nestStart(IFLA_INFO_DATA);
-      writeTypedAttrs(w, m.infoData);
+      writeAttrsPayload(w, m.infoData);
       w.nestEnd(data);
     }
     if (m.slaveKind) {
       w.attrString(IFLA_INFO_SLAVE_KIND, m.slaveKind);
       if (m.slaveData) {
         const data = w.nestStart(IFLA_INFO_SLAVE_DATA);
-        writeTypedAttrs(w, m.slaveData);
+        writeAttrsPayload(w, m.slaveData);
         w.nestEnd(data);
       }
     }

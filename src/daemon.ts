@@ -11,6 +11,7 @@ import { AdminServer } from './http/server.js';
 import { DurableState } from './state/durable-state.js';
 import { RtnlDispatcher } from './rtnl/dispatch.js';
 import { Notifier } from './rtnl/notify.js';
+import { warmUpInBackground } from './rtnl/warm-up.js';
 import { applySeed, type Seed, type SeedLink } from './seed.js';
 import { ConnectionRegistry } from './transport/registry.js';
 import { UnixServer } from './transport/unix-server.js';
@@ -45,6 +46,12 @@ export interface DaemonOptions {
   httpSocketMode?: number | undefined;
   /** Called when a netlink socket file the daemon serves is removed or replaced (rtnld then stops). */
   onSocketRemoved?: ((path: string) => void) | undefined;
+  /**
+   * Once listening, exercise the request and dump paths on a scratch model in the background
+   * (src/rtnl/warm-up.ts), so the first dumps of a fresh daemon run optimised code. The CLI turns
+   * it on (`--no-warm-up` turns it off); off by default for embedders and tests.
+   */
+  warmUp?: boolean | undefined;
 }
 
 /** Composition root: model, rtnetlink dispatcher, notifications and the Unix socket. */
@@ -60,6 +67,9 @@ export class Daemon {
   readonly metrics: Metrics | undefined;
   private readonly http: AdminServer | undefined;
   private ready = false;
+  private stopping = false;
+  /** The background warm-up, while it runs. */
+  private warming: Promise<void> | undefined;
 
   constructor(private readonly options: DaemonOptions) {
     this.model = new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses });
@@ -139,6 +149,21 @@ export class Daemon {
     }
     this.ready = true;
     this.options.log.info({ links: this.model.size }, 'model loaded');
+    if (this.options.warmUp) this.startWarmUp();
+  }
+
+  private startWarmUp(): void {
+    const started = performance.now();
+    // Built as the daemon's own model is (src/rtnl/warm-up.ts says why), without its limits, and
+    // with DAD ending at once so the scratch model's timers do not outlive the warm-up.
+    const makeModel = () => {
+      const model = new NetworkModel({ addresses: { dadMs: 0, promoteSecondaries: this.options.addresses?.promoteSecondaries } });
+      model.addLoopback();
+      return model;
+    };
+    const log = this.options.log;
+    this.warming = warmUpInBackground(makeModel, () => this.stopping, (err) => log.warn({ err }, 'warm-up failed'))
+      .then(() => log.debug({ ms: Math.round(performance.now() - started) }, 'warm-up done'));
   }
 
   /** Applies a journaled request as it was applied the first time. */
@@ -151,6 +176,8 @@ export class Daemon {
   /** Graceful stop: no new connections, in-flight requests finish, the socket files are removed. */
   async stop(): Promise<void> {
     this.ready = false;
+    this.stopping = true;
+    await this.warming;
     // The admin API first: no new changes from it, event streams end, in-flight requests finish.
     await this.http?.close();
     await Promise.all(this.servers.map((s) => s.close()));

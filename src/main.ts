@@ -57,6 +57,7 @@ const program = new Command()
   .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
   .option('--log-file <file>', 'append the JSON log lines to FILE instead of writing them to stderr')
   .option('--pid-file <file>', 'write the process id to FILE once the sockets listen; removed when the daemon stops')
+  .option('--no-warm-up', 'do not exercise the encoders on a scratch model after start (first dumps are then several times slower)')
   .option('--background', 'detach: return once the sockets listen, printing the daemon\'s process id', false)
   .option('--strict', 'apply NETLINK_GET_STRICT_CHK checks on every connection', false)
   .addOption(new Option('--socket-mode <mode>', 'file mode of the admin socket, octal').argParser(octal).default(0o660, '660'))
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
     socket?: string; seed?: string; logLevel: string; logFile?: string; pidFile?: string; background: boolean;
     strict: boolean; socketMode: number; socketGroup?: number;
     roSocket?: string; roSocketMode: number; state?: string; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
-    dadMs: number; promoteSecondaries: boolean; maxAddressesPerLink?: number;
+    dadMs: number; promoteSecondaries: boolean; maxAddressesPerLink?: number; warmUp: boolean;
     http?: ListenAddress; httpToken?: string; httpSocketMode: number;
   }>();
   if (opts.socket === undefined) return program.error("error: required option '-s, --socket <path>' not specified");
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
       seed: opts.seed ? readSeed(opts.seed) : undefined,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
       addresses: { dadMs: opts.dadMs, promoteSecondaries: opts.promoteSecondaries, maxPerLink: opts.maxAddressesPerLink },
-      http: opts.http, httpToken: opts.httpToken, httpSocketMode: opts.httpSocketMode,
+      http: opts.http, httpToken: opts.httpToken, httpSocketMode: opts.httpSocketMode, warmUp: opts.warmUp,
       // `rm` of the socket stops the daemon: nothing could reach it any more.
       onSocketRemoved: (path) => stop({ reason: 'socket file removed or replaced', path }),
     });

@@ -43,6 +43,23 @@ describe('rtnld process', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('warms up after listening (issue 21), unless --no-warm-up', async () => {
+    const dir = tempDir();
+    const warm = runNode([BIN, '--socket', join(dir, 'a.sock'), '--log-level', 'debug']);
+    const cold = runNode([BIN, '--socket', join(dir, 'b.sock'), '--log-level', 'debug', '--no-warm-up']);
+    await waitForSocket(join(dir, 'a.sock'), warm.output);
+    await waitForSocket(join(dir, 'b.sock'), cold.output);
+    const deadline = Date.now() + 60_000;
+    while (!warm.output().includes('"warm-up done"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(warm.output()).toContain('"warm-up done"');
+    expect(warm.output()).not.toContain('warm-up failed');
+    expect(await linkNames(join(dir, 'a.sock'))).toEqual(['lo']);
+    expect(cold.output()).not.toContain('warm-up');
+    for (const d of [warm, cold]) d.child.kill('SIGTERM');
+    expect(await warm.exited).toBe(0);
+    expect(await cold.exited).toBe(0);
+  });
+
   it('replaces a stale socket file but refuses a live one', async () => {
     const dir = tempDir();
     const path = join(dir, 'rtnl.sock');

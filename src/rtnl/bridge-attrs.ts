@@ -1,4 +1,4 @@
-import type { TypedAttr } from '../../protocol/typed-attrs.js';
+import { TypedAttrsTemplate, type TypedAttr } from '../../protocol/typed-attrs.js';
 import type { Link } from '../model/types.js';
 
 // IFLA_INFO_DATA of a bridge and IFLA_INFO_SLAVE_DATA of its ports (net/bridge/br_netlink.c:
@@ -23,8 +23,8 @@ const STP_GROUP_ADDR = new Uint8Array([0x01, 0x80, 0xc2, 0x00, 0x00, 0x00]);
 /** struct br_boolopt_multi { optval 0, optmask: the 5 boolopts 6.18 knows }. */
 const MULTI_BOOLOPT = new Uint8Array([0, 0, 0, 0, 0x1f, 0, 0, 0]);
 
-export function bridgeInfoData(bridge: Readonly<Link>): TypedAttr[] {
-  const id = bridgeId(bridge);
+/** br_fill_info()'s attributes for a bridge whose id is `id`. */
+export function bridgeInfoList(id: Uint8Array): TypedAttr[] {
   return [
     [16, 'u64', 0], // HELLO_TIMER
     [17, 'u64', 0], // TCN_TIMER
@@ -71,6 +71,16 @@ export function bridgeInfoData(bridge: Readonly<Link>): TypedAttr[] {
   ];
 }
 
+const BRIDGE_ID = 11;
+const ROOT_ID = 10;
+// Encoded once: a dump writes these ~500 bytes for every bridge, differing only in the ids.
+const BRIDGE_INFO = new TypedAttrsTemplate(bridgeInfoList(new Uint8Array(8)), [BRIDGE_ID, ROOT_ID]);
+
+export function bridgeInfoData(bridge: Readonly<Link>): Uint8Array {
+  const id = bridgeId(bridge);
+  return BRIDGE_INFO.encode([id, id]);
+}
+
 const BR_STATE_DISABLED = 0;
 const BR_STATE_FORWARDING = 3;
 const PORT_PRIORITY = 32;
@@ -83,11 +93,11 @@ function portState(port: Readonly<Link>): number {
   return port.bridgePortForwarding ? BR_STATE_FORWARDING : BR_STATE_DISABLED;
 }
 
-export function bridgePortSlaveData(port: Readonly<Link>, bridge: Readonly<Link>): TypedAttr[] {
-  const id = bridgeId(bridge);
-  const portId = 0x8000 | (port.bridgePort ?? 0);
+/** br_port_fill_attrs()'s attributes for a port in `state`, numbered `portNo`, of the bridge whose id is `id`. */
+export function portAttrList(state: number, id: Uint8Array, portNo: number): TypedAttr[] {
+  const portId = 0x8000 | portNo;
   return [
-    [1, 'u8', portState(port)], // STATE
+    [1, 'u8', state], // STATE
     [2, 'u16', PORT_PRIORITY], // PRIORITY
     [3, 'u32', 2], // COST (10 Gb/s)
     [4, 'u8', 0], // MODE
@@ -106,7 +116,7 @@ export function bridgePortSlaveData(port: Readonly<Link>, bridge: Readonly<Link>
     [15, 'u16', portId], // DESIGNATED_PORT
     [16, 'u16', 0], // DESIGNATED_COST
     [17, 'u16', portId], // ID
-    [18, 'u16', port.bridgePort ?? 0], // NO
+    [18, 'u16', portNo], // NO
     [19, 'u8', 0], // TOPOLOGY_CHANGE_ACK
     [20, 'u8', 0], // CONFIG_PENDING
     [29, 'u8', 0], // VLAN_TUNNEL
@@ -127,4 +137,13 @@ export function bridgePortSlaveData(port: Readonly<Link>, bridge: Readonly<Link>
     [41, 'u32', 0], // MCAST_N_GROUPS
     [42, 'u32', 0], // MCAST_MAX_GROUPS
   ];
+}
+
+const PORT_VARIABLE = [1, 13, 14, 15, 17, 18]; // STATE, ROOT_ID, BRIDGE_ID, DESIGNATED_PORT, ID, NO
+const PORT_ATTRS = new TypedAttrsTemplate(portAttrList(0, new Uint8Array(8), 0), PORT_VARIABLE);
+
+export function bridgePortSlaveData(port: Readonly<Link>, bridge: Readonly<Link>): Uint8Array {
+  const id = bridgeId(bridge);
+  const portNo = port.bridgePort ?? 0;
+  return PORT_ATTRS.encode([portState(port), id, id, 0x8000 | portNo, 0x8000 | portNo, portNo]);
 }

@@ -6,7 +6,7 @@ import { Errno } from '../../protocol/errno.js';
 import { MACVLAN_POLICY, OPAQUE_POLICY, VETH_POLICY, VLAN_POLICY } from '../../protocol/link-policy.js';
 import { NlError } from '../../protocol/nl-error.js';
 import { attrBe16, attrU16, attrU32, type AttrTable, type Policy } from '../../protocol/policy.js';
-import type { TypedAttr } from '../../protocol/typed-attrs.js';
+import type { AttrsPayload, TypedAttr } from '../../protocol/typed-attrs.js';
 import { decodeIflaVlanFlags, encodeIflaVlanFlags } from '../../protocol/structs.js';
 import { isMulticastMac, isZeroMac } from '../model/mac.js';
 import type { NetworkModel, NewLinkSpec } from '../model/store.js';
@@ -25,11 +25,11 @@ export interface KindWire {
   validate?(tb: AttrTable, data: AttrTable | undefined): void;
   /** INFO_DATA -> create options (veth peers are handled by the NEWLINK handler). */
   parse?(data: AttrTable | undefined, spec: NewLinkSpec): void;
-  fillInfo?(link: Readonly<Link>, model: NetworkModel): TypedAttr[];
+  fillInfo?(link: Readonly<Link>, model: NetworkModel): AttrsPayload;
   /** The extended-ack text when the parent named by IFLA_LINK does not exist. */
   missingParentMsg?: string;
   /** IFLA_INFO_SLAVE_DATA of a port of a device of this kind. */
-  fillSlave?(port: Readonly<Link>, master: Readonly<Link>): TypedAttr[];
+  fillSlave?(port: Readonly<Link>, master: Readonly<Link>): AttrsPayload;
 }
 
 /** eth_validate_addr-style checks every Ethernet kind's validate hook makes on IFLA_ADDRESS. */
