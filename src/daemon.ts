@@ -13,7 +13,7 @@ import { RtnlDispatcher } from './rtnl/dispatch.js';
 import { DaemonNamespaces } from './daemon-netns.js';
 import { NamespaceRegistry } from './model/netns/registry.js';
 import { warmUpInBackground } from './rtnl/warm-up.js';
-import { applySeed, type SeedLink } from './seed.js';
+import { applySeed, type Seed, type SeedLink } from './seed.js';
 import { ConnectionRegistry } from './transport/registry.js';
 import { UnixServer } from './transport/unix-server.js';
 
@@ -31,7 +31,7 @@ export interface DaemonOptions {
   stateDir?: string | undefined;
   /** Journal records after which the state is compacted into a snapshot. */
   stateCompactEvery?: number | undefined;
-  seed?: readonly SeedLink[] | undefined;
+  seed?: Readonly<Seed> | readonly SeedLink[] | undefined;
   /** The seed's other namespaces (`netns:`), created at start with their links. */
   seedNetns?: Readonly<Record<string, readonly SeedLink[]>> | undefined;
   /** NETLINK_GET_STRICT_CHK on for every connection. */

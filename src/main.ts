@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     daemon = new Daemon({
       socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket, netnsDir: opts.netnsDir,
       roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks, stateDir: opts.state,
-      seed: seedDoc?.links, seedNetns: seedDoc?.netns,
+      seed: seedDoc, seedNetns: seedDoc?.netns,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
       addresses: { dadMs: opts.dadMs, promoteSecondaries: opts.promoteSecondaries, maxPerLink: opts.maxAddressesPerLink },
       http: opts.http, httpToken: opts.httpToken, httpSocketMode: opts.httpSocketMode, warmUp: opts.warmUp,

@@ -8,6 +8,7 @@ import type { NetworkModel, NewLinkSpec } from './model/store.js';
 import type { KindName, Link, MacvlanMode } from './model/types.js';
 import { addSeedAddress, parseSeedAddress } from './seed-addresses.js';
 import { addSeedNeighbour, parseSeedNeighbour } from './seed-neighbours.js';
+import { addSeedRoute, checkSeedRoute } from './seed-routes.js';
 
 /**
  * A seed file (YAML or JSON) declares the topology the daemon starts with:
@@ -18,6 +19,9 @@ import { addSeedNeighbour, parseSeedNeighbour } from './seed-neighbours.js';
  *     - { name: v0.10, kind: vlan, link: v0, id: 10 }
  *     - { name: lo, up: true }                  # 127.0.0.1/8 and ::1 come with up
  *     - { name: v1, addresses: ["10.0.0.1/24", "2001:db8::1/64 nodad"] }
+ *   routes:                                     # `ip route add` words, added after all links
+ *     - default via 10.0.0.254
+ *     - 10.9.0.0/16 via 10.0.0.2 dev v1 metric 100 proto static
  *
  * Links are created in order through the model's own operations, so a seed obeys the same
  * rules (and produces the same state) as the equivalent netlink requests. lo always exists.
@@ -55,10 +59,16 @@ export interface SeedLink {
   netns?: string;
 }
 
-/** A whole seed: the initial namespace's links and, by name, the other namespaces' links. */
-export interface SeedDoc {
-  links: SeedLink[];
+/** A whole seed file: the initial namespace's links and routes and, by name, the other namespaces' links. */
+export interface SeedDoc extends Seed {
   netns: Record<string, SeedLink[]>;
+}
+
+/** A whole seed file: links (created in order), then routes. */
+export interface Seed {
+  links: SeedLink[];
+  /** `ip route add` arguments, one route each (src/seed-routes.ts). */
+  routes: string[];
 }
 
 export class SeedError extends Error {}
@@ -67,8 +77,8 @@ const FIELDS = new Set(['name', 'kind', 'index', 'mtu', 'address', 'broadcast', 
   'carrier', 'master', 'link', 'id', 'protocol', 'mode', 'peer', 'addresses', 'promote_secondaries', 'netns', 'neighbours']);
 const VLAN_PROTOCOLS: Record<string, number> = { '802.1q': 0x8100, '802.1ad': 0x88a8 };
 
-export function readSeed(path: string): SeedLink[] {
-  return readSeedDoc(path).links;
+export function readSeed(path: string): Seed {
+  return readSeedDoc(path);
 }
 
 /**
@@ -87,6 +97,7 @@ export function readSeedDoc(path: string): SeedDoc {
   } catch (e) {
     throw new SeedError(`cannot read seed ${path}: ${(e as Error).message}`);
   }
+  for (const key of Object.keys(doc ?? {})) if (key !== 'links' && key !== 'routes' && key !== 'netns') throw new SeedError(`seed: unknown section "${key}"`);
   const links = (doc as { links?: unknown } | null)?.links ?? [];
   if (!Array.isArray(links)) throw new SeedError('seed: "links" must be a list');
   const netnsDoc = (doc as { netns?: unknown } | null)?.netns ?? {};
@@ -97,7 +108,19 @@ export function readSeedDoc(path: string): SeedDoc {
     if (!Array.isArray(l)) throw new SeedError(`seed netns.${name}: "links" must be a list`);
     netns[name] = l.map((x, i) => checkLink(x, `netns.${name}.links[${i}]`));
   }
-  return { links: links.map((l, i) => checkLink(l, `links[${i}]`)), netns };
+  const routes = (doc as { routes?: unknown } | null)?.routes ?? [];
+  if (!Array.isArray(routes)) throw new SeedError('seed: "routes" must be a list');
+  return { links: links.map((l, i) => checkLink(l, `links[${i}]`)), routes: routes.map((r, i) => checkRoute(r, `routes[${i}]`)), netns };
+}
+
+function checkRoute(raw: unknown, where: string): string {
+  if (typeof raw !== 'string') throw new SeedError(`seed ${where}: must be a string of \`ip route add\` arguments`);
+  try {
+    checkSeedRoute(raw);
+  } catch (e) {
+    throw new SeedError(`seed ${where} "${raw}": ${(e as Error).message}`);
+  }
+  return raw;
 }
 
 function checkLink(raw: unknown, where: string): SeedLink {
@@ -184,10 +207,23 @@ function configure(model: NetworkModel, link: Link, s: Omit<SeedLink, 'peer'>): 
 }
 
 /**
- * Applies a seed to a model that holds lo. Throws SeedError (or ModelError) naming the bad entry.
+ * Applies a seed (or a list of links) to a model that holds lo. Throws SeedError (or ModelError) naming the bad entry.
  * `netnsModel` finds the namespace a veth peer's `netns` names.
  */
-export function applySeed(model: NetworkModel, links: readonly SeedLink[], netnsModel?: (name: string) => NetworkModel | undefined): void {
+export function applySeed(model: NetworkModel, seed: Readonly<Seed> | readonly SeedLink[], netnsModel?: (name: string) => NetworkModel | undefined): void {
+  const links = 'links' in seed ? seed.links : seed as readonly SeedLink[];
+  applyLinks(model, links, netnsModel);
+  const routes = 'routes' in seed ? seed.routes : [];
+  routes.forEach((text, i) => {
+    try {
+      addSeedRoute(model, text);
+    } catch (e) {
+      throw new SeedError(`seed routes[${i}] "${text}": ${(e as Error).message}`);
+    }
+  });
+}
+
+function applyLinks(model: NetworkModel, links: readonly SeedLink[], netnsModel?: (name: string) => NetworkModel | undefined): void {
   for (const s of links) {
     const existing = model.byName(s.name);
     if (existing && (s.kind === undefined || s.kind === existing.kind)) {

@@ -1,8 +1,9 @@
 import {
   AF_INET, AF_INET6, NLM_F_DUMP, NLM_F_REQUEST, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR,
-  RTM_GETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE, RTNLGRP_NEIGH,
+  RTM_GETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK,
+  RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE, RTNLGRP_NEIGH, RTM_F_CLONED, AF_PACKET, AF_UNSPEC,
 } from '../../protocol/constants.js';
-import { decodeLinkMessage } from '../../protocol/link-decode.js';
+import { decodeLinkMessage, type DecodedLink } from '../../protocol/link-decode.js';
 import { writeLinkRequest } from '../../protocol/link-request.js';
 import { NlWriter } from '../../protocol/writer.js';
 import type { RtnlEvent } from '../client/events.js';
@@ -13,14 +14,21 @@ import { printRule } from '../format/rule.js';
 import { printNeigh } from '../format/neigh.js';
 import { LinkTable } from '../format/link-table.js';
 import { Printer } from '../format/printer.js';
+import { printRoute } from '../format/route.js';
+import { monitorRouteFilter } from './route.js';
 import { Args, ExitNow, invarg, matches } from './args.js';
 import { dumpFailed } from './common.js';
 import type { Context } from './context.js';
 
 const MONITOR_USAGE = `Usage: rtnl monitor [ all | OBJECTS ] [ label ] [dev DEVICE]
-OBJECTS :=  address | link | neigh | rule
+OBJECTS :=  address | link | route | neigh | rule
 FILE := file FILENAME
 `;
+
+/** Offset of rtm_flags in an RTM_*ROUTE message (nlmsghdr + 8 bytes of rtmsg). */
+const NLMSGHDR_RTM_FLAGS = 24;
+/** preferred_family, with -0 (link) meaning all. */
+const o0 = (family: number) => (family === AF_PACKET ? AF_UNSPEC : family);
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -42,6 +50,7 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
   const args = new Args(words);
   let link = false;
   let addr = false;
+  let route = false;
   let rule = false;
   let neigh = false;
   let banner = false;
@@ -51,20 +60,23 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
     if (matches(w, 'label')) banner = true;
     else if (matches(w, 'link')) link = true;
     else if (matches(w, 'address')) addr = true;
+    else if (matches(w, 'route')) route = true;
     else if (matches(w, 'neigh')) neigh = true;
     else if (w === 'rule') rule = true;
     else if (w === 'all') banner = true;
     else if (matches(w, 'help')) throw new ExitNow(255, MONITOR_USAGE);
     else if (w === 'dev') dev = args.next();
-    else if (['route', 'mroute', 'prefix', 'netconf', 'nsid', 'nexthop', 'stats', 'maddress', 'acaddress'].some((o) => matches(w, o))) {
+    else if (['mroute', 'prefix', 'netconf', 'nsid', 'nexthop', 'stats', 'maddress', 'acaddress'].some((o) => matches(w, o))) {
       // Objects rtnld does not model: nothing to listen to.
     } else throw new ExitNow(255, `Argument "${w}" is unknown, try "rtnl monitor help".\n`);
     args.advance();
   }
-  if (!link && !addr && !neigh && !rule) {
+  if (!link && !addr && !route && !neigh && !rule) {
     link = true;
     addr = true;
+    route = true;
     neigh = true;
+    rule = true;
   }
   const client = await ctx.client();
   let ifindex = 0;
@@ -74,9 +86,21 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
   }
   const groups: number[] = [];
   if (link) groups.push(RTNLGRP_LINK);
-  if (addr) groups.push(RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR);
-  if (rule) groups.push(RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE);
+  const family = o0(ctx.opts.family);
+  if (addr) {
+    if (!family || family === AF_INET) groups.push(RTNLGRP_IPV4_IFADDR);
+    if (!family || family === AF_INET6) groups.push(RTNLGRP_IPV6_IFADDR);
+  }
+  if (route) {
+    if (!family || family === AF_INET) groups.push(RTNLGRP_IPV4_ROUTE);
+    if (!family || family === AF_INET6) groups.push(RTNLGRP_IPV6_ROUTE);
+  }
+  if (rule) {
+    if (!family || family === AF_INET) groups.push(RTNLGRP_IPV4_RULE);
+    if (!family || family === AF_INET6) groups.push(RTNLGRP_IPV6_RULE);
+  }
   if (neigh) groups.push(RTNLGRP_NEIGH);
+  const routeFilter = monitorRouteFilter(ifindex, family);
   const sub = client.subscribe(groups);
   await sub.ready;
   // ll_init_map(): the names of the links that exist now.
@@ -92,6 +116,14 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
   const onAbort = () => void sub.close();
   ctx.io.signal?.addEventListener('abort', onAbort, { once: true });
   if (ctx.io.signal?.aborted) onAbort();
+  /** ll_index_to_name() asks the kernel for a device it has not seen (a route-only monitor hears no link events). */
+  const learnRouteDevices = async (indexes: readonly number[]) => {
+    for (const index of indexes) {
+      if (!index || names.indexOf(names.name(index)) === index) continue;
+      const link = await client.link(index).catch(() => undefined);
+      if (link?.name !== undefined) names.remember({ index, name: link.name, flags: link.flags } as DecodedLink);
+    }
+  };
   const print = (ev: RtnlEvent) => {
     const p = new Printer(o.json, ctx.sl);
     let prefix = '';
@@ -107,6 +139,12 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
       if (ev.address.family !== AF_INET && ev.address.family !== AF_INET6) return;
       if (banner) prefix = '[ADDR]';
       printAddress(p, ev.address, names, { withIndex: true, msgType: ev.header.type === RTM_DELADDR ? RTM_DELADDR : undefined });
+    } else if (ev.type === 'newroute' || ev.type === 'delroute') {
+      // accept_msg(): cached clones are not shown; print_route() applies the reset filter.
+      if (ev.message.readUInt32LE(NLMSGHDR_RTM_FLAGS) & RTM_F_CLONED) return;
+      if (!routeFilter.passes(ev.message)) return;
+      if (banner) prefix = '[ROUTE]';
+      printRoute(p, ev.message, names, { details: o.details, stats: o.stats, filter: routeFilter.print });
     } else if (ev.type === 'newrule' || ev.type === 'delrule') {
       if (banner) prefix = '[RULE]';
       // print_rule(): "Deleted " first for RTM_DELRULE.
@@ -132,7 +170,10 @@ export async function doMonitor(ctx: Context, words: readonly string[]): Promise
     ctx.out(text + p.textOut);
   };
   try {
-    for await (const ev of sub) print(ev);
+    for await (const ev of sub) {
+      if (ev.type === 'newroute' || ev.type === 'delroute') await learnRouteDevices(ev.route.nexthops.map((h) => h.ifindex));
+      print(ev);
+    }
   } finally {
     ctx.io.signal?.removeEventListener('abort', onAbort);
   }

@@ -8,12 +8,13 @@ import { doMonitor } from './monitor.js';
 import { doRule } from './rule.js';
 import { doBridge, doFdb } from './fdb.js';
 import { doNetns } from './netns.js';
+import { doRoute } from './route.js';
 import { packageVersion } from '../version.js';
 
 
 const USAGE = `Usage: rtnl [ OPTIONS ] OBJECT { COMMAND | help }
        rtnl [ -force ] -batch filename
-where  OBJECT := { address | link | neighbour | rule | fdb | bridge fdb | monitor | netns }
+where  OBJECT := { address | link | neighbour | route | rule | fdb | bridge fdb | monitor | netns }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -o[neline] | -br[ief] |
                     -f[amily] { inet | inet6 | link } | -4 | -6 | -0 |
                     -t[imestamp] | -ts[hort] | -b[atch] [filename] | -force |
@@ -24,7 +25,7 @@ The socket defaults to $RTNL_SOCKET.
 type ObjectHandler = (ctx: Context, args: readonly string[]) => Promise<number>;
 
 const unsupported = (name: string): ObjectHandler => async (ctx) => {
-  ctx.err(`Object "${name}" is not supported by rtnl (rtnld serves links, addresses and neighbours).\n`);
+  ctx.err(`Object "${name}" is not supported by rtnl (rtnld serves links, addresses, routes, rules, neighbours and the bridge FDB).\n`);
   return 1;
 };
 
@@ -33,7 +34,7 @@ const OBJECTS: ReadonlyArray<readonly [string, ObjectHandler]> = [
   ['address', doAddress],
   ['addrlabel', unsupported('addrlabel')],
   ['maddress', unsupported('maddress')],
-  ['route', unsupported('route')],
+  ['route', doRoute],
   ['rule', doRule],
   ['neighbor', doNeigh],
   ['neighbour', doNeigh],

@@ -86,7 +86,7 @@ const HANDLERS: readonly Handler[] = [
 
 const handlerTable = new Map<string, Handler>(HANDLERS.map((r) => [`${r.family}/${r.type}`, r]));
 
-function findHandler(family: number, type: number, want: 'doit' | 'dumpit'): Handler | undefined {
+export function findHandler(family: number, type: number, want: 'doit' | 'dumpit'): Handler | undefined {
   const exact = handlerTable.get(`${family}/${type}`);
   if (exact?.[want]) return exact;
   const fallback = handlerTable.get(`${AF_UNSPEC}/${type}`);

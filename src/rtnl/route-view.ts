@@ -6,7 +6,7 @@ import type { Nexthop, Route } from '../model/routes/route.js';
 import type { NetworkModel } from '../model/store.js';
 
 /**
- * A hop's reported flags: LINKDOWN while its device has no carrier, DEAD (IPv4) while it is
+ * A hop's reported flags: LINKDOWN while its device has no carrier (IPv6: as of its last change while up), DEAD (IPv4) while it is
  * down; host-scope IPv4 routes and IPv6 local/anycast routes never carry them (fib_sync_down_dev,
  * fib6_ifdown).
  */
@@ -18,7 +18,7 @@ function hopFlags(model: NetworkModel, r: Readonly<Route>, h: Nexthop): number {
     if (r.scope === RT_SCOPE_HOST) return flags;
     if (!(dev.flags & IFF_UP)) flags |= RTNH_F_DEAD | RTNH_F_LINKDOWN;
     else if (!dev.carrier) flags |= RTNH_F_LINKDOWN;
-  } else if (r.type !== RTN_LOCAL && r.type !== RTN_ANYCAST && !dev.carrier) {
+  } else if (r.type !== RTN_LOCAL && r.type !== RTN_ANYCAST && model.routes.inet6.carrierLost.has(h.ifindex)) {
     flags |= RTNH_F_LINKDOWN;
   }
   return flags;

@@ -43,6 +43,11 @@ export function followLinksAndAddresses(host: RouteHost, inet: Inet4Routes, inet
   }, CHAIN_PRIORITY.addresses + 1);
 
   host.netdevChain.register((e: NetdevEvent) => {
+    if (e.type === 'unregister') inet6.carrierLost.delete(e.link.index);
+    else if (e.type !== 'down' && e.link.flags & IFF_UP) {
+      if (e.link.carrier) inet6.carrierLost.delete(e.link.index);
+      else inet6.carrierLost.add(e.link.index);
+    }
     switch (e.type) {
       case 'up':
         inet.linkUp(e.link.index);
@@ -97,6 +102,8 @@ export function followLinksAndAddresses(host: RouteHost, inet: Inet4Routes, inet
     /** The kernel's own routes for the links and addresses there are now (after a restore). */
     rebuild(): void {
       ready.clear();
+      inet6.carrierLost.clear();
+      for (const link of host.links()) if (link.flags & IFF_UP && !link.carrier) inet6.carrierLost.add(link.index);
       for (const link of host.links()) {
         for (const a of host.addresses(link.index, 'inet')) if (a.family === 'inet') inet.addressAdded(a);
         checkReady(link);

@@ -68,6 +68,13 @@ function withHopFirst(r: Route6, first: readonly Nexthop[]): Route6 {
 
 /** IPv6 routes: net/ipv6/route.c and ip6_fib.c rules over the tables. */
 export class Inet6Routes {
+  /**
+   * Devices whose IPv6 nexthops carry RTNH_F_LINKDOWN: the carrier was off when the device was
+   * last brought up or changed (fib6_nh_init, rt6_sync_down_dev on NETDEV_CHANGE). Kept while the
+   * device goes down, so the routes addrconf_ifdown() announces then report what they had.
+   */
+  readonly carrierLost = new Set<number>();
+
   constructor(
     private readonly tables: RouteTables,
     private readonly host: RouteHost,
