@@ -24,7 +24,7 @@ function newestSource() {
       return;
     }
     for (const entry of entries) {
-      const path = join(dir, entry.name);
+      const path = `${dir}/${entry.name}`; // not path.join: this loop runs on every CLI call
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.ts')) {
         const { mtimeMs } = statSync(path);
