@@ -2,11 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RTNLGRP_NEIGH } from '../../protocol/constants.js';
-import { ManualClock } from '../../src/model/clock.js';
-import { IFF_UP } from '../../src/model/flags.js';
-import { NetworkModel } from '../../src/model/store.js';
-import { Notifier, type NotificationSink } from '../../src/rtnl/notify.js';
-import { DispatchHarness } from '../helpers/dispatch.js';
+import { captureRig } from '../helpers/capture-rig.js';
 
 // The spec's neighbour byte captures (linux-netns-neigh.md Appendix A.9-A.13, A.16, A.17;
 // test/fixtures/kernel/neighbours.json made by neigh-capture.py from the probe's capture)
@@ -24,29 +20,11 @@ const CAPTURE = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixture
 };
 const PORTID = 2529904668;
 
-class Monitor implements NotificationSink {
-  readonly sent: string[] = [];
-  multicast(group: number, m: Buffer): void {
-    if (group === RTNLGRP_NEIGH) this.sent.push(m.toString('hex'));
-  }
-  unicast(): void {}
-  hasMembers(group: number): boolean {
-    return group === RTNLGRP_NEIGH;
-  }
-}
-
 /** NDA_CACHEINFO (len 20, type 3): confirmed, used and updated depend on when the probe ran. */
 const maskTimes = (h: string) => h.replace(/14000300([0-9a-f]{24})([0-9a-f]{8})/g, (_m, _t, refcnt) => `14000300${'x'.repeat(24)}${refcnt}`);
 
 function setup() {
-  const clock = new ManualClock();
-  const model = new NetworkModel({ cpuCount: 2, clock, addresses: { dadMs: 0 } });
-  model.addLoopback();
-  const monitor = new Monitor();
-  new Notifier(model, monitor).attach();
-  const h = new DispatchHarness(model);
-  h.session = { ...h.session, portid: PORTID };
-  model.changeFlags(model.byIndex(1)!, IFF_UP, IFF_UP);
+  const { model, monitor, h } = captureRig(PORTID, [RTNLGRP_NEIGH]);
   model.createLink({ kind: 'veth', name: 'x0', index: 4, peer: { kind: 'veth', name: 'y0', index: 3 } });
   model.addresses.newInet4({ ifindex: 4, prefixlen: 24, flags: 0, scope: 0, local: Uint8Array.of(10, 0, 0, 1) }, { excl: true, replace: false });
   return { model, h, monitor };

@@ -2,11 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_RULE } from '../../protocol/constants.js';
-import { ManualClock } from '../../src/model/clock.js';
 import { IFF_UP } from '../../src/model/flags.js';
-import { NetworkModel } from '../../src/model/store.js';
-import { Notifier, type NotificationSink } from '../../src/rtnl/notify.js';
-import { DispatchHarness } from '../helpers/dispatch.js';
+import { captureRig } from '../helpers/capture-rig.js';
 
 // The spec's byte captures (Appendix A, kernel-probes/routes/rcap.py on Linux 6.18.44) replayed
 // request by request against the daemon's dispatcher, in the capture's own setup: lo up, veth
@@ -26,17 +23,6 @@ const PORTID = 12800;
 
 const GROUPS = [RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE];
 
-class Monitor implements NotificationSink {
-  readonly sent: string[] = [];
-  multicast(group: number, m: Buffer): void {
-    if (GROUPS.includes(group)) this.sent.push(m.toString('hex'));
-  }
-  unicast(): void {}
-  hasMembers(group: number): boolean {
-    return GROUPS.includes(group);
-  }
-}
-
 const LINK_LOCAL = /fe80000000000000[0-9a-f]{16}/g;
 /** fe80::<64-bit interface id> inside a route message: the id is masked. */
 const maskLinkLocal = (h: string) => h.replace(LINK_LOCAL, 'fe80000000000000' + 'x'.repeat(16));
@@ -54,14 +40,7 @@ function comparable(messages: string[]): { ordered: string[]; linkLocal: string[
 const OTHER_HOP_A16 = (h: string) => h.replace('0800040003000000080007000a000001080005000a000002', '0800040005000000080007000a000101080005000a000102');
 
 function setup() {
-  const clock = new ManualClock();
-  const model = new NetworkModel({ cpuCount: 2, clock, addresses: { dadMs: 0 } });
-  model.addLoopback();
-  const monitor = new Monitor();
-  new Notifier(model, monitor).attach();
-  const h = new DispatchHarness(model);
-  h.session = { ...h.session, portid: PORTID };
-  model.changeFlags(model.byIndex(1)!, IFF_UP, IFF_UP);
+  const { clock, model, monitor, h } = captureRig(PORTID, GROUPS);
   const [, v0] = model.createLink({ kind: 'veth', name: 'v0', peer: { kind: 'veth', name: 'v1' } });
   const [, w0] = model.createLink({ kind: 'veth', name: 'w0', peer: { kind: 'veth', name: 'w1' } });
   for (const name of ['v0', 'v1', 'w0', 'w1']) model.changeFlags(model.byName(name)!, IFF_UP, IFF_UP);
