@@ -133,6 +133,20 @@ const attrVia = (family: number, b: Uint8Array): AttrWriter => (w) => {
 };
 
 /** parse_one_nh() + parse_nexthops(): the RTA_MULTIPATH of `nexthop via X dev Y weight N ...`. */
+/**
+ * The word after `via`: `[FAMILY] ADDRESS` (read_family, then get_addr). A gateway of the route's
+ * own family is RTA_GATEWAY, another family RTA_VIA; a route without a family takes the gateway's.
+ */
+function parseVia(req: RouteRequestBuilder, args: Args): AttrWriter {
+  let v = args.next();
+  let family = readFamily(v);
+  if (family === AF_UNSPEC) family = req.family;
+  else v = args.next();
+  const a = getRouteAddr(v, family);
+  if (req.family === AF_UNSPEC) req.family = a.family;
+  return a.family === req.family ? attrBytes(RTA_GATEWAY, a.bytes) : attrVia(a.family, a.bytes);
+}
+
 function parseNexthops(req: RouteRequestBuilder, args: Args, resolve: DeviceResolver): AttrWriter | undefined {
   const hops: Array<{ flags: number; hops: number; ifindex: number; attrs: AttrWriter[] }> = [];
   while (args.more) {
@@ -143,13 +157,7 @@ function parseNexthops(req: RouteRequestBuilder, args: Args, resolve: DeviceReso
     while (args.more) {
       const w: string = args.cur;
       if (w === 'via') {
-        let v = args.next();
-        let family = readFamily(v);
-        if (family === AF_UNSPEC) family = req.family;
-        else v = args.next();
-        const a = getRouteAddr(v, family);
-        if (req.family === AF_UNSPEC) req.family = a.family;
-        hop.attrs.push(a.family === req.family ? attrBytes(RTA_GATEWAY, a.bytes) : attrVia(a.family, a.bytes));
+        hop.attrs.push(parseVia(req, args));
       } else if (w === 'dev') {
         hop.ifindex = deviceIndex(resolve, args.next());
       } else if (w === 'weight') {
@@ -225,13 +233,7 @@ export function routeChangeRequest(words: readonly string[], cmd: number, flags:
     } else if (w === 'via') {
       if (gwOk) invarg('use nexthop syntax to specify multiple via\n', w);
       gwOk = true;
-      let v = args.next();
-      let family = readFamily(v);
-      if (family === AF_UNSPEC) family = req.family;
-      else v = args.next();
-      const a = getRouteAddr(v, family);
-      if (req.family === AF_UNSPEC) req.family = a.family;
-      req.attrs.push(a.family === req.family ? attrBytes(RTA_GATEWAY, a.bytes) : attrVia(a.family, a.bytes));
+      req.attrs.push(parseVia(req, args));
     } else if (w === 'from') {
       const a = getRoutePrefix(args.next(), req.family);
       if (req.family === AF_UNSPEC) req.family = a.family;
