@@ -12,22 +12,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { netnsSkipReason } from '../helpers/netns.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { rtnl } from '../helpers/cli.js';
 
-function skipReason(): string | null {
-  if (process.platform !== 'linux') return `platform is ${process.platform}, not linux`;
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'not running as root (needs `ip netns add`)';
-  const ip = spawnSync('ip', ['-V'], { encoding: 'utf8' });
-  if (ip.error !== undefined || ip.status !== 0) return '`ip` (iproute2) is not installed';
-  const ns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  if (ns.error !== undefined || ns.status !== 0) return '`ip netns` is not available';
-  const py = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-  if (py.error !== undefined || py.status !== 0) return 'python3 is not available';
-  return null;
-}
-
-const SKIP = skipReason();
+const SKIP = netnsSkipReason();
 if (SKIP) console.warn(`kernel comparison of rtnl with ip skipped: ${SKIP}`);
 
 /** Built with both tools; the kernel here has veth, bridge, ifb and macvlan (no dummy or vlan). */
