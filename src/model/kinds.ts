@@ -46,6 +46,12 @@ export interface KindSpec {
   /** IFLA_TSO_MAX_SIZE: 65536 for devices without TSO (ifb), else GSO_MAX_SIZE 524280. */
   tsoMaxSize: number;
   /**
+   * The root qdisc attach_default_qdiscs() gives the device when it first comes up: "noqueue" for
+   * IFF_NO_QUEUE devices, else the default qdisc (pfifo_fast, the kernel's built-in
+   * net.core.default_qdisc; a host may set another, rtnld models the built-in one).
+   */
+  qdisc: 'noqueue' | 'pfifo_fast';
+  /**
    * One end of a pair (veth): created with its peer (registered first), deleted with it, its
    * IFLA_LINK is the peer, and it can only come up while the peer exists.
    */
@@ -72,6 +78,7 @@ const base = {
   netnsImmutable: false,
   macSettable: true,
   tsoMaxSize: 524280,
+  qdisc: 'noqueue',
   paired: false,
 } as const;
 
@@ -103,10 +110,10 @@ export const KINDS: Readonly<Record<KindName, KindSpec>> = {
     ...base, name: 'macvlan', nameTemplate: 'macvlan%d', carrier: 'parent', needsParent: true,
     init: (link, spec) => void (link.macvlanMode = spec.macvlanMode ?? 'vepa'),
   },
-  // drivers/net/ifb.c: txqueuelen 32, no MTU bounds.
+  // drivers/net/ifb.c: txqueuelen 32, no MTU bounds, a real queue (not IFF_NO_QUEUE).
   ifb: {
     ...base, name: 'ifb', initialFlags: IFF_BROADCAST | IFF_NOARP, minMtu: 0, maxMtu: 0, txqlen: 32, nameTemplate: 'ifb%d',
-    carrier: 'admin',
+    carrier: 'admin', qdisc: 'pfifo_fast',
   },
 };
 

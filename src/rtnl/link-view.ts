@@ -53,7 +53,7 @@ export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: Lin
     broadcast: link.broadcast,
     link: kind.carrier === 'peer' || kind.needsParent ? link.link : link.index,
     // dev_shutdown() puts noop back before RTM_DELLINK is sent.
-    qdisc: link.everUp && !opts.deleted ? 'noqueue' : 'noop',
+    qdisc: link.everUp && !opts.deleted ? kind.qdisc : 'noop',
     altnames: link.altnames,
   };
   // rtnl_fill_link_netnsid(): ids are the observer's, allocated (and announced) on first use.

@@ -17,11 +17,11 @@ function encode(model: NetworkModel, name: string, seq: number, pid: number): Bu
   return w.take();
 }
 
-function expectSameAsKernel(kernel: Buffer, ours: Buffer): void {
+function expectSameAsKernel(kernel: Buffer, ours: Buffer, volatile = VOLATILE): void {
   const k = flattenLink(kernel);
   const o = flattenLink(ours);
   expect(o.header).toBe(k.header);
-  expect(mask(o.attrs, VOLATILE)).toEqual(mask(k.attrs, VOLATILE));
+  expect(mask(o.attrs, volatile)).toEqual(mask(k.attrs, volatile));
   expect(ours.length).toBe(kernel.length);
 }
 
@@ -74,5 +74,19 @@ describe('RTM_NEWLINK encoding matches kernel captures', () => {
     // Recreate the same index as in the capture.
     model.createLink({ kind: 'ifb', name: Buffer.from(name, 'hex').toString().replace(/\0.*/, ''), index: kernel.readInt32LE(20), address: Buffer.from(addr, 'hex') });
     expectSameAsKernel(kernel, encode(model, Buffer.from(name, 'hex').toString().replace(/\0.*/, ''), kernel.readUInt32LE(8), kernel.readUInt32LE(12)));
+  });
+
+  it('ifb, up: a device with a queue reports the default qdisc, pfifo_fast', () => {
+    const kernel = hex(fixture('getlink-ifb-up').messages[0]!);
+    const model = new NetworkModel({ cpuCount: 2 });
+    model.addLoopback();
+    model.createLink({ kind: 'ifb', name: 'ifb0', index: kernel.readInt32LE(20), address: mac('02:00:00:00:00:f0') });
+    model.changeFlags(model.byName('ifb0')!, IFF_UP, IFF_UP);
+    // The kernel's device sent a router solicitation and MLD reports once up: its counters
+    // (stats, stats64, IPv6 stats and ICMPv6 stats) and IF_RS_SENT are traffic, not modelled.
+    const traffic = [...VOLATILE, '7', '23', '26/10/1', '26/10/3', '26/10/6'];
+    const ours = encode(model, 'ifb0', kernel.readUInt32LE(8), kernel.readUInt32LE(12));
+    expectSameAsKernel(kernel, ours, traffic);
+    expect(flattenLink(ours).attrs.find((a) => a.path === '6')!.payload).toBe(Buffer.from('pfifo_fast\0').toString('hex'));
   });
 });
