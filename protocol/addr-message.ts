@@ -23,7 +23,12 @@ export interface AddrMessage {
   cacheinfo: IfaCacheinfo;
 }
 
-const nonZero = (a: Uint8Array | undefined): a is Uint8Array => a !== undefined && a.some((b) => b !== 0);
+function nonZero(a: Uint8Array | undefined): a is Uint8Array {
+  if (a === undefined) return false;
+  // A plain loop, not some() with a callback: this runs for every IPv4 dump entry.
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return true;
+  return false;
+}
 
 function writeCacheinfo(w: NlWriter, ci: IfaCacheinfo): void {
   const at = w.nestStart(IFA_CACHEINFO);

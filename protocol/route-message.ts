@@ -65,14 +65,17 @@ function writeMetrics(w: NlWriter, metrics: readonly RouteMetric[] | undefined):
   w.nestEnd(at);
 }
 
+/** RTA_VIA with an IPv6 gateway of an IPv4 route (struct rtvia). */
+function writeVia6(w: NlWriter, gateway: Uint8Array): void {
+  const at = w.nestStart(RTA_VIA);
+  w.u16(AF_INET6).bytes(gateway);
+  w.nestEnd(at);
+}
+
 /** fib_nexthop_info(): the gateway (or VIA) and, unless inside RTA_MULTIPATH, the device; then the realm. */
 function writeHopAttrs(w: NlWriter, hop: RouteNexthopMessage, withOif: boolean): void {
   if (hop.gateway) w.attrBytes(RTA_GATEWAY, hop.gateway);
-  else if (hop.via6) {
-    const at = w.nestStart(RTA_VIA);
-    w.u16(AF_INET6).bytes(hop.via6);
-    w.nestEnd(at);
-  }
+  else if (hop.via6) writeVia6(w, hop.via6);
   if (withOif && hop.ifindex) w.attrU32(RTA_OIF, hop.ifindex);
   if (hop.flow) w.attrU32(RTA_FLOW, hop.flow);
 }
@@ -129,6 +132,57 @@ function fillInet6(w: NlWriter, m: RouteMessage): void {
 export function writeRouteBody(w: NlWriter, m: RouteMessage): void {
   writeRtmsg(w, m, reportedFlags(m));
   (m.family === AF_INET ? fillInet4 : fillInet6)(w, m);
+}
+
+/**
+ * An IPv4 FIB entry with at most one nexthop, as the model holds it: addresses as 32-bit numbers
+ * (first octet highest), so the dump encodes it without a byte array per address.
+ */
+export interface Inet4FibEntry {
+  readonly dstLen: number;
+  readonly tos: number;
+  readonly table: number;
+  readonly protocol: number;
+  readonly scope: number;
+  readonly type: number;
+  readonly dst: number;
+  readonly priority: number;
+  readonly metrics?: readonly RouteMetric[] | undefined;
+  /** 0: none. */
+  readonly prefsrc: number;
+}
+
+/** The one nexthop of an Inet4FibEntry, likewise. */
+export interface Inet4FibHop {
+  readonly ifindex: number;
+  readonly gateway4?: number | undefined;
+  /** An IPv6 gateway: RTA_VIA. */
+  readonly gateway6?: Uint8Array | undefined;
+  readonly flow: number;
+}
+
+/**
+ * fib_dump_info() for a single-path (or reject) IPv4 route, straight from numbers: the same bytes
+ * as writeRouteMessage() with its RouteMessage. `hopFlags` are the hop's reported RTNH_F_* (they
+ * ride in rtm_flags).
+ */
+export function writeInet4FibEntry(
+  w: NlWriter, type: number, flags: number, seq: number, pid: number, r: Inet4FibEntry, hop: Inet4FibHop | undefined, hopFlags: number,
+): void {
+  const at = w.msgStart(type, flags, seq, pid);
+  w.u8(AF_INET).u8(r.dstLen).u8(0).u8(r.tos).u8(rtmTable(r.table)).u8(r.protocol).u8(r.scope).u8(r.type).u32(hopFlags >>> 0);
+  w.attrU32(RTA_TABLE, r.table);
+  if (r.dstLen) w.attrBe32(RTA_DST, r.dst);
+  if (r.priority) w.attrU32(RTA_PRIORITY, r.priority);
+  writeMetrics(w, r.metrics);
+  if (r.prefsrc) w.attrBe32(RTA_PREFSRC, r.prefsrc);
+  if (hop) {
+    if (hop.gateway4 !== undefined) w.attrBe32(RTA_GATEWAY, hop.gateway4);
+    else if (hop.gateway6) writeVia6(w, hop.gateway6);
+    if (hop.ifindex) w.attrU32(RTA_OIF, hop.ifindex);
+    if (hop.flow) w.attrU32(RTA_FLOW, hop.flow);
+  }
+  w.msgEnd(at);
 }
 
 /** A complete RTM_NEWROUTE / RTM_DELROUTE message. */

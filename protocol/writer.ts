@@ -1,4 +1,4 @@
-import { align4, NLA_HDRLEN, NLMSG_HDRLEN } from './align.js';
+import { align4, NLA_HDRLEN } from './align.js';
 
 /**
  * A growable little-endian byte writer for netlink messages and attributes.
@@ -135,6 +135,20 @@ export class NlWriter {
     return this.u32(v);
   }
 
+  /** A 32-bit value in network byte order (an in_addr / __be32 held as a number, first octet highest). */
+  attrBe32(type: number, v: number): this {
+    this.attrHeader(type, 4);
+    this.ensure(4);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = (v >>> 24) & 0xff;
+    b[p + 1] = (v >>> 16) & 0xff;
+    b[p + 2] = (v >>> 8) & 0xff;
+    b[p + 3] = v & 0xff;
+    this.pos = p + 4;
+    return this;
+  }
+
   attrS32(type: number, v: number): this {
     this.attrHeader(type, 4);
     return this.s32(v);
@@ -175,7 +189,9 @@ export class NlWriter {
   }
 
   nestEnd(at: number): this {
-    this.buf.writeUInt16LE(this.pos - at, at);
+    const len = this.pos - at;
+    this.buf[at] = len & 0xff;
+    this.buf[at + 1] = (len >>> 8) & 0xff;
     return this;
   }
 
@@ -184,19 +200,18 @@ export class NlWriter {
   /** Starts a message; close it with msgEnd(returned offset). */
   msgStart(type: number, flags: number, seq: number, pid: number): number {
     const at = this.pos;
-    this.ensure(NLMSG_HDRLEN);
-    this.buf.writeUInt32LE(0, at);
-    this.buf.writeUInt16LE(type, at + 4);
-    this.buf.writeUInt16LE(flags, at + 6);
-    this.buf.writeUInt32LE(seq >>> 0, at + 8);
-    this.buf.writeUInt32LE(pid >>> 0, at + 12);
-    this.pos += NLMSG_HDRLEN;
+    this.u32(0).u16(type).u16(flags).u32(seq).u32(pid);
     return at;
   }
 
   msgEnd(at: number): this {
     this.pad();
-    this.buf.writeUInt32LE(this.pos - at, at);
+    const b = this.buf;
+    const len = this.pos - at;
+    b[at] = len & 0xff;
+    b[at + 1] = (len >>> 8) & 0xff;
+    b[at + 2] = (len >>> 16) & 0xff;
+    b[at + 3] = (len >>> 24) & 0xff;
     return this;
   }
 

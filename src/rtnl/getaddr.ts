@@ -1,4 +1,4 @@
-import { writeAddrBody, writeAddrMessage } from '../../protocol/addr-message.js';
+import { writeAddrMessage } from '../../protocol/addr-message.js';
 import { IFA_IPV4_POLICY, IFA_IPV6_POLICY } from '../../protocol/addr-policy.js';
 import {
   IFA_ADDRESS, IFA_LOCAL, IFA_TARGET_NETNSID, NLM_F_DUMP_FILTERED, NLM_F_MULTI, RTM_NEWADDR,
@@ -7,7 +7,7 @@ import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
 import { parseMessage, type AttrTable, type Policy } from '../../protocol/policy.js';
 import { decodeIfAddrMsg, IFADDRMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
-import { NlWriter } from '../../protocol/writer.js';
+import type { NlWriter } from '../../protocol/writer.js';
 import { IFA_F_PERMANENT, INFINITY, type InetAddress, type InetFamily } from '../model/addresses.js';
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
@@ -48,33 +48,10 @@ function validDumpRequest(req: Request, family: InetFamily, answer: { flags: num
   return ifm.index;
 }
 
-/**
- * Encoded bodies (ifaddrmsg + attributes) of addresses whose message does not change with time:
- * permanent ones, whose IFA_CACHEINFO is fixed. An address changes only together with an
- * announcement or AddressTable.quietly(), both of which advance the model's generation, so a
- * body encoded at the current generation is still right. Dumps of many addresses copy them.
- */
-const bodies = new WeakMap<object, { generation: number; body: Buffer }>();
-const scratch = new NlWriter(256);
-
 /** Writes one dump entry; false when the entry shows remaining lifetimes (it changes with time). */
 function writeDumpEntry(w: NlWriter, model: NetworkModel, a: InetAddress, flags: number, seq: number, portid: number): boolean {
-  const fixed = a.flags & IFA_F_PERMANENT && (a.family === 'inet' || a.preferredLft === INFINITY);
-  if (!fixed) {
-    writeAddrMessage(w, RTM_NEWADDR, flags, seq, portid, addrMessage(model, a));
-    return false;
-  }
-  const generation = model.generation.current;
-  let cached = bodies.get(a);
-  if (cached?.generation !== generation) {
-    writeAddrBody(scratch, addrMessage(model, a));
-    cached = { generation, body: scratch.take() };
-    bodies.set(a, cached);
-  }
-  const at = w.msgStart(RTM_NEWADDR, flags, seq, portid);
-  w.bytes(cached.body);
-  w.msgEnd(at);
-  return true;
+  writeAddrMessage(w, RTM_NEWADDR, flags, seq, portid, addrMessage(model, a));
+  return (a.flags & IFA_F_PERMANENT) !== 0 && (a.family === 'inet' || a.preferredLft === INFINITY);
 }
 
 /** A dump that ends at once with an error in NLMSG_DONE (and whatever answer flags were set). */

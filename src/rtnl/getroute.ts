@@ -14,11 +14,14 @@ import type { NlWriter } from '../../protocol/writer.js';
 import { IFA_F_SECONDARY, IFA_F_TENTATIVE, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, type Inet4Address, type Inet6Address } from '../model/addresses.js';
 import { fibLookup4, fibLookup6 } from '../model/routes/lookup.js';
 import { intToIpv4, ipv4ToInt, MASK4 } from '../model/routes/prefix.js';
+import type { Fib4Table } from '../model/routes/fib4-table.js';
+import type { Fib6Table } from '../model/routes/fib6-table.js';
 import type { Route, RouteFamily } from '../model/routes/route.js';
+import type { RouteTables } from '../model/routes/tables.js';
 import type { NetworkModel } from '../model/store.js';
 import { einval, toNlError } from './errors.js';
 import type { DumpCursor, Request } from './request.js';
-import { routeMessage } from './route-view.js';
+import { routeMessage, writeRouteEntry } from './route-view.js';
 
 const PAYLOAD_START = NLMSGHDR_SIZE + RTMSG_SIZE;
 const IPPROTO_ICMP = 1;
@@ -94,28 +97,69 @@ function dumpRoutes(req: Request, families: readonly RouteFamily[]): DumpCursor 
   const { seq } = req.hdr;
   const { portid } = req.session;
   const entryFlags = NLM_F_MULTI | doneFlags;
-  function* walk(): IterableIterator<Route> {
-    if (error || filter.nothing) return;
-    for (const family of families) {
-      for (const id of tables.tableIds(family)) {
-        if (filter.table && id !== filter.table) continue;
-        const t = family === 'inet' ? tables.inet(id) : tables.inet6(id);
-        if (!t) continue;
-        for (const r of t.routes()) if (keep(r, filter)) yield r;
-      }
-    }
-  }
-  const it = walk();
+  const next = error || filter.nothing ? () => undefined : routeWalk(tables, families, filter);
   return {
     doneFlags,
     error,
     generation: () => tables.generation,
     next(w: NlWriter): boolean {
-      const step = it.next();
-      if (step.done) return false;
-      writeRouteMessage(w, RTM_NEWROUTE, entryFlags, seq, portid, routeMessage(model, step.value));
+      const r = next();
+      if (!r) return false;
+      writeRouteEntry(w, RTM_NEWROUTE, entryFlags, seq, portid, model, r);
       return true;
     },
+  };
+}
+
+/**
+ * The routes a dump shows, one per call, in the kernel's order: per family the tables in dump
+ * order, each table's prefixes (IPv4) or fib6 nodes (IPv6) in walk order as they were when the
+ * walk reached the table, each one's routes as they are when it is reached (a change between two
+ * chunks never repeats an entry). A plain cursor, not nested generators: this runs per entry.
+ */
+function routeWalk(tables: RouteTables, families: readonly RouteFamily[], filter: DumpFilter): () => Route | undefined {
+  let family = -1;
+  let ids: readonly number[] = [];
+  let table = 0;
+  let v4: Fib4Table | undefined;
+  let keys: Float64Array = new Float64Array(0);
+  let nodes: ReturnType<Fib6Table['nodes']> = [];
+  /** The next prefix key or node of the table being walked. */
+  let at = 0;
+  let list: readonly Route[] = [];
+  let i = 0;
+  return () => {
+    for (;;) {
+      while (i < list.length) {
+        const r = list[i++]!;
+        if (keep(r, filter)) return r;
+      }
+      if (v4 && at < keys.length) {
+        list = v4.aliasesAt(keys[at++]!);
+        i = 0;
+      } else if (at < nodes.length) {
+        list = nodes[at++]!.routes;
+        i = 0;
+      } else if (table < ids.length) {
+        const id = ids[table++]!;
+        v4 = undefined;
+        keys = new Float64Array(0);
+        nodes = [];
+        at = 0;
+        if (filter.table && id !== filter.table) continue;
+        if (families[family] === 'inet') {
+          v4 = tables.inet(id);
+          if (v4) keys = v4.dumpKeys();
+        } else {
+          nodes = tables.inet6(id)?.nodes() ?? [];
+        }
+      } else if (++family < families.length) {
+        ids = tables.tableIds(families[family]!);
+        table = 0;
+      } else {
+        return undefined;
+      }
+    }
   };
 }
 

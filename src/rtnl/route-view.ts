@@ -1,5 +1,6 @@
 import { AF_INET, AF_INET6, RTN_ANYCAST, RTN_LOCAL, RTNH_F_DEAD, RTNH_F_LINKDOWN, RT_SCOPE_HOST } from '../../protocol/constants.js';
-import type { RouteMessage, RouteNexthopMessage } from '../../protocol/route-message.js';
+import { writeInet4FibEntry, writeRouteMessage, type RouteMessage, type RouteNexthopMessage } from '../../protocol/route-message.js';
+import type { NlWriter } from '../../protocol/writer.js';
 import { IFF_UP } from '../model/flags.js';
 import { intToIpv4 } from '../model/routes/prefix.js';
 import type { Nexthop, Route } from '../model/routes/route.js';
@@ -53,4 +54,18 @@ export function routeMessage(model: NetworkModel, r: Readonly<Route>): RouteMess
     type: r.type, flags: 0, dst: r.dst, src: r.src, priority: r.priority, metrics: r.metrics, prefsrc: r.prefsrc, nexthops,
     expires: expiresClock(r.expires, model.clock.now()), pref: r.pref,
   };
+}
+
+/**
+ * One route's RTM_NEWROUTE written to `w` (a dump entry): an IPv4 route with at most one nexthop —
+ * nearly every route of a big table — straight from the model's numbers, without the
+ * RouteMessage, its lists and a byte array per address that routeMessage() makes.
+ */
+export function writeRouteEntry(w: NlWriter, type: number, flags: number, seq: number, pid: number, model: NetworkModel, r: Readonly<Route>): void {
+  if (r.family === 'inet' && r.nexthops.length <= 1) {
+    const hop = r.nexthops.length ? r.nexthops[0] : undefined;
+    writeInet4FibEntry(w, type, flags, seq, pid, r, hop, hop ? hopFlags(model, r, hop) : 0);
+  } else {
+    writeRouteMessage(w, type, flags, seq, pid, routeMessage(model, r));
+  }
 }

@@ -48,7 +48,10 @@ export async function warmUp(makeModel: () => NetworkModel, stopped: () => boole
   const model = makeModel();
   const dispatcher = new RtnlDispatcher(model, new Mutex());
   const session: SessionState = { portid: 1, strict: false, extAck: true, capAck: false, readOnly: false, dumping: false };
-  const out = new NlWriter(STEP * 2);
+  // A connection's size (transport/connection.ts), so the writer grows during the first dumps as
+  // it will for a client's: code never run here gets no type feedback, and V8 throws away the
+  // optimised writer when the real dump first takes that path.
+  const out = new NlWriter(16 * 1024);
   const w = new NlWriter(1024);
   let seq = 0;
 
