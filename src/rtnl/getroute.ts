@@ -21,6 +21,7 @@ import type { RouteTables } from '../model/routes/tables.js';
 import type { NetworkModel } from '../model/store.js';
 import { einval, toNlError } from './errors.js';
 import type { DumpCursor, Request } from './request.js';
+import { dumpImages } from './dump-image.js';
 import { routeMessage, writeRouteEntry } from './route-view.js';
 
 const PAYLOAD_START = NLMSGHDR_SIZE + RTMSG_SIZE;
@@ -97,14 +98,25 @@ function dumpRoutes(req: Request, families: readonly RouteFamily[]): DumpCursor 
   const { seq } = req.hdr;
   const { portid } = req.session;
   const entryFlags = NLM_F_MULTI | doneFlags;
-  const next = error || filter.nothing ? () => undefined : routeWalk(tables, families, filter);
+  const walk = new RouteWalk(tables, error || filter.nothing ? [] : families, filter);
+  let timeless = true;
   return {
     doneFlags,
     error,
     generation: () => tables.generation,
+    // An unfiltered dump of a model at rest is copied from a recording (dump-image.ts), as link
+    // and address dumps are; routes that expire show their remaining time and are not recorded.
+    replay: filter.set || error || filter.nothing ? undefined : {
+      images: dumpImages(model),
+      key: `route/${families.join('+')}`,
+      save: () => walk.save(),
+      restore: (position) => walk.restore(position as RouteWalk),
+      timeless: () => timeless,
+    },
     next(w: NlWriter): boolean {
-      const r = next();
+      const r = walk.next();
       if (!r) return false;
+      if (r.family === 'inet6' && r.expires !== undefined) timeless = false;
       writeRouteEntry(w, RTM_NEWROUTE, entryFlags, seq, portid, model, r);
       return true;
     },
@@ -112,55 +124,74 @@ function dumpRoutes(req: Request, families: readonly RouteFamily[]): DumpCursor 
 }
 
 /**
- * The routes a dump shows, one per call, in the kernel's order: per family the tables in dump
+ * The routes a dump shows, one per next(), in the kernel's order: per family the tables in dump
  * order, each table's prefixes (IPv4) or fib6 nodes (IPv6) in walk order as they were when the
  * walk reached the table, each one's routes as they are when it is reached (a change between two
  * chunks never repeats an entry). A plain cursor, not nested generators: this runs per entry.
  */
-function routeWalk(tables: RouteTables, families: readonly RouteFamily[], filter: DumpFilter): () => Route | undefined {
-  let family = -1;
-  let ids: readonly number[] = [];
-  let table = 0;
-  let v4: Fib4Table | undefined;
-  let keys: Float64Array = new Float64Array(0);
-  let nodes: ReturnType<Fib6Table['nodes']> = [];
+class RouteWalk {
+  private family = -1;
+  private ids: readonly number[] = [];
+  private table = 0;
+  private v4: Fib4Table | undefined = undefined;
+  private keys: Float64Array = new Float64Array(0);
+  private nodes: ReturnType<Fib6Table['nodes']> = [];
   /** The next prefix key or node of the table being walked. */
-  let at = 0;
-  let list: readonly Route[] = [];
-  let i = 0;
-  return () => {
+  private at = 0;
+  private list: readonly Route[] = [];
+  private i = 0;
+
+  constructor(
+    private readonly tables: RouteTables,
+    private readonly families: readonly RouteFamily[],
+    private readonly filter: DumpFilter,
+  ) {}
+
+  next(): Route | undefined {
     for (;;) {
-      while (i < list.length) {
-        const r = list[i++]!;
-        if (keep(r, filter)) return r;
+      while (this.i < this.list.length) {
+        const r = this.list[this.i++]!;
+        if (keep(r, this.filter)) return r;
       }
-      if (v4 && at < keys.length) {
-        list = v4.aliasesAt(keys[at++]!);
-        i = 0;
-      } else if (at < nodes.length) {
-        list = nodes[at++]!.routes;
-        i = 0;
-      } else if (table < ids.length) {
-        const id = ids[table++]!;
-        v4 = undefined;
-        keys = new Float64Array(0);
-        nodes = [];
-        at = 0;
-        if (filter.table && id !== filter.table) continue;
-        if (families[family] === 'inet') {
-          v4 = tables.inet(id);
-          if (v4) keys = v4.dumpKeys();
-        } else {
-          nodes = tables.inet6(id)?.nodes() ?? [];
-        }
-      } else if (++family < families.length) {
-        ids = tables.tableIds(families[family]!);
-        table = 0;
+      if (this.v4 && this.at < this.keys.length) {
+        this.list = this.v4.aliasesAt(this.keys[this.at++]!);
+        this.i = 0;
+      } else if (this.at < this.nodes.length) {
+        this.list = this.nodes[this.at++]!.routes;
+        this.i = 0;
+      } else if (this.table < this.ids.length) {
+        this.enterTable(this.ids[this.table++]!);
+      } else if (++this.family < this.families.length) {
+        this.ids = this.tables.tableIds(this.families[this.family]!);
+        this.table = 0;
       } else {
         return undefined;
       }
     }
-  };
+  }
+
+  private enterTable(id: number): void {
+    this.v4 = undefined;
+    this.keys = new Float64Array(0);
+    this.nodes = [];
+    this.at = 0;
+    if (this.filter.table && id !== this.filter.table) return;
+    if (this.families[this.family] === 'inet') {
+      this.v4 = this.tables.inet(id);
+      if (this.v4) this.keys = this.v4.dumpKeys();
+    } else {
+      this.nodes = this.tables.inet6(id)?.nodes() ?? [];
+    }
+  }
+
+  /** A copy of the position (the walk's own arrays are snapshots, never changed in place). */
+  save(): RouteWalk {
+    return Object.assign(Object.create(RouteWalk.prototype) as RouteWalk, this);
+  }
+
+  restore(position: RouteWalk): void {
+    Object.assign(this, position);
+  }
 }
 
 export const inetDumpRoute = (req: Request) => dumpRoutes(req, ['inet']);

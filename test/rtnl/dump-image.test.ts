@@ -2,12 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeDone } from '../../protocol/ack.js';
 import {
-  AF_INET, AF_UNSPEC, IFA_CACHEINFO, IFA_LOCAL, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_EXCL, NLM_F_MULTI,
-  NLM_F_REQUEST, NLMSG_DONE, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK,
+  AF_INET, AF_INET6, AF_UNSPEC, IFA_CACHEINFO, IFA_LOCAL, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_EXCL,
+  NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, RTA_DST, RTA_EXPIRES, RTA_OIF, RTM_GETADDR, RTM_GETLINK, RTM_GETROUTE, RTM_NEWADDR,
+  RTM_NEWLINK, RTM_NEWROUTE,
 } from '../../protocol/constants.js';
 import { writeLinkMessage } from '../../protocol/link-message.js';
+import { writeRouteRequest, type RouteRequest } from '../../protocol/route-request.js';
 import { NlWriter } from '../../protocol/writer.js';
 import { ManualClock } from '../../src/model/clock.js';
+import { IFF_UP } from '../../src/model/flags.js';
 import { NetworkModel } from '../../src/model/store.js';
 import { DumpRun } from '../../src/rtnl/dump-run.js';
 import { dumpImages } from '../../src/rtnl/dump-image.js';
@@ -29,6 +32,30 @@ function getAddrDump(seq: number): Buffer {
   const w = new NlWriter();
   const at = w.msgStart(RTM_GETADDR, DUMP, seq, 0);
   w.u8(AF_UNSPEC).zeros(7);
+  w.msgEnd(at);
+  return w.take();
+}
+
+function getRouteDump(family: number, seq: number): Buffer {
+  const w = new NlWriter();
+  writeRouteRequest(w, RTM_GETROUTE, DUMP, seq, { family });
+  return w.take();
+}
+
+function route(type: number, r: RouteRequest): Buffer {
+  const w = new NlWriter();
+  writeRouteRequest(w, type, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, 1, r);
+  return w.take();
+}
+
+/** 2001:db8:77::/64 on `oif`, expiring in `seconds` (RTA_EXPIRES). */
+function expiringRoute6(oif: number, seconds: number): Buffer {
+  const w = new NlWriter();
+  const at = w.msgStart(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, 1, 0);
+  w.u8(AF_INET6).u8(64).u8(0).u8(0).u8(254).u8(3).u8(0).u8(1).u32(0);
+  w.attrBytes(RTA_DST, new Uint8Array([0x20, 0x01, 0x0d, 0xb8, 0, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+  w.attrU32(RTA_OIF, oif);
+  w.attrU32(RTA_EXPIRES, seconds);
   w.msgEnd(at);
   return w.take();
 }
@@ -147,6 +174,36 @@ describe('recorded dumps (dump-image)', () => {
     const later = await h.call(getAddrDump(6));
     const validOf = (dump: typeof before) => dump.filter((m) => m.type === RTM_NEWADDR).map((m) => m.raw.toString('hex'));
     expect(validOf(later)).not.toEqual(validOf(before));
+  });
+
+  it('route dumps are replayed while no route expires, and any change drops the recording', async () => {
+    const { model, clock, h } = setup(1);
+    const a0 = model.byName('a0')!;
+    model.changeFlags(a0, IFF_UP, IFF_UP);
+    model.changeFlags(model.byName('b0')!, IFF_UP, IFF_UP);
+    expect((await h.call(addIpv4(a0.index, 1)))[0]!.error).toBe(0);
+    const key = 'route/inet+inet6';
+    await h.call(getRouteDump(AF_UNSPEC, 1));
+    const first = await h.call(getRouteDump(AF_UNSPEC, 1));
+    expect(dumpImages(model).find(key)?.complete).toBe(true);
+    h.session = { ...h.session, portid: 99 };
+    const copied = await h.call(getRouteDump(AF_UNSPEC, 2));
+    expect(copied.every((m) => m.seq === 2 && m.pid === 99)).toBe(true);
+    expect(copied.map((m) => m.raw.subarray(16).toString('hex'))).toEqual(first.map((m) => m.raw.subarray(16).toString('hex')));
+
+    const via = new Uint8Array([10, a0.index, 0, 2]);
+    expect((await h.call(route(RTM_NEWROUTE, { family: AF_INET, dstLen: 24, table: 254, protocol: 4, type: 1, dst: new Uint8Array([10, 9, 9, 0]), gateway: via })))[0]!.error).toBe(0);
+    expect(dumpImages(model).find(key)).toBeUndefined();
+    const after = await h.call(getRouteDump(AF_UNSPEC, 3));
+    expect(after.length).toBe(first.length + 1);
+
+    // An IPv6 route with a lifetime: its RTA_CACHEINFO counts down, so no recording is kept.
+    expect((await h.call(expiringRoute6(a0.index, 100)))[0]!.error).toBe(0);
+    await h.call(getRouteDump(AF_UNSPEC, 4));
+    const before = await h.call(getRouteDump(AF_UNSPEC, 4));
+    expect(dumpImages(model).find(key)).toBeUndefined();
+    clock.advance(10_000);
+    expect(hexOf(await h.call(getRouteDump(AF_UNSPEC, 4)))).not.toBe(hexOf(before));
   });
 
   it('a replayed link dump equals fresh encodings after any sequence of requests', async () => {
