@@ -1,6 +1,6 @@
 /**
  * The model's generation: one number every change of any table advances, announced or not, so
- * caches of encoded views (src/rtnl/link-cache.ts, dump-image.ts, getaddr.ts) key on it alone.
+ * caches of encoded views (src/rtnl/link-cache.ts, dump-image.ts) key on it alone.
  * Announced changes advance it in the model's emit(); a table's method that changes something
  * without announcing it advances it itself. (Caches are only filled by requests, between model
  * calls, so one advance anywhere in a change is enough.)
