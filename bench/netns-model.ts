@@ -29,4 +29,31 @@ for (let i = 0; i < cycles; i++) {
 }
 const cyclesPerSecond = cycles / ((performance.now() - started) / 1000);
 if (init.model.size !== 1) throw new Error('cycles left devices behind');
-process.stdout.write(`${JSON.stringify({ heapPerNamespace, cyclesPerSecond })}\n`);
+
+// Isolation: MTU changes of lo in namespace "a" (with a listener there, as the daemon's notifier)
+// while each of `count` other namespaces has a listener too, beside the same changes in a registry
+// holding only "a"; runs alternate. Listeners elsewhere must never be called.
+let foreignCalls = 0;
+const crowded = new NamespaceRegistry(() => new NetworkModel({ cpuCount: 2 }));
+for (let i = 0; i < count; i++) crowded.add(`o${i}`).model.onEvent(() => foreignCalls++);
+const alone = new NamespaceRegistry(() => new NetworkModel({ cpuCount: 2 }));
+const changers = [crowded, alone].map((r) => {
+  const model = r.add('a').model;
+  model.onEvent(() => {});
+  return model;
+});
+const changes = 20_000;
+let mtu = 1500;
+const changeRate = (model: NetworkModel) => {
+  const lo = model.byName('lo')!;
+  const t0 = performance.now();
+  for (let i = 0; i < changes; i++) model.setMtu(lo, (mtu = mtu === 1500 ? 1400 : 1500));
+  return changes / ((performance.now() - t0) / 1000);
+};
+const isolation = { crowded: [] as number[], alone: [] as number[] };
+for (const model of changers) changeRate(model); // warm-up
+for (let r = 0; r < 7; r++) {
+  isolation.crowded.push(changeRate(changers[0]!));
+  isolation.alone.push(changeRate(changers[1]!));
+}
+process.stdout.write(`${JSON.stringify({ heapPerNamespace, cyclesPerSecond, isolation, foreignCalls })}\n`);

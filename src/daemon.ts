@@ -13,7 +13,7 @@ import { RtnlDispatcher } from './rtnl/dispatch.js';
 import { DaemonNamespaces } from './daemon-netns.js';
 import { NamespaceRegistry } from './model/netns/registry.js';
 import { warmUpInBackground } from './rtnl/warm-up.js';
-import { applySeed, type Seed, type SeedLink } from './seed.js';
+import { applySeed, applySeedLinks, applySeedRoutes, type Seed, type SeedLink } from './seed.js';
 import { ConnectionRegistry } from './transport/registry.js';
 import { UnixServer } from './transport/unix-server.js';
 
@@ -32,8 +32,8 @@ export interface DaemonOptions {
   /** Journal records after which the state is compacted into a snapshot. */
   stateCompactEvery?: number | undefined;
   seed?: Readonly<Seed> | readonly SeedLink[] | undefined;
-  /** The seed's other namespaces (`netns:`), created at start with their links. */
-  seedNetns?: Readonly<Record<string, readonly SeedLink[]>> | undefined;
+  /** The seed's other namespaces (`netns:`), created at start with their links, then every namespace's routes. */
+  seedNetns?: Readonly<Record<string, Readonly<Seed> | readonly SeedLink[]>> | undefined;
   /** NETLINK_GET_STRICT_CHK on for every connection. */
   strict: boolean;
   maxMessage: number;
@@ -88,8 +88,11 @@ export class Daemon {
     if (!this.state?.hasState()) {
       for (const name of Object.keys(options.seedNetns ?? {})) this.namespaces.add(name);
       const netnsModel = (name: string) => this.namespaces.get(name)?.model;
-      if (options.seed) applySeed(this.model, options.seed, netnsModel);
-      for (const [name, links] of Object.entries(options.seedNetns ?? {})) applySeed(this.namespaces.get(name)!.model, links, netnsModel);
+      // Every namespace's links first, then the routes (a route's gateway may sit on a link declared later).
+      const seeds = Object.entries(options.seedNetns ?? {}).map(([name, seed]) => ({ model: netnsModel(name)!, seed, where: `netns.${name}.` }));
+      if (options.seed) seeds.unshift({ model: this.model, seed: options.seed, where: '' });
+      for (const { model, seed } of seeds) applySeedLinks(model, seed, netnsModel);
+      for (const { model, seed, where } of seeds) applySeedRoutes(model, seed, where);
     }
     this.metrics = options.http ? new Metrics({ model: this.model, connections: this.connections }) : undefined;
     const dispatcher = new RtnlDispatcher(this.model, this.mutex, this.state, this.metrics);

@@ -46,7 +46,7 @@ export function addSeedRoute(model: NetworkModel, text: string): void {
   if (!handler?.doit) throw new Error('routes of this family are not modelled');
   const session = { portid: 0, strict: false, extAck: true, capAck: false, readOnly: false };
   try {
-    handler.doit({ model, message, hdr: decodeNlMsgHdr(message), session, out: new NlWriter() });
+    handler.doit({ model, message, hdr: decodeNlMsgHdr(message), session, out: new NlWriter(64) });
   } catch (e) {
     const err = toNlError(e);
     throw new Error(err.extMsg ? `${err.extMsg} (${strerror(err.errno)})` : strerror(err.errno));

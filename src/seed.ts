@@ -59,9 +59,9 @@ export interface SeedLink {
   netns?: string;
 }
 
-/** A whole seed file: the initial namespace's links and routes and, by name, the other namespaces' links. */
+/** A whole seed file: the initial namespace's links and routes and, by name, the other namespaces' links and routes. */
 export interface SeedDoc extends Seed {
-  netns: Record<string, SeedLink[]>;
+  netns: Record<string, Seed>;
 }
 
 /** A whole seed file: links (created in order), then routes. */
@@ -85,7 +85,7 @@ export function readSeed(path: string): Seed {
  * A seed with namespaces:
  *
  *   netns:
- *     r1: { links: [ { name: e0, kind: veth, peer: { name: e0, netns: r2, up: true }, up: true } ] }
+ *     r1: { links: [ { name: e0, kind: veth, peer: { name: e0, netns: r2, up: true }, up: true } ], routes: [ "default via 10.0.0.2" ] }
  *     r2: { links: [] }
  */
 export function readSeedDoc(path: string): SeedDoc {
@@ -102,11 +102,17 @@ export function readSeedDoc(path: string): SeedDoc {
   if (!Array.isArray(links)) throw new SeedError('seed: "links" must be a list');
   const netnsDoc = (doc as { netns?: unknown } | null)?.netns ?? {};
   if (typeof netnsDoc !== 'object' || netnsDoc === null || Array.isArray(netnsDoc)) throw new SeedError('seed: "netns" must be a mapping of names');
-  const netns: Record<string, SeedLink[]> = {};
+  const netns: Record<string, Seed> = {};
   for (const [name, body] of Object.entries(netnsDoc)) {
+    for (const key of Object.keys(body ?? {})) if (key !== 'links' && key !== 'routes') throw new SeedError(`seed netns.${name}: unknown section "${key}"`);
     const l = (body as { links?: unknown } | null)?.links ?? [];
     if (!Array.isArray(l)) throw new SeedError(`seed netns.${name}: "links" must be a list`);
-    netns[name] = l.map((x, i) => checkLink(x, `netns.${name}.links[${i}]`));
+    const r = (body as { routes?: unknown } | null)?.routes ?? [];
+    if (!Array.isArray(r)) throw new SeedError(`seed netns.${name}: "routes" must be a list`);
+    netns[name] = {
+      links: l.map((x, i) => checkLink(x, `netns.${name}.links[${i}]`)),
+      routes: r.map((x, i) => checkRoute(x, `netns.${name}.routes[${i}]`)),
+    };
   }
   const routes = (doc as { routes?: unknown } | null)?.routes ?? [];
   if (!Array.isArray(routes)) throw new SeedError('seed: "routes" must be a list');
@@ -211,14 +217,23 @@ function configure(model: NetworkModel, link: Link, s: Omit<SeedLink, 'peer'>): 
  * `netnsModel` finds the namespace a veth peer's `netns` names.
  */
 export function applySeed(model: NetworkModel, seed: Readonly<Seed> | readonly SeedLink[], netnsModel?: (name: string) => NetworkModel | undefined): void {
-  const links = 'links' in seed ? seed.links : seed as readonly SeedLink[];
-  applyLinks(model, links, netnsModel);
+  applySeedLinks(model, seed, netnsModel);
+  applySeedRoutes(model, seed);
+}
+
+/** A seed's links alone (a seed with namespaces creates every namespace's links before any route). */
+export function applySeedLinks(model: NetworkModel, seed: Readonly<Seed> | readonly SeedLink[], netnsModel?: (name: string) => NetworkModel | undefined): void {
+  applyLinks(model, 'links' in seed ? seed.links : seed as readonly SeedLink[], netnsModel);
+}
+
+/** A seed's routes; `where` names them in messages ("netns.r1." for a namespace's). */
+export function applySeedRoutes(model: NetworkModel, seed: Readonly<Seed> | readonly SeedLink[], where = ''): void {
   const routes = 'routes' in seed ? seed.routes : [];
   routes.forEach((text, i) => {
     try {
       addSeedRoute(model, text);
     } catch (e) {
-      throw new SeedError(`seed routes[${i}] "${text}": ${(e as Error).message}`);
+      throw new SeedError(`seed ${where}routes[${i}] "${text}": ${(e as Error).message}`);
     }
   });
 }

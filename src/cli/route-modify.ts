@@ -114,7 +114,7 @@ export class RouteRequestBuilder {
   }
 
   build(type: number, flags: number): Buffer {
-    const w = new NlWriter();
+    const w = new NlWriter(256); // grows for long multipath routes; seeds build one per route
     const at = w.msgStart(type, NLM_F_REQUEST | flags, 0, 0);
     w.u8(this.family).u8(this.dstLen).u8(this.srcLen).u8(this.tos).u8(this.table).u8(this.protocol).u8(this.scope).u8(this.type)
       .u32(this.flags >>> 0);

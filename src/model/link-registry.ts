@@ -12,9 +12,9 @@ function addTo<K>(map: Map<K, Set<Link>>, key: K, member: Link): void {
   set.add(member);
 }
 
-function removeFrom<K>(map: Map<K, Set<Link>>, key: K, member: Link): void {
-  const set = map.get(key);
-  if (set?.delete(member) && set.size === 0) map.delete(key);
+function removeFrom<K>(map: Map<K, Set<Link>> | undefined, key: K, member: Link): void {
+  const set = map?.get(key);
+  if (set?.delete(member) && set.size === 0) map!.delete(key);
 }
 
 /**
@@ -29,9 +29,9 @@ export class LinkRegistry {
   private readonly names = new Map<string, Link>();
   /** Indexes in ascending order, for dumps (for_each_netdev_dump). */
   private sorted: number[] = [];
-  /** Ports by master index and stacked devices (vlan, macvlan) by parent index. */
-  private readonly ports = new Map<number, Set<Link>>();
-  private readonly stacked = new Map<number, Set<Link>>();
+  /** Ports by master index and stacked devices (vlan, macvlan) by parent index (made on first use: most namespaces have neither). */
+  private ports: Map<number, Set<Link>> | undefined;
+  private stacked: Map<number, Set<Link>> | undefined;
   /** Links by kind, for dumps filtered by IFLA_LINKINFO kind. */
   private readonly byKind = new Map<KindName, Set<Link>>();
   readonly allocator = new IndexAllocator((i) => this.links.has(i));
@@ -97,20 +97,20 @@ export class LinkRegistry {
 
   /** The ports of a master, in the order they joined (the bridge's port list). */
   portsOf(master: number): Link[] {
-    return [...(this.ports.get(master) ?? [])];
+    return [...(this.ports?.get(master) ?? [])];
   }
 
   /** The devices stacked on `parent` (vlan, macvlan). */
   stackedOn(parent: number): ReadonlySet<Link> {
-    return this.stacked.get(parent) ?? NO_LINKS;
+    return this.stacked?.get(parent) ?? NO_LINKS;
   }
 
   /** list_netdevice(): the device joins every index. */
   insert(link: Link): void {
     this.links.set(link.index, link);
-    if (link.master) addTo(this.ports, link.master, link);
+    if (link.master) addTo((this.ports ??= new Map()), link.master, link);
     addTo(this.byKind, link.kind, link);
-    if (link.link && KINDS[link.kind].needsParent) addTo(this.stacked, link.link, link);
+    if (link.link && KINDS[link.kind].needsParent) addTo((this.stacked ??= new Map()), link.link, link);
     this.names.set(link.name, link);
     for (const alt of link.altnames) this.names.set(alt, link);
     const s = this.sorted;
@@ -155,7 +155,7 @@ export class LinkRegistry {
 
   /** The port joins or leaves its master's port list (link.master is set by the caller). */
   addPort(master: number, port: Link): void {
-    addTo(this.ports, master, port);
+    addTo((this.ports ??= new Map()), master, port);
   }
 
   removePort(master: number, port: Link): void {

@@ -98,35 +98,35 @@ export class NetworkModel {
   readonly maxLinks: number;
 
   constructor(options: { cpuCount?: number | undefined; maxLinks?: number | undefined; clock?: Clock | undefined; addresses?: AddressOptions | undefined } = {}) {
-    this.registry = new LinkRegistry(this.generation);
+    // One closure per callback, shared by every table's host (a namespace holding only lo pays per closure).
+    const link = (i: number) => this.byIndex(i);
+    const emit = (e: ModelEvent) => this.emit(e);
+    const changed = () => this.changedQuietly();
+    const notify = (l: Link, c?: number, cause?: Cause) => this.notify(l, c, cause);
+    const addressesOf = (i: number, family: 'inet' | 'inet6') => this.addresses.list(i, family);
+    const { netdevChain, inetaddrChain, generation } = this;
+    this.registry = new LinkRegistry(generation);
     this.state = new LinkState({
-      registry: this.registry, generation: this.generation, notify: (l, c) => this.notify(l, c), netdevEvent: (t, l) => this.netdevEvent(t, l),
+      registry: this.registry, generation, notify, netdevEvent: (t, l) => this.netdevEvent(t, l),
       deviceOpen: (l, up) => this.bridges.deviceOpen(l, up),
       peer: (l) => this.peer(l), remotePeerChanged: (l) => this.remotePeerChanged(l),
     });
     this.cpuCount = options.cpuCount ?? availableParallelism();
     this.clock = options.clock ?? new SystemClock();
-    this.addresses = new AddressTable({
-      clock: this.clock, link: (i) => this.byIndex(i), emit: (e) => this.emit(e), changed: () => this.changedQuietly(),
-      netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, generation: this.generation,
-    }, options.addresses);
+    const clock = this.clock;
+    this.addresses = new AddressTable({ clock, link, emit, changed, netdevChain, inetaddrChain, generation }, options.addresses);
     this.routes = new Routes({
-      link: (i) => this.byIndex(i), addresses: (i, family) => this.addresses.list(i, family), links: () => this.iterate(),
-      now: () => this.clock.now(), schedule: (at, fn) => void this.clock.schedule(at, fn), emit: (e) => this.emit(e),
-      changed: () => this.changedQuietly(),
-      netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain, onEvent: (l) => this.onEvent(l),
+      link, addresses: addressesOf, links: () => this.iterate(),
+      now: () => clock.now(), schedule: (at, fn) => void clock.schedule(at, fn), emit, changed,
+      netdevChain, inetaddrChain, onEvent: (l) => this.onEvent(l),
     });
-    this.rules = new FibRules({ tables: this.routes.tables, emit: (e) => this.emit(e), linkByName: (n) => this.byName(n) });
+    this.rules = new FibRules({ tables: this.routes.tables, emit, linkByName: (n) => this.byName(n) });
     this.routes.tables.rules = this.rules;
-    this.fdb = new FdbTable({ clock: this.clock, netdevChain: this.netdevChain, link: (i) => this.byIndex(i), emit: (e) => this.emit(e) });
-    this.neighbours = new Neighbours({
-      link: (i) => this.byIndex(i), addresses: (i, family) => this.addresses.list(i, family), routes: this.routes.tables,
-      clock: this.clock, emit: (e) => this.emit(e), changed: () => this.changedQuietly(),
-      netdevChain: this.netdevChain, inetaddrChain: this.inetaddrChain,
-    });
+    this.fdb = new FdbTable({ clock, netdevChain, link, emit });
+    this.neighbours = new Neighbours({ link, addresses: addressesOf, routes: this.routes.tables, clock, emit, changed, netdevChain, inetaddrChain });
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
     this.bridges = new BridgeRules({
-      registry: this.registry, netdevChain: this.netdevChain, emit: (e) => this.emit(e), notify: (l, c, cause) => this.notify(l, c, cause),
+      registry: this.registry, netdevChain, emit, notify,
       changedAddress: (l) => this.changedAddress(l), applyMtu: (l, mtu) => this.applyMtu(l, mtu),
       recomputeCarrier: (l, q) => this.state.recomputeCarrier(l, q), runLinkwatch: () => this.state.runLinkwatch(),
       adjustAllmulti: (l, i) => this.state.adjustAllmulti(l, i), adjustPromiscuity: (l, i) => this.state.adjustPromiscuity(l, i),

@@ -1,9 +1,10 @@
-import { chmodSync, chownSync, existsSync, lstatSync, unlinkSync, watch, type FSWatcher } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { RtnlDispatcher } from '../rtnl/dispatch.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+import { watchFileIn } from './dir-watch.js';
 import type { ConnectionRegistry } from './registry.js';
 
 export interface UnixServerOptions extends ConnectionOptions {
@@ -51,9 +52,9 @@ export async function claimSocketPath(path: string, log: Logger): Promise<void> 
 export class UnixServer {
   private server: Server | undefined;
   private readonly mine = new Set<Connection>();
-  /** The socket file's inode while listening, and the watch on its directory. */
+  /** The socket file's inode while listening, and how to stop watching it. */
   private inode: number | undefined;
-  private watcher: FSWatcher | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(
     private readonly options: UnixServerOptions,
@@ -91,18 +92,15 @@ export class UnixServer {
     }
   }
 
-  /** Calls `onRemoved` when the socket file is deleted or replaced (inotify on its directory). */
+  /** Calls `onRemoved` when the socket file is deleted or replaced (inotify on its directory, shared: dir-watch.ts). */
   private watchSocketFile(onRemoved: (path: string) => void): void {
     const { path } = this.options;
-    const name = basename(path);
-    this.watcher = watch(dirname(path), { persistent: false }, (_event, file) => {
-      if (file !== null && file !== name) return;
+    this.unwatch = watchFileIn(dirname(path), basename(path), () => {
       if (this.server && !this.ownsPath()) {
-        this.watcher?.close();
+        this.unwatch?.();
         onRemoved(path);
       }
     });
-    this.watcher.on('error', () => this.watcher?.close());
   }
 
   private accept(socket: Socket): void {
@@ -129,7 +127,7 @@ export class UnixServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    this.watcher?.close();
+    this.unwatch?.();
     const owned = this.ownsPath();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([...this.mine].map((c) => c.whenIdle()));

@@ -217,6 +217,6 @@ describe('seeds with namespaces', () => {
     expect([e1.carrier, e2.carrier]).toEqual([true, true]);
     expect(r2.addresses.list(e2.index, 'inet').map((a) => [...a.address].join('.'))).toEqual(['10.0.12.2']);
     const c = await connect(join(dir, 'r2.sock'));
-    expect(await dumpNames(c)).toEqual(['lo', 'eth0']);
+    expect(await dumpNames(c)).toEqual(['lo', 'eth0', 'lan0']);
   });
 });

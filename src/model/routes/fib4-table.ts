@@ -10,11 +10,19 @@ const NONE: readonly Route4[] = Object.freeze([]);
 const BITMAP_MAX_LEN = 24;
 /** Entries of one second-level chunk: one per /24 of a /16 block. */
 const CHUNK = 256;
+/**
+ * Prefixes a table holds before it builds the direct index. Below it a lookup probes the per-length
+ * maps (a namespace's local and main tables hold a dozen prefixes, and the index's arrays, megabytes
+ * at /24 and /32, would make a rig of thousands of namespaces impossible); at it the index is built
+ * from every prefix present and kept from then on.
+ */
+const INDEX_FROM = 64;
 
 /**
  * One IPv4 table (struct fib_table). Each prefix has a slot holding its aliases, found by exact
  * prefix through a hash map per length, and by address through a two-level direct index
- * (DIR-16-8, the multibit idea of the kernel's LC-trie): per /16 block the slot of the longest
+ * (DIR-16-8, the multibit idea of the kernel's LC-trie, built once the table holds INDEX_FROM
+ * prefixes; a smaller table probes its per-length maps): per /16 block the slot of the longest
  * prefix up to /16 covering it, and for a block holding /17…/24 prefixes a 256-entry chunk with
  * the slot of the longest of those per /24. So a longest-prefix match reads two array entries,
  * whatever the table's size; the rare /25…/32 prefixes are probed per length the block has (a
@@ -42,6 +50,9 @@ export class Fib4Table {
   /** Per /16 block: bit (len − 25) set while the block holds a prefix of that length /25…/32. */
   private longLengths: Uint8Array | undefined;
   private sorted: Float64Array | undefined;
+  /** Prefixes present (the direct index and presence bitmaps exist once it reached INDEX_FROM). */
+  private prefixCount = 0;
+  private indexed = false;
   /** Number of routes (aliases). */
   size = 0;
   /** Bumped on every change (dump cursors resume by key, so a change never repeats an entry). */
@@ -70,17 +81,35 @@ export class Fib4Table {
       map!.delete(dst);
       if (map!.size === 0) this.prefixes[len] = undefined;
       this.slots[slot] = undefined;
-      this.unmark(dst, len, slot * 64 + len);
+      this.prefixCount--;
+      if (this.indexed) this.unmark(dst, len, slot * 64 + len);
       this.freeSlots.push(slot);
       this.sorted = undefined;
     } else if (list.length > 0) {
       const fresh = this.freeSlots.pop() ?? this.slots.length;
       this.slots[fresh] = node;
       (map ??= this.prefixes[len] = new Map()).set(dst, fresh);
-      this.mark(dst, len, fresh * 64 + len);
+      this.prefixCount++;
+      if (this.indexed) this.mark(dst, len, fresh * 64 + len);
+      else if (this.prefixCount >= INDEX_FROM) this.buildIndex();
       this.sorted = undefined;
     }
     this.generation++;
+  }
+
+  /** The table reached INDEX_FROM prefixes: the direct index and bitmaps, from every prefix present. */
+  private buildIndex(): void {
+    this.indexed = true;
+    for (let len = 0; len <= 32; len++) for (const [dst, slot] of this.prefixes[len] ?? []) this.mark(dst, len, slot * 64 + len);
+  }
+
+  /** `longest` of a table without the index: each length present, longest first. */
+  private longestByLength(addr: number, max: number): number {
+    for (let len = max; len >= 0; len--) {
+      const slot = this.prefixes[len]?.get(addr & MASK4[len]!);
+      if (slot !== undefined) return slot * 64 + len;
+    }
+    return -1;
   }
 
   /** A new prefix: its presence bit, and the direct index answers it where it is longer than what was there. */
@@ -184,6 +213,7 @@ export class Fib4Table {
    * length needs no second read; slots stay below 2^25); −1 when none.
    */
   longest(addr: number, max: number): number {
+    if (!this.indexed) return this.longestByLength(addr, max);
     const block = addr >>> 16;
     if (max > BITMAP_MAX_LEN) {
       let bits = this.longLengths === undefined ? 0 : this.longLengths[block]! & ((1 << (max - BITMAP_MAX_LEN)) - 1);

@@ -18,7 +18,8 @@ interface Node6 {
  * prefix before the one containing it, `::/0` last; a source-specific node before the plain one).
  */
 export class Fib6Table {
-  private readonly byLength: Array<Map<string, Node6[]> | undefined> = new Array(129);
+  /** Per destination length (grown on first use: a new namespace's empty main and local tables cost nothing here). */
+  private readonly byLength: Array<Map<string, Node6[]> | undefined> = [];
   private lengths: number[] = [];
   private sorted: Node6[] | undefined;
   size = 0;

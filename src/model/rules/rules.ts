@@ -33,8 +33,17 @@ const DEFAULT_RULES: Readonly<Record<number, ReadonlyArray<readonly [number, num
 };
 
 function defaultRule(family: number, pref: number, table: number): FibRule {
-  return { ...blankRule(family), pref, table, action: FR_ACT_TO_TBL, protocol: RTPROT_KERNEL };
+  return Object.freeze({ ...blankRule(family), pref, table, action: FR_ACT_TO_TBL, protocol: RTPROT_KERNEL });
 }
+
+/**
+ * The default rules, made once and shared by every namespace (a rule is never changed once
+ * listed; removal is by identity from the namespace's own list), so a namespace holding only lo
+ * carries no rule objects of its own.
+ */
+const DEFAULT_RULE_SETS: ReadonlyMap<number, readonly FibRule[]> = new Map(
+  RULE_FAMILIES.map((family) => [family, DEFAULT_RULES[family]!.map(([pref, table]) => defaultRule(family, pref, table))]),
+);
 
 /** Every rule as plain values (snapshots, the --state directory). */
 export interface RuleSnapshot {
@@ -70,7 +79,7 @@ export class FibRules {
   /** The rules a new namespace has (fib_rules_net_init + each family's default rules). */
   reset(): void {
     this.sets.clear();
-    for (const family of RULE_FAMILIES) this.sets.set(family, DEFAULT_RULES[family]!.map(([pref, table]) => defaultRule(family, pref, table)));
+    for (const family of RULE_FAMILIES) this.sets.set(family, [...DEFAULT_RULE_SETS.get(family)!]);
     this.customInet = false;
     this.customInet6 = false;
     this.generation++;
