@@ -12,6 +12,8 @@
 //   --only cold         run only the fresh-daemon rows (bench/cold.ts) and update them likewise
 //   --only routes       run only the route rows (1,000,000 IPv4 routes vs the kernel, route get,
 //                       start-up from --state, subscriber cost) and update them likewise
+//   --only neighbours   run only the neighbour rows (dump of 100,000 vs the kernel, heap per
+//                       neighbour) and update them likewise
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -41,6 +43,7 @@ const DEADLINE_MS = (args.includes('--deadline') ? Number(args[args.indexOf('--d
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const ONLY_GROUPS: Record<string, () => Promise<void>> = {
   'cli-start': () => cliStartRows(), cold: () => coldRows(coldContext()), netns: () => netnsRows(), routes: () => routeRows(),
+  neighbours: () => neighbourRows(),
 };
 if (ONLY !== undefined && !Object.hasOwn(ONLY_GROUPS, ONLY)) throw new Error(`--only: unknown group ${ONLY} (known: ${Object.keys(ONLY_GROUPS).join(', ')})`);
 
@@ -791,6 +794,83 @@ async function ruleLookupRows(): Promise<void> {
   });
 }
 
+const NEIGHBOURS = 100_000;
+
+/** The i-th neighbour of the neighbour rows: 10.<1 + i/65536>.<i/256>.<i%256>, MAC 02:00:00:<i>. */
+function neighbourLine(i: number): string {
+  const hex = (v: number) => v.toString(16).padStart(2, '0');
+  return `10.${1 + ((i >> 16) & 0xff)}.${(i >> 8) & 0xff}.${i & 0xff} lladdr 02:00:00:${hex((i >> 16) & 0xff)}:${hex((i >> 8) & 0xff)}:${hex(i & 0xff)}`;
+}
+
+/**
+ * Issue 16's neighbour rows: the dump of 100,000 permanent IPv4 neighbours on one veth (what `ip
+ * neigh show` sends: RTM_GETNEIGH, family 0) from rtnld (a seed) and from the kernel (a throwaway
+ * netns filled with `ip -batch`), read in turn by the same Python loop (kdump.py --neigh); and heap
+ * per neighbour (bench/neighbours-model.ts, its own process).
+ */
+async function neighbourRows(): Promise<void> {
+  const heap = await runPinned<{ heapBytesPerNeighbour: number }>(
+    process.execPath, ['--expose-gc', '--import', 'tsx', join(benchDir, 'neighbours-model.ts'), String(NEIGHBOURS)], 300_000, [], SERVER_CPU,
+  );
+  const n = NEIGHBOURS.toLocaleString('en');
+  rows.push({
+    id: 'heap_per_neighbour', what: `heap per neighbour at ${n} neighbours`, unit: 'heap bytes',
+    rtnld: { name: 'rtnld', median: heap.heapBytesPerNeighbour, runs: [heap.heapBytesPerNeighbour] },
+    target: '<= 200 bytes', met: heap.heapBytesPerNeighbour <= 200,
+  });
+  log('heap per neighbour done');
+  const lines = Array.from({ length: NEIGHBOURS }, (_, i) => neighbourLine(i));
+  const seed = join(tmp, 'neighbours-seed.json');
+  writeFileSync(seed, JSON.stringify({
+    links: [{ name: 'lo', up: true }, { name: 'v0', kind: 'veth', peer: { name: 'v1', up: true }, up: true, addresses: ['10.0.0.1/8'], neighbours: lines }],
+  }));
+  const kernelSkip = rootAndNetns();
+  let ns: string | undefined;
+  if (kernelSkip === undefined) {
+    dropStaleNetns();
+    ns = `rtnld-bench-${process.pid}-neigh`;
+    const add = spawnSync('ip', ['netns', 'add', ns], { encoding: 'utf8' });
+    if (add.status !== 0) throw new Error(`ip netns add: ${add.stderr.trim()}`);
+    namespaces.add(ns);
+    const batch = ['link set lo up', 'link add v0 type veth peer name v1', 'link set v0 up', 'link set v1 up', 'address add 10.0.0.1/8 dev v0',
+      ...lines.map((l) => `neigh add ${l} dev v0 nud permanent`)];
+    const r = spawnSync('ip', ['-n', ns, '-batch', '-'], { input: `${batch.join('\n')}\n`, encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`ip -batch: ${r.stderr.trim().split('\n')[0]}`);
+    log(`kernel netns: ${n} neighbours`);
+  } else {
+    skipped.neigh_dump_kernel = kernelSkip;
+  }
+  const daemon = await startDaemon('rtnld-neigh', seed);
+  try {
+    const args = [join(benchDir, 'kdump.py'), '--neigh', '--warmup', '2', '--runs', String(DUMP_RUNS), '--unix', `rtnld=${daemon.path}`];
+    if (ns) args.push('--kernel');
+    const py = await runPinned<DumpResult>('python3', args, 300_000, ns ? ['ip', 'netns', 'exec', ns] : []);
+    log('neighbour dump done');
+    const a = series('rtnld', py.runs.rtnld!);
+    const shape = py.shape.rtnld!;
+    if (shape.messages !== NEIGHBOURS) throw new Error(`rtnld's neighbour dump had ${shape.messages} entries, not ${NEIGHBOURS}`);
+    const what = `neighbour dump, ${n} IPv4 neighbours (Python client)`;
+    const detail = { messages: shape.messages, bytesPerMessage: Math.round(shape.bytes / shape.messages), loadAverage: loadavg().map((l) => Math.round(l * 10) / 10) };
+    if (!ns) {
+      rows.push({ id: 'neigh_dump_100000_kernel', what, unit: 'messages/s', rtnld: a, detail });
+      return;
+    }
+    const k = series('Linux kernel (netns)', py.runs.kernel!);
+    const ks = py.shape.kernel!;
+    rows.push({
+      id: 'neigh_dump_100000_kernel', what: `${what} vs kernel`, unit: 'messages/s', rtnld: a, baseline: k, ratio: a.median / k.median,
+      target: '>= 1.0 x kernel', met: a.median / k.median >= 1,
+      detail: {
+        ...detail, kernelMessages: ks.messages, kernelBytesPerMessage: Math.round(ks.bytes / ks.messages),
+        placement: `kernel work runs in the client's recvmsg on CPU ${CLIENT_CPU}; rtnld on CPU ${SERVER_CPU}, its client on CPU ${CLIENT_CPU}`,
+      },
+    });
+  } finally {
+    await stopServer(daemon);
+    if (ns) dropNetns(ns);
+  }
+}
+
 /** Notification fan-out: one change encoded once and delivered to 1, 10 and 100 subscribers. */
 async function fanoutRows(): Promise<void> {
   // A receive budget large enough that no notification is dropped while the one client process
@@ -1030,6 +1110,7 @@ async function main(): Promise<void> {
   await cliStartRows();
   await routeModelRows();
   await ruleLookupRows();
+  await neighbourRows();
   await netnsRows();
   await routeRows();
   await coldRows(coldContext());

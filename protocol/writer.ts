@@ -215,6 +215,22 @@ export class NlWriter {
     return this;
   }
 
+  /**
+   * Appends `n` bytes the caller then stores through `buffer` (a message template patched in
+   * place, src/rtnl/neigh-view.ts); returns where they start.
+   */
+  claim(n: number): number {
+    this.ensure(n);
+    const at = this.pos;
+    this.pos = at + n;
+    return at;
+  }
+
+  /** The buffer being written (valid until the next write, which may replace it). */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
   /** Overwrites a u32 already written at `at`. */
   patchU32(at: number, v: number): void {
     this.buf.writeUInt32LE(v >>> 0, at);

@@ -13,7 +13,7 @@ import { RtnlDispatcher } from './rtnl/dispatch.js';
 import { DaemonNamespaces } from './daemon-netns.js';
 import { NamespaceRegistry } from './model/netns/registry.js';
 import { warmUpInBackground } from './rtnl/warm-up.js';
-import { applySeed, applySeedLinks, applySeedRoutes, type Seed, type SeedLink } from './seed.js';
+import { applySeed, applySeedLinks, applySeedCommands, type Seed, type SeedLink } from './seed.js';
 import { ConnectionRegistry } from './transport/registry.js';
 import { UnixServer } from './transport/unix-server.js';
 
@@ -92,7 +92,7 @@ export class Daemon {
       const seeds = Object.entries(options.seedNetns ?? {}).map(([name, seed]) => ({ model: netnsModel(name)!, seed, where: `netns.${name}.` }));
       if (options.seed) seeds.unshift({ model: this.model, seed: options.seed, where: '' });
       for (const { model, seed } of seeds) applySeedLinks(model, seed, netnsModel);
-      for (const { model, seed, where } of seeds) applySeedRoutes(model, seed, where);
+      for (const { model, seed, where } of seeds) applySeedCommands(model, seed, where);
     }
     this.metrics = options.http ? new Metrics({ model: this.model, connections: this.connections }) : undefined;
     const dispatcher = new RtnlDispatcher(this.model, this.mutex, this.state, this.metrics);

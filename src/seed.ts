@@ -8,7 +8,9 @@ import type { NetworkModel, NewLinkSpec } from './model/store.js';
 import type { KindName, Link, MacvlanMode } from './model/types.js';
 import { addSeedAddress, parseSeedAddress } from './seed-addresses.js';
 import { addSeedNeighbour, parseSeedNeighbour } from './seed-neighbours.js';
+import { addSeedFdb, checkSeedFdb } from './seed-fdb.js';
 import { addSeedRoute, checkSeedRoute } from './seed-routes.js';
+import { addSeedRule, checkSeedRule } from './seed-rules.js';
 
 /**
  * A seed file (YAML or JSON) declares the topology the daemon starts with:
@@ -22,6 +24,10 @@ import { addSeedRoute, checkSeedRoute } from './seed-routes.js';
  *   routes:                                     # `ip route add` words, added after all links
  *     - default via 10.0.0.254
  *     - 10.9.0.0/16 via 10.0.0.2 dev v1 metric 100 proto static
+ *   rules:                                      # `ip rule add` words (`-6 ...`: ip -6 rule), after the routes
+ *     - from 10.0.0.0/24 lookup 100 pref 1000
+ *   fdb:                                        # `bridge fdb add` words, last
+ *     - 02:00:00:00:00:09 dev v0 master static
  *
  * Links are created in order through the model's own operations, so a seed obeys the same
  * rules (and produces the same state) as the equivalent netlink requests. lo always exists.
@@ -69,12 +75,17 @@ export interface Seed {
   links: SeedLink[];
   /** `ip route add` arguments, one route each (src/seed-routes.ts). */
   routes: string[];
+  /** `ip rule add` arguments, one rule each (src/seed-rules.ts). */
+  rules?: string[];
+  /** `bridge fdb add` arguments, one entry each (src/seed-fdb.ts). */
+  fdb?: string[];
 }
 
 export class SeedError extends Error {}
 
 const FIELDS = new Set(['name', 'kind', 'index', 'mtu', 'address', 'broadcast', 'txqlen', 'group', 'alias', 'up',
   'carrier', 'master', 'link', 'id', 'protocol', 'mode', 'peer', 'addresses', 'promote_secondaries', 'netns', 'neighbours']);
+const SECTIONS = new Set(['links', 'routes', 'netns', 'rules', 'fdb']);
 const VLAN_PROTOCOLS: Record<string, number> = { '802.1q': 0x8100, '802.1ad': 0x88a8 };
 
 export function readSeed(path: string): Seed {
@@ -97,7 +108,7 @@ export function readSeedDoc(path: string): SeedDoc {
   } catch (e) {
     throw new SeedError(`cannot read seed ${path}: ${(e as Error).message}`);
   }
-  for (const key of Object.keys(doc ?? {})) if (key !== 'links' && key !== 'routes' && key !== 'netns') throw new SeedError(`seed: unknown section "${key}"`);
+  for (const key of Object.keys(doc ?? {})) if (!SECTIONS.has(key)) throw new SeedError(`seed: unknown section "${key}"`);
   const links = (doc as { links?: unknown } | null)?.links ?? [];
   if (!Array.isArray(links)) throw new SeedError('seed: "links" must be a list');
   const netnsDoc = (doc as { netns?: unknown } | null)?.netns ?? {};
@@ -107,26 +118,31 @@ export function readSeedDoc(path: string): SeedDoc {
     for (const key of Object.keys(body ?? {})) if (key !== 'links' && key !== 'routes') throw new SeedError(`seed netns.${name}: unknown section "${key}"`);
     const l = (body as { links?: unknown } | null)?.links ?? [];
     if (!Array.isArray(l)) throw new SeedError(`seed netns.${name}: "links" must be a list`);
-    const r = (body as { routes?: unknown } | null)?.routes ?? [];
-    if (!Array.isArray(r)) throw new SeedError(`seed netns.${name}: "routes" must be a list`);
     netns[name] = {
       links: l.map((x, i) => checkLink(x, `netns.${name}.links[${i}]`)),
-      routes: r.map((x, i) => checkRoute(x, `netns.${name}.routes[${i}]`)),
+      routes: checkCommands(body, 'routes', 'ip route add', checkSeedRoute, `netns.${name}.`),
     };
   }
-  const routes = (doc as { routes?: unknown } | null)?.routes ?? [];
-  if (!Array.isArray(routes)) throw new SeedError('seed: "routes" must be a list');
-  return { links: links.map((l, i) => checkLink(l, `links[${i}]`)), routes: routes.map((r, i) => checkRoute(r, `routes[${i}]`)), netns };
+  return {
+    links: links.map((l, i) => checkLink(l, `links[${i}]`)), routes: checkCommands(doc, 'routes', 'ip route add', checkSeedRoute),
+    rules: checkCommands(doc, 'rules', 'ip rule add', checkSeedRule), fdb: checkCommands(doc, 'fdb', 'bridge fdb add', checkSeedFdb), netns,
+  };
 }
 
-function checkRoute(raw: unknown, where: string): string {
-  if (typeof raw !== 'string') throw new SeedError(`seed ${where}: must be a string of \`ip route add\` arguments`);
-  try {
-    checkSeedRoute(raw);
-  } catch (e) {
-    throw new SeedError(`seed ${where} "${raw}": ${(e as Error).message}`);
-  }
-  return raw;
+/** A section of command words (`routes`, `rules`, `fdb`): each entry a string the command's parser takes. */
+function checkCommands(doc: unknown, section: string, command: string, check: (text: string) => void, prefix = ''): string[] {
+  const list = (doc as Record<string, unknown> | null)?.[section] ?? [];
+  if (!Array.isArray(list)) throw new SeedError(`seed${prefix ? ` ${prefix.slice(0, -1)}` : ''}: "${section}" must be a list`);
+  return list.map((raw: unknown, i) => {
+    const where = `${prefix}${section}[${i}]`;
+    if (typeof raw !== 'string') throw new SeedError(`seed ${where}: must be a string of \`${command}\` arguments`);
+    try {
+      check(raw);
+    } catch (e) {
+      throw new SeedError(`seed ${where} "${raw}": ${(e as Error).message}`);
+    }
+    return raw;
+  });
 }
 
 function checkLink(raw: unknown, where: string): SeedLink {
@@ -218,7 +234,7 @@ function configure(model: NetworkModel, link: Link, s: Omit<SeedLink, 'peer'>): 
  */
 export function applySeed(model: NetworkModel, seed: Readonly<Seed> | readonly SeedLink[], netnsModel?: (name: string) => NetworkModel | undefined): void {
   applySeedLinks(model, seed, netnsModel);
-  applySeedRoutes(model, seed);
+  applySeedCommands(model, seed);
 }
 
 /** A seed's links alone (a seed with namespaces creates every namespace's links before any route). */
@@ -226,14 +242,23 @@ export function applySeedLinks(model: NetworkModel, seed: Readonly<Seed> | reado
   applyLinks(model, 'links' in seed ? seed.links : seed as readonly SeedLink[], netnsModel);
 }
 
-/** A seed's routes; `where` names them in messages ("netns.r1." for a namespace's). */
-export function applySeedRoutes(model: NetworkModel, seed: Readonly<Seed> | readonly SeedLink[], where = ''): void {
-  const routes = 'routes' in seed ? seed.routes : [];
-  routes.forEach((text, i) => {
+/**
+ * A seed's routes, rules and FDB entries, each through its real handler; `where` names them in
+ * messages ("netns.r1." for a namespace's).
+ */
+export function applySeedCommands(model: NetworkModel, seed: Readonly<Seed> | readonly SeedLink[], where = ''): void {
+  if (!('links' in seed)) return;
+  applyCommands(model, `${where}routes`, seed.routes ?? [], addSeedRoute);
+  applyCommands(model, `${where}rules`, seed.rules ?? [], addSeedRule);
+  applyCommands(model, `${where}fdb`, seed.fdb ?? [], addSeedFdb);
+}
+
+function applyCommands(model: NetworkModel, section: string, list: readonly string[], add: (model: NetworkModel, text: string) => void): void {
+  list.forEach((text, i) => {
     try {
-      addSeedRoute(model, text);
+      add(model, text);
     } catch (e) {
-      throw new SeedError(`seed ${where}routes[${i}] "${text}": ${(e as Error).message}`);
+      throw new SeedError(`seed ${section}[${i}] "${text}": ${(e as Error).message}`);
     }
   });
 }

@@ -135,6 +135,8 @@ const EXPECT: Record<string, RegExp[]> = {
   'Running unmodified programs against rtnld (LD_PRELOAD)': [/"ifname":"v0"/, /\(1, 'lo'\)/, /\('IFLA_IFNAME', 'v1'\)/, /^v0: flags=\d+<UP,/m, /^65536$/m, /'v0': snicstats\(/],
   // ip neigh through the adaptor: the permanent entry, the proxy, the get and the ARP table's parameters
   Neighbours: [/^10\.0\.0\.2 dev v0 lladdr 02:00:00:00:00:02 PERMANENT $/m, /^10\.0\.0\.9 dev v0 proxy $/m, /^inet arp_cache\s*$/m],
+  // rtnl neigh learn: one entry REACHABLE, one STALE
+  'Learning a neighbour (what traffic would do)': [/^10\.7\.0\.7 lladdr 02:00:00:00:00:07 REACHABLE $/m, /^10\.7\.0\.8 lladdr 02:00:00:00:00:08 STALE $/m],
   'Admin HTTP API (`--http`)': [/"ifname":"v0"/, /"carrier":false|"operstate"/],
   // ip netns under the adaptor: red listed, its links seen from inside, its id in the initial namespace
   'What a process under the adaptor sees, and what it cannot do': [/^red$/m, /^2: vb@if2: .*\n.* link-netnsid 0$/m, /^d1\nlo\nvb$/m, /^nsid 7 \(iproute2 netns name: red\)$/m],

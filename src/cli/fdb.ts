@@ -1,4 +1,5 @@
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NTF_MASTER, NTF_SELF, NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE } from '../../protocol/constants.js';
+import type { FdbRequest } from '../client/fdb.js';
 import { parseMac } from '../client/links.js';
 import { printFdb } from '../format/fdb.js';
 import { stringifyJson, type JsonValue } from '../format/json.js';
@@ -20,6 +21,19 @@ function usage(): never {
 
 /** fdb_modify(): `bridge fdb add|append|replace|del`. */
 async function fdbModify(ctx: Context, del: boolean, nlflags: number, args: Args): Promise<number> {
+  const { dev, ...entry } = fdbRequest(args);
+  const ifindex = await ctx.nameToIndex(dev);
+  if (!ifindex) throw new ExitNow(1, `Cannot find device "${dev}"\n`);
+  const client = await ctx.client();
+  const req = { ifindex, ...entry };
+  return reportChange(ctx, (del ? client.deleteFdb(req) : client.addFdb(req, nlflags)).then(() => ({})));
+}
+
+/**
+ * fdb_modify()'s parse: ADDR dev DEV and the entry's state and flags, as `bridge fdb` would send
+ * them (also the seed's `fdb:`, src/seed-fdb.ts). Bad words throw ExitNow with iproute2's message.
+ */
+export function fdbRequest(args: Args): Omit<FdbRequest, 'ifindex'> & { dev: string } {
   let dev: string | undefined;
   let mac: Uint8Array | undefined;
   let state = 0;
@@ -52,11 +66,7 @@ async function fdbModify(ctx: Context, del: boolean, nlflags: number, args: Args
   // iproute2: assume self, and permanent when no state was named.
   if (!(flags & (NTF_SELF | NTF_MASTER))) flags |= NTF_SELF;
   if (!(state & (NUD_PERMANENT | NUD_REACHABLE | NUD_NOARP))) state |= NUD_PERMANENT;
-  const ifindex = await ctx.nameToIndex(dev);
-  if (!ifindex) throw new ExitNow(1, `Cannot find device "${dev}"\n`);
-  const client = await ctx.client();
-  const req = { ifindex, lladdr: mac, state, flags, vid };
-  return reportChange(ctx, (del ? client.deleteFdb(req) : client.addFdb(req, nlflags)).then(() => ({})));
+  return { dev, lladdr: mac, state, flags, vid };
 }
 
 /** fdb_show(): every entry, or those of one bridge (`br`) or one port (`brport`/`dev`). */

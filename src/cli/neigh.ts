@@ -23,6 +23,9 @@ const NEIGH_USAGE = `Usage: rtnl neigh { add | del | change | replace }
 
        rtnl neigh get { ADDR | proxy ADDR } dev DEV
 
+       rtnl neigh learn ADDR lladdr LLADDR dev DEV [ stale ]
+                (what ARP/ND traffic from the neighbour would do: REACHABLE, or STALE)
+
 STATE := { delay | failed | incomplete | noarp | none |
            permanent | probe | reachable | stale }
 `;
@@ -225,6 +228,45 @@ async function get(ctx: Context, args: Args): Promise<number> {
   return 0;
 }
 
+/**
+ * rtnl only: `rtnl neigh learn ADDR lladdr LLADDR dev DEV [ stale ]`, what an ARP/ND packet
+ * from the neighbour would do (the client's learnNeighbour; `rtnl fdb learn` for the FDB).
+ */
+async function learn(ctx: Context, args: Args): Promise<number> {
+  let dst: string | undefined;
+  let dev: string | undefined;
+  let lladdr: string | undefined;
+  let stale = false;
+  for (; args.more; args.advance()) {
+    const w = args.cur;
+    if (w === 'dev') dev = args.next();
+    else if (w === 'lladdr') lladdr = args.next();
+    else if (w === 'stale' || w === 'reachable') stale = w === 'stale';
+    else if (matches(w, 'help')) usage();
+    else if (dst === undefined) dst = w;
+    else invarg('Too many destinations', w);
+  }
+  if (dst === undefined || dev === undefined || lladdr === undefined) {
+    ctx.err('Device, destination and lladdr are required arguments.\n');
+    return 255;
+  }
+  if (!parseInet(dst)) invarg('invalid address', dst);
+  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(lladdr)) invarg('invalid lladdr', lladdr);
+  const client = await ctx.client();
+  try {
+    if (!(await client.learnNeighbour({ dst, dev, lladdr, state: stale ? 'stale' : 'reachable' }))) {
+      ctx.err(`${dst} dev ${dev} is permanent or noarp: traffic leaves it as it is\n`);
+    }
+  } catch (e) {
+    if (e instanceof NetlinkError) {
+      ctx.err(netlinkErrorText(e));
+      return 2;
+    }
+    throw e;
+  }
+  return 0;
+}
+
 /** do_ipneigh(): the `neigh` object (also `neighbor`, `neighbour`). */
 export async function doNeigh(ctx: Context, words: readonly string[]): Promise<number> {
   if (ctx.opts.family === AF_PACKET) ctx.opts.family = AF_UNSPEC;
@@ -237,6 +279,7 @@ export async function doNeigh(ctx: Context, words: readonly string[]): Promise<n
   if (matches(cmd, 'replace')) return modify(ctx, 'replace', args);
   if (matches(cmd, 'delete')) return modify(ctx, 'del', args);
   if (matches(cmd, 'get')) return get(ctx, args);
+  if (cmd === 'learn') return learn(ctx, args);
   if (matches(cmd, 'show') || matches(cmd, 'list') || matches(cmd, 'lst')) return showOrFlush(ctx, false, args);
   if (matches(cmd, 'flush')) return showOrFlush(ctx, true, args);
   if (matches(cmd, 'help')) usage();

@@ -43,13 +43,22 @@ const familyOf = (ctx: Context) => (ctx.opts.family === AF_INET6 ? AF_INET6 : AF
 
 /** iprule_modify(): `ip rule add|del SELECTOR ACTION`. */
 async function ruleModify(ctx: Context, add: boolean, args: Args): Promise<number> {
-  const family = familyOf(ctx);
-  const r: RuleRequest = { family, action: add ? FR_ACT_TO_TBL : 0 };
-  let tableGiven = false;
   if (!add && !args.more) {
     ctx.err('"ip rule del" requires arguments.\n');
     return 255;
   }
+  const r = ruleRequest(args, familyOf(ctx), add);
+  const client = await ctx.client();
+  return reportChange(ctx, add ? client.addRule(r).then(() => ({})) : client.deleteRule(r).then(() => ({})));
+}
+
+/**
+ * iprule_modify()'s parse: the RTM_NEWRULE / RTM_DELRULE request of SELECTOR ACTION words (also
+ * the seed's `rules:`, src/seed-rules.ts). Bad words throw ExitNow with iproute2's message.
+ */
+export function ruleRequest(args: Args, family: number, add: boolean): RuleRequest {
+  const r: RuleRequest = { family, action: add ? FR_ACT_TO_TBL : 0 };
+  let tableGiven = false;
   for (; args.more; args.advance()) {
     const w = args.cur;
     if (w === 'not') r.flags = (r.flags ?? 0) | FIB_RULE_INVERT;
@@ -120,8 +129,7 @@ async function ruleModify(ctx: Context, add: boolean, args: Args): Promise<numbe
     }
   }
   if (!tableGiven && add && r.action === FR_ACT_TO_TBL) r.table = RT_TABLE_MAIN;
-  const client = await ctx.client();
-  return reportChange(ctx, add ? client.addRule(r).then(() => ({})) : client.deleteRule(r).then(() => ({})));
+  return r;
 }
 
 /** iprule_list_flush_or_save(): `ip rule show` (IPv4 unless -6) and `ip rule flush` (every rule but pref 0). */

@@ -7,7 +7,7 @@ import { RtnlConnection, type ConnectOptions } from './core.js';
 import type { Dump } from './dump.js';
 import type { RtnlGroup, SubscribeOptions, Subscription } from './events.js';
 import { LinkService, type CreateLinkOptions, type Link, type LinkRef, type LinksFilter, type SetLinkOptions } from './links.js';
-import { NeighbourService, type Neighbour, type NeighbourOptions, type NeighboursFilter } from './neighbours.js';
+import { NeighbourService, type Neighbour, type LearnedNeighbour, type NeighbourOptions, type NeighboursFilter } from './neighbours.js';
 import { RouteService, type Route, type RouteOptions, type RoutesFilter } from './routes.js';
 import { RuleService, type Rule, type RulesFilter } from './rules.js';
 import { FdbService, type FdbEntryMessage, type FdbRequest } from './fdb.js';
@@ -265,6 +265,11 @@ export class RtnlClient {
   /** RTM_GETNEIGH for one entry (`ip neigh get`). */
   getNeighbour(o: Pick<NeighbourOptions, 'dst' | 'dev' | 'flags'>): Promise<Neighbour> {
     return this.neighbourService.getNeighbour(o);
+  }
+
+  /** What ARP/ND traffic from the neighbour would do: REACHABLE (or STALE) with its lladdr; false when the entry is PERMANENT/NOARP (left alone). */
+  learnNeighbour(o: LearnedNeighbour): Promise<boolean> {
+    return this.neighbourService.learnNeighbour(o);
   }
 }
 

@@ -12,7 +12,7 @@ export type { Rule, RulesFilter } from './rules.js';
 export type { FdbEntryMessage, FdbRequest } from './fdb.js';
 export { writeRuleRequest, type RuleRequest } from '../../protocol/rule-request.js';
 export { decodeRuleMessage } from '../../protocol/rule-message.js';
-export type { Neighbour, NeighbourOptions, NeighboursFilter } from './neighbours.js';
+export type { LearnedNeighbour, Neighbour, NeighbourOptions, NeighboursFilter } from './neighbours.js';
 export { ConnectionClosedError, NetlinkError } from './errors.js';
 export { decodeAddrMessage, type DecodedAddr } from '../../protocol/addr-decode.js';
 export { writeAddrRequest, type AddrRequest } from '../../protocol/addr-request.js';

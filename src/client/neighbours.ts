@@ -1,10 +1,11 @@
 import {
-  AF_INET, AF_INET6, AF_UNSPEC, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, NTF_PROXY, NUD_PERMANENT,
-  RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH,
+  AF_INET, AF_INET6, AF_UNSPEC, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, NTF_PROXY, NUD_NOARP,
+  NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH,
 } from '../../protocol/constants.js';
 import { parseInet } from '../../protocol/inet.js';
 import { decodeNeighMessage, writeNeighRequest, type NeighMessage, type NeighRequest } from '../../protocol/neigh-message.js';
 import type { RtnlConnection } from './core.js';
+import { NetlinkError } from './errors.js';
 import { Dump, type DumpState } from './dump.js';
 import type { LinkRef, LinkService } from './links.js';
 
@@ -33,6 +34,15 @@ export interface NeighbourOptions {
   /** NTF_* (NTF_ROUTER, NTF_EXT_LEARNED, NTF_PROXY). */
   flags?: number | undefined;
   protocol?: number | undefined;
+}
+
+/** A neighbour as traffic teaches it (learnNeighbour). */
+export interface LearnedNeighbour {
+  dst: string;
+  dev: LinkRef;
+  lladdr: string;
+  /** reachable (default): it answered our solicitation; stale: it solicited us. */
+  state?: 'reachable' | 'stale' | undefined;
 }
 
 /** "02:00:00:00:00:02" → 6 bytes. */
@@ -81,6 +91,25 @@ export class NeighbourService {
   /** RTM_DELNEIGH (`ip neigh del`). */
   async deleteNeighbour(o: Pick<NeighbourOptions, 'dst' | 'dev' | 'flags'>): Promise<void> {
     await this.change(RTM_DELNEIGH, 0, { ...o, state: 0 });
+  }
+
+  /**
+   * What an ARP/ND packet from the neighbour would do (no traffic flows in rtnld): the entry
+   * becomes REACHABLE or STALE with this lladdr (created if needed), then ages on the model
+   * clock. Like the kernel's receive path it leaves PERMANENT and NOARP entries alone (returns
+   * false). Sent as the `ip neigh replace ... nud STATE` request, so its notification carries this
+   * connection's port id; the rig's POST /v1/links/NAME/neighbours announces with pid 0, as
+   * traffic does.
+   */
+  async learnNeighbour(o: LearnedNeighbour): Promise<boolean> {
+    try {
+      const now = await this.getNeighbour({ dst: o.dst, dev: o.dev });
+      if (now.state & (NUD_PERMANENT | NUD_NOARP)) return false;
+    } catch (e) {
+      if (!(e instanceof NetlinkError && e.code === 'ENOENT')) throw e;
+    }
+    await this.replaceNeighbour({ dst: o.dst, dev: o.dev, lladdr: o.lladdr, state: o.state === 'stale' ? NUD_STALE : NUD_REACHABLE, flags: 0 });
+    return true;
   }
 
   /** RTM_GETNEIGH for one entry (`ip neigh get`). */

@@ -8,10 +8,11 @@ import { NlError } from '../../protocol/nl-error.js';
 import { attrU32, parseAttrs, type AttrTable } from '../../protocol/policy.js';
 import { decodeNdMsg, NDMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
-import type { Neighbour, NeighFamily, ProxyNeighbour } from '../model/neighbours/neighbour.js';
+import type { NeighFamily } from '../model/neighbours/neighbour.js';
 import { einval, toNlError } from './errors.js';
-import { NeighMessageScratch, neighMessage, proxyMessage } from './neigh-view.js';
+import { proxyMessage, writeNeighEntry } from './neigh-view.js';
 import { toClockT } from '../model/neighbours/neighbour.js';
+import { NeighWalk } from '../model/neighbours/table.js';
 import { NEIGH_TABLES } from './newneigh.js';
 import type { DumpCursor, Request } from './request.js';
 
@@ -46,7 +47,7 @@ export function getNeigh(req: Request): void {
   }
   const n = neighbours.get(table.family, ndm.ifindex, dst.data);
   if (!n) throw new NlError(Errno.ENOENT, 'Neighbour entry not found');
-  writeNeighMessage(req.out, RTM_NEWNEIGH, 0, seq, portid, neighMessage(n, req.model.now(), neighbours.refcnt(n, 1)));
+  writeNeighEntry(req.out, RTM_NEWNEIGH, 0, seq, portid, n, toClockT(req.model.now()), neighbours.refcnt(n, 1));
 }
 
 // --- RTM_GETNEIGH dump (neigh_dump_info, neigh_valid_dump_req) ---
@@ -104,33 +105,40 @@ export function dumpNeigh(req: Request): DumpCursor {
     const master = model.byIndex(ifindex)?.master ?? 0;
     return filter.master === 0xffffffff ? master === 0 : master === filter.master;
   };
-  function* walk(): IterableIterator<Neighbour | ProxyNeighbour> {
-    for (const f of families) {
-      if (proxy) {
-        for (const p of neighbours.proxies[f].values()) if (keep(p.ifindex)) yield p;
-        continue;
-      }
-      // A device filter walks that device only (neigh_ifindex_filtered on every entry otherwise).
-      for (const n of neighbours.tables[f].entries(filter.ifindex)) if (keep(n.ifindex)) yield n;
-    }
-  }
-  const it = walk();
   const { seq } = req.hdr;
   const { portid } = req.session;
-  const nowMs = model.now();
-  const now = toClockT(nowMs);
-  const scratch = new NeighMessageScratch();
+  if (proxy) {
+    const it = (function* () {
+      for (const f of families) for (const p of neighbours.proxies[f].values()) if (keep(p.ifindex)) yield p;
+    })();
+    return {
+      doneFlags: 0,
+      error: warning,
+      generation: () => 0,
+      next(w: NlWriter): boolean {
+        const step = it.next();
+        if (step.done) return false;
+        writeNeighMessage(w, RTM_NEWNEIGH, entryFlags, seq, portid, proxyMessage(step.value));
+        return true;
+      },
+    };
+  }
+  // A device filter walks that device only (neigh_ifindex_filtered on every entry otherwise).
+  const walk = new NeighWalk(families.map((f) => neighbours.tables[f]), filter.ifindex);
+  const now = toClockT(model.now());
+  const everyDevice = filter.master === 0;
   return {
     doneFlags: 0,
     error: warning,
     generation: () => 0,
     next(w: NlWriter): boolean {
-      const step = it.next();
-      if (step.done) return false;
-      const e = step.value;
-      writeNeighMessage(w, RTM_NEWNEIGH, entryFlags, seq, portid,
-        proxy ? proxyMessage(e as ProxyNeighbour) : scratch.fill(e as Neighbour, now, neighbours.refcnt(e as Neighbour, 0)));
-      return true;
+      for (;;) {
+        const n = walk.next();
+        if (n === undefined) return false;
+        if (!everyDevice && !keep(n.ifindex)) continue;
+        writeNeighEntry(w, RTM_NEWNEIGH, entryFlags, seq, portid, n, now, neighbours.refcnt(n, 0));
+        return true;
+      }
     },
   };
 }

@@ -15,8 +15,8 @@ import { NlWriter } from '../../protocol/writer.js';
 import {
   isFdbEvent, isNeighEvent, isRouteEvent, isRuleEvent, type FdbEvent, type ModelEvent, type NeighEvent, type RouteEvent, type RuleEvent,
 } from '../model/events.js';
-import { writeNeighMessage } from '../../protocol/neigh-message.js';
-import { neighMessage } from './neigh-view.js';
+import { writeNeighEntry } from './neigh-view.js';
+import { toClockT } from '../model/neighbours/neighbour.js';
 import type { NetworkModel } from '../model/store.js';
 import { writeBridgePortMessage } from '../../protocol/bridge-port-message.js';
 import { addrMessage } from './addr-view.js';
@@ -148,8 +148,8 @@ export class Notifier {
    */
   private onNeighEvent(e: NeighEvent): void {
     if (!this.sink.hasMembers(RTNLGRP_NEIGH)) return;
-    writeNeighMessage(this.w, e.type === 'newneigh' ? RTM_NEWNEIGH : RTM_DELNEIGH, 0, 0, e.cause?.portid ?? 0,
-      neighMessage(e.neigh, this.model.now(), e.refcnt));
+    writeNeighEntry(this.w, e.type === 'newneigh' ? RTM_NEWNEIGH : RTM_DELNEIGH, 0, 0, e.cause?.portid ?? 0,
+      e.neigh, toClockT(this.model.now()), e.refcnt);
     this.sink.multicast(RTNLGRP_NEIGH, this.w.take(), 0);
   }
 

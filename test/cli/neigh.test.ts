@@ -74,6 +74,27 @@ describe('rtnl neigh', () => {
       '10.0.0.6 dev v0 lladdr 02:00:00:00:00:06 PERMANENT ', ''].join('\n'));
   });
 
+  it('learn: what ARP/ND traffic would do (REACHABLE or STALE; PERMANENT and NOARP left alone)', async () => {
+    await ok('neigh', 'learn', '10.0.0.40', 'lladdr', '02:00:00:00:00:40', 'dev', 'v0');
+    expect(await ok('neigh', 'get', '10.0.0.40', 'dev', 'v0')).toBe('10.0.0.40 dev v0 lladdr 02:00:00:00:00:40 REACHABLE \n');
+    await ok('neigh', 'learn', '10.0.0.40', 'lladdr', '02:00:00:00:00:41', 'dev', 'v0', 'stale');
+    expect(await ok('neigh', 'get', '10.0.0.40', 'dev', 'v0')).toBe('10.0.0.40 dev v0 lladdr 02:00:00:00:00:41 STALE \n');
+    await ok('neigh', 'learn', '2001:db8::40', 'lladdr', '02:00:00:00:00:42', 'dev', 'v0', 'stale');
+    expect(await ok('neigh', 'get', '2001:db8::40', 'dev', 'v0')).toBe('2001:db8::40 dev v0 lladdr 02:00:00:00:00:42 STALE \n');
+    // The permanent entry of the flush test: traffic does not change it.
+    expect(await run('neigh', 'learn', '10.0.0.6', 'lladdr', '02:00:00:00:00:66', 'dev', 'v0')).toEqual({
+      stdout: '', stderr: '10.0.0.6 dev v0 is permanent or noarp: traffic leaves it as it is\n', code: 0,
+    });
+    expect(await ok('neigh', 'get', '10.0.0.6', 'dev', 'v0')).toBe('10.0.0.6 dev v0 lladdr 02:00:00:00:00:06 PERMANENT \n');
+    expect(await run('neigh', 'learn', '10.0.0.41', 'dev', 'v0')).toMatchObject({ stderr: 'Device, destination and lladdr are required arguments.\n', code: 255 });
+    // An unknown device fails as `neigh add` does.
+    const unknown = await run('neigh', 'learn', '10.0.0.41', 'lladdr', '02:00:00:00:00:41', 'dev', 'nope');
+    expect(unknown).toEqual(await run('neigh', 'add', '10.0.0.41', 'lladdr', '02:00:00:00:00:41', 'dev', 'nope'));
+    expect(unknown.code).not.toBe(0);
+    await ok('neigh', 'del', '10.0.0.40', 'dev', 'v0');
+    await ok('neigh', 'del', '2001:db8::40', 'dev', 'v0');
+  });
+
   it('monitor neigh prints what happens', async () => {
     const mon = rtnlMonitor(['monitor', 'neigh'], d.path);
     try {

@@ -41,13 +41,15 @@ export class NeighTable {
   }
 
   /** Every entry, device by device (no order is promised: the kernel's is its hash order). */
-  *entries(ifindex = 0): IterableIterator<Neighbour> {
-    if (ifindex) {
-      const d = this.devices.get(ifindex);
-      if (d) yield* d.values();
-      return;
-    }
+  *entries(): IterableIterator<Neighbour> {
     for (const d of this.devices.values()) yield* d.values();
+  }
+
+  /** The device maps walked by a NeighWalk (one device's, or every device's). */
+  deviceMaps(ifindex: number): Iterable<ReadonlyMap<number | string, Neighbour>> {
+    if (!ifindex) return this.devices.values();
+    const d = this.devices.get(ifindex);
+    return d ? [d] : [];
   }
 
   clear(): void {
@@ -94,5 +96,34 @@ export class ProxyTable {
 
   clear(): void {
     this.entries.clear();
+  }
+}
+
+/**
+ * Every entry of some tables, device by device, one at a time (a dump's cursor, resumed once per
+ * entry across many socket writes): a plain next() instead of nested generators.
+ */
+export class NeighWalk {
+  private readonly devices: Iterator<ReadonlyMap<number | string, Neighbour>>[];
+  private table = 0;
+  private entries: Iterator<Neighbour> | undefined;
+
+  constructor(tables: readonly NeighTable[], ifindex = 0) {
+    this.devices = tables.map((t) => t.deviceMaps(ifindex)[Symbol.iterator]());
+  }
+
+  next(): Neighbour | undefined {
+    for (;;) {
+      if (this.entries) {
+        const e = this.entries.next();
+        if (!e.done) return e.value;
+        this.entries = undefined;
+      }
+      const devices = this.devices[this.table];
+      if (!devices) return undefined;
+      const d = devices.next();
+      if (d.done) this.table++;
+      else this.entries = d.value.values();
+    }
   }
 }

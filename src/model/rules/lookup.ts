@@ -28,37 +28,78 @@ export interface RuleFlow {
 export type TableOutcome<R> = R | ModelError | undefined;
 
 const IPTOS_RT_MASK = 0x1c;
+const LOOPBACK_IFINDEX = 1;
 
-/** A rule with its IPv4 prefixes as integers (compiled once per generation of the rule list). */
+/** A rule with its IPv4 prefixes as integers and its goto resolved to a position (compiled once per generation of the rule list). */
 interface Compiled {
   rule: FibRule;
   src: number;
   srcMask: number;
   dst: number;
   dstMask: number;
+  /** Where a matching goto continues in its plan: its target's position, or the next rule kept after it; -1: unresolved. */
+  gotoAt: number;
 }
 
-const compiledLists = new WeakMap<FibRules, Map<number, { generation: number; list: Compiled[] }>>();
+/**
+ * A family's rules as lookups walk them: every rule, and the rules that can match a flow whose
+ * keys are an `ip route get` without from/iif/mark/uid/tos/ipproto/ports (the common case):
+ * with 100 `from PREFIX` rules such a lookup walks only the default rules.
+ */
+interface Plan {
+  all: Compiled[];
+  plainFlow: Compiled[];
+}
 
-function compiled(rules: FibRules, family: number): Compiled[] {
-  let byFamily = compiledLists.get(rules);
-  if (!byFamily) compiledLists.set(rules, (byFamily = new Map()));
-  const hit = byFamily.get(family);
-  if (hit && hit.generation === rules.generation) return hit.list;
-  const list = rules.list(family).map((r) => ({ rule: r, srcMask: maskOf(r.srcLen), dstMask: maskOf(r.dstLen), src: toInt(r.src), dst: toInt(r.dst) }));
-  byFamily.set(family, { generation: rules.generation, list });
-  return list;
+const plans = new WeakMap<FibRules, { generation: number; byFamily: Map<number, Plan> }>();
+
+function planOf(rules: FibRules, family: number): Plan {
+  let cached = plans.get(rules);
+  if (!cached || cached.generation !== rules.generation) plans.set(rules, (cached = { generation: rules.generation, byFamily: new Map() }));
+  let plan = cached.byFamily.get(family);
+  if (!plan) cached.byFamily.set(family, (plan = compilePlan(rules, family)));
+  return plan;
+}
+
+/** The flow keys of a plain output lookup: only the destination (and the output device) vary. */
+const PLAIN_KEYS: RuleFlow = { src: 0, dst: 0, hasSrc: false, iif: LOOPBACK_IFINDEX, oif: 0, mark: 0, uid: 0, tos: 0, ipProto: 0, sport: 0, dport: 0, flowlabel: 0 };
+
+function isPlain(flow: RuleFlow): boolean {
+  return flow.iif === LOOPBACK_IFINDEX && flow.mark === 0 && flow.uid === 0 && flow.tos === 0 && flow.ipProto === 0 &&
+    flow.sport === 0 && flow.dport === 0 && !flow.flowlabel && (typeof flow.src === 'number' ? flow.src === 0 : !flow.hasSrc);
+}
+
+function compilePlan(rules: FibRules, family: number): Plan {
+  const list = rules.list(family);
+  const compiled = list.map((r) => ({ rule: r, srcMask: maskOf(r.srcLen), dstMask: maskOf(r.dstLen), src: toInt(r.src), dst: toInt(r.dst), gotoAt: -1 }));
+  const plainKeys = family === AF_INET ? PLAIN_KEYS : { ...PLAIN_KEYS, src: new Uint8Array(16) };
+  // A rule whose selectors other than dst and devices refuse the plain keys never matches a plain flow (unless inverted).
+  const kept = compiled.map((k) => (k.rule.flags & FIB_RULE_INVERT) !== 0 || keysMatch(k, plainKeys));
+  return { all: withGotos(rules, list, compiled, compiled.map(() => true)), plainFlow: withGotos(rules, list, compiled, kept) };
+}
+
+/** The entries kept, each a copy with its goto as a position among them: the first kept at or after the target. */
+function withGotos(rules: FibRules, list: readonly FibRule[], compiled: Compiled[], kept: boolean[]): Compiled[] {
+  const at: number[] = [];
+  let n = 0;
+  for (let i = 0; i < compiled.length; i++) {
+    at.push(n);
+    if (kept[i]) n++;
+  }
+  at.push(n);
+  const out: Compiled[] = [];
+  compiled.forEach((k, i) => {
+    if (!kept[i]) return;
+    const target = k.rule.action === FR_ACT_GOTO ? rules.target(k.rule) : undefined;
+    // fib_nl2rule() refuses backward gotos: the target lies after the rule.
+    const gotoAt = target ? Math.max(at[list.indexOf(target)]!, out.length + 1) : -1;
+    out.push({ ...k, gotoAt });
+  });
+  return out;
 }
 
 const toInt = (b: Uint8Array | undefined) => (b ? ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0 : 0);
 const maskOf = (len: number) => (len ? (0xffffffff << (32 - len)) >>> 0 : 0);
-
-function inet4Match(k: Compiled, flow: RuleFlow): boolean {
-  const r = k.rule;
-  if ((((flow.src as number) ^ k.src) & k.srcMask) !== 0 || (((flow.dst as number) ^ k.dst) & k.dstMask) !== 0) return false;
-  if (r.dscp !== undefined) return ((flow.tos >> 2) & (r.dscpMask ?? 0x3f)) === (r.dscp & (r.dscpMask ?? 0x3f));
-  return !r.tos || r.tos === (flow.tos & IPTOS_RT_MASK);
-}
 
 function prefixEqual(a: Uint8Array, b: Uint8Array | undefined, len: number): boolean {
   if (!b) return len === 0;
@@ -68,13 +109,11 @@ function prefixEqual(a: Uint8Array, b: Uint8Array | undefined, len: number): boo
   return !bits || ((a[bytes]! ^ b[bytes]!) & (0xff << (8 - bits)) & 0xff) === 0;
 }
 
-function inet6Match(r: FibRule, flow: RuleFlow): boolean {
-  if (r.dstLen && !prefixEqual(flow.dst as Uint8Array, r.dst, r.dstLen)) return false;
-  if (r.srcLen && (!flow.hasSrc || !prefixEqual(flow.src as Uint8Array, r.src, r.srcLen))) return false;
-  if (r.dscp !== undefined) {
-    if (((flow.tos >> 2) & (r.dscpMask ?? 0x3f)) !== (r.dscp & (r.dscpMask ?? 0x3f))) return false;
-  } else if (r.tos && r.tos !== flow.tos) return false;
-  return !r.flowlabelMask || (((flow.flowlabel ?? 0) ^ (r.flowlabel ?? 0)) & r.flowlabelMask) === 0;
+/** fib4_rule_match / fib6_rule_match on the destination. */
+function dstMatches(k: Compiled, flow: RuleFlow): boolean {
+  const r = k.rule;
+  if (r.family === AF_INET) return (((flow.dst as number) ^ k.dst) & k.dstMask) === 0;
+  return !r.dstLen || prefixEqual(flow.dst as Uint8Array, r.dst, r.dstLen);
 }
 
 /** fib_rule_port_match(). */
@@ -84,18 +123,33 @@ function portMatches(range: PortRange | undefined, mask: number, port: number): 
   return !!mask || (port >= range.start && port <= range.end);
 }
 
-/** fib_rule_match(): the common selectors, then the family's (fib4_rule_match / fib6_rule_match). */
+/** fib_rule_match() and the family's match on every selector but the destination and the devices. */
+function keysMatch(k: Compiled, flow: RuleFlow): boolean {
+  const r = k.rule;
+  if (((r.fwmark ^ flow.mark) & r.fwmask) !== 0) return false;
+  if (r.tunId !== undefined || r.l3mdev) return false; // no tunnel metadata, no l3mdev devices
+  if (r.uidRange && (flow.uid < r.uidRange.start || flow.uid > r.uidRange.end)) return false;
+  if (r.family === AF_INET) {
+    if ((((flow.src as number) ^ k.src) & k.srcMask) !== 0) return false;
+    if (r.dscp !== undefined) {
+      if (((flow.tos >> 2) & (r.dscpMask ?? 0x3f)) !== (r.dscp & (r.dscpMask ?? 0x3f))) return false;
+    } else if (r.tos && r.tos !== (flow.tos & IPTOS_RT_MASK)) return false;
+  } else {
+    if (r.srcLen && (!flow.hasSrc || !prefixEqual(flow.src as Uint8Array, r.src, r.srcLen))) return false;
+    if (r.dscp !== undefined) {
+      if (((flow.tos >> 2) & (r.dscpMask ?? 0x3f)) !== (r.dscp & (r.dscpMask ?? 0x3f))) return false;
+    } else if (r.tos && r.tos !== flow.tos) return false;
+    if (r.flowlabelMask && (((flow.flowlabel ?? 0) ^ (r.flowlabel ?? 0)) & r.flowlabelMask) !== 0) return false;
+  }
+  if (r.ipProto && r.ipProto !== flow.ipProto) return false;
+  return portMatches(r.sportRange, r.sportMask, flow.sport) && portMatches(r.dportRange, r.dportMask, flow.dport);
+}
+
+/** fib_rule_match(): devices (resolved now: a rule follows its device's name), the keys, the destination; then INVERT. */
 function ruleMatches(k: Compiled, flow: RuleFlow, ifindexOf: (name: string) => number | undefined): boolean {
   const r = k.rule;
-  let ok = true;
-  if (r.iifname !== undefined && (ifindexOf(r.iifname) ?? -1) !== flow.iif) ok = false;
-  else if (r.oifname !== undefined && (ifindexOf(r.oifname) ?? -1) !== flow.oif) ok = false;
-  else if (((r.fwmark ^ flow.mark) & r.fwmask) !== 0) ok = false;
-  else if (r.tunId !== undefined || r.l3mdev) ok = false; // no tunnel metadata, no l3mdev devices
-  else if (r.uidRange && (flow.uid < r.uidRange.start || flow.uid > r.uidRange.end)) ok = false;
-  else if (!(r.family === AF_INET ? inet4Match(k, flow) : inet6Match(r, flow))) ok = false;
-  else if (r.ipProto && r.ipProto !== flow.ipProto) ok = false;
-  else if (!portMatches(r.sportRange, r.sportMask, flow.sport) || !portMatches(r.dportRange, r.dportMask, flow.dport)) ok = false;
+  const ok = (r.iifname === undefined || (ifindexOf(r.iifname) ?? -1) === flow.iif) &&
+    (r.oifname === undefined || (ifindexOf(r.oifname) ?? -1) === flow.oif) && keysMatch(k, flow) && dstMatches(k, flow);
   return r.flags & FIB_RULE_INVERT ? !ok : ok;
 }
 
@@ -119,29 +173,28 @@ export function lookupThroughRules<R>(
   table: (id: number) => TableOutcome<R>,
   suppressed: (rule: FibRule, result: R) => boolean,
 ): R {
-  const list = compiled(rules, family);
-  for (let i = 0; i < list.length; i++) {
-    let entry = list[i]!;
-    for (;;) {
-      const rule = entry.rule;
-      if (!ruleMatches(entry, flow, ifindexOf)) break;
-      if (rule.action === FR_ACT_GOTO) {
-        const target = rules.target(rule);
-        if (!target) break;
-        i = list.findIndex((c) => c.rule === target);
-        entry = list[i]!;
-        continue;
-      }
-      if (rule.action === FR_ACT_NOP) break;
-      if (rule.action !== FR_ACT_TO_TBL) throw actionError(rule.action);
-      const hit = table(rule.table);
-      if (hit instanceof ModelError) {
-        if (hit.code === 'EAGAIN') break;
-        throw hit;
-      }
-      if (hit !== undefined && !suppressed(rule, hit)) return hit;
-      break;
+  const plan = planOf(rules, family);
+  const list = isPlain(flow) ? plan.plainFlow : plan.all;
+  for (let i = 0; i < list.length;) {
+    const entry = list[i]!;
+    if (!ruleMatches(entry, flow, ifindexOf)) {
+      i++;
+      continue;
     }
+    const rule = entry.rule;
+    if (rule.action === FR_ACT_GOTO) {
+      i = entry.gotoAt < 0 ? i + 1 : entry.gotoAt;
+      continue;
+    }
+    i++;
+    if (rule.action === FR_ACT_NOP) continue;
+    if (rule.action !== FR_ACT_TO_TBL) throw actionError(rule.action);
+    const hit = table(rule.table);
+    if (hit instanceof ModelError) {
+      if (hit.code === 'EAGAIN') continue;
+      throw hit;
+    }
+    if (hit !== undefined && !suppressed(rule, hit)) return hit;
   }
   throw new ModelError('ENETUNREACH');
 }
