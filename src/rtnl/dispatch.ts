@@ -29,6 +29,8 @@ import { newLink, setLink } from './newlink.js';
 import { DumpRun } from './dump-run.js';
 import { dumpNsid, getNsid, newNsid } from './nsid.js';
 import type { DumpCursor, Request, SessionView } from './request.js';
+import { TrackedScope } from './netns-refs.js';
+import type { RequestNetns } from '../state/record.js';
 
 /** One rtnetlink handler registration, as rtnl_register(family, type, doit, dumpit). */
 interface Handler {
@@ -140,7 +142,7 @@ class WatchedDumpRun extends DumpRun {
 /** Where requests that changed the model are recorded (the --state journal). */
 export interface ChangeRecorder {
   /** Called in the tick of the change; resolves when the record is durable. */
-  record(request: Buffer, netns?: string): Promise<void>;
+  record(request: Buffer, where?: RequestNetns): Promise<void>;
 }
 
 export class RtnlDispatcher {
@@ -173,7 +175,9 @@ export class RtnlDispatcher {
     const isGet = isGetType(hdr.type);
     if (!isGet && session.readOnly) return ack(new NlError(Errno.EPERM));
     const model = session.netnsScope?.current.model ?? this.model;
-    const req: Request = { model, message, hdr, session, out, netns: session.netnsScope };
+    // A change is journaled with the namespaces it named (--state replays it without the connection).
+    const scope = !isGet && this.recorder && session.netnsScope ? new TrackedScope(session.netnsScope) : session.netnsScope;
+    const req: Request = { model, message, hdr, session, out, netns: scope };
     if (isGet && hdr.flags & NLM_F_DUMP) {
       const handler = findHandler(family, hdr.type, 'dumpit');
       if (!handler) return ack(new NlError(Errno.EOPNOTSUPP));
@@ -208,7 +212,7 @@ export class RtnlDispatcher {
       }
       // Even a failed request may have committed changes (do_setlink stops at the first error).
       const after = model.changeCount + (session.netnsScope?.registry.changeCount ?? 0);
-      const durable = this.recorder && after !== before ? this.recorder.record(message, session.netnsScope?.current.name) : undefined;
+      const durable = this.recorder && after !== before ? this.recorder.record(message, scope instanceof TrackedScope ? scope.where() : undefined) : undefined;
       return { durable, error, warning: req.warning };
     }).then(async ({ durable, error, warning }) => {
       if (durable) await durable;

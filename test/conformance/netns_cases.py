@@ -50,8 +50,11 @@ def HeardAll(ns):
 
 
 class NsCase:
-    def __init__(self, name, doc, namespaces, steps):
+    """unmonitored: namespaces without a monitor socket (nothing listens there)."""
+
+    def __init__(self, name, doc, namespaces, steps, unmonitored=()):
         self.name, self.doc, self.namespaces, self.steps = name, doc, namespaces, steps
+        self.unmonitored = set(unmonitored)
 
 
 # --------------------------------------------------------------------------
@@ -273,4 +276,15 @@ NS_CASES = [
         Do('A', 'veth r0/r1 in A', veth('r0', 'r1')),
         HeardAll('A'),
     ]),
+    NsCase('netns_nsid_without_listeners', 'Nobody listens in A or B: a move still gives A an id for B and B one '
+           'for A (the kernel builds the DELLINK/NEWLINK messages whoever listens, §2.6); a veth made with its '
+           'peer elsewhere gives the creator\'s namespace an id, not the peer\'s.', ['A', 'B', 'C'], [
+        Do('A', 'veth x0/x1', veth('x0', 'x1')),
+        Do('A', 'ip link set x1 netns B', move(2, to_ns='B')),
+        Do('A', 'GETNSID dump', nsid_dump()),
+        Do('B', 'GETNSID dump', nsid_dump()),
+        Do('C', 'veth y0 peer y1 in A', veth('y0', 'y1', peer_ns='A')),
+        Do('C', 'GETNSID dump', nsid_dump()),
+        Do('A', 'GETNSID dump', nsid_dump()),
+    ], unmonitored=['A', 'B', 'C']),
 ]

@@ -165,7 +165,7 @@ def setns(fd):
 class KernelWorld(World):
     settle = 0.4
 
-    def __init__(self, names, tag):
+    def __init__(self, names, tag, unmonitored=()):
         super().__init__(names)
         self.real = {n: 'rtnlns-%d-%s-%s' % (os.getpid(), tag, n) for n in names}
         self.orig = os.open('/proc/thread-self/ns/net', os.O_RDONLY)
@@ -177,8 +177,9 @@ class KernelWorld(World):
                 with self.inside(n):
                     reset_ipv4_devconf()
                     self.main[n] = KernelNsDriver(KERNEL_PORTID_BASE + 2 * i)
-                    self.mon[n] = KernelNsDriver(KERNEL_PORTID_BASE + 2 * i + 1)
-                self.mon[n].bind(MONITOR_GROUPS)
+                    if n not in unmonitored:
+                        self.mon[n] = KernelNsDriver(KERNEL_PORTID_BASE + 2 * i + 1)
+                        self.mon[n].bind(MONITOR_GROUPS)
                 self.main[n].setsockopt(NETLINK_EXT_ACK, 1)
         except BaseException:
             self.close()
@@ -208,8 +209,9 @@ class KernelWorld(World):
 
     def delete(self, n):
         """ip netns del once nothing of ours holds the namespace: the kernel then destroys it (cleanup_net)."""
-        for d in (self.main.pop(n), self.mon.pop(n)):
-            d.close()
+        for d in (self.main.pop(n), self.mon.pop(n, None)):
+            if d is not None:
+                d.close()
         os.close(self.fds.pop(n))
         subprocess.run(['ip', 'netns', 'del', self.real[n]], check=True)
         self.alive.remove(n)
@@ -238,7 +240,7 @@ class KernelWorld(World):
 
 
 class DaemonWorld(World):
-    def __init__(self, names, tag, path):
+    def __init__(self, names, tag, path, unmonitored=()):
         super().__init__(names)
         self.path = path
         self.real = {n: 'rtnlns-%s-%s' % (tag, n) for n in names}
@@ -250,8 +252,9 @@ class DaemonWorld(World):
                 self.fds[n] = DAEMON_FD_BASE + i
             for n in names:
                 self.main[n] = self.connect(n)
-                self.mon[n] = self.connect(n)
-                self.mon[n].bind(MONITOR_GROUPS)
+                if n not in unmonitored:
+                    self.mon[n] = self.connect(n)
+                    self.mon[n].bind(MONITOR_GROUPS)
                 self.main[n].setsockopt(NETLINK_EXT_ACK, 1)
         except BaseException:
             self.close()
@@ -274,7 +277,8 @@ class DaemonWorld(World):
 
     def delete(self, n):
         self.main.pop(n).close()
-        self.mon.pop(n).close()
+        if n in self.mon:
+            self.mon.pop(n).close()
         self.ctl.named_call(CALL_NETNS_DEL, 0, 0, self.real[n])
         self.alive.remove(n)
 
@@ -318,7 +322,7 @@ def _norm(world, base, sent, msgs):
 
 def _drain_monitors(world):
     def drain(timeout):
-        return {n: world.mon[n].drain(timeout) for n in world.alive}
+        return {n: world.mon[n].drain(timeout) for n in world.alive if n in world.mon}
     return drain
 
 
@@ -327,7 +331,7 @@ def _events(world, base, sent, batches):
     for b in batches:
         for n, msgs in b.items():
             merged.setdefault(n, []).extend(msgs)
-    return {n: _norm(world, base, sent, merged.get(n, [])) for n in world.alive}
+    return {n: _norm(world, base, sent, merged.get(n, [])) for n in world.alive if n in world.mon}
 
 
 def run_case(case, world):
@@ -386,8 +390,8 @@ def run_world(case, make_world):
 
 
 def kernel_case(case, tag):
-    return run_world(case, lambda names: KernelWorld(names, tag))
+    return run_world(case, lambda names: KernelWorld(names, tag, case.unmonitored))
 
 
 def daemon_case(case, tag, path):
-    return run_world(case, lambda names: DaemonWorld(names, tag, path))
+    return run_world(case, lambda names: DaemonWorld(names, tag, path, case.unmonitored))
