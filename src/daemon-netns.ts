@@ -67,11 +67,11 @@ export class DaemonNamespaces implements NetnsService {
     if (!s || ns.initial || this.servers.has(ns)) return;
     const list: UnixServer[] = [
       new UnixServer({ ...s.common, path: join(s.dir, `${ns.name}.sock`), mode: s.mode, gid: s.gid, readOnly: false, namespace: ns },
-        this.connections, this.dispatcher, this.log.child({ netns: ns.name })),
+        this.connections, this.dispatcher, this.log),
     ];
     if (s.roMode !== undefined) {
       list.push(new UnixServer({ ...s.common, path: join(s.dir, `${ns.name}.ro.sock`), mode: s.roMode, readOnly: true, namespace: ns },
-        this.connections, this.dispatcher, this.log.child({ netns: ns.name })));
+        this.connections, this.dispatcher, this.log));
     }
     this.servers.set(ns, list);
     for (const server of list) await server.listen();

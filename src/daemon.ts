@@ -89,7 +89,7 @@ export class Daemon {
     // A state directory that already holds state wins over the seed.
     const seeding = !this.state?.hasState();
     if (seeding) for (const name of Object.keys(options.seedNetns ?? {})) this.namespaces.add(name);
-    this.metrics = options.http ? new Metrics({ model: this.model, connections: this.connections }) : undefined;
+    this.metrics = options.http ? new Metrics({ namespaces: this.namespaces, connections: this.connections }) : undefined;
     const dispatcher = new RtnlDispatcher(this.model, this.mutex, this.state, this.metrics);
     this.dispatcher = dispatcher;
     const common = {

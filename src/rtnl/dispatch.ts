@@ -109,9 +109,9 @@ export interface RequestObserver {
    * A request was answered: its nlmsg_type, 0 or the positive errno of its answer, and the
    * seconds from handling to answer (to NLMSG_DONE for a dump, backpressure included).
    */
-  requestDone(type: number, errno: number, seconds: number): void;
+  requestDone(type: number, errno: number, seconds: number, netns: string): void;
   /** A dump wrote `count` more entries. */
-  dumpEntries(count: number): void;
+  dumpEntries(count: number, netns: string): void;
 }
 
 /** A DumpRun that reports its entries and its end (errno from NLMSG_DONE) to a RequestObserver. */
@@ -125,12 +125,16 @@ class WatchedDumpRun extends DumpRun {
     private readonly started: number,
   ) {
     super(cursor, seq, session);
+    this.netns = session.netnsScope?.current.name ?? '';
   }
+
+  /** The requester's namespace, the metrics' label. */
+  private readonly netns: string;
 
   override fill(w: NlWriter, budget: number): boolean {
     const done = super.fill(w, budget);
-    if (this.stepEntries) this.observer.dumpEntries(this.stepEntries);
-    if (done) this.observer.requestDone(this.type, this.errno, (performance.now() - this.started) / 1000);
+    if (this.stepEntries) this.observer.dumpEntries(this.stepEntries, this.netns);
+    if (done) this.observer.requestDone(this.type, this.errno, (performance.now() - this.started) / 1000, this.netns);
     return done;
   }
 }
@@ -165,7 +169,7 @@ export class RtnlDispatcher {
     const ack = (err?: NlError, warning?: string) => {
       if (err) writeAck(out, message, err.errno, session.portid, session, err);
       else if (hdr.flags & NLM_F_ACK) writeAck(out, message, 0, session.portid, session, warning ? { extMsg: warning } : undefined);
-      observer?.requestDone(hdr.type, err?.errno ?? 0, (performance.now() - started) / 1000);
+      observer?.requestDone(hdr.type, err?.errno ?? 0, (performance.now() - started) / 1000, session.netnsScope?.current.name ?? '');
       return err?.errno ?? 0;
     };
     if (!(hdr.flags & NLM_F_REQUEST) || hdr.type < NLMSG_MIN_TYPE) return ack();
