@@ -7,16 +7,18 @@ unless a step brings one up whose peer is down (no carrier: no IPv6 link-local a
 DAD, no linkwatch), so every event is synchronous on both sides.
 """
 
+import socket
 import struct
 
 from nlharness import (
-    AF_INET, F_ACK, F_CREATE, F_DUMP, F_ECHO, F_EXCL, F_REQUEST, IFA, IFF_UP, IFLA, NETLINK_GET_STRICT_CHK,
+    AF_INET, AF_INET6, F_ACK, F_CREATE, F_DUMP, F_ECHO, F_EXCL, F_REQUEST, IFA, IFF_UP, IFLA, NETLINK_GET_STRICT_CHK,
     attr, ifaddrmsg, ifinfomsg, linkinfo, nlmsg, veth_linkinfo,
 )
 
 RTM_NEWNSID, RTM_DELNSID, RTM_GETNSID = 88, 89, 90
 RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK, RTM_NEWADDR, RTM_GETADDR = 16, 17, 18, 19, 20, 22
 NETNSA_NSID, NETNSA_PID, NETNSA_FD, NETNSA_TARGET_NSID = 1, 2, 3, 4
+IFA_F_NODAD = 0x02
 C = F_REQUEST | F_ACK
 CE = C | F_CREATE | F_EXCL
 
@@ -122,8 +124,25 @@ def addr4(index, a, plen=24):
     return build
 
 
-def addr_dump(extra=b''):
-    return lambda c: nlmsg(RTM_GETADDR, F_REQUEST | F_DUMP, c.seq(), ifaddrmsg(0) + extra)
+def addr_dump(family=0, index=0, extra=b''):
+    return lambda c: nlmsg(RTM_GETADDR, F_REQUEST | F_DUMP, c.seq(), ifaddrmsg(family, index=index) + extra)
+
+
+def addr6(index, a, plen=64):
+    """`ip -6 addr add A/PLEN dev INDEX nodad`."""
+    def build(c):
+        ip = socket.inet_pton(socket.AF_INET6, a)
+        return nlmsg(RTM_NEWADDR, CE, c.seq(), ifaddrmsg(AF_INET6, plen, flags=IFA_F_NODAD, index=index) + attr(IFA['ADDRESS'], ip))
+    return build
+
+
+def getaddr6(index, a, extra=b''):
+    return lambda c: nlmsg(RTM_GETADDR, F_REQUEST, c.seq(), ifaddrmsg(AF_INET6, index=index)
+                           + attr(IFA['ADDRESS'], socket.inet_pton(socket.AF_INET6, a)) + extra)
+
+
+def ifa_target(nsid):
+    return attr(IFA['TARGET_NETNSID'], s32(nsid))
 
 
 def nsid_req(msg_type, fd_ns=None, nsid=None, pid=None, target=None, flags=C, dump=False):
@@ -287,4 +306,29 @@ NS_CASES = [
         Do('C', 'GETNSID dump', nsid_dump()),
         Do('A', 'GETNSID dump', nsid_dump()),
     ], unmonitored=['A', 'B', 'C']),
+    NsCase('netns_addr_target_nsid', 'IFA_TARGET_NETNSID on RTM_GETADDR (§3.5): on a strict socket A dumps B\'s '
+           'addresses by B\'s id, each reply with the id first; a non-strict socket ignores it; the IPv6 doit too.',
+           ['A', 'B'], [
+        Do('B', 'veth b0/b1', veth('b0', 'b1')),
+        Do('B', 'addr 10.5.0.1/24 on b1', addr4(2, '10.5.0.1')),
+        Do('B', 'addr 10.6.0.1/24 on b0', addr4(3, '10.6.0.1')),
+        Do('B', 'addr 2001:db8::1/64 nodad on b0', addr6(3, '2001:db8::1')),
+        Do('A', 'NEWNSID FD=B NSID=3', nsid_req(RTM_NEWNSID, fd_ns='B', nsid=3)),
+        Do('A', 'dump TARGET_NETNSID=3, not strict (ignored)', addr_dump(extra=ifa_target(3))),
+        Opt('A', NETLINK_GET_STRICT_CHK, 1),
+        Do('A', 'dump all TARGET_NETNSID=3', addr_dump(extra=ifa_target(3))),
+        Do('A', 'dump inet TARGET_NETNSID=3', addr_dump(AF_INET, extra=ifa_target(3))),
+        Do('A', 'dump inet6 TARGET_NETNSID=3', addr_dump(AF_INET6, extra=ifa_target(3))),
+        Do('A', 'dump inet index 3 TARGET_NETNSID=3', addr_dump(AF_INET, index=3, extra=ifa_target(3))),
+        Do('A', 'dump inet index 9 TARGET_NETNSID=3', addr_dump(AF_INET, index=9, extra=ifa_target(3))),
+        Do('A', 'dump TARGET_NETNSID=4 (unknown)', addr_dump(AF_INET, extra=ifa_target(4))),
+        Do('A', 'dump TARGET_NETNSID=-1', addr_dump(AF_INET6, extra=ifa_target(-1))),
+        # The reply is unicast to A's portid in B, where no such socket is: ECONNREFUSED (probe).
+        Do('A', 'get 2001:db8::1 on 3 in 3', getaddr6(3, '2001:db8::1', ifa_target(3))),
+        Do('A', 'get 2001:db8::9 on 3 in 3 (no such address)', getaddr6(3, '2001:db8::9', ifa_target(3))),
+        Do('A', 'NEWNSID FD=A NSID=8 (self)', nsid_req(RTM_NEWNSID, fd_ns='A', nsid=8)),
+        Do('A', 'dump inet TARGET_NETNSID=8 (self)', addr_dump(AF_INET, extra=ifa_target(8))),
+        Do('A', 'get 2001:db8::1 on 3 in 4 (unknown)', getaddr6(3, '2001:db8::1', ifa_target(4))),
+        Do('A', 'get 2001:db8::1 on 3 here', getaddr6(3, '2001:db8::1')),
+    ]),
 ]
