@@ -624,14 +624,7 @@ export class NetworkModel {
     }
     // veth_dellink() drops the peer link before the batch is closed: IFLA_LINK reads 0 from here on.
     for (const l of batch) if (KINDS[l.kind].paired) l.link = 0;
-    for (const l of batch) {
-      if (l.flags & IFF_UP) {
-        // dev_close_many() always reports IFF_UP|IFF_RUNNING as changed.
-        l.flags &= ~IFF_UP;
-        this.notify(l, IFF_UP | 0x40);
-        this.netdevEvent('down', l);
-      }
-    }
+    for (const l of batch) this.closeForUnregister(l);
     for (const l of batch) this.registry.remove(l);
     for (const l of batch) {
       this.netdevEvent('unregister', l); // the addresses go before each DELLINK
@@ -650,11 +643,7 @@ export class NetworkModel {
    * RTM_DELLINK carrying where it went.
    */
   unlistMoved(link: Link, to: MovedTo, cause?: Cause): void {
-    if (link.flags & IFF_UP) {
-      link.flags &= ~IFF_UP;
-      this.notify(link, IFF_UP | 0x40);
-      this.netdevEvent('down', link);
-    }
+    this.closeForUnregister(link);
     if (link.master) this.bridges.release(link);
     this.registry.remove(link);
     this.netdevEvent('unregister', link);
@@ -733,7 +722,6 @@ export class NetworkModel {
     for (const { model, link } of kill) model.closeForUnregister(link);
     for (const { model, link } of kill) model.unregisterClosed(link);
     for (const model of new Set(kill.map((k) => k.model))) model.state.runLinkwatch();
-    for (const l of [...this.iterate()]) if (KINDS[l.kind].deletable) this.deleteLink(l);
   }
 
   /** dev_close_many() for a device about to be unregistered: IFF_UP|IFF_RUNNING reported as changed. */
