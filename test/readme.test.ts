@@ -137,7 +137,7 @@ const EXPECT: Record<string, RegExp[]> = {
   Neighbours: [/^10\.0\.0\.2 dev v0 lladdr 02:00:00:00:00:02 PERMANENT $/m, /^10\.0\.0\.9 dev v0 proxy $/m, /^inet arp_cache\s*$/m],
   'Admin HTTP API (`--http`)': [/"ifname":"v0"/, /"carrier":false|"operstate"/],
   // ip netns under the adaptor: red listed, its links seen from inside, its id in the initial namespace
-  'What a process under the adaptor sees, and what it cannot do': [/^red$/m, /^2: vb@if2: .*\n.* link-netnsid 0$/m, /^d1\nlo\nvb$/m, /^nsid 7 \(iproute2 netns name: red\)$/m],
+  'What a process under the adaptor sees, and what it cannot do': [/^red \(id: 7\)$/m, /^2: vb@if2: .*\n.* link-netnsid 0$/m, /^d1\nlo\nvb$/m, /^nsid 7 \(iproute2 netns name: red\)$/m],
 };
 
 /** Starts a daemon the block talks to (when it starts none itself), in `dir`. */
