@@ -1,4 +1,5 @@
 import {
+  IFA_TARGET_NETNSID,
   AF_INET6, IFA_ADDRESS, IFA_BROADCAST, IFA_CACHEINFO, IFA_FLAGS, IFA_LABEL, IFA_LOCAL, IFA_PROTO, IFA_RT_PRIORITY,
 } from './constants.js';
 import type { IfaCacheinfo } from './structs.js';
@@ -21,6 +22,8 @@ export interface AddrMessage {
   proto: number;
   rtPriority: number;
   cacheinfo: IfaCacheinfo;
+  /** IFA_TARGET_NETNSID, the first attribute of replies about another namespace's addresses. */
+  targetNetnsid?: number | undefined;
 }
 
 function nonZero(a: Uint8Array | undefined): a is Uint8Array {
@@ -61,6 +64,7 @@ function fillInet6(w: NlWriter, m: AddrMessage): void {
 /** The ifaddrmsg and attributes of one address. */
 export function writeAddrBody(w: NlWriter, m: AddrMessage): void {
   w.u8(m.family).u8(m.prefixlen).u8(m.flags & 0xff).u8(m.scope).u32(m.index);
+  if (m.targetNetnsid !== undefined) w.attrS32(IFA_TARGET_NETNSID, m.targetNetnsid);
   (m.family === AF_INET6 ? fillInet6 : fillInet4)(w, m);
 }
 

@@ -49,12 +49,15 @@ export class DaemonNamespaces implements NetnsService {
     this.detach.set(ns, new Notifier(ns.model, this.connections.sinkFor(ns)).attach());
   }
 
-  /** Creates a namespace (already holding the mutex or not needing it: seeds, journal replay). */
-  async create(name: string): Promise<Namespace> {
+  /**
+   * Creates a namespace (already holding the mutex or not needing it: seeds, journal replay,
+   * which serves it later with everything else).
+   */
+  async create(name: string, serve = true): Promise<Namespace> {
     const ns = this.namespaces.add(name);
     this.attach(ns);
     this.log.info({ netns: name, namespaces: this.namespaces.size }, 'namespace added');
-    await this.serve(ns);
+    if (serve) await this.serve(ns);
     return ns;
   }
 
@@ -64,11 +67,11 @@ export class DaemonNamespaces implements NetnsService {
     if (!s || ns.initial || this.servers.has(ns)) return;
     const list: UnixServer[] = [
       new UnixServer({ ...s.common, path: join(s.dir, `${ns.name}.sock`), mode: s.mode, gid: s.gid, readOnly: false, namespace: ns },
-        this.connections, this.dispatcher, this.log.child({ netns: ns.name })),
+        this.connections, this.dispatcher, this.log),
     ];
     if (s.roMode !== undefined) {
       list.push(new UnixServer({ ...s.common, path: join(s.dir, `${ns.name}.ro.sock`), mode: s.roMode, readOnly: true, namespace: ns },
-        this.connections, this.dispatcher, this.log.child({ netns: ns.name })));
+        this.connections, this.dispatcher, this.log));
     }
     this.servers.set(ns, list);
     for (const server of list) await server.listen();
@@ -79,12 +82,17 @@ export class DaemonNamespaces implements NetnsService {
     for (const ns of this.namespaces.all()) await this.serve(ns);
   }
 
+  /** --state: resolves once the journal holds what just changed (the answer waits for it, as an ACK does). */
+  persisted: () => Promise<void> = async () => {};
+
   async add(name: string): Promise<void> {
     await this.mutex.runExclusive(() => this.create(name));
+    await this.persisted();
   }
 
   async del(name: string): Promise<void> {
     await this.mutex.runExclusive(() => this.destroy(name));
+    await this.persisted();
   }
 
   /** Deletes a namespace: its model goes (with veth ends elsewhere), its connections and sockets close. */

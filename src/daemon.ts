@@ -9,6 +9,8 @@ import type { ListenAddress } from './http/listen-address.js';
 import { Metrics } from './http/metrics.js';
 import { AdminServer } from './http/server.js';
 import { DurableState } from './state/durable-state.js';
+import type { RequestNetns } from './state/record.js';
+import { replayScope } from './rtnl/netns-refs.js';
 import { RtnlDispatcher } from './rtnl/dispatch.js';
 import { DaemonNamespaces } from './daemon-netns.js';
 import { NamespaceRegistry } from './model/netns/registry.js';
@@ -83,18 +85,11 @@ export class Daemon {
     this.model.addLoopback();
     const cpuCount = this.model.cpuCount;
     this.namespaces = new NamespaceRegistry(() => new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses, cpuCount }), this.model);
-    this.state = options.stateDir ? new DurableState(options.stateDir, this.model, options.log, options.stateCompactEvery) : undefined;
+    this.state = options.stateDir ? new DurableState(options.stateDir, this.namespaces, options.log, options.stateCompactEvery) : undefined;
     // A state directory that already holds state wins over the seed.
-    if (!this.state?.hasState()) {
-      for (const name of Object.keys(options.seedNetns ?? {})) this.namespaces.add(name);
-      const netnsModel = (name: string) => this.namespaces.get(name)?.model;
-      // Every namespace's links first, then the routes (a route's gateway may sit on a link declared later).
-      const seeds = Object.entries(options.seedNetns ?? {}).map(([name, seed]) => ({ model: netnsModel(name)!, seed, where: `netns.${name}.` }));
-      if (options.seed) seeds.unshift({ model: this.model, seed: options.seed, where: '' });
-      for (const { model, seed } of seeds) applySeedLinks(model, seed, netnsModel);
-      for (const { model, seed, where } of seeds) applySeedCommands(model, seed, where);
-    }
-    this.metrics = options.http ? new Metrics({ model: this.model, connections: this.connections }) : undefined;
+    const seeding = !this.state?.hasState();
+    if (seeding) for (const name of Object.keys(options.seedNetns ?? {})) this.namespaces.add(name);
+    this.metrics = options.http ? new Metrics({ namespaces: this.namespaces, connections: this.connections }) : undefined;
     const dispatcher = new RtnlDispatcher(this.model, this.mutex, this.state, this.metrics);
     this.dispatcher = dispatcher;
     const common = {
@@ -107,6 +102,18 @@ export class Daemon {
       roMode: options.roSocket ? options.roSocketMode ?? 0o666 : undefined,
     } : undefined);
     common.netnsService = this.netns;
+    // Seeded once every namespace has its notifier: building each change's message gives the
+    // namespaces the ids it carries (NSIDs), as the same requests would.
+    if (seeding) {
+      const netnsModel = (name: string) => this.namespaces.get(name)?.model;
+      // Every namespace's links first, then the routes (a route's gateway may sit on a link declared later).
+      const seeds = Object.entries(options.seedNetns ?? {}).map(([name, seed]) => ({ model: netnsModel(name)!, seed, where: `netns.${name}.` }));
+      if (options.seed) seeds.unshift({ model: this.model, seed: options.seed, where: '' });
+      for (const { model, seed } of seeds) applySeedLinks(model, seed, netnsModel);
+      for (const { model, seed, where } of seeds) applySeedCommands(model, seed, where);
+    }
+    const state = this.state;
+    if (state) this.netns.persisted = () => state.settled();
     const initial = this.namespaces.initial;
     this.servers.push(new UnixServer(
       { ...common, path: options.socket, mode: options.socketMode ?? 0o660, gid: options.socketGroup, readOnly: false, namespace: initial },
@@ -163,7 +170,11 @@ export class Daemon {
     try {
       if (this.state) {
         const fresh = !this.state.hasState();
-        await this.state.load((request) => this.replay(request));
+        await this.state.load({
+          request: (request, where) => this.replay(request, where),
+          addNetns: async (name) => void (await this.netns.create(name, false)),
+          delNetns: (name) => this.netns.destroy(name),
+        });
         if (fresh) this.state.compact(); // capture lo + seed, so restarts never re-apply the seed
       }
       for (const server of this.servers) await server.listen();
@@ -192,8 +203,11 @@ export class Daemon {
   }
 
   /** Applies a journaled request as it was applied the first time. */
-  private async replay(request: Buffer): Promise<void> {
-    const session = { portid: 0, strict: false, extAck: false, capAck: false, readOnly: false, dumping: false };
+  private async replay(request: Buffer, where?: RequestNetns): Promise<void> {
+    const session = {
+      portid: 0, strict: false, extAck: false, capAck: false, readOnly: false, dumping: false,
+      netnsScope: replayScope(this.namespaces, where),
+    };
     const result = this.dispatcher.handle(request, session, new NlWriter());
     if (result instanceof Promise) await result;
   }

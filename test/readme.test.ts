@@ -139,7 +139,7 @@ const EXPECT: Record<string, RegExp[]> = {
   'Learning a neighbour (what traffic would do)': [/^10\.7\.0\.7 lladdr 02:00:00:00:00:07 REACHABLE $/m, /^10\.7\.0\.8 lladdr 02:00:00:00:00:08 STALE $/m],
   'Admin HTTP API (`--http`)': [/"ifname":"v0"/, /"carrier":false|"operstate"/],
   // ip netns under the adaptor: red listed, its links seen from inside, its id in the initial namespace
-  'What a process under the adaptor sees, and what it cannot do': [/^red$/m, /^2: vb@if2: .*\n.* link-netnsid 0$/m, /^d1\nlo\nvb$/m, /^nsid 7 \(iproute2 netns name: red\)$/m],
+  'What a process under the adaptor sees, and what it cannot do': [/^red \(id: 7\)$/m, /^2: vb@if2: .*\n.* link-netnsid 0$/m, /^d1\nlo\nvb$/m, /^nsid 7 \(iproute2 netns name: red\)$/m],
 };
 
 /** Starts a daemon the block talks to (when it starts none itself), in `dir`. */

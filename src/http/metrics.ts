@@ -4,7 +4,7 @@ import {
   RTM_SETLINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK,
 } from '../../protocol/constants.js';
 import { errnoName } from '../../protocol/errno.js';
-import type { NetworkModel } from '../model/store.js';
+import type { NamespaceRegistry } from '../model/netns/registry.js';
 import type { RequestObserver } from '../rtnl/dispatch.js';
 import type { DeliveryObserver } from '../transport/connection.js';
 import type { ConnectionRegistry } from '../transport/registry.js';
@@ -26,8 +26,23 @@ const GROUP_NAMES = new Map<number, string>([
 ]);
 
 export interface MetricsSource {
-  readonly model: NetworkModel;
+  readonly namespaces: NamespaceRegistry;
   readonly connections: ConnectionRegistry;
+}
+
+/** Children of one labelled metric, cached per namespace then per key (prom-client's label lookup is the expensive part). */
+class PerNetns<T> {
+  private readonly byNetns = new Map<string, Map<number, T>>();
+
+  constructor(private readonly make: (netns: string, key: number) => T) {}
+
+  get(netns: string, key: number): T {
+    let m = this.byNetns.get(netns);
+    if (!m) this.byNetns.set(netns, (m = new Map()));
+    let child = m.get(key);
+    if (!child) m.set(key, (child = this.make(netns, key)));
+    return child;
+  }
 }
 
 /**
@@ -38,90 +53,102 @@ export interface MetricsSource {
  */
 export class Metrics implements RequestObserver, DeliveryObserver {
   readonly registry = new Registry();
-  private readonly requests: Counter<'type' | 'errno'>;
-  private readonly latency: Histogram<'type'>;
-  private readonly dumpMessages: Counter;
-  private readonly sent: Counter;
-  private readonly dropped: Counter;
-  // Label lookups are the expensive part of prom-client; bound children are cached per label set.
-  private readonly requestChildren = new Map<number, { inc(): void }>();
-  private readonly latencyChildren = new Map<number, { observe(v: number): void }>();
+  private readonly requests: PerNetns<{ inc(): void }>;
+  private readonly latency: PerNetns<{ observe(v: number): void }>;
+  private readonly dumpMessages: PerNetns<{ inc(n: number): void }>;
+  /** Key 1: dropped, 0: sent. */
+  private readonly deliveries: PerNetns<{ inc(): void }>;
 
   constructor(source: MetricsSource) {
     const registers = [this.registry];
-    this.requests = new Counter({
-      name: 'rtnld_requests_total', help: 'Netlink requests answered, by message type and errno of the answer (0: success)',
-      labelNames: ['type', 'errno'], registers,
+    // Every series carries `netns`, the namespace's name ("" for the initial one).
+    const requests = new Counter({
+      name: 'rtnld_requests_total', help: 'Netlink requests answered, by namespace, message type and errno of the answer (0: success)',
+      labelNames: ['netns', 'type', 'errno'], registers,
     });
-    this.latency = new Histogram({
+    this.requests = new PerNetns((netns, key) => requests.labels(netns, typeLabel(key >>> 16), key & 0xffff ? errnoName(key & 0xffff) : '0'));
+    const latency = new Histogram({
       name: 'rtnld_request_duration_seconds', help: 'Time from handling a request to its answer (to NLMSG_DONE for dumps)',
-      labelNames: ['type'], buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2], registers,
+      labelNames: ['netns', 'type'], buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2], registers,
     });
-    this.dumpMessages = new Counter({ name: 'rtnld_dump_messages_total', help: 'Entries written by dumps', registers });
-    this.sent = new Counter({ name: 'rtnld_notifications_sent_total', help: 'Notifications queued to subscribers', registers });
-    this.dropped = new Counter({
-      name: 'rtnld_notifications_dropped_total', help: 'Notifications dropped because a subscriber fell behind its receive budget (ENOBUFS)', registers,
+    this.latency = new PerNetns((netns, type) => latency.labels(netns, typeLabel(type)));
+    const dumpMessages = new Counter({ name: 'rtnld_dump_messages_total', help: 'Entries written by dumps', labelNames: ['netns'], registers });
+    this.dumpMessages = new PerNetns((netns) => dumpMessages.labels(netns));
+    const sent = new Counter({ name: 'rtnld_notifications_sent_total', help: 'Notifications queued to subscribers', labelNames: ['netns'], registers });
+    const dropped = new Counter({
+      name: 'rtnld_notifications_dropped_total', help: 'Notifications dropped because a subscriber fell behind its receive budget (ENOBUFS)',
+      labelNames: ['netns'], registers,
     });
+    this.deliveries = new PerNetns((netns, isDropped) => (isDropped ? dropped : sent).labels(netns));
     new Gauge({
-      name: 'rtnld_connections', help: 'Open netlink connections (all sockets)', registers,
+      name: 'rtnld_namespaces', help: 'Network namespaces, the initial one included', registers,
       collect() {
-        this.set(source.connections.size);
+        this.set(source.namespaces.size);
       },
     });
     new Gauge({
-      name: 'rtnld_subscribers', help: 'Connections that joined each multicast group', labelNames: ['group'], registers,
+      name: 'rtnld_connections', help: 'Open netlink connections (all sockets), by the namespace they belong to', labelNames: ['netns'], registers,
       collect() {
-        const counts = new Map<number, number>();
-        for (const conn of source.connections.all()) for (const g of conn.memberships.groups()) counts.set(g, (counts.get(g) ?? 0) + 1);
+        const counts = new Map<string, number>();
+        for (const conn of source.connections.all()) counts.set(conn.netns?.name ?? '', (counts.get(conn.netns?.name ?? '') ?? 0) + 1);
         this.reset();
-        for (const [g, n] of counts) this.set({ group: GROUP_NAMES.get(g) ?? String(g) }, n);
+        for (const [netns, n] of counts) this.set({ netns }, n);
       },
     });
     new Gauge({
-      name: 'rtnld_model_links', help: 'Links in the model', registers,
+      name: 'rtnld_subscribers', help: 'Connections that joined each multicast group', labelNames: ['netns', 'group'], registers,
       collect() {
-        this.set(source.model.size);
+        const counts = new Map<string, number>();
+        for (const conn of source.connections.all()) {
+          for (const g of conn.memberships.groups()) {
+            const key = JSON.stringify([conn.netns?.name ?? '', GROUP_NAMES.get(g) ?? String(g)]);
+            counts.set(key, (counts.get(key) ?? 0) + 1);
+          }
+        }
+        this.reset();
+        for (const [key, n] of counts) {
+          const [netns, group] = JSON.parse(key) as [string, string];
+          this.set({ netns, group }, n);
+        }
       },
     });
     new Gauge({
-      name: 'rtnld_model_addresses', help: 'IPv4 and IPv6 addresses in the model', registers,
-      collect() {
-        this.set(source.model.addresses.size);
-      },
-    });
-    new Gauge({
-      name: 'rtnld_model_routes', help: 'Routes in the model, per family and table', labelNames: ['family', 'table'], registers,
+      name: 'rtnld_model_links', help: 'Links in the model', labelNames: ['netns'], registers,
       collect() {
         this.reset();
-        for (const { family, table, routes } of source.model.routes.tables.counts()) this.set({ family, table: String(table) }, routes);
+        for (const ns of source.namespaces.all()) this.set({ netns: ns.name }, ns.model.size);
+      },
+    });
+    new Gauge({
+      name: 'rtnld_model_addresses', help: 'IPv4 and IPv6 addresses in the model', labelNames: ['netns'], registers,
+      collect() {
+        this.reset();
+        for (const ns of source.namespaces.all()) this.set({ netns: ns.name }, ns.model.addresses.size);
+      },
+    });
+    new Gauge({
+      name: 'rtnld_model_routes', help: 'Routes in the model, per namespace, family and table', labelNames: ['netns', 'family', 'table'], registers,
+      collect() {
+        this.reset();
+        for (const ns of source.namespaces.all()) {
+          for (const { family, table, routes } of ns.model.routes.tables.counts()) this.set({ netns: ns.name, family, table: String(table) }, routes);
+        }
       },
     });
     collectDefaultMetrics({ register: this.registry });
   }
 
-  requestDone(type: number, errno: number, seconds: number): void {
-    const key = type * 65536 + errno;
-    let counter = this.requestChildren.get(key);
-    if (!counter) {
-      counter = this.requests.labels(typeLabel(type), errno === 0 ? '0' : errnoName(errno));
-      this.requestChildren.set(key, counter);
-    }
-    counter.inc();
-    let histogram = this.latencyChildren.get(type);
-    if (!histogram) {
-      histogram = this.latency.labels(typeLabel(type));
-      this.latencyChildren.set(type, histogram);
-    }
-    histogram.observe(seconds);
+  requestDone(type: number, errno: number, seconds: number, netns: string): void {
+    this.requests.get(netns, type * 65536 + errno).inc();
+    this.latency.get(netns, type).observe(seconds);
   }
 
-  dumpEntries(count: number): void {
-    this.dumpMessages.inc(count);
+  dumpEntries(count: number, netns: string): void {
+    this.dumpMessages.get(netns, 0).inc(count);
   }
 
-  notification(dropped: boolean): void {
-    if (dropped) this.dropped.inc();
-    else this.sent.inc();
+  notification(dropped: boolean, netns: string): void {
+    this.deliveries.get(netns, dropped ? 1 : 0).inc();
   }
 
   /** The exposition text and its content type. */

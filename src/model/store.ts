@@ -624,21 +624,14 @@ export class NetworkModel {
     }
     // veth_dellink() drops the peer link before the batch is closed: IFLA_LINK reads 0 from here on.
     for (const l of batch) if (KINDS[l.kind].paired) l.link = 0;
-    for (const l of batch) {
-      if (l.flags & IFF_UP) {
-        // dev_close_many() always reports IFF_UP|IFF_RUNNING as changed.
-        l.flags &= ~IFF_UP;
-        this.notify(l, IFF_UP | 0x40);
-        this.netdevEvent('down', l);
-      }
-    }
+    for (const l of batch) this.closeForUnregister(l);
     for (const l of batch) this.registry.remove(l);
     for (const l of batch) {
       this.netdevEvent('unregister', l); // the addresses go before each DELLINK
       this.emit({ type: 'dellink', link: l, cause });
     }
     this.state.runLinkwatch();
-    for (const r of remote) if (r.model.byIndex(r.link.index) === r.link) r.model.deleteLink(r.link);
+    for (const r of remote) if (r.model.byIndex(r.link.index) === r.link) r.model.deleteLink(r.link, cause);
     return batch;
   }
 
@@ -650,11 +643,7 @@ export class NetworkModel {
    * RTM_DELLINK carrying where it went.
    */
   unlistMoved(link: Link, to: MovedTo, cause?: Cause): void {
-    if (link.flags & IFF_UP) {
-      link.flags &= ~IFF_UP;
-      this.notify(link, IFF_UP | 0x40);
-      this.netdevEvent('down', link);
-    }
+    this.closeForUnregister(link);
     if (link.master) this.bridges.release(link);
     this.registry.remove(link);
     this.netdevEvent('unregister', link);
@@ -707,12 +696,51 @@ export class NetworkModel {
     this.generation.advance();
   }
 
-  /** cleanup_net → default_device_exit_batch: every device goes; veth ends elsewhere go with their pairs. */
+  /**
+   * cleanup_net → default_device_exit_batch: newest device first (for_each_netdev_reverse), each
+   * queues itself and its veth peer wherever that lives (veth_dellink; a device queued again
+   * moves to the tail). unregister_netdevice_many then closes the whole list before it
+   * unregisters it, in list order: a survivor sees every close before the first DELLINK.
+   */
   destroyNamespace(): void {
-    for (const l of [...this.iterate()]) {
-      if (this.byIndex(l.index) !== l) continue;
-      if (KINDS[l.kind].deletable) this.deleteLink(l);
+    const kill: Array<{ model: NetworkModel; link: Link }> = [];
+    const queue = (model: NetworkModel, link: Link): void => {
+      const at = kill.findIndex((k) => k.link === link);
+      if (at >= 0) kill.splice(at, 1);
+      kill.push({ model, link });
+    };
+    for (const l of [...this.iterate()].reverse()) {
+      if (!KINDS[l.kind].deletable) continue;
+      queue(this, l);
+      const peer = this.state.peerOf(l);
+      if (peer) queue(l.linkNetns !== undefined ? this.netns!.model(l.linkNetns)! : this, peer);
     }
+    for (const { link } of kill) {
+      if (KINDS[link.kind].paired) link.link = 0;
+      delete link.linkNetns;
+    }
+    for (const { model, link } of kill) model.closeForUnregister(link);
+    for (const { model, link } of kill) model.unregisterClosed(link);
+    for (const model of new Set(kill.map((k) => k.model))) model.state.runLinkwatch();
+  }
+
+  /** dev_close_many() for a device about to be unregistered: IFF_UP|IFF_RUNNING reported as changed. */
+  private closeForUnregister(link: Link): void {
+    if (!(link.flags & IFF_UP)) return;
+    link.flags &= ~IFF_UP;
+    this.notify(link, IFF_UP | 0x40);
+    this.netdevEvent('down', link);
+  }
+
+  /** The rest of unregister_netdevice_many() for one closed device: it leaves its bridge and goes. */
+  private unregisterClosed(link: Link, cause?: Cause): void {
+    if (this.byIndex(link.index) !== link) return;
+    if (KINDS[link.kind].isMaster) for (const port of this.portsOf(link.index)) this.bridges.release(port);
+    if (link.master) this.bridges.release(link);
+    for (const child of [...this.registry.stackedOn(link.index)]) this.deleteLink(child, cause);
+    this.registry.remove(link);
+    this.netdevEvent('unregister', link);
+    this.emit({ type: 'dellink', link, cause });
   }
 
   // --- whole-model replacement, announced (test-rig reset and snapshot import) ---

@@ -29,6 +29,8 @@ import { newLink, setLink } from './newlink.js';
 import { DumpRun } from './dump-run.js';
 import { dumpNsid, getNsid, newNsid } from './nsid.js';
 import type { DumpCursor, Request, SessionView } from './request.js';
+import { TrackedScope } from './netns-refs.js';
+import type { RequestNetns } from '../state/record.js';
 
 /** One rtnetlink handler registration, as rtnl_register(family, type, doit, dumpit). */
 interface Handler {
@@ -107,9 +109,9 @@ export interface RequestObserver {
    * A request was answered: its nlmsg_type, 0 or the positive errno of its answer, and the
    * seconds from handling to answer (to NLMSG_DONE for a dump, backpressure included).
    */
-  requestDone(type: number, errno: number, seconds: number): void;
+  requestDone(type: number, errno: number, seconds: number, netns: string): void;
   /** A dump wrote `count` more entries. */
-  dumpEntries(count: number): void;
+  dumpEntries(count: number, netns: string): void;
 }
 
 /** A DumpRun that reports its entries and its end (errno from NLMSG_DONE) to a RequestObserver. */
@@ -123,12 +125,16 @@ class WatchedDumpRun extends DumpRun {
     private readonly started: number,
   ) {
     super(cursor, seq, session);
+    this.netns = session.netnsScope?.current.name ?? '';
   }
+
+  /** The requester's namespace, the metrics' label. */
+  private readonly netns: string;
 
   override fill(w: NlWriter, budget: number): boolean {
     const done = super.fill(w, budget);
-    if (this.stepEntries) this.observer.dumpEntries(this.stepEntries);
-    if (done) this.observer.requestDone(this.type, this.errno, (performance.now() - this.started) / 1000);
+    if (this.stepEntries) this.observer.dumpEntries(this.stepEntries, this.netns);
+    if (done) this.observer.requestDone(this.type, this.errno, (performance.now() - this.started) / 1000, this.netns);
     return done;
   }
 }
@@ -140,7 +146,7 @@ class WatchedDumpRun extends DumpRun {
 /** Where requests that changed the model are recorded (the --state journal). */
 export interface ChangeRecorder {
   /** Called in the tick of the change; resolves when the record is durable. */
-  record(request: Buffer, netns?: string): Promise<void>;
+  record(request: Buffer, where?: RequestNetns): Promise<void>;
 }
 
 export class RtnlDispatcher {
@@ -163,7 +169,7 @@ export class RtnlDispatcher {
     const ack = (err?: NlError, warning?: string) => {
       if (err) writeAck(out, message, err.errno, session.portid, session, err);
       else if (hdr.flags & NLM_F_ACK) writeAck(out, message, 0, session.portid, session, warning ? { extMsg: warning } : undefined);
-      observer?.requestDone(hdr.type, err?.errno ?? 0, (performance.now() - started) / 1000);
+      observer?.requestDone(hdr.type, err?.errno ?? 0, (performance.now() - started) / 1000, session.netnsScope?.current.name ?? '');
       return err?.errno ?? 0;
     };
     if (!(hdr.flags & NLM_F_REQUEST) || hdr.type < NLMSG_MIN_TYPE) return ack();
@@ -173,7 +179,9 @@ export class RtnlDispatcher {
     const isGet = isGetType(hdr.type);
     if (!isGet && session.readOnly) return ack(new NlError(Errno.EPERM));
     const model = session.netnsScope?.current.model ?? this.model;
-    const req: Request = { model, message, hdr, session, out, netns: session.netnsScope };
+    // A change is journaled with the namespaces it named (--state replays it without the connection).
+    const scope = !isGet && this.recorder && session.netnsScope ? new TrackedScope(session.netnsScope) : session.netnsScope;
+    const req: Request = { model, message, hdr, session, out, netns: scope };
     if (isGet && hdr.flags & NLM_F_DUMP) {
       const handler = findHandler(family, hdr.type, 'dumpit');
       if (!handler) return ack(new NlError(Errno.EOPNOTSUPP));
@@ -208,7 +216,7 @@ export class RtnlDispatcher {
       }
       // Even a failed request may have committed changes (do_setlink stops at the first error).
       const after = model.changeCount + (session.netnsScope?.registry.changeCount ?? 0);
-      const durable = this.recorder && after !== before ? this.recorder.record(message, session.netnsScope?.current.name) : undefined;
+      const durable = this.recorder && after !== before ? this.recorder.record(message, scope instanceof TrackedScope ? scope.where() : undefined) : undefined;
       return { durable, error, warning: req.warning };
     }).then(async ({ durable, error, warning }) => {
       if (durable) await durable;

@@ -5,7 +5,7 @@ import {
 } from '../../protocol/constants.js';
 import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
-import { parseMessage, type AttrTable, type Policy } from '../../protocol/policy.js';
+import { attrS32, parseMessage, type AttrTable, type Policy } from '../../protocol/policy.js';
 import { decodeIfAddrMsg, IFADDRMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import { IFA_F_PERMANENT, INFINITY, type InetAddress, type InetFamily } from '../model/addresses.js';
@@ -32,7 +32,7 @@ const typesInOrder = (tb: AttrTable) => [...tb.keys()].sort((a, b) => a - b);
  * inet_valid_dump_ifaddr_req() / inet6_valid_dump_ifaddr_req() (strict sockets only). A nonzero
  * ifa_index filters the dump, and marks it NLM_F_DUMP_FILTERED even if a later check fails.
  */
-function validDumpRequest(req: Request, family: InetFamily, answer: { flags: number }): number {
+function validDumpRequest(req: Request, family: InetFamily, answer: { flags: number; target?: Target }): number {
   const { prefix, policy } = FAMILY[family];
   const msg = req.message;
   if (msg.length < PAYLOAD_START) throw einval(`${prefix}: Invalid header for address dump request`);
@@ -41,11 +41,27 @@ function validDumpRequest(req: Request, family: InetFamily, answer: { flags: num
   if (ifm.index) answer.flags |= NLM_F_DUMP_FILTERED;
   const tb = parseMessage(msg, IFADDRMSG_SIZE, policy, true).attrs;
   for (const type of typesInOrder(tb)) {
-    // rtnl_get_net_ns_capable(): rtnld has no other namespaces, so every nsid is unknown.
-    if (type === IFA_TARGET_NETNSID) throw einval(`${prefix}: Invalid target network namespace id`);
-    throw einval(`${prefix}: Unsupported attribute in dump request`);
+    if (type !== IFA_TARGET_NETNSID) throw einval(`${prefix}: Unsupported attribute in dump request`);
+    // rtnl_get_net_ns_capable(): an id in the requester's table.
+    const target = targetOf(req, tb);
+    if (!target) throw einval(`${prefix}: Invalid target network namespace id`);
+    answer.target = target;
   }
   return ifm.index;
+}
+
+/** IFA_TARGET_NETNSID: another namespace's addresses, each reply carrying the id first. */
+interface Target {
+  model: NetworkModel;
+  nsid: number;
+}
+
+function targetOf(req: Request, tb: AttrTable): Target | undefined {
+  const attr = tb.get(IFA_TARGET_NETNSID);
+  if (!attr) return undefined;
+  const nsid = attrS32(attr);
+  const ns = req.netns?.current.nsids.peerOf(nsid);
+  return ns ? { model: ns.model, nsid } : undefined;
 }
 
 /** Writes one dump entry; false when the entry shows remaining lifetimes (it changes with time). */
@@ -65,14 +81,16 @@ function failedDump(error: NlError, doneFlags: number): DumpCursor {
  * Non-strict requests are not looked at beyond the family byte.
  */
 function dumpAddresses(req: Request, families: readonly InetFamily[]): DumpCursor {
-  const answer = { flags: 0 };
+  const answer: { flags: number; target?: Target } = { flags: 0 };
   let ifindex = 0;
   try {
     if (req.session.strict) for (const f of families) ifindex = validDumpRequest(req, f, answer);
   } catch (e) {
     return failedDump(toNlError(e), answer.flags);
   }
-  const model = req.model;
+  // IFA_TARGET_NETNSID (strict sockets only, as Linux): another namespace's addresses.
+  const target = answer.target;
+  const model = target?.model ?? req.model;
   if (ifindex && !model.byIndex(ifindex)) return failedDump(new NlError(Errno.ENODEV), answer.flags);
   const entryFlags = NLM_F_MULTI | answer.flags;
   const { seq } = req.hdr;
@@ -91,7 +109,7 @@ function dumpAddresses(req: Request, families: readonly InetFamily[]): DumpCurso
   return {
     doneFlags: answer.flags,
     generation: () => model.generation.addrDumpSeq,
-    replay: ifindex ? undefined : {
+    replay: ifindex || target ? undefined : {
       images: dumpImages(model),
       key: `addr/${families.join('+')}`,
       save: () => ({ fam, at, pos }),
@@ -104,7 +122,8 @@ function dumpAddresses(req: Request, families: readonly InetFamily[]): DumpCurso
     next(w: NlWriter): boolean {
       while (fam < families.length) {
         if (pos < list.length) {
-          if (!writeDumpEntry(w, model, list[pos++]!, entryFlags, seq, portid)) timeless = false;
+          if (target) writeAddrMessage(w, RTM_NEWADDR, entryFlags, seq, portid, { ...addrMessage(model, list[pos++]!), targetNetnsid: target.nsid });
+          else if (!writeDumpEntry(w, model, list[pos++]!, entryFlags, seq, portid)) timeless = false;
           return true;
         }
         const link = nextLink();
@@ -149,9 +168,16 @@ export function inet6GetAddr(req: Request): void {
     tb = parsed.attrs;
     req.warning = parsed.warning;
   }
-  if (tb.has(IFA_TARGET_NETNSID)) throw new NlError(Errno.EINVAL);
-  const a = req.model.addresses.getInet6({
+  // IFA_TARGET_NETNSID: look in that namespace (unknown id: -EINVAL, no message). Linux then
+  // unicasts the reply to the requester's portid *in the target namespace* (rtnl_unicast(skb,
+  // tgt_net, ...)), where no such socket exists: -ECONNREFUSED (probe), unless the id is the
+  // requester's own namespace.
+  const target = targetOf(req, tb);
+  if (tb.has(IFA_TARGET_NETNSID) && !target) throw new NlError(Errno.EINVAL);
+  const model = target?.model ?? req.model;
+  const a = model.addresses.getInet6({
     ifindex: ifm.index, address: addrAttr(tb, IFA_ADDRESS, IN6_ADDR_SIZE), local: addrAttr(tb, IFA_LOCAL, IN6_ADDR_SIZE),
   });
-  writeAddrMessage(req.out, RTM_NEWADDR, 0, req.hdr.seq, req.session.portid, addrMessage(req.model, a));
+  if (model !== req.model) throw new NlError(Errno.ECONNREFUSED);
+  writeAddrMessage(req.out, RTM_NEWADDR, 0, req.hdr.seq, req.session.portid, { ...addrMessage(model, a), targetNetnsid: target?.nsid });
 }

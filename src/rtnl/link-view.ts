@@ -18,6 +18,19 @@ export interface LinkViewOptions {
   moved?: MovedTo | undefined;
 }
 
+/**
+ * rtnl_fill_link_netnsid() and IFLA_NEW_NETNSID: the ids a message about `link` carries, in the
+ * observer's table (the link's own namespace by default), allocated (and announced) on first use.
+ */
+export function linkNsids(model: NetworkModel, link: Readonly<Link>, moved?: MovedTo, observerName?: string): { newNetnsid?: number; linkNetnsid?: number } {
+  const netns = model.netns;
+  if (!netns) return {};
+  const observer = observerName ?? netns.name;
+  const newNetnsid = moved ? netns.nsid(observer, moved.netns) : undefined;
+  const linkNetnsid = link.linkNetns !== undefined ? netns.nsid(observer, link.linkNetns) : undefined;
+  return { newNetnsid, linkNetnsid };
+}
+
 /** The RTM_NEWLINK content for a model link (rtnl_fill_ifinfo's view of a net_device). */
 export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: LinkViewOptions = {}): LinkMessage {
   const kind = KINDS[link.kind];
@@ -56,16 +69,12 @@ export function linkMessage(model: NetworkModel, link: Readonly<Link>, opts: Lin
     qdisc: link.everUp && !opts.deleted ? kind.qdisc : 'noop',
     altnames: link.altnames,
   };
-  // rtnl_fill_link_netnsid(): ids are the observer's, allocated (and announced) on first use.
-  const netns = model.netns;
-  if (netns) {
-    const observer = opts.observer ?? netns.name;
-    if (opts.moved) {
-      m.newNetnsid = netns.nsid(observer, opts.moved.netns);
-      m.newIfindex = opts.moved.ifindex;
-    }
-    if (link.linkNetns !== undefined) m.linkNetnsid = netns.nsid(observer, link.linkNetns);
+  const ids = linkNsids(model, link, opts.moved, opts.observer);
+  if (opts.moved) {
+    m.newNetnsid = ids.newNetnsid;
+    m.newIfindex = opts.moved.ifindex;
   }
+  if (ids.linkNetnsid !== undefined) m.linkNetnsid = ids.linkNetnsid;
   if (link.stats) m.stats = statsInOrder(link.stats);
   if (link.kind !== 'lo') {
     m.kind = link.kind;

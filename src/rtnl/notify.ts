@@ -21,7 +21,7 @@ import type { NetworkModel } from '../model/store.js';
 import { writeBridgePortMessage } from '../../protocol/bridge-port-message.js';
 import { addrMessage } from './addr-view.js';
 import { bridgePortMessage } from './bridge-getlink.js';
-import { linkMessage } from './link-view.js';
+import { linkMessage, linkNsids } from './link-view.js';
 import { routeMessage } from './route-view.js';
 
 /** Where notifications go: implemented by the transport, which knows the connections. */
@@ -84,7 +84,12 @@ export class Notifier {
       return;
     }
     const echo = e.type !== 'bridgeport' && e.cause?.echo === true;
-    if (!echo && !this.sink.hasMembers(RTNLGRP_LINK)) return;
+    if (!echo && !this.sink.hasMembers(RTNLGRP_LINK)) {
+      // rtmsg_ifinfo_build_skb() builds the message whoever listens: the ids it carries are
+      // allocated (and announced) all the same (probe: a move with no listener gives both sides ids).
+      if (e.type !== 'bridgeport') linkNsids(this.model, e.link, e.type === 'dellink' ? e.moved : undefined);
+      return;
+    }
     const cause = e.type === 'bridgeport' ? undefined : e.cause;
     const pid = echo ? cause!.portid : 0;
     const seq = echo ? cause!.seq : 0;

@@ -1,16 +1,29 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { NamespaceRegistry } from '../model/netns/registry.js';
 import type { NetworkModel } from '../model/store.js';
 import { fromJson, toJson } from './json.js';
 import { Journal } from './journal.js';
+import { decodeRecord, encodeRecord, type RequestNetns, type StateRecord } from './record.js';
 
-/** Replays one journaled request against the model (the rtnetlink dispatcher, as at first). */
-export type Replay = (request: Buffer) => Promise<void>;
+/** How journaled records are applied again (the rtnetlink dispatcher and the namespace service, as at first). */
+export interface Replay {
+  /** One request, in the namespace it was made in, naming the namespaces it named then. */
+  request(request: Buffer, where?: RequestNetns): Promise<void>;
+  /** ip netns add / del (with its notifier; no sockets yet). */
+  addNetns(name: string): Promise<void>;
+  delNetns(name: string): Promise<void>;
+}
+
+type ModelExport = ReturnType<NetworkModel['exportLinks']>;
 
 interface Snapshot {
-  version: 1;
-  model: ReturnType<NetworkModel['exportLinks']>;
+  /** 1: the initial namespace only; 2: every namespace and their NSID tables. */
+  version: 1 | 2;
+  model: ModelExport;
+  netns?: Array<{ name: string; model: ModelExport }>;
+  nsids?: Array<{ observer: string; peer: string; nsid: number }>;
 }
 
 const SNAPSHOT = 'snapshot.json';
@@ -23,10 +36,11 @@ const JOURNAL = 'journal.log';
  */
 export class DurableState {
   private journal: Journal | undefined;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly dir: string,
-    private readonly model: NetworkModel,
+    private readonly namespaces: NamespaceRegistry,
     private readonly log: Logger,
     private readonly compactEvery = 10_000,
   ) {
@@ -43,36 +57,67 @@ export class DurableState {
     }
   }
 
-  /** Loads snapshot + journal into the model and opens the journal for appending. */
+  /** Loads snapshot + journal into the namespaces and opens the journal for appending. */
   async load(replay: Replay): Promise<void> {
     try {
       const snap = fromJson<Snapshot>(readFileSync(join(this.dir, SNAPSHOT), 'utf8'));
-      this.model.importLinks(snap.model);
+      this.namespaces.initial.model.importLinks(snap.model);
+      for (const { name, model } of snap.netns ?? []) {
+        await replay.addNetns(name);
+        this.namespaces.get(name)!.model.importLinks(model);
+      }
+      for (const { observer, peer, nsid } of snap.nsids ?? []) this.restoreNsid(observer, peer, nsid);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${SNAPSHOT}: ${(e as Error).message}`);
     }
     const { records, torn } = Journal.read(join(this.dir, JOURNAL));
     if (torn) this.log.warn({ dir: this.dir }, 'journal had a torn last record (interrupted write); it was dropped');
-    for (const r of records) await replay(r);
+    for (const r of records) await this.apply(decodeRecord(r), replay);
     this.journal = new Journal(join(this.dir, JOURNAL));
     this.journal.records = records.length;
-    this.log.info({ dir: this.dir, replayed: records.length, links: this.model.size }, 'state loaded');
+    // From here on, namespaces coming and going and ids given outside a journaled request are journaled too.
+    this.unsubscribe = this.namespaces.onEvent((e) => {
+      if (e.type === 'add' || e.type === 'del') void this.append({ kind: e.type === 'add' ? 'netns-add' : 'netns-del', name: e.netns.name });
+      else if (e.type === 'newnsid' && !e.cause) void this.append({ kind: 'nsid', observer: e.observer.name, peer: e.peer.name, nsid: e.nsid });
+    });
+    this.log.info({ dir: this.dir, replayed: records.length, links: this.namespaces.initial.model.size, namespaces: this.namespaces.size }, 'state loaded');
+  }
+
+  private async apply(r: StateRecord, replay: Replay): Promise<void> {
+    if (r.kind === 'request') await replay.request(r.message, r.where);
+    else if (r.kind === 'nsid') this.restoreNsid(r.observer, r.peer, r.nsid);
+    else if (r.kind === 'netns-add') await replay.addNetns(r.name);
+    else await replay.delNetns(r.name);
+  }
+
+  /** An id given lazily the first time (while a message was built): given again, unless replay already did. */
+  private restoreNsid(observerName: string, peerName: string, nsid: number): void {
+    const observer = this.namespaces.get(observerName);
+    const peer = this.namespaces.get(peerName);
+    if (!observer || !peer || observer.nsids.idOf(peer) !== undefined || observer.nsids.peerOf(nsid)) return;
+    observer.nsids.assign(peer, nsid);
   }
 
   /**
    * Journals one request that changed the model; resolves when it is durable. Must be called
    * in the same tick as the change, so that the journal always covers every change it precedes.
    */
-  async record(request: Buffer, netns?: string): Promise<void> {
+  record(request: Buffer, where?: RequestNetns): Promise<void> {
+    return this.append({ kind: 'request', message: request, where });
+  }
+
+  private async append(r: StateRecord): Promise<void> {
     const journal = this.journal;
     if (!journal) return;
-    // Only the initial namespace is durable: a request made in another one would be replayed
-    // into the initial namespace, so it is not journaled (README, Namespaces).
-    if (netns) return;
-    await journal.append(request);
+    await journal.append(encodeRecord(r));
     // Compact only when every change made so far is on disk; otherwise a record written after
     // the snapshot would be replayed on top of a snapshot that already contains it.
     if (journal.records >= this.compactEvery && journal.idle) this.compact();
+  }
+
+  /** Resolves once every record queued so far is on disk. */
+  async settled(): Promise<void> {
+    await this.journal?.settled();
   }
 
   /**
@@ -91,7 +136,7 @@ export class DurableState {
     const journal = this.journal;
     if (!journal) return;
     const tmp = join(this.dir, `${SNAPSHOT}.tmp`);
-    writeFileSync(tmp, toJson({ version: 1, model: this.model.exportLinks() } satisfies Snapshot));
+    writeFileSync(tmp, toJson(this.snapshot()));
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);
@@ -102,7 +147,19 @@ export class DurableState {
     journal.reset();
   }
 
+  /** Every namespace (the initial one as `model`), then every NSID table. */
+  private snapshot(): Snapshot {
+    const all = [...this.namespaces.all()];
+    return {
+      version: 2,
+      model: this.namespaces.initial.model.exportLinks(),
+      netns: all.filter((ns) => !ns.initial).map((ns) => ({ name: ns.name, model: ns.model.exportLinks() })),
+      nsids: all.flatMap((ns) => ns.nsids.entries().map(([nsid, peer]) => ({ observer: ns.name, peer: peer.name, nsid }))),
+    };
+  }
+
   close(): void {
+    this.unsubscribe?.();
     this.journal?.close();
     this.journal = undefined;
   }

@@ -16,8 +16,8 @@ import { handleSocketCall, type SocketOptions } from './socket-calls.js';
 
 /** Counts notification deliveries (metrics), without the transport knowing any metrics library. */
 export interface DeliveryObserver {
-  /** One notification was queued for a connection, or dropped because its reader is too far behind. */
-  notification(dropped: boolean): void;
+  /** One notification was queued for a connection in namespace `netns`, or dropped because its reader is too far behind. */
+  notification(dropped: boolean, netns: string): void;
 }
 
 export interface ConnectionOptions {
@@ -199,7 +199,7 @@ export class Connection implements SessionState, SocketOptions {
         }
       }
     } catch (err) {
-      this.log.error({ err, portid: this.portid }, 'request processing failed; closing connection');
+      this.log.error({ err, portid: this.portid, netns: this.netns?.name }, 'request processing failed; closing connection');
       this.socket.destroy();
     } finally {
       this.processing = false;
@@ -213,15 +213,15 @@ export class Connection implements SessionState, SocketOptions {
     const type = nlmsgType(message);
     const seq = nlmsgSeq(message);
     if (errno) {
-      this.log.info({ portid: this.portid, type, seq, errno: errnoName(errno) }, 'request failed');
+      this.log.info({ portid: this.portid, netns: this.netns?.name, type, seq, errno: errnoName(errno) }, 'request failed');
       return;
     }
-    this.log.debug({ portid: this.portid, type, seq, len: message.length }, 'request');
+    this.log.debug({ portid: this.portid, netns: this.netns?.name, type, seq, len: message.length }, 'request');
   }
 
   /** A frame that cannot be delimited: answer -EINVAL and close, since a stream cannot resynchronise. */
   private rejectStream(header: Buffer, reason: string): void {
-    this.log.warn({ portid: this.portid, reason }, 'invalid netlink frame; closing connection');
+    this.log.warn({ portid: this.portid, netns: this.netns?.name, reason }, 'invalid netlink frame; closing connection');
     writeAck(this.out, header, Errno.EINVAL, this.portid, { capAck: true, extAck: true }, { extMsg: reason });
     this.closing = true;
     this.queue.length = 0;
@@ -273,10 +273,10 @@ export class Connection implements SessionState, SocketOptions {
     if (this.socket.destroyed || this.closing) return;
     if (this.socket.writableLength + this.out.length + message.length > this.options.rcvbuf) {
       if (!this.noEnobufs) this.congested = true;
-      this.options.deliveries?.notification(true);
+      this.options.deliveries?.notification(true, this.netns?.name ?? '');
       return;
     }
-    this.options.deliveries?.notification(false);
+    this.options.deliveries?.notification(false, this.netns?.name ?? '');
     this.out.bytes(message);
     this.scheduleFlush();
   }

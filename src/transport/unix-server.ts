@@ -80,7 +80,7 @@ export class UnixServer {
     if (this.options.gid !== undefined) chownSync(path, process.getuid?.() ?? 0, this.options.gid);
     this.inode = lstatSync(path).ino;
     if (this.options.onRemoved) this.watchSocketFile(this.options.onRemoved);
-    this.log.info({ path, readOnly: this.options.readOnly }, 'listening');
+    this.log.info({ path, netns: this.options.namespace?.name, readOnly: this.options.readOnly }, 'listening');
   }
 
   /** Is the file at the socket's path still the one this server bound? */
@@ -113,12 +113,12 @@ export class UnixServer {
     const conn = new Connection(portid, socket, this.dispatcher, this.options, this.log);
     this.registry.add(conn);
     this.mine.add(conn);
-    this.log.info({ portid, connections: this.registry.size, readOnly: this.options.readOnly }, 'connection opened');
+    this.log.info({ portid, netns: this.options.namespace?.name, connections: this.registry.size, readOnly: this.options.readOnly }, 'connection opened');
     socket.on('error', (err) => this.log.debug({ portid, err: err.message }, 'socket error'));
     socket.on('close', () => {
       this.registry.remove(portid);
       this.mine.delete(conn);
-      this.log.info({ portid, connections: this.registry.size }, 'connection closed');
+      this.log.info({ portid, netns: conn.netns?.name, connections: this.registry.size }, 'connection closed');
     });
   }
 

@@ -36,6 +36,12 @@ from nlharness import (  # noqa: E402
 )
 from cases import CASES, Bind, Events, GetName, GetOpt, Req, SetOpt, Settle  # noqa: E402
 from netns_defaults import SYSCTL, reset_ipv4_devconf, write_sysctl  # noqa: E402
+from netns_cases import NS_CASES, NsCase  # noqa: E402
+import netns_run  # noqa: E402
+from netns_run import setns  # noqa: E402
+
+# Cases in one namespace (cases.py and the files it gathers) and across two or three (netns_cases.py).
+ALL_CASES = CASES + NS_CASES
 
 STEP_SEQ_STRIDE = 1000
 
@@ -225,19 +231,6 @@ def run_one(case, connect):
 # --------------------------------------------------------------------------
 # kernel side: one network namespace per case
 
-CLONE_NEWNET = 0x40000000
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def setns(fd):
-    if hasattr(os, 'setns'):
-        os.setns(fd, CLONE_NEWNET)
-        return
-    if _libc.setns(fd, CLONE_NEWNET) != 0:
-        e = ctypes.get_errno()
-        raise OSError(e, os.strerror(e))
-
-
 # What a Docker host or a distribution leaves in a new namespace (--perturb-sysctls: the harness
 # must compare the same with these as without them).
 HOST_LIKE_SYSCTLS = [
@@ -257,6 +250,8 @@ PERTURB = False
 
 
 def kernel_case(case, tag):
+    if isinstance(case, NsCase):
+        return netns_run.kernel_case(case, tag)
     try:
         return _kernel_case(case, tag)
     except (OSError, subprocess.SubprocessError) as e:
@@ -313,7 +308,8 @@ def run_kernel(cases, jobs):
 
 
 def run_daemon(cases, path):
-    return {c.name: run_one(c, lambda: DaemonDriver(path)) for c in cases}
+    return {c.name: netns_run.daemon_case(c, '%d-%d' % (os.getpid(), i), path) if isinstance(c, NsCase)
+            else run_one(c, lambda: DaemonDriver(path)) for i, c in enumerate(cases)}
 
 
 def dump_json(results):
@@ -348,17 +344,17 @@ def main():
     PERTURB = args.perturb_sysctls
 
     if args.list:
-        for c in CASES:
+        for c in ALL_CASES:
             print(c.name)
         return 0
-    cases = CASES
+    cases = ALL_CASES
     if args.case:
-        known = {c.name for c in CASES}
+        known = {c.name for c in ALL_CASES}
         bad = [n for n in args.case if n not in known]
         if bad:
             print('unknown case(s): %s' % ', '.join(bad), file=sys.stderr)
             return 2
-        cases = [c for c in CASES if c.name in args.case]
+        cases = [c for c in ALL_CASES if c.name in args.case]
     t0 = time.monotonic()
     if args.kernel:
         if os.geteuid() != 0:

@@ -92,6 +92,12 @@ describe('LD_PRELOAD adaptor: ip netns and ip -n work on the daemon\'s namespace
     expect(names(inRed)).toEqual(['lo', 'r17vb']);
     expect(inRed.find((l) => l.ifname === 'r17vb')?.link_netnsid).toEqual(expect.any(Number));
 
+    // ip netns set / list-id: the initial namespace's ids for its peers (set before anything about
+    // BLUE is announced here: a move gives BLUE an id at once, and a second id is refused, as Linux)
+    await ipa('netns', 'set', BLUE, '7');
+    expect(await json<Array<{ name: string; id?: number }>>('netns', 'list')).toContainEqual({ name: BLUE, id: 7 });
+    expect((await json<Array<{ nsid: number; name?: string }>>('netns', 'list-id')).map((n) => n.nsid)).toContain(7);
+
     // ip link set … netns NAME moves a link
     await ipa('link', 'add', 'r17d1', 'type', 'dummy');
     await ipa('link', 'set', 'dev', 'r17d1', 'netns', BLUE);
@@ -119,11 +125,6 @@ describe('LD_PRELOAD adaptor: ip netns and ip -n work on the daemon\'s namespace
     await ipa('netns', 'exec', BLUE, ip!, 'link', 'set', 'dev', 'r17d2', 'netns', '1');
     expect(names(await json<JLink[]>('link', 'show'))).toEqual(['lo', 'r17d2', 'r17va']);
     expect(names(await json<JLink[]>('-n', BLUE, 'link', 'show'))).toEqual(['lo', 'r17d1']);
-
-    // ip netns set / list-id: the initial namespace's ids for its peers
-    await ipa('netns', 'set', BLUE, '7');
-    expect(await json<Array<{ name: string; id?: number }>>('netns', 'list')).toContainEqual({ name: BLUE, id: 7 });
-    expect((await json<Array<{ nsid: number; name?: string }>>('netns', 'list-id')).map((n) => n.nsid)).toContain(7);
 
     // ip monitor all-nsid: a change in BLUE reaches a listener in the initial namespace, marked
     // with BLUE's id there (the NETLINK_LISTEN_ALL_NSID control message)
