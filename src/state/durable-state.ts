@@ -15,6 +15,8 @@ interface Snapshot {
 
 const SNAPSHOT = 'snapshot.json';
 const JOURNAL = 'journal.log';
+/** Models beyond this many links and routes compact every `compactEvery` × (size / COMPACT_SCALE) records. */
+const COMPACT_SCALE = 100_000;
 
 /**
  * `--state DIR`: every acknowledged change survives a crash. Changes are journaled (fsync
@@ -63,16 +65,19 @@ export class DurableState {
    * Journals one request that changed the model; resolves when it is durable. Must be called
    * in the same tick as the change, so that the journal always covers every change it precedes.
    */
-  async record(request: Buffer, netns?: string): Promise<void> {
+  record(request: Buffer, netns?: string): Promise<void> | undefined {
     const journal = this.journal;
-    if (!journal) return;
+    if (!journal) return undefined;
     // Only the initial namespace is durable: a request made in another one would be replayed
     // into the initial namespace, so it is not journaled (README, Namespaces).
-    if (netns) return;
-    await journal.append(request);
-    // Compact only when every change made so far is on disk; otherwise a record written after
-    // the snapshot would be replayed on top of a snapshot that already contains it.
-    if (journal.records >= this.compactEvery && journal.idle) this.compact();
+    if (netns) return undefined;
+    return journal.append(request).then(() => {
+      // Compact only when every change made so far is on disk; otherwise a record written after
+      // the snapshot would be replayed on top of a snapshot that already contains it.
+      // A snapshot costs in proportion to the model, so a big model compacts in proportion less often.
+      const every = this.compactEvery * Math.max(1, this.model.objectCount / COMPACT_SCALE);
+      if (journal.idle && journal.records >= every) this.compact();
+    });
   }
 
   /**
