@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { NetworkModel } from '../model/store.js';
@@ -37,12 +37,9 @@ export class DurableState {
 
   /** Whether the directory already holds state (then it wins over a seed). */
   hasState(): boolean {
-    try {
-      readFileSync(join(this.dir, SNAPSHOT));
-      return true;
-    } catch {
-      return Journal.read(join(this.dir, JOURNAL)).records.length > 0;
-    }
+    // existsSync, not a read: a snapshot of a million routes is a large file.
+    if (existsSync(join(this.dir, SNAPSHOT))) return true;
+    return Journal.read(join(this.dir, JOURNAL)).records.length > 0;
   }
 
   /** Loads snapshot + journal into the model and opens the journal for appending. */
