@@ -16,7 +16,7 @@ FROM node:${NODE_VERSION}-bookworm AS build
 WORKDIR /app
 # The adaptor first: without a C compiler this fails the image build, saying so (`npm run build`
 # alone would only warn and leave it out).
-COPY bin/rtnld-preload-path.js ./bin/
+COPY bin/rtnld-preload-path.js bin/package.json ./bin/
 COPY src/preload ./src/preload/
 RUN node bin/rtnld-preload-path.js --quiet
 COPY package.json package-lock.json ./

@@ -847,12 +847,12 @@ function timedRun(cmd: string, args: string[]): Promise<number> {
 }
 
 /**
- * `rtnl link show` from process start to exit (the bundled dist/rtnl.mjs through bin/rtnl.js)
+ * `rtnl link show` from process start to exit (the bundled dist/rtnl.cjs through bin/rtnl.js, from its code cache)
  * beside `node -e 0`, alternately, with a daemon serving lo; npx's own cost in the detail.
  */
 async function cliStartRows(): Promise<void> {
   const { staleReason } = (await import(pathToFileURL(join(daemonRoot, 'bin', 'launch.js')).href)) as { staleReason(built: string): string | undefined };
-  const stale = staleReason('dist/rtnl.mjs');
+  const stale = staleReason('dist/rtnl.cjs');
   if (stale !== undefined) {
     skipped.cli_start = `${stale}: run \`npm run build\` first (this row measures the built command)`;
     return;

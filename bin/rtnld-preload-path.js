@@ -9,14 +9,14 @@
 // --quiet        print nothing but the path (or errors)
 //
 // The daemon itself needs no compiler; only this adaptor does. $CC overrides `cc`.
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
+const { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } = require('node:fs');
+const { homedir } = require('node:os');
+const { dirname, join } = require('node:path');
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(__dirname, '..');
 const sourceDir = join(root, 'src', 'preload');
 const source = join(sourceDir, 'rtnld-preload.c');
 // Every C file and header of the adaptor: the library is out of date when any is newer.

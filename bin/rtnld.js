@@ -1,5 +1,3 @@
 #!/usr/bin/env node
 // `rtnld`, the daemon: dist/src/main.js when it is current, else the sources (see launch.js).
-import { launch } from './launch.js';
-
-await launch('rtnld', 'dist/src/main.js', 'src/main.ts');
+require('./launch.js').launch('rtnld', 'dist/src/main.js', 'src/main.ts');

@@ -8,7 +8,7 @@ import { root, staleReason } from '../bin/launch.js';
 
 // A production install (`npm ci --omit=dev`) has no compiler: it runs a dist/ built elsewhere.
 if (!existsSync(join(root, 'node_modules', 'typescript'))) process.exit(0);
-const why = staleReason('dist/src/main.js') ?? staleReason('dist/rtnl.mjs');
+const why = staleReason('dist/src/main.js') ?? staleReason('dist/rtnl.cjs');
 if (why === undefined) process.exit(0);
 process.stderr.write(`rtnld: building dist/ (${why})\n`);
 const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });

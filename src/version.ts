@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * rtnld's version, from the package.json above this module: the same answer from src/, dist/src/
- * and the bundled dist/rtnl.mjs, so no copy of the number can fall behind.
+ * and the bundled dist/rtnl.cjs, so no copy of the number can fall behind.
  */
 export function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -501,8 +501,11 @@ export class AddressTable {
       return;
     }
     if (mode.excl || !mode.replace) throw new ModelError('EEXIST', 'ipv4: Address already assigned');
-    // A replace updates only the metric, protocol and lifetimes.
+    // A replace updates only the metric, protocol and lifetimes; the prefix route follows a new
+    // metric before the RTM_NEWADDR (inet_rtm_newaddr → fib_modify_prefix_metric).
+    const oldMetric = existing.rtPriority;
     existing.rtPriority = ifa.rtPriority;
+    if (oldMetric !== ifa.rtPriority) this.host.inetaddrChain.call({ type: 'modify', addr: existing, link, oldMetric });
     existing.proto = ifa.proto;
     this.setInet4Lifetime(existing, valid, prefered);
     this.scheduleLifetime(existing);
@@ -590,6 +593,9 @@ export class AddressTable {
         this.emit('deladdr', e, cause);
       }
     }
+    // The secondaries changing primary, from the promoted one on, in list order.
+    const moving = promote ? list.slice(list.indexOf(promote)).filter((e) => e.prefixlen === ifa1.prefixlen && samePrefix(ifa1.address, e.address, e.prefixlen)) : [];
+    for (const e of moving) this.host.inetaddrChain.call({ type: 'promote', stage: 'withdraw', addr: e, link: d.link });
     list.splice(list.indexOf(ifa1), 1);
     this.forget(ifa1);
     this.emit('deladdr', ifa1, cause);
@@ -601,6 +607,7 @@ export class AddressTable {
       promote.flags &= ~IFA_F_SECONDARY;
       this.emit('newaddr', promote, cause);
       this.entered(promote);
+      for (const e of moving.slice(1)) this.host.inetaddrChain.call({ type: 'promote', stage: 'restore', addr: e, link: d.link });
     }
   }
 
@@ -694,6 +701,8 @@ export class AddressTable {
   /** inet6_addr_modify(): flags, lifetimes, peer, metric and protocol; the prefix length stays. */
   private modifyInet6(ifp: Inet6Address, cfg: { peer?: Uint8Array | undefined; plen: number; flags: number; valid: number; prefered: number; proto: number; rtPriority: number }): void {
     if (cfg.flags & IFA_F_MANAGETEMPADDR && (ifp.flags & IFA_F_TEMPORARY || ifp.prefixlen !== 64)) throw new ModelError('EINVAL');
+    const hadPrefixRoute = (ifp.flags & IFA_F_PERMANENT) !== 0 && !(ifp.flags & IFA_F_NOPREFIXROUTE);
+    const oldMetric = ifp.rtPriority;
     let flags = cfg.flags;
     if (!(ifp.flags & IFA_F_TENTATIVE) || ifp.flags & IFA_F_DADFAILED) flags &= ~IFA_F_OPTIMISTIC;
     ifp.flags = ((ifp.flags & ~IPV6_MODIFY_CLEARS) | flags) >>> 0;
@@ -706,6 +715,8 @@ export class AddressTable {
     this.scheduleLifetime(ifp);
     if (ifp.flags & IFA_F_TENTATIVE) this.quietly();
     else this.emit('newaddr', ifp);
+    // After the RTM_NEWADDR: the prefix route follows (modify_prefix_route / cleanup_prefix_route).
+    this.host.inetaddrChain.call({ type: 'modify', addr: ifp, link: this.devices.get(ifp.ifindex)!.link, oldMetric, hadPrefixRoute });
   }
 
   /** inet6_rtm_deladdr() → inet6_addr_del(): the exact address and prefix length. */

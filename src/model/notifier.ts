@@ -59,11 +59,26 @@ export interface NetdevEvent {
  * inetaddr_chain / inet6addr_chain events of the address table: `up` when an address enters a
  * device's list (an IPv4 address after its RTM_NEWADDR, also when promoted from secondary; an
  * IPv6 one when ipv6_add_addr() links it, still tentative), `down` after its RTM_DELADDR.
+ * `modify`: a replace changed an address in place. Linux has no chain event for it: the address
+ * code calls the route code directly (fib_modify_prefix_metric() for IPv4, before the RTM_NEWADDR,
+ * only when the metric changes; modify_prefix_route() for IPv6, after it, on every modify); here
+ * the route table follows this event instead.
+ * `promote`: __inet_del_ifa() with promote_secondaries, for each secondary of the deleted
+ * primary's subnet: `withdraw` while the old primary is still listed, before its RTM_DELADDR
+ * (fib_del_ifaddr(ifa, ifa1): their routes carry the old primary as source), `restore` after the
+ * promoted address is announced (fib_add_ifaddr), for the secondaries after it. Called directly in
+ * Linux too.
  */
 export interface InetaddrEvent {
-  type: 'up' | 'down';
+  type: 'up' | 'down' | 'modify' | 'promote';
+  /** promote: which half. */
+  stage?: 'withdraw' | 'restore';
   addr: Readonly<InetAddress>;
   link: Readonly<Link>;
+  /** modify: the address's IFA_RT_PRIORITY before the change. */
+  oldMetric?: number;
+  /** modify, IPv6: the address had a prefix route before (permanent, without NOPREFIXROUTE). */
+  hadPrefixRoute?: boolean;
 }
 
 /**

@@ -10,7 +10,7 @@ follows the (random, kernel side) MAC addresses.
 
 import struct
 
-from cases import C, EXT, NEW, STRICT, Bind, Events, Settle, addr4, case, del4, dellink, down, ifb, in4, in6, nodad6, rq, up, veth
+from cases import C, EXT, IFA, IFA_F_NODAD, IFA_F_NOPREFIXROUTE, NEW, STRICT, Bind, Events, Settle, addr4, addr6, case, del4, dellink, down, ifb, in4, in6, nodad6, promote_secondaries, rq, up, veth
 from nlharness import AF_INET, AF_INET6, F_APPEND, F_CREATE, F_DUMP, F_ECHO, F_REPLACE, F_REQUEST, RTA, RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, attr
 
 RTMGRP_IPV4_ROUTE = 0x40
@@ -277,6 +277,57 @@ case('route_events',
      Events(del_route6('delete hop fe80::2', '2001:db8:10::', 64, gw6('fe80::2'))),
      Events(del4('delete 10.0.0.1', 'rv0', 24, '10.0.0.1')),
      Events(down('rv0')))
+
+def metric(v):
+    return attr(IFA['RT_PRIORITY'], struct.pack('=I', v))
+
+
+def flags6(v):
+    return attr(IFA['FLAGS'], struct.pack('=I', v))
+
+
+case('route_addr_metric',
+     'A replaced address\'s prefix route follows its metric (IFA_RT_PRIORITY): IPv4 announces the new '
+     'route, deletes the old, then NEWADDR; IPv6 NEWADDR, then DELROUTE and NEWROUTE. NOPREFIXROUTE set '
+     'by a change: IPv4 keeps the route, IPv6 removes it (a permanent address, no sibling).',
+     EXT,
+     *ifb_up('rm0'),
+     Settle(),
+     Bind(RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | 0x10 | 0x100),
+     Events(addr4('10.0.0.1/24 metric 50', 'rm0', 24, '10.0.0.1', extra=metric(50))),
+     Events(addr4('replace: metric 88', 'rm0', 24, '10.0.0.1', flags=C | F_REPLACE, extra=metric(88))),
+     Events(addr4('replace: the same metric', 'rm0', 24, '10.0.0.1', flags=C | F_REPLACE, extra=metric(88))),
+     Events(addr4('replace: no metric (0)', 'rm0', 24, '10.0.0.1', flags=C | F_REPLACE)),
+     Events(addr4('replace: NOPREFIXROUTE, metric 7', 'rm0', 24, '10.0.0.1', flags=C | F_REPLACE,
+                  extra=metric(7) + flags6(IFA_F_NOPREFIXROUTE))),
+     Events(nodad6('2001:db8::1/64 metric 50', 'rm0', '2001:db8::1', extra=metric(50))),
+     Events(nodad6('replace: metric 88', 'rm0', '2001:db8::1', flags=C | F_REPLACE, extra=metric(88))),
+     Events(nodad6('replace: no metric (kept)', 'rm0', '2001:db8::1', flags=C | F_REPLACE)),
+     Events(addr6('replace: NOPREFIXROUTE', 'rm0', 64, '2001:db8::1', flags=C | F_REPLACE,
+                  extra=flags6(IFA_F_NODAD | IFA_F_NOPREFIXROUTE))),
+     Events(nodad6('replace: prefix route again, metric 9', 'rm0', '2001:db8::1', flags=C | F_REPLACE, extra=metric(9))),
+     dump_routes(0))
+
+case('route_promote_secondaries',
+     'Deleting a primary IPv4 address with promote_secondaries on: the promoted secondary\'s routes '
+     '(prefix, broadcast, local with its own prefsrc) and a user route using the old primary as prefsrc; '
+     'with it off, the secondaries and their routes go with the primary.',
+     EXT,
+     *ifb_up('rp0'),
+     *ifb_up('rp1'),
+     promote_secondaries('rp0', 1),
+     addr4('10.0.0.1/24 on rp0', 'rp0', 24, '10.0.0.1'),
+     addr4('10.0.0.2/24 (secondary)', 'rp0', 24, '10.0.0.2'),
+     addr4('10.0.0.3/24 (secondary)', 'rp0', 24, '10.0.0.3'),
+     route4('10.10.0.0/24 via 10.0.0.9 src 10.0.0.1', '10.10.0.0', 24, gw4('10.0.0.9'), attr(RTA['PREFSRC'], in4('10.0.0.1'))),
+     route4('10.11.0.0/24 via 10.0.0.9 src 10.0.0.2', '10.11.0.0', 24, gw4('10.0.0.9'), attr(RTA['PREFSRC'], in4('10.0.0.2'))),
+     addr4('10.1.0.1/24 on rp1', 'rp1', 24, '10.1.0.1'),
+     addr4('10.1.0.2/24 on rp1 (secondary)', 'rp1', 24, '10.1.0.2'),
+     Settle(),
+     Bind(RTMGRP_IPV4_ROUTE | 0x10),
+     Events(del4('delete the primary 10.0.0.1 (promotes 10.0.0.2)', 'rp0', 24, '10.0.0.1')),
+     Events(del4('delete the primary 10.1.0.1 (no promotion)', 'rp1', 24, '10.1.0.1')),
+     dump_routes(AF_INET))
 
 case('route_dumps',
      'Route dumps: family 0 (IPv4 then IPv6), strict filters by table, protocol, type and device with '

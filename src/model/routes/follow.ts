@@ -71,7 +71,13 @@ export function followLinksAndAddresses(host: RouteHost, inet: Inet4Routes, inet
 
   host.inetaddrChain.register((e: InetaddrEvent) => {
     const a = e.addr;
-    if (a.family === 'inet') {
+    if (e.type === 'modify') {
+      if (a.family === 'inet') inet.modifyPrefixMetric(a, e.oldMetric ?? 0);
+      else if (e.link.flags & IFF_UP) inet6.modifyPrefixRoute(a, e.hadPrefixRoute ?? false);
+    } else if (e.type === 'promote') {
+      if (a.family === 'inet' && e.stage === 'withdraw') inet.addressRemoved(a, false);
+      else if (a.family === 'inet') inet.addressAdded(a);
+    } else if (a.family === 'inet') {
       if (e.type === 'up') inet.addressAdded(a);
       else inet.addressRemoved(a, false);
     } else if (e.type === 'up') {

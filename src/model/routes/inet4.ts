@@ -292,12 +292,13 @@ export class Inet4Routes {
     };
   }
 
-  /** fib_magic(RTM_DELROUTE): removes the kernel route if it is still there. */
-  private magicDelete(type: number, dst: number, dstLen: number, prim: Inet4Address): void {
+  /** fib_magic(RTM_DELROUTE): removes the kernel route if it is still there (of that metric, when one is given). */
+  private magicDelete(type: number, dst: number, dstLen: number, prim: Inet4Address, priority = 0): void {
     const want = this.magicRoute(type, dst, dstLen, prim, 0);
     const table = this.tables.inet(want.table);
     const victim = table?.aliases(dst, dstLen).find((a) =>
-      a.type === type && a.scope === want.scope && a.prefsrc === want.prefsrc && a.nexthops[0]?.ifindex === prim.ifindex);
+      a.type === type && a.scope === want.scope && a.prefsrc === want.prefsrc && a.nexthops[0]?.ifindex === prim.ifindex &&
+      (!priority || a.priority === priority));
     if (victim) this.remove(victim);
   }
 
@@ -329,6 +330,19 @@ export class Inet4Routes {
   }
 
   /**
+   * fib_modify_prefix_metric(): a primary address's prefix route under its new metric (announced),
+   * then the old one deleted. Always a main-table unicast route, even on loopback, as in Linux.
+   */
+  modifyPrefixMetric(ifa: Inet4Address, oldMetric: number): void {
+    const dev = this.link(ifa.ifindex);
+    const prefix = ipv4Int(ifa.address) & MASK4[ifa.prefixlen]!;
+    if (!dev || !(dev.flags & IFF_UP) || ifa.flags & (IFA_F_SECONDARY | IFA_F_NOPREFIXROUTE) || prefix === 0
+      || (prefix === ipv4Int(ifa.local) && ifa.prefixlen === 32)) return;
+    this.magicAdd(RTN_UNICAST, prefix, ifa.prefixlen, ifa, ifa.rtPriority);
+    this.magicDelete(RTN_UNICAST, prefix, ifa.prefixlen, ifa, oldMetric);
+  }
+
+  /**
    * fib_del_ifaddr(): the address's prefix, broadcast and local routes, each unless another
    * address of the device still needs it; then routes using the address as prefsrc are flushed
    * (fib_sync_down_addr), announced.
@@ -350,9 +364,14 @@ export class Inet4Routes {
     let brdOk = false;
     let brd1Ok = false;
     let brd0Ok = false;
+    // Still listed: a secondary being promoted keeps its address, so nothing using it is flushed.
+    let gone = true;
     if (!dying) {
       for (const other of this.host.addresses(ifa.ifindex, 'inet') as Inet4Address[]) {
-        if (other === ifa) continue;
+        if (other === ifa) {
+          gone = false;
+          continue;
+        }
         const otherPrim = this.primaryOf(other);
         if (!otherPrim || ipv4Int(otherPrim.local) !== ipv4Int(prim.local)) continue;
         if (ipv4Int(other.local) === addr) localOk = true;
@@ -379,7 +398,7 @@ export class Inet4Routes {
     }
     if (!localOk) {
       this.magicDelete(RTN_LOCAL, addr, 32, prim);
-      if (addrType4(this.tables.inet(RT_TABLE_LOCAL), addr) !== RTN_LOCAL) this.flushPrefsrc(addr);
+      if (gone && addrType4(this.tables.inet(RT_TABLE_LOCAL), addr) !== RTN_LOCAL) this.flushPrefsrc(addr);
     }
   }
 

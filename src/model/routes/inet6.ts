@@ -293,6 +293,31 @@ export class Inet6Routes {
     this.addKernel(this.kernelRoute(RT_TABLE_LOCAL, RTN_LOCAL, a.address, 128, a.ifindex, 0));
   }
 
+  /**
+   * inet6_addr_modify() after its RTM_NEWADDR, on an up device: with a prefix route wanted, the one
+   * the address had is replaced when the metric changed (modify_prefix_route: DELROUTE, then
+   * NEWROUTE), or added when there was none (a duplicate is ignored); with NOPREFIXROUTE now set,
+   * the prefix route goes unless another address of the prefix keeps it (check_cleanup_prefix_route;
+   * an expiry is not modelled, so a non-permanent sibling keeps it too).
+   */
+  modifyPrefixRoute(a: Inet6Address, hadPrefixRoute: boolean): void {
+    const dst = maskIpv6(a.peer ?? a.address, a.prefixlen);
+    const current = this.tables.inet6(RT_TABLE_MAIN)?.routesAt(dst, a.prefixlen, ZERO6, 0)
+      .find((x) => x.addrconf && x.type === RTN_UNICAST && x.nexthops[0]?.ifindex === a.ifindex);
+    if (a.flags & IFA_F_NOPREFIXROUTE) {
+      if (!hadPrefixRoute || !current) return;
+      const others = this.host.addresses(a.ifindex, 'inet6') as Inet6Address[];
+      if (others.some((o) => o !== a && o.prefixlen === a.prefixlen && ipv6PrefixEqual(o.address, a.address, a.prefixlen))) return;
+      this.removeHops(current, current.nexthops);
+      return;
+    }
+    if (hadPrefixRoute && current) {
+      if (current.priority === (a.rtPriority || IP6_RT_PRIO_ADDRCONF)) return;
+      this.removeHops(current, current.nexthops);
+    }
+    this.prefixRoute(a);
+  }
+
   /** ipv6_del_addr(): DELROUTE local, then the prefix route unless another address still has the prefix. */
   addressRemoved(a: Inet6Address): void {
     this.deleteKernel(RT_TABLE_LOCAL, a.address, 128, a.ifindex, RTN_LOCAL);
