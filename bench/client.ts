@@ -21,7 +21,8 @@ export type Job =
   | { mode: 'cycles'; targets: Target[]; subscribers: number; batch: number; warmupMs: number; runMs: number; runs: number }
   | { mode: 'fanout'; path: string; subscribers: number; changes: number; runs: number }
   | { mode: 'load'; path: string; index: number; connections: number; depth: number; ms: number }
-  | { mode: 'latency'; path: string; index: number; delayMs: number; ms: number };
+  | { mode: 'latency'; path: string; index: number; delayMs: number; ms: number }
+  | { mode: 'insert'; targets: Target[]; count: number; batch: number; base: number };
 
 /** What a dump lists: links (RTM_GETLINK) or addresses (RTM_GETADDR, every family). */
 export type DumpWhat = 'link' | 'addr';
@@ -134,6 +135,60 @@ function cycles(c: Conn, steps: Buffer[], acks: number[], perRound: number, ms: 
   });
 }
 
+/**
+ * `count` RTM_NEWROUTE (CREATE|EXCL, ACK) of distinct IPv4 /24s from `base` via 100.0.0.2, as
+ * bench/kroutes.py builds them, in writes of `batch`.
+ */
+function routeInsertBatches(count: number, batch: number, base: number): Buffer[] {
+  const LEN = 44;
+  const out: Buffer[] = [];
+  for (let first = 0; first < count; first += batch) {
+    const n = Math.min(batch, count - first);
+    const b = Buffer.alloc(LEN * n);
+    for (let i = 0; i < n; i++) {
+      const at = i * LEN;
+      b.writeUInt32LE(LEN, at);
+      b.writeUInt16LE(24, at + 4); // RTM_NEWROUTE
+      b.writeUInt16LE(0x1 | 0x4 | 0x200 | 0x400, at + 6); // REQUEST | ACK | EXCL | CREATE
+      b.writeUInt32LE(first + i + 1, at + 8);
+      b.set([2, 24, 0, 0, 254, 4, 0, 1], at + 16); // AF_INET /24, main, static, universe, unicast
+      b.writeUInt16LE(8, at + 28);
+      b.writeUInt16LE(1, at + 30); // RTA_DST
+      b.writeUInt32BE((base + (first + i) * 256) >>> 0, at + 32);
+      b.writeUInt16LE(8, at + 36);
+      b.writeUInt16LE(5, at + 38); // RTA_GATEWAY
+      b.set([100, 0, 0, 2], at + 40);
+    }
+    out.push(b);
+  }
+  return out;
+}
+
+/** Sends the batches one write at a time, each after the previous one's ACKs (all 0). Routes/s and the client's CPU share. */
+function insertRoutes(c: Conn, batches: Buffer[], count: number): Promise<{ rate: number; clientCpu: number }> {
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let got = 0;
+    let want = 0;
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    const send = () => {
+      want = batches[next]!.length / 44;
+      c.nl.send(batches[next++]!);
+    };
+    c.on = (m) => {
+      if (m.type !== NLMSG_ERROR || m.error !== 0) return reject(fail('RTM_NEWROUTE', m));
+      if (++got < want) return;
+      got = 0;
+      if (next < batches.length) return send();
+      const seconds = (performance.now() - start) / 1000;
+      const used = process.cpuUsage(cpu);
+      resolve({ rate: count / seconds, clientCpu: (used.user + used.system) / 1e6 / seconds });
+    };
+    send();
+  });
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isReply = () => true;
 
@@ -220,6 +275,17 @@ async function main(): Promise<unknown> {
       }
       for (const c of conns) c.nl.close();
       return { runs, shape };
+    }
+    case 'insert': {
+      // One run per target (a route can be added once): the targets in the job's order.
+      const batches = routeInsertBatches(job.count, job.batch, job.base);
+      const result: Record<string, { rate: number; clientCpu: number }> = {};
+      for (const t of job.targets) {
+        const c = await open(t.path);
+        result[t.name] = await insertRoutes(c, batches, job.count);
+        c.nl.close();
+      }
+      return result;
     }
     case 'cycles': {
       const runs: Record<string, number[]> = {};

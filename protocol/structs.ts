@@ -1,6 +1,6 @@
 import { Parser } from 'binary-parser';
 
-// Fixed-size wire structs, decoded with binary-parser. binary-parser does not check bounds
+// Fixed-size wire structs, decoded with binary-parser (but for the two on every request's path, below). binary-parser does not check bounds
 // (a short buffer decodes silently), so every caller checks the length first.
 
 export interface NlMsgHdr {
@@ -14,15 +14,6 @@ export const NLMSGHDR_SIZE = 16;
 
 /** struct rtgenmsg: the 1-byte family header of old dump requests. */
 export const RTGENMSG_SIZE = 1;
-
-/** struct nlmsghdr */
-const nlmsghdrParser = new Parser()
-  .endianness('little')
-  .uint32('len')
-  .uint16('type')
-  .uint16('flags')
-  .uint32('seq')
-  .uint32('pid');
 
 export interface IfInfoMsg {
   family: number;
@@ -74,19 +65,6 @@ export interface RtMsg {
   flags: number;
 }
 export const RTMSG_SIZE = 12;
-
-/** struct rtmsg */
-const rtmsgParser = new Parser()
-  .endianness('little')
-  .uint8('family')
-  .uint8('dstLen')
-  .uint8('srcLen')
-  .uint8('tos')
-  .uint8('table')
-  .uint8('protocol')
-  .uint8('scope')
-  .uint8('type')
-  .uint32('flags');
 
 /** struct ndmsg (neighbour and FDB messages); ndm_state is u16, ndm_flags and ndm_type u8. */
 export interface NdMsg {
@@ -171,10 +149,35 @@ export function encodeIflaVlanFlags(v: IflaVlanFlags): Buffer {
 
 function checked<T>(parser: Parser, size: number, what: string) {
   return (buf: Buffer, offset = 0): T => {
-    if (offset < 0 || buf.length - offset < size) {
-      throw new RangeError(`${what} needs ${size} bytes at offset ${offset}, have ${buf.length - offset}`);
-    }
+    needs(buf, offset, size, what);
     return parser.parse(offset === 0 ? buf : buf.subarray(offset)) as T;
+  };
+}
+
+function needs(buf: Buffer, offset: number, size: number, what: string): void {
+  if (offset < 0 || buf.length - offset < size) {
+    throw new RangeError(`${what} needs ${size} bytes at offset ${offset}, have ${buf.length - offset}`);
+  }
+}
+
+// nlmsghdr and rtmsg are read on every request and every route change (a million per table
+// push): read directly, as binary-parser's parse() makes a subarray and a DataView per call.
+
+/** struct nlmsghdr */
+export function decodeNlMsgHdr(buf: Buffer, offset = 0): NlMsgHdr {
+  needs(buf, offset, NLMSGHDR_SIZE, 'nlmsghdr');
+  return {
+    len: buf.readUInt32LE(offset), type: buf.readUInt16LE(offset + 4), flags: buf.readUInt16LE(offset + 6),
+    seq: buf.readUInt32LE(offset + 8), pid: buf.readUInt32LE(offset + 12),
+  };
+}
+
+/** struct rtmsg */
+export function decodeRtMsg(buf: Buffer, offset = 0): RtMsg {
+  needs(buf, offset, RTMSG_SIZE, 'rtmsg');
+  return {
+    family: buf[offset]!, dstLen: buf[offset + 1]!, srcLen: buf[offset + 2]!, tos: buf[offset + 3]!, table: buf[offset + 4]!,
+    protocol: buf[offset + 5]!, scope: buf[offset + 6]!, type: buf[offset + 7]!, flags: buf.readUInt32LE(offset + 8),
   };
 }
 
@@ -204,10 +207,8 @@ const fibRuleHdrParser = new Parser()
   .uint8('action')
   .uint32('flags');
 
-export const decodeNlMsgHdr = checked<NlMsgHdr>(nlmsghdrParser, NLMSGHDR_SIZE, 'nlmsghdr');
 export const decodeIfInfoMsg = checked<IfInfoMsg>(ifinfomsgParser, IFINFOMSG_SIZE, 'ifinfomsg');
 export const decodeIfAddrMsg = checked<IfAddrMsg>(ifaddrmsgParser, IFADDRMSG_SIZE, 'ifaddrmsg');
-export const decodeRtMsg = checked<RtMsg>(rtmsgParser, RTMSG_SIZE, 'rtmsg');
 export const decodeNdMsg = checked<NdMsg>(ndmsgParser, NDMSG_SIZE, 'ndmsg');
 export const decodeRtNexthop = checked<RtNexthop>(rtnexthopParser, RTNEXTHOP_SIZE, 'rtnexthop');
 export const decodeIfaCacheinfo = checked<IfaCacheinfo>(ifaCacheinfoParser, IFA_CACHEINFO_SIZE, 'ifa_cacheinfo');

@@ -193,6 +193,11 @@ export class NetworkModel {
     return this.registry.size;
   }
 
+  /** Links and routes: what a snapshot of this model is made of (the --state journal compacts in proportion). */
+  get objectCount(): number {
+    return this.registry.size + this.routes.tables.routeCount();
+  }
+
   byIndex(index: number): Link | undefined {
     return this.registry.byIndex(index);
   }

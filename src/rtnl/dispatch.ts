@@ -98,6 +98,12 @@ export function findHandler(family: number, type: number, want: 'doit' | 'dumpit
 export interface SessionState extends SessionView {
   /** A dump is running on this connection (a second one gets -EBUSY). */
   readonly dumping: boolean;
+  /**
+   * Keeps everything written to this session from here on unsent until `durable` settles (the
+   * --state journal's fsync), so the session may go on with its next requests meanwhile: a
+   * write of 64 changes then costs one fsync, not 64. Sessions without it wait per request.
+   */
+  holdOutputUntil?(durable: Promise<void>): void;
 }
 
 /**
@@ -146,7 +152,14 @@ class WatchedDumpRun extends DumpRun {
 /** Where requests that changed the model are recorded (the --state journal). */
 export interface ChangeRecorder {
   /** Called in the tick of the change; resolves when the record is durable. */
-  record(request: Buffer, where?: RequestNetns): Promise<void>;
+  record(request: Buffer, where?: RequestNetns): Promise<void> | undefined;
+}
+
+/** What a change did: its record's durability (undefined when nothing is recorded), and its answer. */
+interface Change {
+  durable: Promise<void> | undefined;
+  error: NlError | undefined;
+  warning: string | undefined;
 }
 
 export class RtnlDispatcher {
@@ -206,7 +219,7 @@ export class RtnlDispatcher {
         return ack(toNlError(e));
       }
     }
-    return this.mutex.runExclusive(() => {
+    const change = (): Change => {
       const before = model.changeCount + (session.netnsScope?.registry.changeCount ?? 0);
       let error: NlError | undefined;
       try {
@@ -218,9 +231,16 @@ export class RtnlDispatcher {
       const after = model.changeCount + (session.netnsScope?.registry.changeCount ?? 0);
       const durable = this.recorder && after !== before ? this.recorder.record(message, scope instanceof TrackedScope ? scope.where() : undefined) : undefined;
       return { durable, error, warning: req.warning };
-    }).then(async ({ durable, error, warning }) => {
-      if (durable) await durable;
+    };
+    const answer = ({ durable, error, warning }: Change): number | Promise<number> => {
+      if (!durable) return ack(error, warning);
+      if (!session.holdOutputUntil) return durable.then(() => ack(error, warning));
+      session.holdOutputUntil(durable);
       return ack(error, warning);
-    });
+    };
+    // An unlocked mutex is taken and released within this synchronous call anyway: running the
+    // change directly saves runExclusive's promises (a third of a pipelined insert's time).
+    if (!this.mutex.isLocked()) return answer(change());
+    return this.mutex.runExclusive(change).then(answer);
   }
 }

@@ -47,6 +47,8 @@ function checkEncapType(a: NlAttr | undefined): void {
   throw new NlError(Errno.EOPNOTSUPP, 'rtnld: lightweight tunnel encapsulation is not modelled');
 }
 
+const NO_GATEWAY: Pick<Nexthop, 'gateway4' | 'gateway6'> = Object.freeze({});
+
 const metricsOf = (tb: AttrTable): Metrics | undefined => {
   const a = tb.get(RTA_METRICS);
   return a ? decodeMetrics(a) : undefined;
@@ -101,9 +103,9 @@ function inetConfig(req: Request): { cfg: Route4Config; multipathGiven: boolean 
   if (rtm.type > RTN_MAX) throw einval('Invalid route type');
   const gw = tb.get(RTA_GATEWAY);
   const via = tb.get(RTA_VIA);
-  let gateway: Pick<Nexthop, 'gateway4' | 'gateway6'> = {};
+  let gateway: Pick<Nexthop, 'gateway4' | 'gateway6'> = NO_GATEWAY;
   if (via) gateway = gatewayFromVia(via);
-  if (gw) gateway = attrU32(gw) ? { gateway4: ipv4ToInt(gw.data) } : {};
+  if (gw) gateway = attrU32(gw) ? { gateway4: ipv4ToInt(gw.data) } : NO_GATEWAY;
   checkEncapType(tb.get(RTA_ENCAP_TYPE));
   const dstAttr = tb.get(RTA_DST);
   const dst = dstAttr ? ipv4ToInt(dstAttr.data) : 0;
@@ -118,7 +120,7 @@ function inetConfig(req: Request): { cfg: Route4Config; multipathGiven: boolean 
   if (gw && via) throw einval('Nexthop configuration can not contain both GATEWAY and VIA');
   const flow = tb.has(RTA_FLOW) ? attrU32(tb.get(RTA_FLOW)!) : 0;
   const metrics = metricsOf(tb);
-  let nexthops: Nexthop[] = [{ ifindex: oif, weight: 1, flags: 0, flow, ...gateway }];
+  let nexthops: Nexthop[] = [{ ifindex: oif, gateway4: gateway.gateway4, gateway6: gateway.gateway6, weight: 1, flags: 0, flow }];
   if (mp) {
     nexthops = inetMultipath(mp, rtm.flags);
     const first = nexthops[0]!;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { NamespaceRegistry } from '../model/netns/registry.js';
@@ -28,6 +28,8 @@ interface Snapshot {
 
 const SNAPSHOT = 'snapshot.json';
 const JOURNAL = 'journal.log';
+/** Models beyond this many links and routes compact every `compactEvery` × (size / COMPACT_SCALE) records. */
+const COMPACT_SCALE = 100_000;
 
 /**
  * `--state DIR`: every acknowledged change survives a crash. Changes are journaled (fsync
@@ -49,12 +51,9 @@ export class DurableState {
 
   /** Whether the directory already holds state (then it wins over a seed). */
   hasState(): boolean {
-    try {
-      readFileSync(join(this.dir, SNAPSHOT));
-      return true;
-    } catch {
-      return Journal.read(join(this.dir, JOURNAL)).records.length > 0;
-    }
+    // existsSync, not a read: a snapshot of a million routes is a large file.
+    if (existsSync(join(this.dir, SNAPSHOT))) return true;
+    return Journal.read(join(this.dir, JOURNAL)).records.length > 0;
   }
 
   /** Loads snapshot + journal into the namespaces and opens the journal for appending. */
@@ -102,17 +101,22 @@ export class DurableState {
    * Journals one request that changed the model; resolves when it is durable. Must be called
    * in the same tick as the change, so that the journal always covers every change it precedes.
    */
-  record(request: Buffer, where?: RequestNetns): Promise<void> {
+  record(request: Buffer, where?: RequestNetns): Promise<void> | undefined {
     return this.append({ kind: 'request', message: request, where });
   }
 
-  private async append(r: StateRecord): Promise<void> {
+  private append(r: StateRecord): Promise<void> | undefined {
     const journal = this.journal;
-    if (!journal) return;
-    await journal.append(encodeRecord(r));
-    // Compact only when every change made so far is on disk; otherwise a record written after
-    // the snapshot would be replayed on top of a snapshot that already contains it.
-    if (journal.records >= this.compactEvery && journal.idle) this.compact();
+    if (!journal) return undefined;
+    return journal.append(encodeRecord(r)).then(() => {
+      // Compact only when every change made so far is on disk; otherwise a record written after
+      // the snapshot would be replayed on top of a snapshot that already contains it.
+      // A snapshot costs in proportion to the model, so a big model compacts in proportion less often.
+      let objects = 0;
+      for (const ns of this.namespaces.all()) objects += ns.model.objectCount;
+      const every = this.compactEvery * Math.max(1, objects / COMPACT_SCALE);
+      if (journal.idle && journal.records >= every) this.compact();
+    });
   }
 
   /** Resolves once every record queued so far is on disk. */

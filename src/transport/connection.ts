@@ -81,6 +81,10 @@ export class Connection implements SessionState, SocketOptions {
   /** Notifications were dropped since the client last caught up (kernel: congested + sk_err). */
   private congested = false;
   private flushScheduled = false;
+  /** Changes whose journal records are not yet on disk: output stays unsent while > 0 (holdOutputUntil). */
+  private held = 0;
+  /** close() or a bad frame came while output was held: end the socket once it is sent. */
+  private endWhenReleased = false;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -126,7 +130,7 @@ export class Connection implements SessionState, SocketOptions {
 
   /** No request is being processed and none is queued. */
   get idle(): boolean {
-    return !this.processing && this.queued === 0;
+    return !this.processing && this.queued === 0 && this.held === 0;
   }
 
   whenIdle(): Promise<void> {
@@ -158,7 +162,33 @@ export class Connection implements SessionState, SocketOptions {
   }
 
   private writeBlocked(): boolean {
-    return this.socket.writableLength > WRITE_HIGH_WATER;
+    return this.socket.writableLength > WRITE_HIGH_WATER || (this.held > 0 && this.out.length > WRITE_HIGH_WATER);
+  }
+
+  holdOutputUntil(durable: Promise<void>): void {
+    this.held++;
+    durable.then(() => {
+      if (--this.held > 0) return;
+      this.flush();
+      if (this.endWhenReleased) {
+        this.socket.end();
+        return;
+      }
+      this.driveDump();
+      if (this.queued > 0) void this.pump();
+      else if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }, (err: unknown) => {
+      // The change is in the model but not on disk: its ACK must never leave (as a failed await did before).
+      this.log.error({ err, portid: this.portid }, 'journal write failed; closing connection');
+      this.socket.destroy();
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
+  }
+
+  /** Half-closes once any held output has been sent. */
+  private endSoon(): void {
+    if (this.held > 0) this.endWhenReleased = true;
+    else this.socket.end();
   }
 
   /** Processes queued requests in order; mutating ones wait for the model mutex. */
@@ -227,11 +257,11 @@ export class Connection implements SessionState, SocketOptions {
     this.queue.length = 0;
     this.head = 0;
     this.flush();
-    this.socket.end();
+    this.endSoon();
   }
 
   private driveDump(): void {
-    while (this.dump && this.socket.writableLength < DUMP_HIGH_WATER && !this.socket.destroyed) {
+    while (this.dump && this.held === 0 && this.socket.writableLength < DUMP_HIGH_WATER && !this.socket.destroyed) {
       const done = this.dump.fill(this.out, DUMP_STEP);
       if (done) this.dump = undefined;
       this.flush();
@@ -245,7 +275,7 @@ export class Connection implements SessionState, SocketOptions {
    * collections over the whole model). Output queued behind earlier output is handed over.
    */
   flush(): void {
-    if (this.out.length === 0 || this.socket.destroyed) return;
+    if (this.out.length === 0 || this.held > 0 || this.socket.destroyed) return;
     if (this.socket.writableLength > 0) {
       this.socket.write(this.out.take());
       return;
@@ -289,7 +319,7 @@ export class Connection implements SessionState, SocketOptions {
   close(): void {
     this.closing = true;
     this.flush();
-    this.socket.end();
+    this.endSoon();
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 }

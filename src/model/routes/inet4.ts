@@ -58,6 +58,10 @@ export interface Route4Match {
   metrics?: Metrics | undefined;
 }
 
+/** A copy of a hop with its device and flags as checked (one shape for every hop: no spread). */
+const hopWith = (h: Nexthop, ifindex: number, flags: number): Nexthop =>
+  ({ ifindex, gateway4: h.gateway4, gateway6: h.gateway6, weight: h.weight, flags, flow: h.flow });
+
 const ipv4Int = (b: Uint8Array) => ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) | 0;
 const einval = (msg?: string) => new ModelError('EINVAL', msg);
 
@@ -91,7 +95,8 @@ export class Inet4Routes {
     } else {
       if (!FORWARDING_TYPES.has(cfg.type)) throw einval('Invalid route type');
       if (cfg.scope > RT_SCOPE_HOST) throw einval('Invalid scope');
-      hops = cfg.scope === RT_SCOPE_HOST ? [this.checkHostHop(cfg)] : cfg.nexthops.map((h) => this.checkHop(cfg, h));
+      hops = cfg.scope === RT_SCOPE_HOST ? [this.checkHostHop(cfg)]
+        : cfg.nexthops.length === 1 ? [this.checkHop(cfg, cfg.nexthops[0]!)] : cfg.nexthops.map((h) => this.checkHop(cfg, h));
     }
     if (cfg.prefsrc && !this.validPrefsrc(cfg)) throw einval('Invalid prefsrc address');
     this.insert({
@@ -117,14 +122,14 @@ export class Inet4Routes {
       const dev = this.link(hop.ifindex);
       if (!dev) throw new ModelError('ENETUNREACH', 'Nexthop has invalid gateway');
       if (!(dev.flags & IFF_UP)) throw new ModelError('ENETDOWN');
-      return { ...hop, flags };
+      return hopWith(hop, hop.ifindex, flags);
     }
     if (hop.gateway4 === undefined) {
       if (flags & (RTNH_F_PERVASIVE | RTNH_F_ONLINK)) throw einval('Invalid flags for nexthop - PERVASIVE and ONLINK can not be set');
       const dev = this.link(hop.ifindex);
       if (!dev || !dev.inet) throw new ModelError('ENODEV');
       if (!(dev.flags & IFF_UP)) throw new ModelError('ENETDOWN', 'Device for nexthop is not up');
-      return { ...hop, flags };
+      return hopWith(hop, hop.ifindex, flags);
     }
     if (flags & RTNH_F_ONLINK) {
       if (cfg.scope >= RT_SCOPE_LINK) throw einval('Nexthop has invalid scope');
@@ -133,7 +138,7 @@ export class Inet4Routes {
       if (!(dev.flags & IFF_UP)) throw new ModelError('ENETDOWN', 'Nexthop device is not up');
       const type = addrType4(this.tables.inet(RT_TABLE_LOCAL), hop.gateway4) ?? RTN_UNICAST;
       if (type !== RTN_UNICAST) throw einval('Nexthop has invalid gateway');
-      return { ...hop, flags };
+      return hopWith(hop, hop.ifindex, flags);
     }
     const flow = { dst: hop.gateway4, scope: Math.max(cfg.scope + 1, RT_SCOPE_LINK), oif: hop.ifindex, tos: 0 };
     const own = cfg.table !== RT_TABLE_MAIN ? this.tables.inet(cfg.table) : undefined;
@@ -150,7 +155,7 @@ export class Inet4Routes {
     const dev = this.link(ifindex);
     if (!dev) throw einval('No egress device for nexthop gateway');
     if (!(dev.flags & IFF_UP)) throw new ModelError('ENETDOWN');
-    return { ...hop, ifindex, flags };
+    return hopWith(hop, ifindex, flags);
   }
 
   /** fib_valid_prefsrc(): the source must be a local address (local table, or the route's own). */
@@ -169,6 +174,13 @@ export class Inet4Routes {
   insert(route: Route4, f: NewRouteFlags, cause?: Cause): boolean {
     const table = this.tables.newInet(route.table);
     const aliases = table.aliases(route.dst, route.dstLen);
+    if (aliases.length === 0) {
+      // A new prefix (most inserts of a full table): nothing to order against.
+      if (!f.create) throw new ModelError('ENOENT');
+      table.setAliases(route.dst, route.dstLen, [route]);
+      this.tables.emit({ type: 'newroute', route, nlflags: NLM_F_EXCL | NLM_F_CREATE, cause });
+      return true;
+    }
     // fib_find_alias(): the first alias with tos < ours, or our tos and priority >= ours.
     let at = aliases.findIndex((a) => a.tos < route.tos || (a.tos === route.tos && a.priority >= route.priority));
     if (at < 0) at = aliases.length;

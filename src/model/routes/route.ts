@@ -76,7 +76,7 @@ const hopKey = (h: Nexthop) =>
 
 /** The shared frozen list equal to `hops` (fib_info sharing, so equal routes compare by reference). */
 export function internNexthops(hops: readonly Nexthop[]): readonly Nexthop[] {
-  const key = hops.map(hopKey).join(',');
+  const key = hops.length === 1 ? hopKey(hops[0]!) : hops.map(hopKey).join(',');
   let list = nexthopLists.get(key);
   if (!list) {
     list = Object.freeze(hops.map((h) => Object.freeze({ ...h })));

@@ -7,6 +7,8 @@ import type { Route4, Route6 } from './route.js';
 import { internMetrics, internNexthops } from './route.js';
 import { RouteTables } from './tables.js';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Every route as plain values (snapshots and the --state directory). */
 export interface RouteSnapshot {
   inet: Route4[];
@@ -52,10 +54,17 @@ export class Routes {
         return;
       }
       const always = { create: true, excl: false, replace: false, append: true };
-      for (const r of s.inet) this.inet.insert({ ...r, nexthops: internNexthops(r.nexthops), metrics: internMetrics(r.metrics) }, always);
-      for (const r of s.inet6) {
+      // A snapshot's routes are fresh objects (parsed or cloned): interned in place, not copied.
+      for (const r of s.inet as Array<Mutable<Route4>>) {
+        r.nexthops = internNexthops(r.nexthops);
+        r.metrics = internMetrics(r.metrics);
+        this.inet.insert(r, always);
+      }
+      for (const r of s.inet6 as Array<Mutable<Route6>>) {
         const table = this.tables.newInet6(r.table);
-        const route = { ...r, nexthops: internNexthops(r.nexthops), metrics: internMetrics(r.metrics) };
+        r.nexthops = internNexthops(r.nexthops);
+        r.metrics = internMetrics(r.metrics);
+        const route = r;
         table.setRoutes(r.dst, r.dstLen, r.src, r.srcLen, [...table.routesAt(r.dst, r.dstLen, r.src, r.srcLen), route]);
       }
       this.follower.rebuild();

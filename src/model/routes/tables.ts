@@ -109,6 +109,14 @@ export class RouteTables {
     for (const id of this.tableIds(family)) yield* (family === 'inet' ? this.v4.get(id)! : this.v6.get(id)!).routes();
   }
 
+  /** Routes in every table of both families. */
+  routeCount(): number {
+    let n = 0;
+    for (const t of this.v4.values()) n += t.size;
+    for (const t of this.v6.values()) n += t.size;
+    return n;
+  }
+
   /** Route counts per family and table (metrics). */
   counts(): Array<{ family: RouteFamily; table: number; routes: number }> {
     return [
