@@ -11,7 +11,7 @@ import { LinkTable } from '../format/link-table.js';
 import { NUD_NAMES, printNeigh } from '../format/neigh.js';
 import { Printer } from '../format/printer.js';
 import { Args, ExitNow, invarg, matches, parseUnsigned } from './args.js';
-import { dumpFailed, netlinkErrorText } from './common.js';
+import { dumpFailed, netlinkErrorText, talkFailed } from './common.js';
 import type { Context } from './context.js';
 import { dumpLinks } from './show.js';
 
@@ -88,11 +88,7 @@ async function modify(ctx: Context, cmd: 'add' | 'change' | 'replace' | 'del', a
     else if (cmd === 'change') await client.changeNeighbour(o);
     else await client.deleteNeighbour(o);
   } catch (e) {
-    if (e instanceof NetlinkError) {
-      ctx.err(netlinkErrorText(e));
-      return 2;
-    }
-    throw e;
+    talkFailed(e);
   }
   return 0;
 }
@@ -215,11 +211,7 @@ async function get(ctx: Context, args: Args): Promise<number> {
   try {
     n = await client.getNeighbour({ dst, dev, flags });
   } catch (e) {
-    if (e instanceof NetlinkError) {
-      ctx.err(netlinkErrorText(e));
-      return 2;
-    }
-    throw e;
+    talkFailed(e);
   }
   const names = new LinkTable(await dumpLinks(ctx, false));
   const p = new Printer(ctx.opts.json, ctx.sl);
@@ -258,11 +250,7 @@ async function learn(ctx: Context, args: Args): Promise<number> {
       ctx.err(`${dst} dev ${dev} is permanent or noarp: traffic leaves it as it is\n`);
     }
   } catch (e) {
-    if (e instanceof NetlinkError) {
-      ctx.err(netlinkErrorText(e));
-      return 2;
-    }
-    throw e;
+    talkFailed(e);
   }
   return 0;
 }

@@ -1,5 +1,8 @@
 import { createConnection, type Socket } from 'node:net';
-import { NLMSG_DONE, NLMSG_ERROR, RTNLD_SOCKET_CALL, SOCKET_CALL_SETSOCKOPT } from '../../protocol/constants.js';
+import {
+  IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR,
+  RTM_NEWLINK, RTNLD_SOCKET_CALL, SOCKET_CALL_SETSOCKOPT, VETH_INFO_PEER,
+} from '../../protocol/constants.js';
 import { Framer } from '../../protocol/framer.js';
 import { writeSocketCall } from '../../protocol/socket-call.js';
 import { NlWriter } from '../../protocol/writer.js';
@@ -27,6 +30,22 @@ export function message(type: number, flags: number, seq: number, body: (w: NlWr
 /** struct ifinfomsg */
 export function ifinfomsg(w: NlWriter, index = 0, flags = 0, change = 0, family = 0): NlWriter {
   return w.u8(family).u8(0).u16(0).s32(index).u32(flags).u32(change);
+}
+
+/** RTM_NEWLINK (CREATE|EXCL) of a veth pair; `peerAttrs` adds attributes to the peer's ifinfomsg (e.g. IFLA_NET_NS_FD). */
+export function newVeth(seq: number, name: string, peer: string, peerAttrs?: (w: NlWriter) => void): Buffer {
+  return message(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq, (w) => {
+    ifinfomsg(w).attrString(IFLA_IFNAME, name);
+    const li = w.nestStart(IFLA_LINKINFO);
+    w.attrString(IFLA_INFO_KIND, 'veth');
+    const data = w.nestStart(IFLA_INFO_DATA);
+    const p = w.nestStart(VETH_INFO_PEER);
+    ifinfomsg(w).attrString(IFLA_IFNAME, peer);
+    peerAttrs?.(w);
+    w.nestEnd(p);
+    w.nestEnd(data);
+    w.nestEnd(li);
+  });
 }
 
 /** A minimal raw netlink client over rtnld's Unix socket, for tests. */

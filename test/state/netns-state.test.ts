@@ -3,17 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  AF_INET, IFA_ADDRESS, IFA_LOCAL, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_NET_NS_FD,
+  AF_INET, IFA_ADDRESS, IFA_LOCAL, IFLA_IFNAME, IFLA_NET_NS_FD,
   NETNSA_FD, NETNSA_NSID, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST, RTA_DST, RTA_OIF,
   RTM_GETADDR, RTM_GETLINK, RTM_GETNSID, RTM_GETROUTE, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNSID, RTM_NEWROUTE,
   SOCKET_CALL_NETNS_ADD, SOCKET_CALL_NETNS_DEL, SOCKET_CALL_NETNS_FD, SOCKET_CALL_NETNS_LIST, SOCKET_CALL_SETNS,
-  VETH_INFO_PEER,
 } from '../../protocol/constants.js';
 import { decodeSocketCallNames } from '../../protocol/socket-call.js';
-import type { NlWriter } from '../../protocol/writer.js';
 import { readSeedDoc } from '../../src/seed.js';
 import { startDaemon } from '../helpers/daemon.js';
-import { ifinfomsg, message, TestClient } from '../helpers/nl-client.js';
+import { ifinfomsg, message, newVeth, TestClient } from '../helpers/nl-client.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -41,19 +39,6 @@ async function ok(c: TestClient, raw: Buffer): Promise<void> {
 const REQ = NLM_F_REQUEST | NLM_F_ACK;
 const NEW = REQ | NLM_F_CREATE | NLM_F_EXCL;
 
-const veth = (seq: number, name: string, peer: string, peerAttrs?: (w: NlWriter) => void) =>
-  message(RTM_NEWLINK, NEW, seq, (w) => {
-    ifinfomsg(w).attrString(IFLA_IFNAME, name);
-    const li = w.nestStart(IFLA_LINKINFO);
-    w.attrString(IFLA_INFO_KIND, 'veth');
-    const data = w.nestStart(IFLA_INFO_DATA);
-    const p = w.nestStart(VETH_INFO_PEER);
-    ifinfomsg(w).attrString(IFLA_IFNAME, peer);
-    peerAttrs?.(w);
-    w.nestEnd(p);
-    w.nestEnd(data);
-    w.nestEnd(li);
-  });
 
 const setUp = (seq: number, name: string) =>
   message(RTM_NEWLINK, REQ, seq, (w) => ifinfomsg(w, 0, 1, 1).attrString(IFLA_IFNAME, name));
@@ -131,12 +116,12 @@ describe('--state with namespaces', () => {
     await c.netnsCall(SOCKET_CALL_NETNS_FD, 'a', 7);
     await c.netnsCall(SOCKET_CALL_NETNS_FD, 'gone', 8);
     // A veth from the initial namespace into a, and an explicit NSID for a namespace that then goes.
-    await ok(c, veth(c.nextSeq(), 'va', 'vb', (w) => w.attrU32(IFLA_NET_NS_FD, 7)));
+    await ok(c, newVeth(c.nextSeq(), 'va', 'vb', (w) => w.attrU32(IFLA_NET_NS_FD, 7)));
     await ok(c, message(RTM_NEWNSID, REQ, c.nextSeq(), (w) => w.u32(0).attrU32(NETNSA_FD, 8).attrS32(NETNSA_NSID, 9)));
     // In a: a pair, an address and a route on one end, which then moves to b (by an fd bound in a).
     const ca = await connect(first.path, 'a');
     await ca.netnsCall(SOCKET_CALL_NETNS_FD, 'b', 3);
-    await ok(ca, veth(ca.nextSeq(), 'x0', 'x1'));
+    await ok(ca, newVeth(ca.nextSeq(), 'x0', 'x1'));
     await ok(ca, setUp(ca.nextSeq(), 'x0'));
     // veth_newlink registers the peer first: x1 is 3, x0 is 4.
     await ok(ca, addr4(ca.nextSeq(), 4, [10, 0, 0, 1], 24));

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINK, IFLA_LINK_NETNSID, IFLA_LINKINFO, IFLA_NET_NS_FD, IFLA_NET_NS_PID,
-  IFLA_NEW_IFINDEX, IFLA_NEW_NETNSID, IFLA_TARGET_NETNSID, NETLINK_ADD_MEMBERSHIP, NETNSA_FD, NETNSA_NSID, NLM_F_ACK,
-  NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST, RTM_DELLINK, RTM_GETLINK, RTM_GETNSID, RTM_NEWLINK, RTM_NEWNSID,
+  IFLA_IFNAME, IFLA_LINK, IFLA_LINK_NETNSID, IFLA_NET_NS_FD, IFLA_NET_NS_PID,
+  IFLA_NEW_IFINDEX, IFLA_NEW_NETNSID, IFLA_TARGET_NETNSID, NETLINK_ADD_MEMBERSHIP, NETNSA_FD, NLM_F_ACK,
+  NLM_F_DUMP, NLM_F_REQUEST, RTM_DELLINK, RTM_GETLINK, RTM_GETNSID, RTM_NEWLINK, RTM_NEWNSID,
   RTM_SETLINK, RTNLGRP_LINK, RTNLGRP_NSID, SOCKET_CALL_GETNS, SOCKET_CALL_NETNS_ADD, SOCKET_CALL_NETNS_DEL,
-  SOCKET_CALL_NETNS_FD, SOCKET_CALL_NETNS_LIST, SOCKET_CALL_SETNS, SOCKET_CALL_SETPID, VETH_INFO_PEER,
+  SOCKET_CALL_NETNS_FD, SOCKET_CALL_NETNS_LIST, SOCKET_CALL_SETNS, SOCKET_CALL_SETPID,
 } from '../../protocol/constants.js';
 import { decodeSocketCallNames } from '../../protocol/socket-call.js';
 import { startDaemon } from '../helpers/daemon.js';
-import { ifinfomsg, message, TestClient, type Reply } from '../helpers/nl-client.js';
+import { ifinfomsg, message, newVeth, TestClient, type Reply } from '../helpers/nl-client.js';
 
 const stops: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -59,20 +59,6 @@ async function dumpNames(c: TestClient): Promise<string[]> {
   return replies.filter((r) => r.type === RTM_NEWLINK).map(nameOf);
 }
 
-const veth = (name: string, peer: string, seq: number, peerAttrs?: (w: import('../../protocol/writer.js').NlWriter) => void, top?: (w: import('../../protocol/writer.js').NlWriter) => void) =>
-  message(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq, (w) => {
-    ifinfomsg(w).attrString(IFLA_IFNAME, name);
-    top?.(w);
-    const li = w.nestStart(IFLA_LINKINFO);
-    w.attrString(IFLA_INFO_KIND, 'veth');
-    const data = w.nestStart(IFLA_INFO_DATA);
-    const p = w.nestStart(VETH_INFO_PEER);
-    ifinfomsg(w).attrString(IFLA_IFNAME, peer);
-    peerAttrs?.(w);
-    w.nestEnd(p);
-    w.nestEnd(data);
-    w.nestEnd(li);
-  });
 
 describe('namespace socket calls', () => {
   it('adds, lists, switches to and deletes namespaces; each has its own lo and devices', async () => {
@@ -88,7 +74,7 @@ describe('namespace socket calls', () => {
     expect([list!.raw.readUInt32LE(20), decodeSocketCallNames(list!.raw)]).toEqual([2, ['a', 'b']]);
 
     // Create in the initial namespace, then switch to a: a sees only its own lo.
-    expect((await c.request(veth('v0', 'v1', c.nextSeq())))[0]!.error).toBe(0);
+    expect((await c.request(newVeth(c.nextSeq(), 'v0', 'v1')))[0]!.error).toBe(0);
     expect(await dumpNames(c)).toEqual(['lo', 'v1', 'v0']);
     expect((await c.netnsCall(SOCKET_CALL_SETNS, 'a'))[0]!.error).toBe(0);
     expect(await dumpNames(c)).toEqual(['lo']);
@@ -100,8 +86,8 @@ describe('namespace socket calls', () => {
     const inA = await connect(join(d.dir, 'a.sock'));
     expect(await inA.setsockopt(NETLINK_ADD_MEMBERSHIP, RTNLGRP_LINK)).toBe(0);
     const init = await connect(d.path);
-    await init.request(veth('w0', 'w1', init.nextSeq()));
-    expect((await c.request(veth('a0', 'a1', c.nextSeq())))[0]!.error).toBe(0);
+    await init.request(newVeth(init.nextSeq(), 'w0', 'w1'));
+    expect((await c.request(newVeth(c.nextSeq(), 'a0', 'a1')))[0]!.error).toBe(0);
     await inA.waitFor((r) => r.filter((m) => m.type === RTM_NEWLINK).length >= 2);
     expect(inA.received.filter((m) => m.type === RTM_NEWLINK).map(nameOf)).toEqual(['a1', 'a0']);
 
@@ -122,7 +108,7 @@ describe('links across namespaces', () => {
     expect((await c.netnsCall(SOCKET_CALL_NETNS_FD, 'b', 7))[0]!.error).toBe(0);
     expect(await c.setsockopt(NETLINK_ADD_MEMBERSHIP, RTNLGRP_LINK)).toBe(0);
     expect(await c.setsockopt(NETLINK_ADD_MEMBERSHIP, RTNLGRP_NSID)).toBe(0);
-    const replies = await exchange(c, veth('va', 'vb', c.nextSeq(), (w) => w.attrU32(IFLA_NET_NS_FD, 7)));
+    const replies = await exchange(c, newVeth(c.nextSeq(), 'va', 'vb', (w) => w.attrU32(IFLA_NET_NS_FD, 7)));
     expect(replies.map((r) => r.type)).toEqual([RTM_NEWNSID, RTM_NEWLINK, 2]);
     expect(replies[0]!.raw.readInt32LE(24)).toBe(0);
     const va = attrs(replies[1]!);
@@ -133,7 +119,7 @@ describe('links across namespaces', () => {
     const b = await connect(join(d.dir, 'b.sock'));
     expect(await dumpNames(b)).toEqual(['lo', 'vb']);
     // An unbound fd is a closed fd.
-    expect((await c.request(veth('x0', 'x1', c.nextSeq(), (w) => w.attrU32(IFLA_NET_NS_FD, 99))))[0]!.error).toBe(-9);
+    expect((await c.request(newVeth(c.nextSeq(), 'x0', 'x1', (w) => w.attrU32(IFLA_NET_NS_FD, 99))))[0]!.error).toBe(-9);
 
     // Up on both sides: carrier follows the remote peer.
     const up = (cl: TestClient, index: number) => cl.request(message(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, cl.nextSeq(), (w) => ifinfomsg(w, index, 1, 1)));
@@ -163,7 +149,7 @@ describe('links across namespaces', () => {
     const c = await connect(d.path);
     await c.netnsCall(SOCKET_CALL_NETNS_ADD, 'b');
     await c.netnsCall(SOCKET_CALL_NETNS_FD, 'b', 5);
-    await c.request(veth('m0', 'm1', c.nextSeq()));
+    await c.request(newVeth(c.nextSeq(), 'm0', 'm1'));
     await c.request(message(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, c.nextSeq(), (w) => ifinfomsg(w, 3, 1, 1)));
     expect(await c.setsockopt(NETLINK_ADD_MEMBERSHIP, RTNLGRP_LINK)).toBe(0);
     const b = await connect(join(d.dir, 'b.sock'));
@@ -194,7 +180,7 @@ describe('links across namespaces', () => {
   it('refuses a move without namespaces instead of acknowledging it (DispatchHarness has none): -EBADF', async () => {
     const d = await daemonWithDir();
     const c = await connect(d.path);
-    await c.request(veth('m0', 'm1', c.nextSeq()));
+    await c.request(newVeth(c.nextSeq(), 'm0', 'm1'));
     const [r] = await c.request(message(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, c.nextSeq(), (w) => ifinfomsg(w, 2).attrU32(IFLA_NET_NS_FD, 3)));
     expect(r!.error).toBe(-9);
     expect(await dumpNames(c)).toEqual(['lo', 'm1', 'm0']);
