@@ -65,12 +65,15 @@ export class DaemonNamespaces implements NetnsService {
   async serve(ns: Namespace): Promise<void> {
     const s = this.sockets;
     if (!s || ns.initial || this.servers.has(ns)) return;
+    // Only the --socket file's removal stops the daemon; a namespace's socket removed by hand just
+    // cannot be reached any more (the namespace lives on, reachable through SETNS).
+    const common = { ...s.common, onRemoved: undefined };
     const list: UnixServer[] = [
-      new UnixServer({ ...s.common, path: join(s.dir, `${ns.name}.sock`), mode: s.mode, gid: s.gid, readOnly: false, namespace: ns },
+      new UnixServer({ ...common, path: join(s.dir, `${ns.name}.sock`), mode: s.mode, gid: s.gid, readOnly: false, namespace: ns },
         this.connections, this.dispatcher, this.log),
     ];
     if (s.roMode !== undefined) {
-      list.push(new UnixServer({ ...s.common, path: join(s.dir, `${ns.name}.ro.sock`), mode: s.roMode, readOnly: true, namespace: ns },
+      list.push(new UnixServer({ ...common, path: join(s.dir, `${ns.name}.ro.sock`), mode: s.roMode, readOnly: true, namespace: ns },
         this.connections, this.dispatcher, this.log));
     }
     this.servers.set(ns, list);
