@@ -101,6 +101,20 @@ describe('namespace socket calls', () => {
 });
 
 describe('links across namespaces', () => {
+  it('stops only for its own socket file: a namespace socket removed by hand is not the daemon\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rtnld-netns-'));
+    const removed: string[] = [];
+    const d = await startDaemon({ netnsDir: dir, onSocketRemoved: (path) => removed.push(path) });
+    stops.push(() => rmSync(dir, { recursive: true, force: true }));
+    stops.push(d.stop);
+    const c = await connect(d.path);
+    expect((await c.netnsCall(SOCKET_CALL_NETNS_ADD, 'a'))[0]!.error).toBe(0);
+    rmSync(join(dir, 'a.sock'));
+    rmSync(d.path); // then the daemon's own: only this one is reported
+    for (let i = 0; i < 250 && removed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(removed).toEqual([d.path]);
+  });
+
   it('creates a veth with its peer in another namespace (IFLA_NET_NS_FD), with LINK_NETNSID and RTM_NEWNSID first', async () => {
     const d = await daemonWithDir();
     const c = await connect(d.path);
