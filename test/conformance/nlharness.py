@@ -849,6 +849,10 @@ def _neigh(self, m):
             out.append([n, ln, v.hex()])
         elif n == 'CACHEINFO' and len(v) == 16:
             out.append([n, ln, {'refcnt': struct.unpack_from('=I', v, 12)[0]}])
+        elif n == 'PROBES' and state == 0x10 and _u(v) <= 1:
+            # An entry set to PROBE gets its first probe from a timer armed for "now": whether it
+            # has fired when the kernel fills this message (0 or 1) is a race between CPUs.
+            out.append([n, ln, '0 or 1'])
         elif n in ('PROBES', 'PROTOCOL', 'FLAGS_EXT'):
             out.append([n, ln, _u(v)])
         else:
