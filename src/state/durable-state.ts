@@ -112,10 +112,11 @@ export class DurableState {
       // Compact only when every change made so far is on disk; otherwise a record written after
       // the snapshot would be replayed on top of a snapshot that already contains it.
       // A snapshot costs in proportion to the model, so a big model compacts in proportion less often.
+      // (The model is only counted once the smallest interval is reached: not per record.)
+      if (!journal.idle || journal.records < this.compactEvery) return;
       let objects = 0;
       for (const ns of this.namespaces.all()) objects += ns.model.objectCount;
-      const every = this.compactEvery * Math.max(1, objects / COMPACT_SCALE);
-      if (journal.idle && journal.records >= every) this.compact();
+      if (journal.records >= this.compactEvery * Math.max(1, objects / COMPACT_SCALE)) this.compact();
     });
   }
 

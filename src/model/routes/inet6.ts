@@ -270,9 +270,14 @@ export class Inet6Routes {
     }
   }
 
+  /** The route addrconf made for `dst`/`dstLen` through the device, if it is still there. */
+  private kernelRouteAt(table: number, dst: Uint8Array, dstLen: number, ifindex: number, type: number): Route6 | undefined {
+    return this.tables.inet6(table)?.routesAt(maskIpv6(dst, dstLen), dstLen, ZERO6, 0)
+      .find((x) => x.addrconf && x.type === type && x.nexthops[0]?.ifindex === ifindex);
+  }
+
   private deleteKernel(table: number, dst: Uint8Array, dstLen: number, ifindex: number, type: number): void {
-    const t = this.tables.inet6(table);
-    const r = t?.routesAt(maskIpv6(dst, dstLen), dstLen, ZERO6, 0).find((x) => x.addrconf && x.type === type && x.nexthops[0]?.ifindex === ifindex);
+    const r = this.kernelRouteAt(table, dst, dstLen, ifindex, type);
     if (r) this.removeHops(r, r.nexthops);
   }
 
@@ -301,9 +306,7 @@ export class Inet6Routes {
    * an expiry is not modelled, so a non-permanent sibling keeps it too).
    */
   modifyPrefixRoute(a: Inet6Address, hadPrefixRoute: boolean): void {
-    const dst = maskIpv6(a.peer ?? a.address, a.prefixlen);
-    const current = this.tables.inet6(RT_TABLE_MAIN)?.routesAt(dst, a.prefixlen, ZERO6, 0)
-      .find((x) => x.addrconf && x.type === RTN_UNICAST && x.nexthops[0]?.ifindex === a.ifindex);
+    const current = this.kernelRouteAt(RT_TABLE_MAIN, a.peer ?? a.address, a.prefixlen, a.ifindex, RTN_UNICAST);
     if (a.flags & IFA_F_NOPREFIXROUTE) {
       if (!hadPrefixRoute || !current) return;
       const others = this.host.addresses(a.ifindex, 'inet6') as Inet6Address[];
