@@ -800,7 +800,8 @@ class Normaliser:
             return [n, ln, hops]
         if base == 'CACHEINFO' and len(v) == 32:
             _ref, _last, expires, error = struct.unpack_from('=IIiI', v)
-            return [n, ln, {'expires': expires, 'error': error}]
+            # rta_expires counts down on both sides: whether there is one, not its value.
+            return [n, ln, {'expires': 'finite' if expires else 0, 'error': error}]
         if base == 'VIA':
             return [n, ln, v.hex()]
         return [n, ln]

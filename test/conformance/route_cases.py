@@ -10,7 +10,7 @@ follows the (random, kernel side) MAC addresses.
 
 import struct
 
-from cases import C, EXT, IFA, IFA_F_NODAD, IFA_F_NOPREFIXROUTE, NEW, STRICT, Bind, Events, Settle, addr4, addr6, case, del4, dellink, down, ifb, in4, in6, nodad6, promote_secondaries, rq, up, veth
+from cases import C, EXT, IFA, IFA_F_NODAD, IFA_F_NOPREFIXROUTE, NEW, STRICT, Bind, Events, Settle, addr4, addr6, cacheinfo, case, del4, del6, dellink, down, ifb, in4, in6, nodad6, promote_secondaries, rq, up, veth
 from nlharness import AF_INET, AF_INET6, F_APPEND, F_CREATE, F_DUMP, F_ECHO, F_REPLACE, F_REQUEST, RTA, RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE, attr
 
 RTMGRP_IPV4_ROUTE = 0x40
@@ -307,6 +307,31 @@ case('route_addr_metric',
                   extra=flags6(IFA_F_NODAD | IFA_F_NOPREFIXROUTE))),
      Events(nodad6('replace: prefix route again, metric 9', 'rm0', '2001:db8::1', flags=C | F_REPLACE, extra=metric(9))),
      dump_routes(0))
+
+case('route6_prefix_lifetimes',
+     'An IPv6 address with a finite valid lifetime gives its prefix route RTF_EXPIRES (RTA_CACHEINFO expires, '
+     'compared as finite or 0); new lifetimes retime it silently; deleting the address leaves the route; '
+     'deleting a permanent address hands the route to a dynamic sibling\'s lifetime, or leaves it to a '
+     'NOPREFIXROUTE sibling; a dynamic address\'s new metric adds a second route.',
+     EXT,
+     *ifb_up('rl0'),
+     Settle(),
+     Bind(RTMGRP_IPV6_ROUTE),
+     Events(nodad6('2001:db8:1::1/64 valid 100', 'rl0', '2001:db8:1::1', extra=cacheinfo(100, 100))),
+     Events(nodad6('replace: valid 200 (silent)', 'rl0', '2001:db8:1::1', flags=C | F_REPLACE, extra=cacheinfo(200, 200))),
+     Events(nodad6('replace: forever (silent)', 'rl0', '2001:db8:1::1', flags=C | F_REPLACE)),
+     Events(nodad6('2001:db8:2::1/64 valid 100', 'rl0', '2001:db8:2::1', extra=cacheinfo(100, 100))),
+     Events(del6('delete 2001:db8:2::1: its route stays', 'rl0', '2001:db8:2::1')),
+     Events(nodad6('2001:db8:3::1/64 permanent', 'rl0', '2001:db8:3::1')),
+     Events(nodad6('2001:db8:3::2/64 valid 70', 'rl0', '2001:db8:3::2', extra=cacheinfo(70, 70))),
+     Events(del6('delete the permanent one: the route takes 70 s', 'rl0', '2001:db8:3::1')),
+     Events(nodad6('2001:db8:4::1/64 permanent', 'rl0', '2001:db8:4::1')),
+     Events(addr6('2001:db8:4::2/64 noprefixroute', 'rl0', 64, '2001:db8:4::2', extra=flags6(IFA_F_NODAD | IFA_F_NOPREFIXROUTE))),
+     Events(del6('delete the permanent one: the route stays as it is', 'rl0', '2001:db8:4::1')),
+     Events(nodad6('2001:db8:5::1/64 valid 100', 'rl0', '2001:db8:5::1', extra=cacheinfo(100, 100))),
+     Events(nodad6('replace: metric 300, valid 90: a second route', 'rl0', '2001:db8:5::1', flags=C | F_REPLACE,
+                   extra=cacheinfo(90, 90) + metric(300))),
+     dump_routes(AF_INET6))
 
 case('route_promote_secondaries',
      'Deleting a primary IPv4 address with promote_secondaries on: the promoted secondary\'s routes '

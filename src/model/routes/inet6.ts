@@ -1,4 +1,4 @@
-import { IFA_F_NOPREFIXROUTE, IFA_F_TENTATIVE, ipv6AddrType, type Inet6Address } from '../addresses.js';
+import { IFA_F_NOPREFIXROUTE, IFA_F_PERMANENT, IFA_F_TENTATIVE, ipv6AddrType, type Inet6Address } from '../addresses.js';
 import { ModelError } from '../errors.js';
 import type { Cause } from '../events.js';
 import { IFF_LOOPBACK, IFF_UP } from '../flags.js';
@@ -60,6 +60,16 @@ const ecmpCapable = (r: Route6) => !r.addrconf && r.expires === undefined && r.n
 
 const sameHop = (a: Nexthop, b: Nexthop) => a.ifindex === b.ifindex && sameGateway(a, b);
 
+/** When an address's prefix route expires (addrconf_prefix_route's RTF_EXPIRES): at the end of its valid lifetime; never when permanent. */
+const prefixExpiry = (a: Inet6Address) => (a.flags & IFA_F_PERMANENT ? undefined : a.tstamp + a.validLft * 1000);
+
+/** The same route expiring at another time (or never). */
+function withExpiry(r: Route6, expires: number | undefined): Route6 {
+  const copy = { ...r, expires };
+  if (expires === undefined) delete copy.expires;
+  return copy;
+}
+
 /** The route as a notification shows it: the hops of `first` lead the list. */
 function withHopFirst(r: Route6, first: readonly Nexthop[]): Route6 {
   const lead = r.nexthops.filter((h) => first.some((f) => sameHop(f, h)));
@@ -101,7 +111,22 @@ export class Inet6Routes {
       expires: cfg.expires === undefined ? undefined : this.host.now() + cfg.expires * 1000, addrconf: false,
     };
     this.insert(route, f, cause, cfg.multipath);
+  }
+
+  /** Arms fib6_age() for a route that expires (a stale timer finds nothing: see expire()). */
+  private scheduleExpiry(route: Route6): void {
     if (route.expires !== undefined) this.host.schedule(route.expires, () => this.expire(route));
+  }
+
+  /** Changes when a stored route expires, announcing nothing (fib6_set_expires / fib6_clean_expires). */
+  private setExpiry(r: Route6, expires: number | undefined): void {
+    if (r.expires === expires) return;
+    const table = this.tables.inet6(r.table)!;
+    const routes = [...table.routesAt(r.dst, r.dstLen, r.src, r.srcLen)];
+    const updated = withExpiry(r, expires);
+    routes[routes.indexOf(r)] = updated;
+    table.setRoutes(r.dst, r.dstLen, r.src, r.srcLen, routes);
+    this.scheduleExpiry(updated);
   }
 
   /** fib6_age(): a route whose RTA_EXPIRES ran out goes, announced with pid 0 (still there: not replaced). */
@@ -186,7 +211,11 @@ export class Inet6Routes {
           }
           continue;
         }
-        if (r.nexthops.some((h) => route.nexthops.some((n) => sameHop(n, h)))) throw new ModelError('EEXIST');
+        if (r.nexthops.some((h) => route.nexthops.some((n) => sameHop(n, h)))) {
+          // fib6_add_rt2node(): the same route again refreshes (or clears) the expiry of one that expires.
+          if (r.expires !== undefined) this.setExpiry(r, route.expires);
+          throw new ModelError('EEXIST');
+        }
         if (capable && ecmpCapable(r)) sibling ??= r;
       }
       if (r.priority > route.priority) {
@@ -201,6 +230,7 @@ export class Inet6Routes {
         routes[replaced] = route;
         table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
         this.tables.emit({ type: 'newroute', route, nlflags: NLM_F_REPLACE, cause });
+        this.scheduleExpiry(route);
         return;
       }
     }
@@ -218,6 +248,7 @@ export class Inet6Routes {
     routes.splice(insertAt, 0, route);
     table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
     this.tables.emit({ type: 'newroute', route, nlflags, cause });
+    this.scheduleExpiry(route);
   }
 
   // --- RTM_DELROUTE ---
@@ -255,11 +286,12 @@ export class Inet6Routes {
 
   // --- addrconf: the routes IPv6 makes by itself ---
 
-  private kernelRoute(table: number, type: number, dst: Uint8Array, dstLen: number, ifindex: number, priority: number): Route6 {
-    return {
+  private kernelRoute(table: number, type: number, dst: Uint8Array, dstLen: number, ifindex: number, priority: number, expires?: number): Route6 {
+    const route: Route6 = {
       family: 'inet6', table, dst: maskIpv6(dst, dstLen), dstLen, src: ZERO6, srcLen: 0, protocol: RTPROT_KERNEL, scope: 0, type,
       priority, nexthops: internNexthops([{ ifindex, weight: 1, flags: 0, flow: 0 }]), pref: 0, addrconf: true,
     };
+    return expires === undefined ? route : { ...route, expires };
   }
 
   private addKernel(route: Route6): void {
@@ -270,14 +302,10 @@ export class Inet6Routes {
     }
   }
 
-  /** The route addrconf made for `dst`/`dstLen` through the device, if it is still there. */
-  private kernelRouteAt(table: number, dst: Uint8Array, dstLen: number, ifindex: number, type: number): Route6 | undefined {
-    return this.tables.inet6(table)?.routesAt(maskIpv6(dst, dstLen), dstLen, ZERO6, 0)
-      .find((x) => x.addrconf && x.type === type && x.nexthops[0]?.ifindex === ifindex);
-  }
-
+  /** Removes the route addrconf made for `dst`/`dstLen` through the device, if it is still there. */
   private deleteKernel(table: number, dst: Uint8Array, dstLen: number, ifindex: number, type: number): void {
-    const r = this.kernelRouteAt(table, dst, dstLen, ifindex, type);
+    const r = this.tables.inet6(table)?.routesAt(maskIpv6(dst, dstLen), dstLen, ZERO6, 0)
+      .find((x) => x.addrconf && x.type === type && x.nexthops[0]?.ifindex === ifindex);
     if (r) this.removeHops(r, r.nexthops);
   }
 
@@ -287,10 +315,42 @@ export class Inet6Routes {
     this.addKernel(this.kernelRoute(RT_TABLE_MAIN, RTN_UNICAST, new Uint8Array([0xfe, 0x80, ...new Uint8Array(14)]), 64, ifindex, IP6_RT_PRIO_ADDRCONF));
   }
 
-  /** addrconf_prefix_route(): the address's prefix in main (not with NOPREFIXROUTE). */
+  /**
+   * addrconf_prefix_route(): the address's prefix in main (not with NOPREFIXROUTE), expiring with
+   * a non-permanent address. When it is there already, fib6_add_rt2node() gives it this expiry if
+   * it had one (a permanent address's route keeps none).
+   */
   prefixRoute(a: Inet6Address): void {
     if (a.flags & IFA_F_NOPREFIXROUTE) return;
-    this.addKernel(this.kernelRoute(RT_TABLE_MAIN, RTN_UNICAST, a.peer ?? a.address, a.prefixlen, a.ifindex, a.rtPriority || IP6_RT_PRIO_ADDRCONF));
+    this.addKernel(this.kernelRoute(RT_TABLE_MAIN, RTN_UNICAST, a.peer ?? a.address, a.prefixlen, a.ifindex, a.rtPriority || IP6_RT_PRIO_ADDRCONF, prefixExpiry(a)));
+  }
+
+  /**
+   * addrconf_get_prefix_route(): the first route of main for the address's prefix through its
+   * device without a gateway (whoever added it).
+   */
+  private prefixRouteOf(a: Inet6Address): Route6 | undefined {
+    return this.tables.inet6(RT_TABLE_MAIN)?.routesAt(maskIpv6(a.peer ?? a.address, a.prefixlen), a.prefixlen, ZERO6, 0)
+      .find((x) => x.nexthops[0]?.ifindex === a.ifindex && !hasGateway(x.nexthops[0]!));
+  }
+
+  /**
+   * check_cleanup_prefix_route() and cleanup_prefix_route(), when a permanent address stops
+   * wanting its prefix route: another address of the prefix that is permanent or NOPREFIXROUTE
+   * keeps it as it is; other (dynamic) ones keep it until the last of their lifetimes ends (a
+   * route that expires already keeps its time); with none, it goes.
+   */
+  private cleanupPrefixRoute(a: Inet6Address): void {
+    let expires: number | undefined;
+    for (const o of this.host.addresses(a.ifindex, 'inet6') as Inet6Address[]) {
+      if (o === a || o.prefixlen !== a.prefixlen || !ipv6PrefixEqual(o.address, a.address, a.prefixlen)) continue;
+      if (o.flags & (IFA_F_PERMANENT | IFA_F_NOPREFIXROUTE)) return;
+      expires = Math.max(expires ?? 0, prefixExpiry(o)!);
+    }
+    const route = this.prefixRouteOf(a);
+    if (!route) return;
+    if (expires === undefined) this.removeHops(route, route.nexthops);
+    else if (route.expires === undefined) this.setExpiry(route, expires);
   }
 
   /** __ipv6_ifa_notify(RTM_NEWADDR): the local /128 once the address is no longer tentative. */
@@ -299,35 +359,35 @@ export class Inet6Routes {
   }
 
   /**
-   * inet6_addr_modify() after its RTM_NEWADDR, on an up device: with a prefix route wanted, the one
-   * the address had is replaced when the metric changed (modify_prefix_route: DELROUTE, then
-   * NEWROUTE), or added when there was none (a duplicate is ignored); with NOPREFIXROUTE now set,
-   * the prefix route goes unless another address of the prefix keeps it (check_cleanup_prefix_route;
-   * an expiry is not modelled, so a non-permanent sibling keeps it too).
+   * inet6_addr_modify() after its RTM_NEWADDR, on an up device. NOPREFIXROUTE now set: the
+   * cleanup of a deleted address. Otherwise, when the address was permanent and its route is
+   * there, modify_prefix_route(): a new metric replaces the route (DELROUTE, then NEWROUTE), the
+   * same one only takes the new expiry, silently (for a permanent address made finite Linux 6.18
+   * stores the relative time as an absolute one, so the route shows as long expired; rtnld gives
+   * it the address's lifetime). Else addrconf_prefix_route(): the route is added, or the one there
+   * refreshes its expiry (a dynamic address's new metric adds a second route: the old one stays).
    */
   modifyPrefixRoute(a: Inet6Address, hadPrefixRoute: boolean): void {
-    const current = this.kernelRouteAt(RT_TABLE_MAIN, a.peer ?? a.address, a.prefixlen, a.ifindex, RTN_UNICAST);
     if (a.flags & IFA_F_NOPREFIXROUTE) {
-      if (!hadPrefixRoute || !current) return;
-      const others = this.host.addresses(a.ifindex, 'inet6') as Inet6Address[];
-      if (others.some((o) => o !== a && o.prefixlen === a.prefixlen && ipv6PrefixEqual(o.address, a.address, a.prefixlen))) return;
-      this.removeHops(current, current.nexthops);
+      if (hadPrefixRoute) this.cleanupPrefixRoute(a);
       return;
     }
-    if (hadPrefixRoute && current) {
-      if (current.priority === (a.rtPriority || IP6_RT_PRIO_ADDRCONF)) return;
-      this.removeHops(current, current.nexthops);
+    const current = hadPrefixRoute ? this.prefixRouteOf(a) : undefined;
+    if (current && current.priority === (a.rtPriority || IP6_RT_PRIO_ADDRCONF)) {
+      this.setExpiry(current, prefixExpiry(a));
+      return;
     }
+    if (current) this.removeHops(current, current.nexthops);
     this.prefixRoute(a);
   }
 
-  /** ipv6_del_addr(): DELROUTE local, then the prefix route unless another address still has the prefix. */
+  /**
+   * ipv6_del_addr(): DELROUTE local; then only a permanent address's prefix route is cleaned up
+   * (a dynamic address's stays until it expires).
+   */
   addressRemoved(a: Inet6Address): void {
     this.deleteKernel(RT_TABLE_LOCAL, a.address, 128, a.ifindex, RTN_LOCAL);
-    if (a.flags & IFA_F_NOPREFIXROUTE) return;
-    const others = this.host.addresses(a.ifindex, 'inet6') as Inet6Address[];
-    if (others.some((o) => o !== a && o.prefixlen === a.prefixlen && ipv6PrefixEqual(o.address, a.address, a.prefixlen) && !(o.flags & IFA_F_NOPREFIXROUTE))) return;
-    this.deleteKernel(RT_TABLE_MAIN, a.peer ?? a.address, a.prefixlen, a.ifindex, RTN_UNICAST);
+    if (a.flags & IFA_F_PERMANENT && !(a.flags & IFA_F_NOPREFIXROUTE)) this.cleanupPrefixRoute(a);
   }
 
   /** rt6_sync_down_dev() on NETDEV_DOWN / UNREGISTER: every route through the device goes, each announced. */

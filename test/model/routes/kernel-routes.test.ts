@@ -181,6 +181,86 @@ describe('IPv6 route lifetimes', () => {
   });
 });
 
+describe('IPv6 prefix routes follow the address lifetimes (addrconf_prefix_route, check_cleanup_prefix_route)', () => {
+  const NODAD = 0x02;
+  const NOPREFIXROUTE = 0x200;
+  const REPLACE = { excl: false, replace: true };
+  function withPrefix() {
+    const s = setup();
+    const v = s.veth();
+    const add = (last: number, lifetimes?: { prefered: number; valid: number }, mode = CREATE, flags = NODAD, rtPriority?: number) =>
+      s.m.addresses.newInet6({ ifindex: v.index, prefixlen: 64, flags, address: ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, last), lifetimes, rtPriority }, mode);
+    const del = (last: number) => s.m.addresses.delInet6({ ifindex: v.index, prefixlen: 64, address: ip6(0x2001, 0xdb8, 0, 0, 0, 0, 0, last) });
+    const prefixRoutes = () => [...s.m.routes.tables.routes('inet6')]
+      .filter((r): r is Route6 => r.family === 'inet6' && r.dstLen === 64 && r.dst[0] === 0x20)
+      .map((r) => ({ metric: r.priority, expiresIn: r.expires === undefined ? undefined : r.expires - s.clock.now() }));
+    return { ...s, v, add, del, prefixRoutes };
+  }
+
+  it('a dynamic address gives its prefix route RTF_EXPIRES at the end of its valid lifetime; the route goes then, announced', () => {
+    const { add, prefixRoutes, clock, log, v } = withPrefix();
+    add(1, { prefered: 50, valid: 100 });
+    expect(prefixRoutes()).toEqual([{ metric: 256, expiresIn: 100_000 }]);
+    log.length = 0;
+    clock.advance(100_000);
+    expect(prefixRoutes()).toEqual([]);
+    expect(log).toContain(`delroute t254 type1 2001:db8::/64 dev ${v.index} 0`);
+  });
+
+  it('deleting a dynamic address leaves its prefix route to expire; deleting a permanent one removes it', () => {
+    const { add, del, prefixRoutes, clock } = withPrefix();
+    add(1, { prefered: 100, valid: 100 });
+    del(1);
+    expect(prefixRoutes()).toEqual([{ metric: 256, expiresIn: 100_000 }]);
+    clock.advance(100_000);
+    add(2);
+    del(2);
+    expect(prefixRoutes()).toEqual([]);
+  });
+
+  it('a second address of the prefix: a permanent route ignores a dynamic one; an expiring route takes the newest lifetime or none', () => {
+    const { add, prefixRoutes } = withPrefix();
+    add(1);
+    add(2, { prefered: 100, valid: 100 });
+    expect(prefixRoutes()).toEqual([{ metric: 256, expiresIn: undefined }]);
+    const b = withPrefix();
+    b.add(1, { prefered: 100, valid: 100 });
+    b.add(2, { prefered: 50, valid: 50 });
+    expect(b.prefixRoutes()).toEqual([{ metric: 256, expiresIn: 50_000 }]);
+    b.add(3);
+    expect(b.prefixRoutes()).toEqual([{ metric: 256, expiresIn: undefined }]);
+  });
+
+  it('deleting the permanent address of a prefix: a dynamic sibling keeps the route until it ends, a NOPREFIXROUTE one keeps it as it is', () => {
+    const { add, del, prefixRoutes } = withPrefix();
+    add(1);
+    add(2, { prefered: 70, valid: 70 });
+    add(3, { prefered: 90, valid: 90 });
+    del(1);
+    expect(prefixRoutes()).toEqual([{ metric: 256, expiresIn: 90_000 }]);
+    const b = withPrefix();
+    b.add(1);
+    b.add(2, undefined, CREATE, NODAD | NOPREFIXROUTE);
+    b.del(1);
+    expect(b.prefixRoutes()).toEqual([{ metric: 256, expiresIn: undefined }]);
+  });
+
+  it('changing lifetimes retimes the route silently; a new metric replaces a permanent address\'s route but adds one beside a dynamic one\'s', () => {
+    const { add, prefixRoutes, log } = withPrefix();
+    add(1, { prefered: 100, valid: 100 });
+    log.length = 0;
+    add(1, { prefered: 200, valid: 200 }, REPLACE);
+    expect(prefixRoutes()).toEqual([{ metric: 256, expiresIn: 200_000 }]);
+    add(1, undefined, REPLACE);
+    expect(prefixRoutes()).toEqual([{ metric: 256, expiresIn: undefined }]);
+    expect(log.filter((l) => l.includes('route t254'))).toEqual([]);
+    add(1, { prefered: 90, valid: 90 }, REPLACE, NODAD, 300);
+    expect(prefixRoutes()).toEqual([{ metric: 300, expiresIn: 90_000 }]);
+    add(1, { prefered: 80, valid: 80 }, REPLACE, NODAD, 400);
+    expect(prefixRoutes()).toEqual([{ metric: 300, expiresIn: 90_000 }, { metric: 400, expiresIn: 80_000 }]);
+  });
+});
+
 describe('snapshots', () => {
   it('export and import keep user routes and rebuild nothing twice', () => {
     const { m, routes, veth } = setup();
