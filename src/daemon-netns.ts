@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdirSync, rmdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Mutex } from 'async-mutex';
 import type { Logger } from 'pino';
 import { ModelError } from './model/errors.js';
@@ -9,17 +10,36 @@ import { Notifier } from './rtnl/notify.js';
 import { attachNsidNotifier } from './rtnl/nsid-notify.js';
 import type { Connection } from './transport/connection.js';
 import type { NetnsService } from './transport/netns-service.js';
+import { netnsSocketPaths, type NetnsLayout } from './transport/netns-paths.js';
 import type { ConnectionRegistry } from './transport/registry.js';
 import { UnixServer, type UnixServerOptions } from './transport/unix-server.js';
 
 /** How each namespace's sockets are served under --netns-dir (the modes of --socket / --ro-socket). */
 export interface NetnsSockets {
   dir: string;
+  /** DIR/NAME.sock (`flat`, the default) or DIR/NAME/rtnl.sock (`dir`): transport/netns-paths.ts. */
+  layout?: NetnsLayout | undefined;
   common: Omit<UnixServerOptions, 'path' | 'mode' | 'gid' | 'readOnly' | 'namespace'>;
   mode: number;
   gid?: number | undefined;
-  /** Also serve DIR/NAME.ro.sock, read-only, with this mode. */
+  /** Also serve the read-only socket (DIR/NAME.ro.sock or DIR/NAME/rtnl.ro.sock) with this mode. */
   roMode?: number | undefined;
+}
+
+/**
+ * Makes a namespace's own directory (layout `dir`); false when it exists already (a volume
+ * mounted there), which is then used as it is and left in place. DIR itself must exist, as for
+ * any socket path.
+ */
+function makeDir(path: string): boolean {
+  try {
+    mkdirSync(path, { mode: 0o755 });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`cannot listen in ${path}: directory ${dirname(path)} does not exist`);
+    throw e;
+  }
 }
 
 /**
@@ -30,6 +50,8 @@ export interface NetnsSockets {
 export class DaemonNamespaces implements NetnsService {
   private readonly detach = new Map<Namespace, () => void>();
   private readonly servers = new Map<Namespace, UnixServer[]>();
+  /** Per-namespace directories (layout `dir`) this daemon made, removed with their namespace. */
+  private readonly madeDirs = new Map<Namespace, string>();
   private readonly detachNsid: () => void;
 
   constructor(
@@ -61,23 +83,40 @@ export class DaemonNamespaces implements NetnsService {
     return ns;
   }
 
-  /** Listens on DIR/NAME.sock (and DIR/NAME.ro.sock) for one namespace. */
+  /** Listens on the namespace's socket (and read-only socket) under --netns-dir. */
   async serve(ns: Namespace): Promise<void> {
     const s = this.sockets;
     if (!s || ns.initial || this.servers.has(ns)) return;
+    const paths = netnsSocketPaths(s.dir, s.layout ?? 'flat', ns.name);
+    if (paths.dir !== undefined && makeDir(paths.dir)) this.madeDirs.set(ns, paths.dir);
     // Only the --socket file's removal stops the daemon; a namespace's socket removed by hand just
     // cannot be reached any more (the namespace lives on, reachable through SETNS).
     const common = { ...s.common, onRemoved: undefined };
     const list: UnixServer[] = [
-      new UnixServer({ ...common, path: join(s.dir, `${ns.name}.sock`), mode: s.mode, gid: s.gid, readOnly: false, namespace: ns },
+      new UnixServer({ ...common, path: paths.rw, mode: s.mode, gid: s.gid, readOnly: false, namespace: ns },
         this.connections, this.dispatcher, this.log),
     ];
     if (s.roMode !== undefined) {
-      list.push(new UnixServer({ ...common, path: join(s.dir, `${ns.name}.ro.sock`), mode: s.roMode, readOnly: true, namespace: ns },
+      list.push(new UnixServer({ ...common, path: paths.ro, mode: s.roMode, readOnly: true, namespace: ns },
         this.connections, this.dispatcher, this.log));
     }
     this.servers.set(ns, list);
     for (const server of list) await server.listen();
+  }
+
+  /** Closes a namespace's sockets, and removes the directory made for them. */
+  private async unserve(ns: Namespace): Promise<void> {
+    const servers = this.servers.get(ns) ?? [];
+    this.servers.delete(ns);
+    await Promise.all(servers.map((s) => s.close()));
+    const dir = this.madeDirs.get(ns);
+    this.madeDirs.delete(ns);
+    if (dir === undefined) return;
+    try {
+      rmdirSync(dir);
+    } catch {
+      // something else was put there: left alone
+    }
   }
 
   /** Serves every namespace that exists (after --state or a seed created them before the sockets listen). */
@@ -106,9 +145,7 @@ export class DaemonNamespaces implements NetnsService {
     this.detach.get(ns)?.();
     this.detach.delete(ns);
     for (const conn of this.connections.dropNamespace(ns)) conn.close();
-    const servers = this.servers.get(ns) ?? [];
-    this.servers.delete(ns);
-    await Promise.all(servers.map((s) => s.close()));
+    await this.unserve(ns);
     this.log.info({ netns: name, namespaces: this.namespaces.size }, 'namespace deleted');
   }
 
@@ -131,7 +168,7 @@ export class DaemonNamespaces implements NetnsService {
 
   async close(): Promise<void> {
     this.detachNsid();
-    await Promise.all([...this.servers.values()].flat().map((s) => s.close()));
+    await Promise.all([...this.servers.keys()].map((ns) => this.unserve(ns)));
     for (const d of this.detach.values()) d();
   }
 }

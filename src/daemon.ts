@@ -16,6 +16,7 @@ import { DaemonNamespaces } from './daemon-netns.js';
 import { NamespaceRegistry } from './model/netns/registry.js';
 import { warmUpInBackground } from './rtnl/warm-up.js';
 import { applySeed, applySeedLinks, applySeedCommands, type Seed, type SeedLink } from './seed.js';
+import type { NetnsLayout } from './transport/netns-paths.js';
 import { ConnectionRegistry } from './transport/registry.js';
 import { UnixServer } from './transport/unix-server.js';
 
@@ -51,6 +52,8 @@ export interface DaemonOptions {
   httpSocketMode?: number | undefined;
   /** --netns-dir DIR: serve each named namespace NAME on DIR/NAME.sock (and DIR/NAME.ro.sock with --ro-socket). */
   netnsDir?: string | undefined;
+  /** --netns-layout dir: DIR/NAME/rtnl.sock (and DIR/NAME/rtnl.ro.sock) instead. */
+  netnsLayout?: NetnsLayout | undefined;
   /** Called when a netlink socket file the daemon serves is removed or replaced (rtnld then stops). */
   onSocketRemoved?: ((path: string) => void) | undefined;
   /**
@@ -98,7 +101,7 @@ export class Daemon {
       netnsService: undefined as DaemonNamespaces | undefined,
     };
     this.netns = new DaemonNamespaces(this.namespaces, this.connections, this.mutex, dispatcher, options.log, options.netnsDir ? {
-      dir: options.netnsDir, common, mode: options.socketMode ?? 0o660, gid: options.socketGroup,
+      dir: options.netnsDir, layout: options.netnsLayout, common, mode: options.socketMode ?? 0o660, gid: options.socketGroup,
       roMode: options.roSocket ? options.roSocketMode ?? 0o666 : undefined,
     } : undefined);
     common.netnsService = this.netns;

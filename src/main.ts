@@ -6,6 +6,7 @@ import { Daemon } from './daemon.js';
 import { ListenAddressError, parseListenAddress, type ListenAddress } from './http/listen-address.js';
 import { createLogger, LOG_LEVELS } from './logger.js';
 import { readSeedDoc, SeedError } from './seed.js';
+import { NETNS_LAYOUTS, type NetnsLayout } from './transport/netns-paths.js';
 import { packageVersion } from './version.js';
 
 function integer(value: string): number {
@@ -65,6 +66,8 @@ const program = new Command()
   .option('--ro-socket <path>', 'also serve a read-only socket: GETs, dumps and subscriptions only')
   .addOption(new Option('--ro-socket-mode <mode>', 'file mode of the read-only socket, octal').argParser(octal).default(0o666, '666'))
   .option('--netns-dir <dir>', 'serve each named network namespace NAME on DIR/NAME.sock (and DIR/NAME.ro.sock with --ro-socket)')
+  .addOption(new Option('--netns-layout <layout>', 'flat: DIR/NAME.sock; dir: DIR/NAME/rtnl.sock (and rtnl.ro.sock), a directory per namespace to mount on its own')
+    .choices(NETNS_LAYOUTS).default('flat'))
   .option('--max-connections <n>', 'refuse connections beyond this many', integer, 1024)
   .option('--max-links <n>', 'refuse to create links beyond this many (-ENOSPC)', integer)
   .option('--max-addresses-per-link <n>', 'refuse addresses (per family) beyond this many on one link (-ENOSPC)', integer)
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
   const opts = program.opts<{
     socket?: string; seed?: string; logLevel: string; logFile?: string; pidFile?: string; background: boolean;
     strict: boolean; socketMode: number; socketGroup?: number;
-    roSocket?: string; roSocketMode: number; netnsDir?: string; state?: string; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
+    roSocket?: string; roSocketMode: number; netnsDir?: string; netnsLayout: NetnsLayout; state?: string; maxConnections: number; maxLinks?: number; maxMessage: number; rcvbuf: number;
     dadMs: number; promoteSecondaries: boolean; maxAddressesPerLink?: number; warmUp: boolean;
     http?: ListenAddress; httpToken?: string; httpSocketMode: number;
   }>();
@@ -154,7 +157,7 @@ async function main(): Promise<void> {
   try {
     const seedDoc = opts.seed ? readSeedDoc(opts.seed) : undefined;
     daemon = new Daemon({
-      socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket, netnsDir: opts.netnsDir,
+      socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket, netnsDir: opts.netnsDir, netnsLayout: opts.netnsLayout,
       roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks, stateDir: opts.state,
       seed: seedDoc, seedNetns: seedDoc?.netns,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,

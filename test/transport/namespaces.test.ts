@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,30 @@ describe('namespace socket calls', () => {
     expect(inA.closed).toBe(true);
     expect(existsSync(join(d.dir, 'a.sock'))).toBe(false);
     expect((await init.netnsCall(SOCKET_CALL_NETNS_DEL, 'a'))[0]!.error).toBe(-2);
+  });
+});
+
+describe('--netns-layout dir', () => {
+  it('serves each namespace in its own directory (made and removed with it; one that existed is kept)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rtnld-netns-'));
+    stops.push(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'mounted')); // as a volume mounted at DIR/NAME is
+    const d = await startDaemon({ netnsDir: dir, netnsLayout: 'dir', roSocket: 'ro.sock', seedNetns: { mounted: [] } });
+    stops.push(d.stop);
+    const c = await connect(d.path);
+    expect((await c.netnsCall(SOCKET_CALL_NETNS_ADD, 'a'))[0]!.error).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['a', 'mounted']);
+    for (const ns of ['a', 'mounted']) expect(readdirSync(join(dir, ns)).sort()).toEqual(['rtnl.ro.sock', 'rtnl.sock']);
+    const inA = await connect(join(dir, 'a', 'rtnl.sock'));
+    expect((await inA.request(newVeth(inA.nextSeq(), 'a0', 'a1')))[0]!.error).toBe(0);
+    expect(await dumpNames(inA)).toEqual(['lo', 'a1', 'a0']);
+    expect(await dumpNames(await connect(join(dir, 'mounted', 'rtnl.ro.sock')))).toEqual(['lo']);
+
+    expect((await c.netnsCall(SOCKET_CALL_NETNS_DEL, 'a'))[0]!.error).toBe(0);
+    expect(existsSync(join(dir, 'a'))).toBe(false);
+    expect((await c.netnsCall(SOCKET_CALL_NETNS_DEL, 'mounted'))[0]!.error).toBe(0);
+    expect(readdirSync(dir)).toEqual(['mounted']);
+    expect(readdirSync(join(dir, 'mounted'))).toEqual([]);
   });
 });
 
