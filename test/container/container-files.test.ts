@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -91,30 +91,42 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs two daemons (two hosts) and a client that shares host A\'s socket once it is healthy', () => {
+  it('runs one daemon serving two hosts (namespaces), and an agent per host that mounts only its host\'s socket directory', () => {
     const daemons = Object.entries(services).filter(([, s]) => !s.entrypoint);
-    expect(daemons.map(([n]) => n)).toEqual(['host-a', 'host-b']);
-    for (const [name, s] of daemons) {
-      expect(s.healthcheck?.test?.slice(0, 3), name).toEqual(['CMD', 'node', 'docker/healthcheck.mjs']);
-      expect(s.command, name).toContain('/run/rtnld/rtnl.sock');
-    }
-    const client = services.client!;
-    expect(client.entrypoint).toEqual(['node', 'bin/rtnl.js']);
-    expect(existsSync(join(ROOT, 'bin', 'rtnl.js'))).toBe(true);
-    expect(client.command).toEqual(['link', 'show']);
-    expect(client.depends_on).toEqual({ 'host-a': { condition: 'service_healthy' } });
-    expect(client.environment?.RTNL_SOCKET).toBe('/run/rtnld/rtnl.sock');
-    const volumeOf = (s: Service) => s.volumes!.find((v) => v.endsWith(':/run/rtnld'))!.split(':')[0]!;
-    expect(volumeOf(client)).toBe(volumeOf(services['host-a']!));
-    // the client runs as another user, in the group host A gives its socket to (and is in)
-    const hostA = services['host-a']!;
-    const group = hostA.command![hostA.command!.indexOf('--socket-group') + 1]!;
+    expect(daemons.map(([n]) => n)).toEqual(['rtnld']);
+    const rtnld = services.rtnld!;
+    expect(rtnld.healthcheck?.test?.slice(0, 3)).toEqual(['CMD', 'node', 'docker/healthcheck.mjs']);
+    const arg = (flag: string) => rtnld.command![rtnld.command!.indexOf(flag) + 1]!;
+    expect(arg('--socket')).toBe('/run/rtnld/rtnl.sock');
+    expect(arg('--netns-layout')).toBe('dir');
+    const netnsDir = arg('--netns-dir');
+    // the seed declares exactly the hosts that have a volume
+    const seed = parse(readFileSync(join(ROOT, 'docker', 'seeds', arg('--seed').slice('/etc/rtnld/'.length)), 'utf8')) as { netns: Record<string, unknown> };
+    const hosts = Object.keys(seed.netns);
+    expect(hosts).toEqual(['host-a', 'host-b']);
+    const mounts = new Map(rtnld.volumes!.map((v) => [v.split(':')[1]!, v.split(':')[0]!]));
+    const group = arg('--socket-group');
     expect(group).toMatch(/^\d+$/);
-    expect(hostA.group_add).toContain(group);
-    expect(client.group_add).toContain(group);
-    expect(client.user).toMatch(/^\d+:\d+$/);
-    expect(client.user!.split(':')[0]).not.toBe('1000');
-    expect(volumeOf(services['host-b']!)).not.toBe(volumeOf(services['host-a']!));
+    expect(rtnld.group_add).toContain(group);
+
+    const agents = Object.entries(services).filter(([, s]) => s.entrypoint);
+    expect(agents.map(([n]) => n)).toEqual(['agent-a', 'agent-b']);
+    agents.forEach(([name, agent], i) => {
+      const volume = mounts.get(join(netnsDir, hosts[i]!));
+      expect(volume, name).toBeDefined();
+      expect(compose.volumes, name).toHaveProperty([volume!]);
+      // the agent's only volume is its host's directory, where a lone daemon's socket would be
+      expect(agent.volumes, name).toEqual([`${volume}:/run/rtnld`]);
+      expect(agent.environment?.RTNL_SOCKET, name).toBe('/run/rtnld/rtnl.sock');
+      expect(agent.entrypoint).toEqual(['node', 'bin/rtnl.js']);
+      expect(agent.command).toEqual(['link', 'show']);
+      expect(agent.depends_on).toEqual({ rtnld: { condition: 'service_healthy' } });
+      // another user than the daemon's, in the group the daemon gives its sockets to
+      expect(agent.group_add).toContain(group);
+      expect(agent.user).toMatch(/^\d+:\d+$/);
+      expect(agent.user!.split(':')[0]).not.toBe('1000');
+    });
+    expect(new Set(agents.map(([, a]) => a.volumes![0]!)).size).toBe(agents.length);
     for (const s of Object.values(services)) {
       for (const v of s.volumes ?? []) {
         const source = v.split(':')[0]!;
@@ -140,7 +152,7 @@ describe('docker-compose.yml', () => {
   it('is accepted by docker compose, where a compose client is installed', () => {
     const tools: Array<[string, string[]]> = [['docker', ['compose', 'config', '-q']], ['docker-compose', ['config', '-q']]];
     const env = { ...process.env };
-    delete env.RTNLD_HTTP_TOKEN; // every compose command works without the token (only host B needs it)
+    delete env.RTNLD_HTTP_TOKEN; // every compose command works without the token (only rtnld needs it, to start)
     for (const [cmd, args] of tools) {
       const r = spawnSync(cmd, args, { cwd: ROOT, env, encoding: 'utf8' });
       if (r.error || (r.status !== 0 && /unknown (command|shorthand flag)|is not a docker command/.test(r.stderr))) continue;
@@ -154,38 +166,48 @@ describe('docker-compose.yml', () => {
 describe('the image\'s start command, run directly', () => {
   const run = (args: string[], env: Record<string, string>) => runNode(args, { cwd: ROOT, env: { ...process.env, ...env } });
 
-  it.each(['host-a', 'host-b'])('%s starts with its seed, passes its health check, serves `rtnl link show`, and stops on SIGTERM', async (name) => {
+  it('rtnld starts with the rig\'s seed, passes its health check, serves each host to its agent, and stops on SIGTERM', async () => {
     const dir = tempDir('rtnld-container-');
-    const s = compose.services[name]!;
-    // Container paths -> this machine: the socket volume -> a temp dir, /etc/rtnld -> docker/seeds;
-    // the rig's socket group -> ours (a process may only give a file a group it is in).
+    const s = compose.services.rtnld!;
+    // Container paths -> this machine: /run/rtnld -> a temp dir, /etc/rtnld -> docker/seeds;
+    // the rig's socket group -> ours (a process may only give a file a group it is in). The
+    // host volumes are directories that exist before the daemon starts, as mounted volumes do.
     const local = (a: string) => a.replace('/run/rtnld', dir).replace('/etc/rtnld', join(ROOT, 'docker', 'seeds'));
+    for (const v of s.volumes!) if (v.split(':')[1]!.startsWith('/run/rtnld/')) mkdirSync(local(v.split(':')[1]!));
     const entrypoint = jsonArg('ENTRYPOINT');
     const command = (s.command ?? jsonArg('CMD')).map(local)
       .map((a, i, all) => (all[i - 1] === '--socket-group' ? String(process.getgid!()) : a));
-    const httpEnv = { RTNLD_HTTP: local(s.environment!.RTNLD_HTTP!).replace(/:9180$/, ':0'), RTNLD_HTTP_TOKEN: s.environment?.RTNLD_HTTP_TOKEN ? 'test-token-0123456789' : '' };
+    const httpEnv = { RTNLD_HTTP: local(s.environment!.RTNLD_HTTP!).replace(/:9180$/, ':0'), RTNLD_HTTP_TOKEN: 'test-token-0123456789' };
     const d = run([...entrypoint.slice(1), ...command], httpEnv);
     const deadline = Date.now() + 20_000;
-    let http = '';
     while (!d.output().includes('"model loaded"')) {
       if (Date.now() > deadline || d.child.exitCode !== null) throw new Error(`daemon did not start: ${d.output()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    http = JSON.parse(d.output().split('\n').find((l) => l.includes('"admin API listening"'))!).http as string;
+    const http = JSON.parse(d.output().split('\n').find((l) => l.includes('"admin API listening"'))!).http as string;
 
     const health = spawnSync(process.execPath, ['docker/healthcheck.mjs', '/readyz'], { cwd: ROOT, env: { ...process.env, RTNLD_HTTP: http }, encoding: 'utf8' });
     expect(health.status, health.stderr).toBe(0);
-    const client = compose.services.client!;
-    const show = spawnSync(process.execPath, [...client.entrypoint!.slice(1), ...client.command!], {
-      cwd: ROOT, env: { ...process.env, RTNL_SOCKET: local(client.environment!.RTNL_SOCKET!) }, encoding: 'utf8', timeout: 20_000,
-    });
-    expect(show.status, show.stderr).toBe(0);
-    expect(show.stdout).toMatch(/^1: lo: /m);
-    expect(show.stdout).toContain(name === 'host-a' ? 'veth0@veth1' : 'eth0.100@eth0');
+    const expected: Record<string, string[]> = { 'agent-a': ['veth0@veth1', 'eth1@if2'], 'agent-b': ['eth0.100@eth0', 'eth1@if6'] };
+    for (const [name, links] of Object.entries(expected)) {
+      const agent = compose.services[name]!;
+      // the agent's /run/rtnld is its host's volume: the directory rtnld mounts that volume on
+      const hostDir = local(s.volumes!.find((v) => v.startsWith(`${agent.volumes![0]!.split(':')[0]}:`))!.split(':')[1]!);
+      expect(readdirSync(hostDir), name).toEqual(['rtnl.sock']);
+      const show = spawnSync(process.execPath, [...agent.entrypoint!.slice(1), ...agent.command!], {
+        cwd: ROOT, env: { ...process.env, RTNL_SOCKET: agent.environment!.RTNL_SOCKET!.replace('/run/rtnld', hostDir) }, encoding: 'utf8', timeout: 20_000,
+      });
+      expect(show.status, show.stderr).toBe(0);
+      expect(show.stdout).toMatch(/^1: lo: /m);
+      for (const l of links) expect(show.stdout, name).toContain(l);
+    }
 
     d.child.kill('SIGTERM');
     expect(await d.exited).toBe(0);
     expect(existsSync(join(dir, 'rtnl.sock'))).toBe(false);
+    // the mounted host directories stay (they are volumes), emptied of their sockets
+    expect(readdirSync(dir).sort()).toEqual(['host-a', 'host-b']);
+    for (const h of readdirSync(dir)) expect(readdirSync(join(dir, h))).toEqual([]);
     const down = spawnSync(process.execPath, ['docker/healthcheck.mjs'], { cwd: ROOT, env: { ...process.env, RTNLD_HTTP: http }, encoding: 'utf8' });
     expect(down.status).toBe(1);
   });

@@ -14,9 +14,12 @@
 #      the volume, a second container lists the links as another uid in the socket's group (and
 #      is refused without the group), `docker stop` is graceful;
 #   4. compose (v2 `docker compose` or v1.29 `docker-compose`): the file is valid for each one
-#      installed; the README's sequence with the token in .env: up, both hosts healthy, the
-#      client (uid 1001) prints host A's links, host B's API refuses a change without the token
-#      and accepts it with it, `run --rm client addr show` from a shell without the token, stop;
+#      installed; without the token the rig refuses to start; the README's sequence with the token
+#      in .env: up, rtnld healthy, agent-a and agent-b (uid 1001) print their own host's links and
+#      see only their host's socket, a link added in host B through agent-b's socket is seen by
+#      nothing of host A, the API on 127.0.0.1 refuses a change without the token and accepts it
+#      with it, GET /v1/snapshot holds both hosts, `run --rm agent-b addr show` from a shell without
+#      the token, stop (rtnld removes every socket from the hosts' volumes);
 #   5. reports image size and start-to-healthy times, removes what it made (containers, volumes,
 #      its images, its build cache when the dockerd was its own), and ends "N passed, M failed";
 #      exit status 0 only when nothing failed. Without root and without an engine it skips.
@@ -261,6 +264,8 @@ check "socket /run/rtnld/rtnl.sock in the volume, seen from another container" c
 check "another container as uid 1001 in group $CLIENT_GID: rtnl link show" \
   output_matches '^1: lo: ' client --user 1001:1001 --group-add $CLIENT_GID --entrypoint node "$TAG" bin/rtnl.js link show
 refused() { ! "$@"; }
+# COMMAND exits 0 and its output does not match PATTERN
+lacks() { local pattern=$1 out; shift; out=$("$@" 2>&1) || { printf '%s\n' "$out"; return 1; }; printf '%s\n' "$out"; ! grep -qE "$pattern" <<<"$out"; }
 check "another container as uid 1001 outside the group is refused" \
   output_matches '[Pp]ermission denied|EACCES' refused client --user 1001:1001 --entrypoint node "$TAG" bin/rtnl.js link show
 t=$(now_ms); limit 60 docker stop -t 10 "$RUN-host1" >/dev/null 2>&1
@@ -272,34 +277,73 @@ for c in "${COMPOSES[@]}"; do
 done
 COMPOSE=${COMPOSES[0]}
 export RTNLD_IMAGE=$TAG                # the image built above: `up` needs no build of its own
-PORT=9181
+PORT=9180
 if ss -ltn 2>/dev/null | grep -q "127.0.0.1:$PORT "; then   # taken here: any free one
   PORT=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 fi
-export RTNLD_HOST_B_PORT=$PORT
+export RTNLD_HTTP_PORT=$PORT
+unset RTNLD_HTTP_TOKEN
+cid() { $COMPOSE -p "$RUN" ps -q "$1" 2>/dev/null | head -n1; }
+# Without a token (no .env yet) rtnld refuses to start, and the agents, which wait for it, never run.
+limit 120 $COMPOSE -p "$RUN" up -d --no-build >"$LOGS/compose-up-notoken.log" 2>&1
+rt=$(cid rtnld)
+for _ in $(seq 1 150); do [ "$(docker inspect -f '{{.State.Status}}' "$rt" 2>/dev/null)" = exited ] && break; sleep 0.2; done
+if [ "$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$rt" 2>&1)" = "exited 1" ] &&
+   docker logs "$rt" 2>&1 | grep -qi token && [ -z "$(docker ps -q --filter "label=com.docker.compose.project=$RUN" --filter status=running)" ]; then
+  pass "compose without RTNLD_HTTP_TOKEN: rtnld refuses to start (its API is on the network), nothing runs"
+else fail "compose without RTNLD_HTTP_TOKEN: the rig refuses to start" "rtnld: $(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$rt" 2>&1) $(docker logs --tail 2 "$rt" 2>&1 | tr '\n' ' ' | cut -c1-200)"; fi
+limit 120 $COMPOSE -p "$RUN" down -v >>"$LOGS/compose-up-notoken.log" 2>&1
 TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 echo "RTNLD_HTTP_TOKEN=$TOKEN" >.env    # README: once, then every compose command has it
-unset RTNLD_HTTP_TOKEN
 check "$COMPOSE up -d" limit 300 $COMPOSE -p "$RUN" up -d --no-build
-cid() { $COMPOSE -p "$RUN" ps -q "$1" 2>/dev/null | head -n1; }
-ha=$(cid host-a) hb=$(cid host-b) cl=$(cid client)
-if wait_health "$ha" "$hb"; then
-  pass "compose: host-a and host-b healthy (/readyz)"
-  metric "compose: container start -> listening / healthy: host-a $(to_listening "$ha") / $(to_healthy "$ha") s, host-b $(to_listening "$hb") / $(to_healthy "$hb") s"
-else fail "compose: host-a and host-b healthy" "host-a: $(health_report "$ha"); host-b: $(health_report "$hb")"; fi
-for _ in $(seq 1 150); do [ "$(docker inspect -f '{{.State.Status}}' "$cl" 2>/dev/null)" = exited ] && break; sleep 0.2; done
-docker logs "$cl" >"$LOGS/compose-client.log" 2>&1
-if [ "$(docker inspect -f '{{.State.ExitCode}} {{.Config.User}}' "$cl" 2>&1)" = "0 1001:1001" ] &&
-   grep -q '^1: lo:' "$LOGS/compose-client.log" && grep -q 'veth0@veth1' "$LOGS/compose-client.log"; then
-  pass "compose: client (uid 1001) printed host A's links ($(grep -cE '^[0-9]+:' "$LOGS/compose-client.log") links)"
-else fail "compose: client printed host A's links" "$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$cl" 2>&1): $(tail_of "$LOGS/compose-client.log")"; fi
-http() { curl -sS -m 5 -o /dev/null -w '%{http_code}' "$@" "http://127.0.0.1:$PORT/v1/reset" 2>>"$LOGS/http.log"; }
-without=$(http -X POST) with=$(http -X POST -H "Authorization: Bearer $TOKEN") wrong=$(http -X POST -H "Authorization: Bearer x$TOKEN")
+rt=$(cid rtnld) aa=$(cid agent-a) ab=$(cid agent-b)
+if wait_health "$rt"; then
+  pass "compose: rtnld healthy (/readyz: every host's socket listens)"
+  metric "compose: container start -> listening / healthy: rtnld $(to_listening "$rt") / $(to_healthy "$rt") s"
+else fail "compose: rtnld healthy" "$(health_report "$rt")"; fi
+# agent NAME CONTAINER PRESENT ABSENT: exited 0 as uid 1001, printed PRESENT (its host's links) and not ABSENT
+agent_printed() {
+  local name=$1 c=$2 present=$3 absent=$4 log=$LOGS/compose-$1.log
+  for _ in $(seq 1 150); do [ "$(docker inspect -f '{{.State.Status}}' "$c" 2>/dev/null)" = exited ] && break; sleep 0.2; done
+  docker logs "$c" >"$log" 2>&1
+  if [ "$(docker inspect -f '{{.State.ExitCode}} {{.Config.User}}' "$c" 2>&1)" = "0 1001:1001" ] &&
+     grep -q '^1: lo:' "$log" && grep -q "$present" "$log" && ! grep -q "$absent" "$log"; then
+    pass "compose: $name (uid 1001) printed its host's links ($(grep -cE '^[0-9]+:' "$log") links, $present, no $absent)"
+  else fail "compose: $name printed its host's links" "$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$c" 2>&1): $(tail_of "$log")"; fi
+}
+agent_printed agent-a "$aa" 'veth0@veth1' 'eth0.100'
+agent_printed agent-b "$ab" 'eth0.100@eth0' 'veth0'
+check "compose: agent-a's /run/rtnld holds only its host's socket" \
+  output_matches '^rtnl\.sock$' limit 120 env -u RTNLD_HTTP_TOKEN $COMPOSE -p "$RUN" run --rm --entrypoint ls agent-a -A /run/rtnld
+check "compose: a dummy added in host B through agent-b's socket" \
+  limit 120 $COMPOSE -p "$RUN" run --rm agent-b link add hostb-only type dummy
+check "compose: host A does not have it" \
+  lacks 'hostb-only' limit 120 $COMPOSE -p "$RUN" run --rm agent-a link show
+api() { curl -sS -m 5 -o "$LOGS/api.out" -w '%{http_code}' "$@" 2>>"$LOGS/http.log"; }
+url=http://127.0.0.1:$PORT/v1
+without=$(api -X POST "$url/reset") wrong=$(api -X POST -H "Authorization: Bearer x$TOKEN" "$url/reset") with=$(api -X POST -H "Authorization: Bearer $TOKEN" "$url/reset")
 if [ "$without" = 401 ] && [ "$wrong" = 401 ] && [ "$with" = 200 ]; then
-  pass "compose: host B's API on 127.0.0.1:$PORT: POST /v1/reset 401 without the token and with a wrong one, 200 with it"
-else fail "compose: host B's API" "without $without, wrong $wrong, with $with $(tail_of "$LOGS/http.log" 1)"; fi
-check "compose: run --rm client addr show, in a shell without the token (it is in .env)" \
-  output_matches '192\.0\.2\.10/24' limit 120 env -u RTNLD_HTTP_TOKEN $COMPOSE -p "$RUN" run --rm client addr show
+  pass "compose: the API on 127.0.0.1:$PORT: POST /v1/reset 401 without the token and with a wrong one, 200 with it"
+else fail "compose: the API" "without $without, wrong $wrong, with $with $(tail_of "$LOGS/http.log" 1)"; fi
+check "compose: the reset took host B back to its seed (hostb-only gone)" \
+  lacks 'hostb-only' limit 120 $COMPOSE -p "$RUN" run --rm agent-b link show
+code=$(api "$url/snapshot")
+if [ "$code" = 200 ] && node -e '
+  const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const names = (s.netns ?? []).map((n) => n.name).join(",");
+  if (names !== "host-a,host-b") { console.error(`namespaces: ${names}`); process.exit(1); }' "$LOGS/api.out" 2>>"$LOGS/http.log"; then
+  pass "compose: GET /v1/snapshot holds both hosts"
+else fail "compose: GET /v1/snapshot holds both hosts" "$code $(tail_of "$LOGS/http.log" 1)"; fi
+check "compose: run --rm agent-b addr show, in a shell without the token (it is in .env)" \
+  output_matches '10\.0\.12\.2/24' limit 120 env -u RTNLD_HTTP_TOKEN $COMPOSE -p "$RUN" run --rm agent-b addr show
+# A container holding host A's volume while rtnld stops (a tmpfs volume lives while mounted):
+# rtnld must leave it empty.
+docker run -d --label "$LABEL" --name "$RUN-holder" --network none -v "${RUN}_host-a":/run/rtnld --entrypoint sleep "$TAG" 600 >/dev/null 2>&1
 t=$(now_ms); limit 60 $COMPOSE -p "$RUN" stop >"$LOGS/compose-stop.log" 2>&1; t=$(($(now_ms) - t))
-for s in host-a host-b; do stopped_cleanly "$(docker inspect -f '{{.Name}}' "$(cid $s)" | tr -d /)" "${RUN}_$s-run" $t; done
+code=$(docker inspect -f '{{.State.ExitCode}}' "$rt" 2>&1)
+left=$(docker exec "$RUN-holder" ls -A /run/rtnld 2>&1)
+if [ "$code" = 0 ] && [ "$t" -lt 9000 ] && [ -z "$left" ]; then
+  pass "compose: rtnld stops gracefully: exit 0 after $(secs "$t") s, host A's socket removed from its volume"
+else fail "compose: rtnld stops gracefully" "exit code $code after $(secs "$t") s (10 s = SIGKILL); left in host A's volume: '$left'"; fi
+docker rm -f "$RUN-holder" >/dev/null 2>&1
 DONE=1
