@@ -6,6 +6,7 @@ import { ModelError } from './model/errors.js';
 import type { Namespace } from './model/netns/namespace.js';
 import type { NamespaceRegistry } from './model/netns/registry.js';
 import type { RtnlDispatcher } from './rtnl/dispatch.js';
+import type { SnapshotDocument } from './state/snapshot.js';
 import { Notifier } from './rtnl/notify.js';
 import { attachNsidNotifier } from './rtnl/nsid-notify.js';
 import type { Connection } from './transport/connection.js';
@@ -147,6 +148,25 @@ export class DaemonNamespaces implements NetnsService {
     for (const conn of this.connections.dropNamespace(ns)) conn.close();
     await this.unserve(ns);
     this.log.info({ netns: name, namespaces: this.namespaces.size }, 'namespace deleted');
+  }
+
+  /**
+   * The daemon becomes `doc` (validated and trial-imported by the caller, who holds the mutex):
+   * namespaces it lacks are deleted (as `ip netns del`), those it adds are created and served,
+   * NSID tables become its own (without `nsids`, ids between namespaces that stay are kept),
+   * then every namespace's model is replaced, each change announced in its namespace.
+   */
+  async replaceAll(doc: SnapshotDocument): Promise<void> {
+    const wanted = new Map((doc.netns ?? []).map((n) => [n.name, n.model]));
+    for (const ns of [...this.namespaces.all()]) if (!ns.initial && !wanted.has(ns.name)) await this.destroy(ns.name);
+    for (const name of wanted.keys()) if (!this.namespaces.get(name)) await this.create(name);
+    if (doc.nsids) {
+      const tables = new Map([...this.namespaces.all()].map((ns) => [ns, new Map<Namespace, number>()]));
+      for (const { observer, peer, nsid } of doc.nsids) tables.get(this.namespaces.get(observer)!)!.set(this.namespaces.get(peer)!, nsid);
+      for (const [ns, ids] of tables) this.namespaces.replaceNsids(ns, ids);
+    }
+    this.namespaces.initial.model.replaceLinks(doc.model);
+    for (const [name, model] of wanted) this.namespaces.get(name)!.model.replaceLinks(model);
   }
 
   byPid(pid: number): Namespace | undefined {

@@ -4,18 +4,19 @@ import { NlWriter } from '../protocol/writer.js';
 import type { AddressOptions } from './model/addresses.js';
 import { ManualClock } from './model/clock.js';
 import { NetworkModel } from './model/store.js';
-import type { AdminContext, ModelState } from './http/context.js';
+import type { AdminContext } from './http/context.js';
 import type { ListenAddress } from './http/listen-address.js';
 import { Metrics } from './http/metrics.js';
 import { AdminServer } from './http/server.js';
 import { DurableState } from './state/durable-state.js';
+import { exportSnapshot, type SnapshotDocument } from './state/snapshot.js';
 import type { RequestNetns } from './state/record.js';
 import { replayScope } from './rtnl/netns-refs.js';
 import { RtnlDispatcher } from './rtnl/dispatch.js';
 import { DaemonNamespaces } from './daemon-netns.js';
 import { NamespaceRegistry } from './model/netns/registry.js';
 import { warmUpInBackground } from './rtnl/warm-up.js';
-import { applySeed, applySeedLinks, applySeedCommands, type Seed, type SeedLink } from './seed.js';
+import { applySeedNamespaces, type Seed, type SeedLink } from './seed.js';
 import type { NetnsLayout } from './transport/netns-paths.js';
 import { ConnectionRegistry } from './transport/registry.js';
 import { UnixServer } from './transport/unix-server.js';
@@ -107,14 +108,7 @@ export class Daemon {
     common.netnsService = this.netns;
     // Seeded once every namespace has its notifier: building each change's message gives the
     // namespaces the ids it carries (NSIDs), as the same requests would.
-    if (seeding) {
-      const netnsModel = (name: string) => this.namespaces.get(name)?.model;
-      // Every namespace's links first, then the routes (a route's gateway may sit on a link declared later).
-      const seeds = Object.entries(options.seedNetns ?? {}).map(([name, seed]) => ({ model: netnsModel(name)!, seed, where: `netns.${name}.` }));
-      if (options.seed) seeds.unshift({ model: this.model, seed: options.seed, where: '' });
-      for (const { model, seed } of seeds) applySeedLinks(model, seed, netnsModel);
-      for (const { model, seed, where } of seeds) applySeedCommands(model, seed, where);
-    }
+    if (seeding) applySeedNamespaces(this.namespaces, options.seed, options.seedNetns);
     const state = this.state;
     if (state) this.netns.persisted = () => state.settled();
     const initial = this.namespaces.initial;
@@ -141,7 +135,7 @@ export class Daemon {
       model: this.model,
       mutex: this.mutex,
       connections: this.connections,
-      seedState: () => this.seedState(),
+      seedSnapshot: () => this.seedSnapshot(),
       persist: async () => this.state?.checkpoint(),
       ready: () => this.ready,
       netns: this.netns,
@@ -149,17 +143,18 @@ export class Daemon {
   }
 
   /**
-   * lo plus the seed, built afresh (a reset returns here, whatever --state restored). Built on a
-   * clock that never runs, so the scratch model's timers (DAD) never fire; importing the state
-   * starts them in the real model.
+   * lo plus the seed, every namespace of it, built afresh (a reset returns here, whatever --state
+   * restored). Built on a clock that never runs, so the scratch models' timers (DAD) never fire;
+   * importing the state starts them in the real models. Without NSIDs: the ids between
+   * namespaces that stay are kept, as Linux keeps them while both live.
    */
-  seedState(): ModelState {
-    const model = new NetworkModel({
-      maxLinks: this.options.maxLinks, cpuCount: this.model.cpuCount, addresses: this.options.addresses, clock: new ManualClock(),
-    });
-    model.addLoopback();
-    if (this.options.seed) applySeed(model, this.options.seed);
-    return model.exportLinks();
+  seedSnapshot(): SnapshotDocument {
+    const { maxLinks, addresses } = this.options;
+    const cpuCount = this.model.cpuCount;
+    const scratch = new NamespaceRegistry(() => new NetworkModel({ maxLinks, cpuCount, addresses, clock: new ManualClock() }));
+    for (const name of Object.keys(this.options.seedNetns ?? {})) scratch.add(name);
+    applySeedNamespaces(scratch, this.options.seed, this.options.seedNetns);
+    return { ...exportSnapshot(scratch), nsids: undefined };
   }
 
   /** Where the admin API listens (HOST:PORT with the real port, or unix:PATH); undefined without --http. */

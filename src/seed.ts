@@ -4,6 +4,7 @@ import { MACVLAN_MODE_NAMES } from '../protocol/constants.js';
 import { IFF_UP } from './model/flags.js';
 import { isKindName } from './model/kinds.js';
 import { parseMac } from './model/mac.js';
+import type { NamespaceRegistry } from './model/netns/registry.js';
 import type { NetworkModel, NewLinkSpec } from './model/store.js';
 import type { KindName, Link, MacvlanMode } from './model/types.js';
 import { addSeedAddress, parseSeedAddress } from './seed-addresses.js';
@@ -294,4 +295,21 @@ function applyLinks(model: NetworkModel, links: readonly SeedLink[], netnsModel?
       throw new SeedError(`seed link "${s.name}": ${(e as Error).message}`);
     }
   }
+}
+
+/**
+ * Seeds a daemon's namespaces (the seed's `netns:` ones already created): every namespace's
+ * links first, then every namespace's routes, rules, neighbours and FDB entries (a route's
+ * gateway may sit on a link declared later, in another namespace's veth).
+ */
+export function applySeedNamespaces(
+  namespaces: NamespaceRegistry,
+  seed: Readonly<Seed> | readonly SeedLink[] | undefined,
+  seedNetns: Readonly<Record<string, Readonly<Seed> | readonly SeedLink[]>> | undefined,
+): void {
+  const netnsModel = (name: string) => namespaces.get(name)?.model;
+  const seeds = Object.entries(seedNetns ?? {}).map(([name, s]) => ({ model: netnsModel(name)!, seed: s, where: `netns.${name}.` }));
+  if (seed) seeds.unshift({ model: namespaces.initial.model, seed, where: '' });
+  for (const { model, seed: s } of seeds) applySeedLinks(model, s, netnsModel);
+  for (const { model, seed: s, where } of seeds) applySeedCommands(model, s, where);
 }

@@ -10,9 +10,9 @@ import { ipLinkJson, ipLinksJson } from './ip-json.js';
  * Runs a change the way a netlink request runs: holding the model mutex, through the model's
  * own operations (so subscribers get the same notifications), then made durable with --state.
  */
-async function change<T>(ctx: AdminContext, apply: () => T): Promise<T> {
+async function change<T>(ctx: AdminContext, apply: () => T | Promise<T>): Promise<T> {
   return ctx.mutex.runExclusive(async () => {
-    const result = apply();
+    const result = await apply();
     await ctx.persist();
     return result;
   });
@@ -25,14 +25,14 @@ export function rigRoutes(app: FastifyInstance, ctx: AdminContext): void {
   app.post('/v1/reset', {
     schema: {
       tags: ['rig'],
-      summary: 'Back to the seed (lo plus --seed), announced to subscribers as a snapshot import is',
+      summary: 'Back to the seed (lo plus --seed, every namespace of it; namespaces not in it are deleted), announced to subscribers as a snapshot import is; answers the initial namespace\'s links',
       security: auth,
       response: { 200: ipLinkListSchema, ...errors(401, 503) },
     },
   }, async () => {
-    const seed = ctx.seedState();
-    return change(ctx, () => {
-      ctx.model.replaceLinks(seed);
+    const seed = ctx.seedSnapshot();
+    return change(ctx, async () => {
+      await ctx.netns.replaceAll(seed);
       return ipLinksJson(ctx.model, { mode: 'link' });
     });
   });
@@ -40,27 +40,27 @@ export function rigRoutes(app: FastifyInstance, ctx: AdminContext): void {
   app.get('/v1/snapshot', {
     schema: {
       tags: ['rig'],
-      summary: 'The whole model, index cursor included (the state directory\'s snapshot.json format)',
+      summary: 'Every namespace\'s model, index cursors included, and the NSID tables (the state directory\'s snapshot.json format)',
       response: { 200: { $ref: 'Snapshot#' }, ...errors(503) },
     },
   }, async (_req, reply) => {
     // Serialised here (byte arrays as {"$hex": ...}); the schema documents it and PUT checks it.
-    return reply.type('application/json; charset=utf-8').send(snapshotJson(ctx.model));
+    return reply.type('application/json; charset=utf-8').send(snapshotJson(ctx.netns.namespaces));
   });
 
   app.put('/v1/snapshot', {
     bodyLimit: 1024 * 1024 * 1024,
     schema: {
       tags: ['rig'],
-      summary: 'Replace the whole model; subscribers get RTM_DELLINK for devices gone, RTM_NEWLINK for new or changed ones',
+      summary: 'Replace every namespace (those not in the document are deleted, new ones created; without `nsids` the ids between namespaces that stay are kept); each namespace\'s subscribers get RTM_DELLINK for devices gone, RTM_NEWLINK for new or changed ones. Checked whole first: a bad document changes nothing. Answers the initial namespace\'s links',
       security: auth,
       body: { $ref: 'Snapshot#' },
       response: { 200: ipLinkListSchema, ...errors(400, 401, 503) },
     },
   }, async (req) => {
-    const state = parseSnapshot(req.body, ctx.model.maxLinks);
-    return change(ctx, () => {
-      ctx.model.replaceLinks(state);
+    const doc = parseSnapshot(req.body, ctx.model.maxLinks);
+    return change(ctx, async () => {
+      await ctx.netns.replaceAll(doc);
       return ipLinksJson(ctx.model, { mode: 'link' });
     });
   });

@@ -221,26 +221,46 @@ export const linkStateSchema = {
   },
 } as const;
 
-/** GET/PUT /v1/snapshot: the same document as the state directory's snapshot.json. */
+/** One namespace's model in a snapshot. */
+export const modelStateSchema = {
+  $id: 'ModelState',
+  type: 'object',
+  additionalProperties: false,
+  required: ['lastAutoIndex', 'links'],
+  properties: {
+    lastAutoIndex: { type: 'integer', minimum: 0, maximum: 0x7fffffff, description: 'the index allocator cursor: the last index handed out automatically' },
+    links: { type: 'array', items: { $ref: 'LinkState#' } },
+    addresses: { $ref: 'AddressTable#' },
+    routes: { $ref: 'RouteTable#' },
+    rules: { type: 'object', description: 'the FIB rules (FibRules.export(); checked by importing into a scratch model)' },
+    fdb: { type: 'object', description: 'the bridge FDBs and device lists (FdbTable.export(); checked by importing)' },
+    neighbours: { $ref: 'NeighbourTable#' },
+  },
+} as const;
+
+/** GET/PUT /v1/snapshot: the same document as the state directory's snapshot.json (src/state/snapshot.ts). */
 export const snapshotSchema = {
   $id: 'Snapshot',
   type: 'object',
   additionalProperties: false,
   required: ['version', 'model'],
   properties: {
-    version: { type: 'integer', enum: [1] },
-    model: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['lastAutoIndex', 'links'],
-      properties: {
-        lastAutoIndex: { type: 'integer', minimum: 0, maximum: 0x7fffffff, description: 'the index allocator cursor: the last index handed out automatically' },
-        links: { type: 'array', items: { $ref: 'LinkState#' } },
-        addresses: { $ref: 'AddressTable#' },
-        routes: { $ref: 'RouteTable#' },
-        rules: { type: 'object', description: 'the FIB rules (FibRules.export(); checked by importing into a scratch model)' },
-        fdb: { type: 'object', description: 'the bridge FDBs and device lists (FdbTable.export(); checked by importing)' },
-        neighbours: { $ref: 'NeighbourTable#' },
+    version: { type: 'integer', enum: [1, 2], description: '1: the initial namespace only; 2: with `netns` and `nsids`' },
+    model: { $ref: 'ModelState#' },
+    netns: {
+      type: 'array',
+      description: 'every other namespace, in creation order (absent: none)',
+      items: {
+        type: 'object', additionalProperties: false, required: ['name', 'model'],
+        properties: { name: { type: 'string', minLength: 1, maxLength: 255 }, model: { $ref: 'ModelState#' } },
+      },
+    },
+    nsids: {
+      type: 'array',
+      description: 'the id `observer` gives `peer` ("" is the initial namespace); absent: the ids between namespaces that stay are kept',
+      items: {
+        type: 'object', additionalProperties: false, required: ['observer', 'peer', 'nsid'],
+        properties: { observer: { type: 'string', maxLength: 255 }, peer: { type: 'string', maxLength: 255 }, nsid: { type: 'integer', minimum: 0, maximum: 0x7fffffff } },
       },
     },
   },
@@ -414,7 +434,7 @@ export const neighbourTableSchema = {
   },
 } as const;
 
-export const sharedSchemas = [errorSchema, ipAddrInfoSchema, ipLinkSchema, linkStateSchema, addressTableSchema, routeTableSchema, neighbourTableSchema, snapshotSchema] as const;
+export const sharedSchemas = [errorSchema, ipAddrInfoSchema, ipLinkSchema, linkStateSchema, addressTableSchema, routeTableSchema, neighbourTableSchema, modelStateSchema, snapshotSchema] as const;
 
 // Compile-time guards: a field added to the model's Link or address types without a schema entry
 // here fails the type check (snapshots would otherwise refuse, or silently drop, that field).

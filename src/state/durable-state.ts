@@ -2,10 +2,10 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { NamespaceRegistry } from '../model/netns/registry.js';
-import type { NetworkModel } from '../model/store.js';
 import { fromJson, toJson } from './json.js';
 import { Journal } from './journal.js';
 import { decodeRecord, encodeRecord, type RequestNetns, type StateRecord } from './record.js';
+import { exportSnapshot, type SnapshotDocument } from './snapshot.js';
 
 /** How journaled records are applied again (the rtnetlink dispatcher and the namespace service, as at first). */
 export interface Replay {
@@ -14,16 +14,6 @@ export interface Replay {
   /** ip netns add / del (with its notifier; no sockets yet). */
   addNetns(name: string): Promise<void>;
   delNetns(name: string): Promise<void>;
-}
-
-type ModelExport = ReturnType<NetworkModel['exportLinks']>;
-
-interface Snapshot {
-  /** 1: the initial namespace only; 2: every namespace and their NSID tables. */
-  version: 1 | 2;
-  model: ModelExport;
-  netns?: Array<{ name: string; model: ModelExport }>;
-  nsids?: Array<{ observer: string; peer: string; nsid: number }>;
 }
 
 const SNAPSHOT = 'snapshot.json';
@@ -59,7 +49,7 @@ export class DurableState {
   /** Loads snapshot + journal into the namespaces and opens the journal for appending. */
   async load(replay: Replay): Promise<void> {
     try {
-      const snap = fromJson<Snapshot>(readFileSync(join(this.dir, SNAPSHOT), 'utf8'));
+      const snap = fromJson<SnapshotDocument>(readFileSync(join(this.dir, SNAPSHOT), 'utf8'));
       this.namespaces.initial.model.importLinks(snap.model);
       for (const { name, model } of snap.netns ?? []) {
         await replay.addNetns(name);
@@ -141,7 +131,7 @@ export class DurableState {
     const journal = this.journal;
     if (!journal) return;
     const tmp = join(this.dir, `${SNAPSHOT}.tmp`);
-    writeFileSync(tmp, toJson(this.snapshot()));
+    writeFileSync(tmp, toJson(exportSnapshot(this.namespaces)));
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);
@@ -150,17 +140,6 @@ export class DurableState {
     fsyncSync(dirFd);
     closeSync(dirFd);
     journal.reset();
-  }
-
-  /** Every namespace (the initial one as `model`), then every NSID table. */
-  private snapshot(): Snapshot {
-    const all = [...this.namespaces.all()];
-    return {
-      version: 2,
-      model: this.namespaces.initial.model.exportLinks(),
-      netns: all.filter((ns) => !ns.initial).map((ns) => ({ name: ns.name, model: ns.model.exportLinks() })),
-      nsids: all.flatMap((ns) => ns.nsids.entries().map(([nsid, peer]) => ({ observer: ns.name, peer: peer.name, nsid }))),
-    };
   }
 
   close(): void {

@@ -298,7 +298,8 @@ describe('snapshots and reset', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/json');
     const doc = res.json();
-    expect(doc.version).toBe(1);
+    expect(doc.version).toBe(2);
+    expect([doc.netns, doc.nsids]).toEqual([[], []]);
     expect(toJson({ lastAutoIndex: doc.model.lastAutoIndex, links: doc.model.links })).toBe(linksOf(daemon));
     expect(doc.model.lastAutoIndex).toBe(5);
   });
@@ -358,7 +359,8 @@ describe('snapshots and reset', () => {
       return doc;
     };
     const cases: Array<[object, string]> = [
-      [edit((d) => (d.version = 2)), 'version'],
+      [edit((d) => (d.version = 3)), 'version'],
+      [edit((d) => (d.version = 1)), 'version'], // namespaces (even none) need version 2
       [edit((d) => delete d.model.lastAutoIndex), 'model.lastAutoIndex'],
       [edit((d) => (d.model.links[2].mtu = 'big')), 'model.links[2].mtu'],
       [edit((d) => (d.model.links[1].colour = 'red')), 'model.links[1].colour'],
@@ -381,6 +383,86 @@ describe('snapshots and reset', () => {
     expect(linksOf(daemon)).toBe(before);
   });
 
+  it('exports and imports every namespace and NSID table; a bad document changes nothing in any of them', async () => {
+    const { app, daemon } = await rig({
+      seedNetns: {
+        red: [{ name: 'lo', up: true }, { name: 'r0', kind: 'veth', peer: { name: 'b0', netns: 'blue' }, up: true, addresses: ['10.9.0.1/24'] }],
+        blue: [{ name: 'd9', kind: 'dummy' }],
+      },
+    });
+    const red = daemon.namespaces.get('red')!;
+    const blue = daemon.namespaces.get('blue')!;
+    const saved = (await app.inject({ url: '/v1/snapshot' })).json();
+    expect(saved.netns.map((n: { name: string }) => n.name)).toEqual(['red', 'blue']);
+    const redLinks = saved.netns[0].model.links as Array<{ name: string; link: number; linkNetns?: string }>;
+    expect(redLinks.find((l) => l.name === 'r0')).toMatchObject({ link: 2, linkNetns: 'blue' });
+    expect(saved.nsids).toEqual(expect.arrayContaining([{ observer: 'red', peer: 'blue', nsid: 0 }]));
+    const redAddressesBefore = toJson(red.model.exportLinks().addresses);
+
+    // Change every namespace: a namespace more, one fewer, links and ids changed.
+    daemon.model.createLink({ kind: 'dummy', name: 'x0' });
+    red.model.setMtu(red.model.byName('r0')!, 1400);
+    daemon.namespaces.delete('blue'); // r0 goes with its peer
+    daemon.namespaces.add('green');
+    daemon.namespaces.assignNsid(red, daemon.namespaces.get('green')!, 5);
+    const events: string[] = [];
+    daemon.namespaces.onEvent((e) => events.push(`${e.type} ${'observer' in e ? `${e.observer.name}->${e.peer.name}` : e.netns.name}`));
+
+    // A bad document (a veth whose peer is in a namespace it does not hold) is refused whole.
+    const broken = structuredClone(saved);
+    broken.netns.pop();
+    const res = await app.inject({ method: 'PUT', url: '/v1/snapshot', payload: broken });
+    expect([res.statusCode, res.json().field]).toEqual([400, 'netns[0].model.links[1].linkNetns']);
+    expect([...daemon.namespaces.all()].map((ns) => ns.name)).toEqual(['', 'red', 'green']);
+    expect(red.model.byName('r0')).toBeUndefined();
+    expect(events).toEqual([]);
+
+    const put = await app.inject({ method: 'PUT', url: '/v1/snapshot', payload: saved });
+    expect(put.statusCode).toBe(200);
+    expect([...daemon.namespaces.all()].map((ns) => ns.name)).toEqual(['', 'red', 'blue']);
+    expect(daemon.model.byName('x0')).toBeUndefined();
+    const again = (await app.inject({ url: '/v1/snapshot' })).json();
+    // times are each model's clock: devices and addresses that came back are new ones, stamped now
+    const stampless = (doc: unknown) => JSON.parse(JSON.stringify(doc, (k, v) => (['cstamp', 'tstamp', 'now', 'createdAt'].includes(k) ? 0 : v)));
+    expect(stampless(again.netns)).toEqual(stampless(saved.netns));
+    // the document's ids, plus any announcing the devices allocated (blue's for red, as Linux's peernet2id_alloc)
+    expect(again.nsids).toEqual(expect.arrayContaining(saved.nsids));
+    expect(red.nsids.idOf(daemon.namespaces.get('blue')!)).toBe(0);
+    expect(stampless(JSON.parse(toJson(red.model.exportLinks().addresses)))).toEqual(stampless(JSON.parse(redAddressesBefore)));
+    expect(daemon.namespaces.get('blue')).not.toBe(blue); // a new namespace, as `ip netns add` makes
+    // green went (as `ip netns del`), with its id in red; blue came back
+    expect(events).toEqual(expect.arrayContaining(['del green', 'delnsid red->green', 'add blue']));
+  });
+
+  it('refuses documents whose namespaces or NSIDs do not hold together, naming the field', async () => {
+    const { app } = await rig({ seedNetns: { red: [{ name: 'r0', kind: 'veth', peer: { name: 'b0', netns: 'blue' } }], blue: [] } });
+    const good = (await app.inject({ url: '/v1/snapshot' })).json();
+    const edit = (f: (doc: any) => void) => {
+      const doc = structuredClone(good);
+      f(doc);
+      return doc;
+    };
+    const cases: Array<[object, string]> = [
+      [edit((d) => (d.netns[1].name = 'red')), 'netns[1].name'],
+      [edit((d) => (d.netns[1].name = '..')), 'netns[1].name'],
+      [edit((d) => (d.netns[1].name = 'x/y')), 'netns[1].name'],
+      [edit((d) => (d.netns[0].model.links[1].link = 1)), 'netns[0].model.links[1].link'], // blue's lo: not a veth
+      [edit((d) => d.netns[1].model.links.pop()), 'netns[0].model.links[1].link'], // the peer is gone
+      [edit((d) => (d.nsids = [{ observer: 'red', peer: 'nope', nsid: 1 }])), 'nsids[0].peer'],
+      [edit((d) => (d.nsids = [{ observer: 'red', peer: 'blue', nsid: 1 }, { observer: 'red', peer: '', nsid: 1 }])), 'nsids[1]'],
+      [edit((d) => (d.nsids = [{ observer: 'red', peer: 'blue', nsid: -1 }])), 'nsids[0].nsid'],
+    ];
+    for (const [doc, field] of cases) {
+      const res = await app.inject({ method: 'PUT', url: '/v1/snapshot', payload: doc });
+      expect(res.statusCode, field).toBe(400);
+      expect(res.json().field, field).toBe(field);
+    }
+    // A version-1 document (the initial namespace only) is the whole daemon: the others go.
+    const v1 = await app.inject({ method: 'PUT', url: '/v1/snapshot', payload: { version: 1, model: good.model } });
+    expect(v1.statusCode).toBe(200);
+    expect((await app.inject({ url: '/v1/snapshot' })).json().netns).toEqual([]);
+  });
+
   it('resets to the seed, index cursor included', async () => {
     const { app, daemon } = await rig();
     const seeded = (await app.inject({ url: '/v1/snapshot' })).json();
@@ -395,6 +477,24 @@ describe('snapshots and reset', () => {
     const strip = (doc: any) => doc.model.links.map((l: any) => ({ ...l, createdAt: 0 }));
     expect(strip(after)).toEqual(strip(seeded));
     expect(after.model.lastAutoIndex).toBe(seeded.model.lastAutoIndex);
+  });
+
+  it('resets every namespace to the seed: namespaces not in it go, the seed\'s come back as seeded', async () => {
+    const { app, daemon } = await rig({ seedNetns: { red: [{ name: 'd1', kind: 'dummy', mtu: 1300 }], blue: [] } });
+    const seeded = (await app.inject({ url: '/v1/snapshot' })).json();
+    const red = daemon.namespaces.get('red')!;
+    red.model.deleteLink(red.model.byName('d1')!);
+    red.model.createLink({ kind: 'dummy', name: 'junk' });
+    daemon.namespaces.delete('blue');
+    daemon.namespaces.add('green');
+    const res = await app.inject({ method: 'POST', url: '/v1/reset' });
+    expect(res.statusCode).toBe(200);
+    expect([...daemon.namespaces.all()].map((ns) => ns.name)).toEqual(['', 'red', 'blue']);
+    expect(daemon.namespaces.get('red')).toBe(red); // kept, its model replaced
+    expect([...red.model.iterate()].map((l) => [l.name, l.mtu])).toEqual([['lo', 65536], ['d1', 1300]]);
+    const after = (await app.inject({ url: '/v1/snapshot' })).json();
+    const strip = (doc: any) => doc.netns.map((n: any) => ({ name: n.name, links: n.model.links.map((l: any) => ({ ...l, createdAt: 0 })) }));
+    expect(strip(after)).toEqual(strip(seeded));
   });
 });
 

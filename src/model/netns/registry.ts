@@ -102,6 +102,23 @@ export class NamespaceRegistry {
   }
 
   /**
+   * Makes `observer`'s NSID table exactly `ids` (a snapshot import): ids that go are announced
+   * with RTM_DELNSID, ids that come or change with RTM_NEWNSID, those that stay are not.
+   */
+  replaceNsids(observer: Namespace, ids: ReadonlyMap<Namespace, number>): void {
+    for (const [nsid, peer] of observer.nsids.entries()) {
+      if (ids.get(peer) === nsid) continue;
+      observer.nsids.remove(peer);
+      this.emit({ type: 'delnsid', observer, peer, nsid });
+    }
+    for (const [peer, nsid] of ids) {
+      if (observer.nsids.idOf(peer) === nsid) continue;
+      observer.nsids.assign(peer, nsid);
+      this.emit({ type: 'newnsid', observer, peer, nsid });
+    }
+  }
+
+  /**
    * ip netns del (the last reference going): cleanup_net. Every namespace that had an id for
    * it announces RTM_DELNSID first; then the devices go, and with them the other ends of veth
    * pairs living elsewhere (announced there as ordinary deletions).
