@@ -74,15 +74,19 @@ def name(n):
     return attr(IFLA['IFNAME'], n)
 
 
-def veth(main_name, peer_name, peer_ns=None, top_ns=None, index=0, peer_index=0, flags=CE):
-    """`ip link add MAIN type veth peer name PEER [netns PEER_NS]`, optionally created in TOP_NS."""
+def veth(main_name, peer_name, peer_ns=None, top_ns=None, index=0, peer_index=0, flags=CE, by_pid=False):
+    """`ip link add MAIN type veth peer name PEER [netns PEER_NS]`, optionally created in TOP_NS;
+    the namespaces named by fd, or by the pid of a process in them (by_pid)."""
+    def ns_attr(c, ns):
+        return attr(IFLA['NET_NS_PID'], c.pid(ns)) if by_pid else attr(IFLA['NET_NS_FD'], c.fd(ns))
+
     def build(c):
         peer = ifinfomsg(index=peer_index) + name(peer_name)
         if peer_ns is not None:
-            peer += attr(IFLA['NET_NS_FD'], c.fd(peer_ns))
+            peer += ns_attr(c, peer_ns)
         body = ifinfomsg(index=index) + name(main_name)
         if top_ns is not None:
-            body += attr(IFLA['NET_NS_FD'], c.fd(top_ns))
+            body += ns_attr(c, top_ns)
         return nlmsg(RTM_NEWLINK, flags, c.seq(), body + veth_linkinfo(peer))
     return build
 
@@ -103,7 +107,7 @@ def move(index, to_ns=None, nsid=None, pid=None, extra=b'', msg_type=RTM_NEWLINK
         if nsid is not None:
             body += attr(IFLA['TARGET_NETNSID'], s32(nsid))
         if pid is not None:
-            body += attr(IFLA['NET_NS_PID'], pid)
+            body += attr(IFLA['NET_NS_PID'], c.pid(pid) if isinstance(pid, str) else pid)
         return nlmsg(msg_type, flags, c.seq(), body + extra)
     return build
 
@@ -146,10 +150,11 @@ def ifa_target(nsid):
 
 
 def nsid_req(msg_type, fd_ns=None, nsid=None, pid=None, target=None, flags=C, dump=False):
+    """pid: a namespace name (the pid of a process in it) or a number."""
     def build(c):
         body = rtgen()
         if pid is not None:
-            body += attr(NETNSA_PID, pid)
+            body += attr(NETNSA_PID, c.pid(pid) if isinstance(pid, str) else pid)
         if fd_ns is not None:
             body += attr(NETNSA_FD, c.fd(fd_ns))
         if nsid is not None:
@@ -211,6 +216,27 @@ NS_CASES = [
         Do('A', 'SETLINK with TARGET_NETNSID 0 (B): moves x1', move(5, nsid=0, msg_type=RTM_SETLINK)),
         Do('A', 'move with an unknown TARGET_NETNSID', move(3, nsid=7)),
         Do('A', 'DELLINK with NET_NS_FD', dellink(index=3, extra=attr(IFLA['NET_NS_FD'], 0))),
+        Do('A', 'link dump', getlink(dump=True)),
+        Do('B', 'link dump', getlink(dump=True)),
+    ]),
+    NsCase('netns2_move_by_pid', 'Naming a namespace by the pid of a process in it (IFLA_NET_NS_PID, NETNSA_PID; '
+           '§3.4): moves, a veth made there or with its peer there, the NSID of a pid\'s namespace, '
+           'a pid of nobody (-ESRCH), a move to the requester\'s own namespace.', ['A', 'B'], [
+        Do('A', 'veth m0/m1', veth('m0', 'm1')),
+        Do('A', 'addr 10.8.0.1/24 on 2', addr4(2, '10.8.0.1')),
+        Do('A', 'ip link set 2 netns PID-of-B', move(2, pid='B')),
+        Do('B', 'GETLINK 2', getlink(index=2)),
+        Do('A', 'move 3 to PID-of-A (its own namespace)', move(3, pid='A')),
+        Do('A', 'move 3 to a pid of nobody', move(3, pid=0x7ffffff0)),
+        Do('A', 'move 3 to B by pid with NEW_IFINDEX 7 and a name template', move(3, pid='B', extra=attr(IFLA['NEW_IFINDEX'], s32(7)) + name('mv%d'))),
+        Do('A', 'veth made in PID-of-B (top level), peer here', veth('t0', 't1', top_ns='B', by_pid=True)),
+        Do('A', 'veth here, peer in PID-of-B', veth('u0', 'u1', peer_ns='B', by_pid=True)),
+        Do('A', 'veth with its peer at a pid of nobody', lambda c: nlmsg(RTM_NEWLINK, CE, c.seq(), ifinfomsg() + name('w0')
+           + veth_linkinfo(ifinfomsg() + name('w1') + attr(IFLA['NET_NS_PID'], 0x7ffffff0)))),
+        Do('A', 'GETNSID PID=PID-of-B', nsid_req(RTM_GETNSID, pid='B', flags=F_REQUEST)),
+        Do('B', 'GETNSID PID=PID-of-A', nsid_req(RTM_GETNSID, pid='A', flags=F_REQUEST)),
+        Do('A', 'GETNSID PID=nobody', nsid_req(RTM_GETNSID, pid=0x7ffffff0, flags=F_REQUEST)),
+        Do('B', 'NEWNSID PID=PID-of-A NSID=6 (A already has an id in B)', nsid_req(RTM_NEWNSID, pid='A', nsid=6)),
         Do('A', 'link dump', getlink(dump=True)),
         Do('B', 'link dump', getlink(dump=True)),
     ]),

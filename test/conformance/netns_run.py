@@ -36,8 +36,11 @@ SOL_NETLINK = 270
 KERNEL_PORTID_BASE = 0x5e000000
 # Daemon side: fd numbers bound to the namespaces with NETNS_FD.
 DAEMON_FD_BASE = 900
-# NETNS_ADD/DEL/SETNS/NETNS_FD (TRANSPORT.md), NSID_MARK (daemon -> client).
-CALL_SETNS, CALL_NETNS_FD, CALL_NETNS_ADD, CALL_NETNS_DEL, CALL_NSID_MARK = 5, 6, 7, 8, 12
+# Daemon side: the process ids announced with SETPID, one per namespace (a daemon has no
+# processes: a connection in the namespace announces the id, as the preload adaptor does).
+DAEMON_PID_BASE = 3000000
+# NETNS_ADD/DEL/SETNS/NETNS_FD/SETPID (TRANSPORT.md), NSID_MARK (daemon -> client).
+CALL_SETNS, CALL_NETNS_FD, CALL_NETNS_ADD, CALL_NETNS_DEL, CALL_SETPID, CALL_NSID_MARK = 5, 6, 7, 8, 11, 12
 
 
 class Ids(dict):
@@ -135,6 +138,7 @@ class World:
         self.main = {}
         self.mon = {}
         self.fds = {}
+        self.pids = {}
         self.alive = list(names)
 
     def owners(self):
@@ -207,12 +211,23 @@ class KernelWorld(World):
     def fd(self, n):
         return self.fds[n]
 
+    def pid(self, n):
+        """The pid of a process living in n (made on first use): what IFLA_NET_NS_PID / NETNSA_PID name."""
+        if n not in self.pids:
+            fd = self.fds[n]
+            # setns before exec: once Popen returns, the process is in n.
+            self.pids[n] = subprocess.Popen(['sleep', '600'], preexec_fn=lambda: setns(fd), pass_fds=(fd,),
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        return self.pids[n].pid
+
     def delete(self, n):
         """ip netns del once nothing of ours holds the namespace: the kernel then destroys it (cleanup_net)."""
         for d in (self.main.pop(n), self.mon.pop(n, None)):
             if d is not None:
                 d.close()
         os.close(self.fds.pop(n))
+        if n in self.pids:
+            self.pids.pop(n).kill()
         subprocess.run(['ip', 'netns', 'del', self.real[n]], check=True)
         self.alive.remove(n)
 
@@ -232,6 +247,9 @@ class KernelWorld(World):
         super().close()
         for d in self.extra:
             d.close()
+        for p in self.pids.values():
+            p.kill()
+            p.wait()
         for fd in self.fds.values():
             os.close(fd)
         for n in self.names:
@@ -275,6 +293,15 @@ class DaemonWorld(World):
     def fd(self, n):
         return self.fds[n]
 
+    def pid(self, n):
+        """An id announced with SETPID by a connection of its own in n (made on first use)."""
+        if n not in self.pids:
+            d = self.connect(n)
+            self.extra.append(d)
+            self.pids[n] = DAEMON_PID_BASE + self.names.index(n)
+            d.named_call(CALL_SETPID, 0, self.pids[n], '')
+        return self.pids[n]
+
     def delete(self, n):
         self.main.pop(n).close()
         if n in self.mon:
@@ -302,7 +329,8 @@ class DaemonWorld(World):
 # running a case
 
 class Ctx:
-    """What request builders see: c.seq(n), c.fd(NS) (an fd on that namespace, as the requester holds it)."""
+    """What request builders see: c.seq(n), c.fd(NS) (an fd on that namespace, as the requester holds it),
+    c.pid(NS) (a process living in it)."""
 
     def __init__(self, base, world):
         self.base = base
@@ -313,6 +341,10 @@ class Ctx:
 
     def fd(self, n):
         return self.world.fd(n)
+
+    def pid(self, n):
+        """The pid of a process in n, as the requester would name it."""
+        return self.world.pid(n)
 
 
 def _norm(world, base, sent, msgs):
