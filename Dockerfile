@@ -1,5 +1,6 @@
-# rtnld in a container: one daemon = one simulated host. The netlink socket lives in the
-# /run/rtnld volume so other containers (agents under test, `rtnl`) can share it.
+# rtnld in a container: one simulated host, or several as namespaces (docker-compose.yml). The
+# netlink socket lives in the /run/rtnld volume so other containers (agents under test, `rtnl`)
+# can share it.
 #
 #   docker build -t rtnld .
 #   docker run --rm -v rtnld-run:/run/rtnld rtnld
