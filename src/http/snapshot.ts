@@ -35,8 +35,8 @@ function bad(field: string, message: string): HttpError {
   return new HttpError(400, `snapshot field "${field}" ${message}`, field);
 }
 
-/** A link of the document: `index` in the namespace `netns` ("" the initial one). */
-type Resolve = (netns: string, index: number) => Link | undefined;
+/** The namespaces of the document ("" the initial one) and their links by index. */
+type DocumentLinks = ReadonlyMap<string, ReadonlyMap<number, Link>>;
 
 /**
  * The rules a model keeps that a JSON schema cannot say: unique indexes and names, lo at
@@ -44,7 +44,7 @@ type Resolve = (netns: string, index: number) => Link | undefined;
  * namespace of the document too), per-kind options present, the link limit. A snapshot that
  * passes can be served and encoded without surprises. `at` is the model's place in the document.
  */
-export function checkState(state: ModelState, maxLinks: number, at = 'model', netns = INITIAL_NETNS, resolve?: Resolve): void {
+function checkState(state: ModelState, maxLinks: number, at: string, netns: string, doc: DocumentLinks): void {
   const links = state.links;
   if (links.length > maxLinks) throw bad(`${at}.links`, `has ${links.length} links; the limit is ${maxLinks} (--max-links)`);
   const byIndex = new Map<number, Link>();
@@ -88,13 +88,12 @@ export function checkState(state: ModelState, maxLinks: number, at = 'model', ne
       });
     }
   });
-  const find: Resolve = resolve ?? ((ns, index) => (ns === netns ? byIndex.get(index) : undefined));
   links.forEach((l, i) => {
     const here = `${at}.links[${i}]`;
     if (l.master !== 0 && !KINDS[byIndex.get(l.master)?.kind ?? 'lo'].isMaster) throw bad(`${here}.master`, `is ${l.master}, which is not a bridge in the snapshot`);
     const where = l.linkNetns ?? netns;
-    const other = l.link !== 0 ? find(where, l.link) : undefined;
-    if (l.linkNetns !== undefined && !resolve?.(l.linkNetns, 1)) throw bad(`${here}.linkNetns`, `is "${l.linkNetns}", which is not a namespace in the snapshot`);
+    const other = l.link !== 0 ? doc.get(where)?.get(l.link) : undefined;
+    if (l.linkNetns !== undefined && !doc.has(l.linkNetns)) throw bad(`${here}.linkNetns`, `is "${l.linkNetns}", which is not a namespace in the snapshot`);
     if (KINDS[l.kind].needsParent && !other) throw bad(`${here}.link`, `is ${l.link}, which is not a link in the snapshot`);
     if (l.kind === 'veth' && l.link !== 0) {
       // a pair: each end names the other, wherever it lives
@@ -112,9 +111,8 @@ function checkDocument(doc: SnapshotDocument, maxLinks: number): void {
     if (models.has(name)) throw bad(`netns[${i}].name`, `repeats the namespace "${name}"`);
     models.set(name, new Map(model.links.map((l) => [l.index, l])));
   });
-  const resolve: Resolve = (ns, index) => models.get(ns)?.get(index);
-  checkState(doc.model, maxLinks, 'model', INITIAL_NETNS, resolve);
-  (doc.netns ?? []).forEach(({ name, model }, i) => checkState(model, maxLinks, `netns[${i}].model`, name, resolve));
+  checkState(doc.model, maxLinks, 'model', INITIAL_NETNS, models);
+  (doc.netns ?? []).forEach(({ name, model }, i) => checkState(model, maxLinks, `netns[${i}].model`, name, models));
   const given = new Set<string>();
   (doc.nsids ?? []).forEach(({ observer, peer, nsid }, i) => {
     for (const [key, name] of [['observer', observer], ['peer', peer]] as const) {
