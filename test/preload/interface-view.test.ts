@@ -286,6 +286,7 @@ print(json.dumps({'stats': stats, 'addrs': addrs, 'io': io}))
     expect(mtus.stdout.trim().split('\n')).toEqual(links().map((l) => `/sys/class/net/${l.name}/mtu ${l.mtu}`).sort());
     const cat = await sh('cat /sys/class/net/*/mtu');
     expect(cat.stdout.trim().split('\n').map(Number)).toEqual(links().sort((a, b) => (a.name < b.name ? -1 : 1)).map((l) => l.mtu));
+    model().setStats(link('d0'), { rxBytes: 123456, txPackets: 42 }); // as the psutil test does (it may be skipped)
     const files = await sh('cd /sys/class/net/d0 && echo $(cat ifindex iflink address broadcast operstate carrier flags type tx_queue_len statistics/rx_bytes) && readlink /sys/class/net/d0 && ls /sys/class/net/br0/brif && readlink /sys/class/net/v0/master && cat /sys/class/net/v1/carrier');
     const d0 = link('d0');
     expect(files.stdout.trim().split('\n').slice(0, 4)).toEqual([
