@@ -135,10 +135,12 @@ async function main(): Promise<void> {
   if (opts.background) return startInBackground();
   const log = createLogger(opts.logLevel, opts.logFile);
   let stopping = false;
+  let daemon: Daemon | undefined;
   const stop = (why: Record<string, string>) => {
     if (stopping) return;
     stopping = true;
     log.info(why, 'stopping');
+    if (!daemon) process.exit(0); // nothing listens yet
     daemon.stop().then(
       () => {
         if (opts.pidFile) removePidFile(opts.pidFile);
@@ -150,7 +152,12 @@ async function main(): Promise<void> {
       },
     );
   };
-  let daemon: Daemon;
+  // Installed before the start-up, which takes seconds with a big seed: a signal meanwhile stops
+  // the daemon cleanly (the sockets that listen already are closed and removed) once the start-up
+  // yields, instead of killing it with socket files left behind.
+  process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
+  process.on('SIGINT', () => stop({ signal: 'SIGINT' }));
+  process.on('SIGHUP', () => stop({ signal: 'SIGHUP' }));
   try {
     const seedDoc = opts.seed ? readSeedDoc(opts.seed) : undefined;
     daemon = new Daemon({
@@ -164,6 +171,7 @@ async function main(): Promise<void> {
       onSocketRemoved: (path) => stop({ reason: 'socket file removed or replaced', path }),
     });
     await daemon.start();
+    if (daemon.stopped) return; // a signal came during the start-up: stop() exits
     if (opts.pidFile) writePidFile(opts.pidFile);
   } catch (e) {
     const message = e instanceof SeedError ? e.message : `cannot start: ${(e as Error).message}`;
@@ -171,9 +179,6 @@ async function main(): Promise<void> {
     process.stderr.write(`rtnld: ${message}\n`);
     process.exit(1);
   }
-  process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
-  process.on('SIGINT', () => stop({ signal: 'SIGINT' }));
-  process.on('SIGHUP', () => stop({ signal: 'SIGHUP' }));
   if (process.env[BACKGROUND_CHILD] && process.send) {
     process.send('listening');
     process.disconnect();
