@@ -35,6 +35,12 @@ export const RIG_HOST = {
 const load = () => loadavg().map((l) => Math.round(l * 10) / 10);
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** The median of the run-by-run ratios (rig run i / lone run i, taken back to back): less moved by the machine's swings than the ratio of medians. */
+function pairedRatio(a: number[], b: number[]): number {
+  const r = a.map((x, i) => x / b[i]!).sort((x, y) => x - y);
+  return round2(r.length % 2 ? r[r.length >> 1]! : (r[r.length / 2 - 1]! + r[r.length / 2]!) / 2);
+}
+
 /** A process's CPU seconds so far (user, system: /proc/PID/stat, clock ticks of 1/100 s). */
 function cpuSeconds(pid: number | undefined): { user: number; system: number } | undefined {
   try {
@@ -104,7 +110,7 @@ export async function netnsRigRows(ctx: NetnsRigContext, count = 10_000): Promis
     ctx.rows.push({
       id: 'netns_rig_getlink_rt', what: `GETLINK by index, one at a time, one namespace of ${count.toLocaleString('en')} vs a daemon holding only it`,
       unit: 'round trips/s', rtnld: a, baseline: b, ratio: a.median / b.median, target: '>= 0.9 x the lone daemon', met: a.median / b.median >= 0.9,
-      detail: { replyBytes: rt.replyBytes, loadAverage: load() },
+      detail: { replyBytes: rt.replyBytes, pairedRatioMedian: pairedRatio(rt.runs.rig!, rt.runs.lone!), loadAverage: load() },
     });
     ctx.log('rig GETLINK done');
     const dump = await ctx.runJob<{ runs: Record<string, number[]>; shape: Record<string, { messages: number; bytes: number }> }>(
@@ -115,7 +121,7 @@ export async function netnsRigRows(ctx: NetnsRigContext, count = 10_000): Promis
     ctx.rows.push({
       id: 'netns_rig_dump', what: `link dump of one namespace of ${count.toLocaleString('en')} vs a daemon holding only it`,
       unit: 'messages/s', rtnld: c, baseline: e, ratio: c.median / e.median, target: '>= 0.9 x the lone daemon', met: c.median / e.median >= 0.9,
-      detail: { shape: dump.shape, loadAverage: load() },
+      detail: { shape: dump.shape, pairedRatioMedian: pairedRatio(dump.runs.rig!, dump.runs.lone!), loadAverage: load() },
     });
     ctx.log('rig dump done');
   } finally {
