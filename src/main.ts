@@ -160,10 +160,13 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => stop({ signal: 'SIGHUP' }));
   try {
     const seedDoc = opts.seed ? readSeedDoc(opts.seed) : undefined;
+    // The initial namespace's seed is kept (a reset rebuilds from it); the other namespaces' are
+    // applied once and dropped, so it must not carry them along.
+    const { netns: seedNetns, ...seed } = seedDoc ?? { netns: undefined, links: [], routes: [] };
     daemon = new Daemon({
       socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket, netnsDir: opts.netnsDir,
       roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks, stateDir: opts.state,
-      seed: seedDoc, seedNetns: seedDoc?.netns,
+      seed: seedDoc ? seed : undefined, seedNetns,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
       addresses: { dadMs: opts.dadMs, promoteSecondaries: opts.promoteSecondaries, maxPerLink: opts.maxAddressesPerLink },
       http: opts.http, httpToken: opts.httpToken, httpSocketMode: opts.httpSocketMode, warmUp: opts.warmUp,
