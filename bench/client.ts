@@ -16,8 +16,8 @@ export interface Target {
 export type Job =
   | { mode: 'probe'; path: string; index: number; request?: string }
   | { mode: 'record'; path: string; out: string; what?: DumpWhat }
-  | { mode: 'rt'; targets: Target[]; index: number; depth: number; warmupMs: number; runMs: number; runs: number; request?: string; replyType?: number }
-  | { mode: 'dump'; targets: Target[]; warmup: number; runs: number; dumpsPerRun: number; what?: DumpWhat; changeFirst?: boolean }
+  | { mode: 'rt'; targets: Target[]; index: number; depth: number; warmupMs: number; runMs: number; runs: number; request?: string; replyType?: number; interleave?: boolean }
+  | { mode: 'dump'; targets: Target[]; warmup: number; runs: number; dumpsPerRun: number; what?: DumpWhat; changeFirst?: boolean; interleave?: boolean }
   | { mode: 'cycles'; targets: Target[]; subscribers: number; batch: number; warmupMs: number; runMs: number; runs: number }
   | { mode: 'fanout'; path: string; subscribers: number; changes: number; runs: number }
   | { mode: 'load'; path: string; index: number; connections: number; depth: number; ms: number }
@@ -195,6 +195,12 @@ const isReply = () => true;
 /** The request of a round-trip job: GETLINK by index, or the given bytes (hex; e.g. a route get). */
 const requestOf = (job: { index: number; request?: string }) => (job.request ? Buffer.from(job.request, 'hex') : getLinkByIndex(job.index));
 
+/** The targets' order in run `r`: as given, or with `interleave` reversed every other run (no target always goes first). */
+function turn(n: number, r: number, interleave?: boolean): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  return interleave && r % 2 === 1 ? order.reverse() : order;
+}
+
 async function main(): Promise<unknown> {
   const job = JSON.parse(process.argv[2] ?? '{}') as Job;
   switch (job.mode) {
@@ -237,11 +243,14 @@ async function main(): Promise<unknown> {
       for (const [i, c] of conns.entries()) {
         const lens = await exchange(c, one, isReply);
         replyBytes[job.targets[i]!.name] = lens[0]!;
-        await roundTrips(c, batch, job.depth, job.warmupMs, job.replyType);
+        if (!job.interleave) await roundTrips(c, batch, job.depth, job.warmupMs, job.replyType);
       }
+      // interleave: the warm-up in slices taken by turns, so that every target is warm when the
+      // runs start, whatever else the machine did meanwhile.
+      if (job.interleave) for (let t = 0; t < job.warmupMs; t += 250) for (const c of conns) await roundTrips(c, batch, job.depth, 250, job.replyType);
       const runs: Record<string, number[]> = Object.fromEntries(job.targets.map((t) => [t.name, []]));
       for (let r = 0; r < job.runs; r++) {
-        for (const [i, c] of conns.entries()) runs[job.targets[i]!.name]!.push(await roundTrips(c, batch, job.depth, job.runMs, job.replyType));
+        for (const i of turn(conns.length, r, job.interleave)) runs[job.targets[i]!.name]!.push(await roundTrips(conns[i]!, batch, job.depth, job.runMs, job.replyType));
       }
       for (const c of conns) c.nl.close();
       return { runs, replyBytes };
@@ -256,11 +265,13 @@ async function main(): Promise<unknown> {
         if (job.changeFirst) c.nl.send(setMtuByName('lo', (mtu = mtu === 65536 ? 65535 : 65536)));
         return dumpOnce(c, req, entry);
       };
-      for (const c of conns) for (let w = 0; w < job.warmup; w++) await dump(c);
+      if (job.interleave) for (let w = 0; w < job.warmup; w += 100) for (const c of conns) for (let k = 0; k < 100; k++) await dump(c);
+      else for (const c of conns) for (let w = 0; w < job.warmup; w++) await dump(c);
       const runs: Record<string, number[]> = Object.fromEntries(job.targets.map((t) => [t.name, []]));
       const shape: Record<string, { messages: number; bytes: number }> = {};
       for (let r = 0; r < job.runs; r++) {
-        for (const [i, c] of conns.entries()) {
+        for (const i of turn(conns.length, r, job.interleave)) {
+          const c = conns[i]!;
           // A run is several dumps back to back, so that a run lasts long enough to time.
           let messages = 0;
           let seconds = 0;

@@ -120,9 +120,19 @@ export class DaemonNamespaces implements NetnsService {
     }
   }
 
-  /** Serves every namespace that exists (after --state or a seed created them before the sockets listen). */
-  async serveAll(): Promise<void> {
-    for (const ns of this.namespaces.all()) await this.serve(ns);
+  /**
+   * Serves every namespace that exists (after --state or a seed created them before the sockets
+   * listen). Listening chains through promptly resolved promises, so the event loop would not turn
+   * until the last of 10,000 sockets listens: it yields every few namespaces, letting a signal be
+   * handled, and stops early once `stopped()` says so.
+   */
+  async serveAll(stopped: () => boolean = () => false): Promise<void> {
+    let n = 0;
+    for (const ns of this.namespaces.all()) {
+      if (stopped()) return;
+      await this.serve(ns);
+      if (++n % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** --state: resolves once the journal holds what just changed (the answer waits for it, as an ACK does). */

@@ -84,7 +84,12 @@ export class Daemon {
   /** The background warm-up, while it runs. */
   private warming: Promise<void> | undefined;
 
-  constructor(private readonly options: DaemonOptions) {
+  private readonly options: DaemonOptions;
+
+  constructor(options: DaemonOptions) {
+    // The namespaces' seeds are applied here and never needed again: not kept (a rig's seed is
+    // tens of MiB of heap, copied and re-marked by every collection for nothing).
+    this.options = { ...options, seedNetns: undefined };
     this.model = new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses });
     this.model.addLoopback();
     const cpuCount = this.model.cpuCount;
@@ -173,14 +178,18 @@ export class Daemon {
           addNetns: async (name) => void (await this.netns.create(name, false)),
           delNetns: (name) => this.netns.destroy(name),
         });
+        if (this.stopping) return;
         if (fresh) this.state.compact(); // capture lo + seed, so restarts never re-apply the seed
       }
+      if (this.stopping) return;
       for (const server of this.servers) await server.listen();
-      await this.netns.serveAll();
+      // A stop (SIGTERM) during a long start-up ends it here: the sockets already listening close with the rest.
+      await this.netns.serveAll(() => this.stopping);
     } catch (e) {
       await this.http?.close();
       throw e;
     }
+    if (this.stopping) return;
     this.ready = true;
     this.options.log.info({ links: this.model.size }, 'model loaded');
     if (this.options.warmUp) this.startWarmUp();
@@ -211,6 +220,11 @@ export class Daemon {
   }
 
   /** Graceful stop: no new connections, in-flight requests finish, the socket files are removed. */
+  /** Whether stop() was called (a start() still under way gives up). */
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
   async stop(): Promise<void> {
     this.ready = false;
     this.stopping = true;

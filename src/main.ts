@@ -138,10 +138,12 @@ async function main(): Promise<void> {
   if (opts.background) return startInBackground();
   const log = createLogger(opts.logLevel, opts.logFile);
   let stopping = false;
+  let daemon: Daemon | undefined;
   const stop = (why: Record<string, string>) => {
     if (stopping) return;
     stopping = true;
     log.info(why, 'stopping');
+    if (!daemon) process.exit(0); // nothing listens yet
     daemon.stop().then(
       () => {
         if (opts.pidFile) removePidFile(opts.pidFile);
@@ -153,13 +155,21 @@ async function main(): Promise<void> {
       },
     );
   };
-  let daemon: Daemon;
+  // Installed before the start-up, which takes seconds with a big seed: a signal meanwhile stops
+  // the daemon cleanly (the sockets that listen already are closed and removed) once the start-up
+  // yields, instead of killing it with socket files left behind.
+  process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
+  process.on('SIGINT', () => stop({ signal: 'SIGINT' }));
+  process.on('SIGHUP', () => stop({ signal: 'SIGHUP' }));
   try {
     const seedDoc = opts.seed ? readSeedDoc(opts.seed) : undefined;
+    // The initial namespace's seed is kept (a reset rebuilds from it); the other namespaces' are
+    // applied once and dropped, so it must not carry them along.
+    const { netns: seedNetns, ...seed } = seedDoc ?? { netns: undefined, links: [], routes: [] };
     daemon = new Daemon({
       socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket, netnsDir: opts.netnsDir, netnsLayout: opts.netnsLayout,
       roSocketMode: opts.roSocketMode, maxConnections: opts.maxConnections, maxLinks: opts.maxLinks, stateDir: opts.state,
-      seed: seedDoc, seedNetns: seedDoc?.netns,
+      seed: seedDoc ? seed : undefined, seedNetns,
       strict: opts.strict, maxMessage: opts.maxMessage, rcvbuf: opts.rcvbuf, log,
       addresses: { dadMs: opts.dadMs, promoteSecondaries: opts.promoteSecondaries, maxPerLink: opts.maxAddressesPerLink },
       http: opts.http, httpToken: opts.httpToken, httpSocketMode: opts.httpSocketMode, warmUp: opts.warmUp,
@@ -167,6 +177,7 @@ async function main(): Promise<void> {
       onSocketRemoved: (path) => stop({ reason: 'socket file removed or replaced', path }),
     });
     await daemon.start();
+    if (daemon.stopped) return; // a signal came during the start-up: stop() exits
     if (opts.pidFile) writePidFile(opts.pidFile);
   } catch (e) {
     const message = e instanceof SeedError ? e.message : `cannot start: ${(e as Error).message}`;
@@ -174,9 +185,6 @@ async function main(): Promise<void> {
     process.stderr.write(`rtnld: ${message}\n`);
     process.exit(1);
   }
-  process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
-  process.on('SIGINT', () => stop({ signal: 'SIGINT' }));
-  process.on('SIGHUP', () => stop({ signal: 'SIGHUP' }));
   if (process.env[BACKGROUND_CHILD] && process.send) {
     process.send('listening');
     process.disconnect();

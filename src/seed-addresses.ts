@@ -93,6 +93,24 @@ function broadcastOf(p: Parsed): Uint8Array {
  * The prefix length defaults to the full address (/32, /128). Throws an Error naming the problem.
  */
 export function parseSeedAddress(text: string): SeedAddress {
+  let parsed = parsedAddresses.get(text);
+  if (parsed === undefined) {
+    parsed = parseAddress(text);
+    if (parsedAddresses.size >= PARSED_MAX) parsedAddresses.clear();
+    parsedAddresses.set(text, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * Parsed seed addresses by text: a rig repeats the same few addresses in every namespace, and a
+ * seed's addresses are parsed twice (checked when read, parsed again when applied). The model
+ * copies what it keeps (addSeedAddress spreads the request; address bytes are never written to).
+ */
+const parsedAddresses = new Map<string, SeedAddress>();
+const PARSED_MAX = 4096;
+
+function parseAddress(text: string): SeedAddress {
   const words = text.trim().split(/\s+/);
   const first = address(words.shift() ?? '');
   const v4 = first.ip.kind() === 'ipv4';

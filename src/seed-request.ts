@@ -23,6 +23,9 @@ export function parseRefusal(e: unknown, usage: string): unknown {
   return new Error(text.trim());
 }
 
+/** Where a seed request's handler writes (nothing but echoes, which seeds never ask for): one for all, reset after each. */
+const out = new NlWriter(256);
+
 /** Hands `message` to its doit handler; throws an Error with the kernel's ext-ack text and errno. */
 export function handleSeedRequest(model: NetworkModel, message: Buffer, what: string): void {
   const type = message.readUInt16LE(4);
@@ -30,9 +33,11 @@ export function handleSeedRequest(model: NetworkModel, message: Buffer, what: st
   if (!handler?.doit) throw new Error(`${what} of this family are not modelled`);
   const session = { portid: 0, strict: false, extAck: true, capAck: false, readOnly: false };
   try {
-    handler.doit({ model, message, hdr: decodeNlMsgHdr(message), session, out: new NlWriter() });
+    handler.doit({ model, message, hdr: decodeNlMsgHdr(message), session, out });
   } catch (e) {
     const err = toNlError(e);
     throw new Error(err.extMsg ? `${err.extMsg} (${strerror(err.errno)})` : strerror(err.errno));
+  } finally {
+    out.truncate(0);
   }
 }

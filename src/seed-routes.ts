@@ -11,12 +11,33 @@ import { handleSeedRequest, parseRefusal, seedWords } from './seed-request.js';
  * handed to the same handler a netlink request reaches (src/seed-request.ts).
  */
 
+/**
+ * Requests already built, by text, for routes that name no device (their bytes do not depend on
+ * the model): a rig repeats the same routes in every namespace, and each is built twice (checked
+ * when the seed is read, built again when applied). Handed out as copies: a handler may rewrite
+ * its request's flags (inet6NewRoute with RTA_MULTIPATH).
+ */
+const built = new Map<string, Buffer>();
+const BUILT_MAX = 4096;
+
 function request(text: string, resolve: DeviceResolver): Buffer {
+  const hit = built.get(text);
+  if (hit) return Buffer.from(hit);
+  let named = false;
+  let message: Buffer;
   try {
-    return routeChangeRequest(seedWords(text), RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, 0, resolve);
+    message = routeChangeRequest(seedWords(text), RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, 0, (name) => {
+      named = true;
+      return resolve(name);
+    });
   } catch (e) {
     throw parseRefusal(e, 'incomplete route (no destination)');
   }
+  if (!named) {
+    if (built.size >= BUILT_MAX) built.clear();
+    built.set(text, Buffer.from(message));
+  }
+  return message;
 }
 
 /** Checks a route's words without a model (devices are not known yet): throws an Error naming the problem. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IFLA_IFNAME, NLM_F_DUMP, NLM_F_REQUEST, RTM_GETLINK, RTM_NEWLINK } from '../protocol/constants.js';
@@ -183,5 +183,26 @@ describe('rtnld command line', () => {
     unlinkSync(path);
     expect(await d.exited).toBe(0);
     expect(d.output()).toContain('"reason":"socket file removed or replaced"');
+  });
+
+  it('a SIGTERM during a long start-up stops it cleanly: exit 0, no socket file left', async () => {
+    // 3,000 namespaces take a while to listen on (one socket file each); the signal comes as the
+    // first socket appears. Without a handler yet, SIGTERM would kill the daemon mid-way and
+    // leave the socket files that listened already.
+    const dir = tempDir();
+    const nsDir = join(dir, 'ns');
+    mkdirSync(nsDir);
+    const seed = join(dir, 'seed.json');
+    const netns = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`n${i}`, { links: [{ name: 'lo', up: true }] }]));
+    writeFileSync(seed, JSON.stringify({ netns }));
+    const path = join(dir, 'rtnl.sock');
+    const d = run(['--socket', path, '--netns-dir', nsDir, '--seed', seed, '--no-warm-up']);
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    expect(d.output()).toContain('"stopping"');
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(nsDir)).toEqual([]);
   });
 });

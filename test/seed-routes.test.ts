@@ -81,6 +81,24 @@ describe('seed routes (ip route add syntax)', () => {
       .toThrow('seed routes[1] "10.5.0.0/16 dev v0": File exists');
   });
 
+  it('the same route text in many namespaces: each gets its own route, on its own device', () => {
+    // Requests built once per text are reused only when they name no device: `dev v0` is index 2
+    // in the first model and 4 in the second (a dummy comes first there).
+    const a = model();
+    const b = model();
+    applySeed(a, { links: LINKS, routes: ['10.5.0.0/16 dev v0', '10.6.0.0/16 via 10.0.0.2'] });
+    applySeed(b, { links: [{ name: 'd0', kind: 'dummy' }, ...LINKS], routes: ['10.5.0.0/16 dev v0', '10.6.0.0/16 via 10.0.0.2'] });
+    const hop = (m: NetworkModel, dstLen: number, second: number) => {
+      const r = [...m.routes.tables.routes('inet')].find((x) => x.family === 'inet' && x.dstLen === dstLen && ((x.dst >>> 16) & 0xff) === second);
+      return r?.nexthops[0]?.ifindex;
+    };
+    expect([hop(a, 16, 5), hop(b, 16, 5)]).toEqual([a.byName('v0')!.index, b.byName('v0')!.index]);
+    expect(a.byName('v0')!.index).not.toBe(b.byName('v0')!.index);
+    expect([hop(a, 16, 6), hop(b, 16, 6)]).toEqual([a.byName('v0')!.index, b.byName('v0')!.index]);
+    // Built from the cache again, still refused as a duplicate where it exists.
+    expect(() => applySeed(a, { links: [], routes: ['10.6.0.0/16 via 10.0.0.2'] })).toThrow('File exists');
+  });
+
   it('reads routes from a YAML seed and names a bad entry by its position', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rtnld-seed-routes-'));
     try {

@@ -11,6 +11,9 @@ interface Entry {
   body: Buffer;
 }
 
+/** Shared by every namespace's cache: a body is encoded and taken before the next begins. */
+const writer = new NlWriter(4096);
+
 /** At most this many bytes of encoded links are kept per model (~40,000 links). */
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -23,7 +26,7 @@ class LinkBodyCache {
   private readonly entries = new Map<number, Entry>();
   private bytes = 0;
   private generation = -1;
-  private readonly w = new NlWriter(4096);
+  private readonly w = writer;
 
   constructor(private readonly model: NetworkModel) {}
 

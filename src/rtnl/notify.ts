@@ -50,8 +50,15 @@ const ADDR_NOTIFY = {
  * af_netlink.c nlmsg_notify). Each event is encoded once, whatever the number of listeners.
  * With NLM_F_ECHO the requester gets a unicast copy (with its pid/seq) instead of the multicast.
  */
+/**
+ * One writer for every namespace's notifier: each message is encoded and taken before the next
+ * begins (the message's fields are gathered before writing starts), so they can share it, and
+ * 10,000 namespaces do not each hold an 8 KiB buffer the GC has to account for.
+ */
+const shared = new NlWriter(8192);
+
 export class Notifier {
-  private readonly w = new NlWriter(8192);
+  private readonly w = shared;
 
   constructor(
     private readonly model: NetworkModel,
