@@ -126,6 +126,8 @@ export class Inet6Routes {
     const updated = withExpiry(r, expires);
     routes[routes.indexOf(r)] = updated;
     table.setRoutes(r.dst, r.dstLen, r.src, r.srcLen, routes);
+    this.tables.left(r);
+    this.tables.entered(updated);
     this.scheduleExpiry(updated);
   }
 
@@ -227,8 +229,11 @@ export class Inet6Routes {
       if (replaced < 0) {
         if (!f.create) throw new ModelError('ENOENT', 'Can not replace route - no match found');
       } else {
+        const old = routes[replaced]!;
         routes[replaced] = route;
         table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
+        this.tables.left(old);
+        this.tables.entered(route);
         this.tables.emit({ type: 'newroute', route, nlflags: NLM_F_REPLACE, cause });
         this.scheduleExpiry(route);
         return;
@@ -241,12 +246,15 @@ export class Inet6Routes {
       const joined: Route6 = { ...sibling, nexthops: internNexthops([...sibling.nexthops, ...route.nexthops]) };
       routes[routes.indexOf(sibling)] = joined;
       table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
+      this.tables.left(sibling);
+      this.tables.entered(joined);
       const shown = multipath ? (f.append ? joined : withHopFirst(joined, route.nexthops)) : withHopFirst(joined, route.nexthops);
       this.tables.emit({ type: 'newroute', route: shown, nlflags: nlflags & ~NLM_F_EXCL, cause });
       return;
     }
     routes.splice(insertAt, 0, route);
     table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
+    this.tables.entered(route);
     this.tables.emit({ type: 'newroute', route, nlflags, cause });
     this.scheduleExpiry(route);
   }
@@ -280,6 +288,8 @@ export class Inet6Routes {
     if (left.length) routes[at] = { ...r, nexthops: internNexthops(left) };
     else routes.splice(at, 1);
     table.setRoutes(r.dst, r.dstLen, r.src, r.srcLen, routes);
+    this.tables.left(r);
+    if (left.length) this.tables.entered(routes[at]!);
     const gone: Route6 = { ...r, nexthops: first ? [first, ...hops.filter((h) => h !== first)] : [...hops] };
     this.tables.emit({ type: 'delroute', route: gone, nlflags: 0, cause });
   }
@@ -294,12 +304,44 @@ export class Inet6Routes {
     return expires === undefined ? route : { ...route, expires };
   }
 
+  /**
+   * fib6_add_rt2() for a route addrconf makes (one hop, no gateway, CREATE without EXCL). A
+   * duplicate (same node and metric, through the same device) adds nothing, only passing on its
+   * expiry to one that expires; it is found through the device index, not by walking the node,
+   * and the route goes after the node's routes of its metric: fe80::/64 and ff00::/8 hold one
+   * route per device, so a walk per device made building n links cost n².
+   */
   private addKernel(route: Route6): void {
-    try {
-      this.insert(route, { create: true, excl: false, replace: false, append: false });
-    } catch (e) {
-      if (!(e instanceof ModelError)) throw e;
+    const hop = route.nexthops[0]!;
+    const index = this.tables.byDevice6;
+    if (!index.listed(hop.ifindex)) {
+      try {
+        this.insert(route, { create: true, excl: false, replace: false, append: false });
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+      }
+      return;
     }
+    const same = index.filter(hop.ifindex, (r) => r.table === route.table && r.priority === route.priority && r.dstLen === route.dstLen &&
+      r.srcLen === 0 && ipv6Equal(r.dst, route.dst) && r.nexthops.some((h) => sameHop(h, hop)));
+    if (same.length) {
+      const dup = this.tables.walkOrder6(same)[0]!;
+      if (dup.expires !== undefined) this.setExpiry(dup, route.expires);
+      return;
+    }
+    const table = this.tables.newInet6(route.table);
+    const routes = table.routesAt(route.dst, route.dstLen, ZERO6, 0);
+    // Routes are in metric order: the first of a higher metric is where it goes (the end, mostly).
+    let at = routes.length;
+    if (at && routes[at - 1]!.priority > route.priority) at = routes.findIndex((r) => r.priority > route.priority);
+    const sameMetric = at > 0 && routes[at - 1]!.priority === route.priority;
+    const list = routes.slice(0, at);
+    list.push(route);
+    for (let i = at; i < routes.length; i++) list.push(routes[i]!);
+    table.setRoutes(route.dst, route.dstLen, ZERO6, 0, list);
+    this.tables.entered(route);
+    this.tables.emit({ type: 'newroute', route, nlflags: NLM_F_CREATE | (sameMetric ? 0 : NLM_F_EXCL) });
+    this.scheduleExpiry(route);
   }
 
   /** Removes the route addrconf made for `dst`/`dstLen` through the device, if it is still there. */
@@ -392,11 +434,16 @@ export class Inet6Routes {
 
   /** rt6_sync_down_dev() on NETDEV_DOWN / UNREGISTER: every route through the device goes, each announced. */
   linkDown(ifindex: number): void {
-    for (const id of this.tables.tableIds('inet6')) {
-      for (const r of [...this.tables.inet6(id)!.routes()]) {
-        const hops = r.nexthops.filter((h) => h.ifindex === ifindex);
-        if (hops.length) this.removeHops(r, hops);
-      }
-    }
+    const index = this.tables.byDevice6;
+    const via = (r: Route6) => r.nexthops.some((h) => h.ifindex === ifindex);
+    const doomed = index.listed(ifindex) ? this.tables.walkOrder6(index.filter(ifindex, via)) : this.walk(via);
+    for (const r of doomed) this.removeHops(r, r.nexthops.filter((h) => h.ifindex === ifindex));
+  }
+
+  /** Every route `test` takes, in walk order: what an index that outgrew its limit falls back to. */
+  walk(test: (r: Route6) => boolean): Route6[] {
+    const out: Route6[] = [];
+    for (const id of this.tables.tableIds('inet6')) for (const r of this.tables.inet6(id)!.routes()) if (test(r)) out.push(r);
+    return out;
   }
 }

@@ -66,6 +66,7 @@ export class Routes {
         r.metrics = internMetrics(r.metrics);
         const route = r;
         table.setRoutes(r.dst, r.dstLen, r.src, r.srcLen, [...table.routesAt(r.dst, r.dstLen, r.src, r.srcLen), route]);
+        this.tables.entered(route);
       }
       this.follower.rebuild();
     });
