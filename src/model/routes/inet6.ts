@@ -322,10 +322,9 @@ export class Inet6Routes {
       }
       return;
     }
-    const same = index.filter(hop.ifindex, (r) => r.table === route.table && r.priority === route.priority && r.dstLen === route.dstLen &&
-      r.srcLen === 0 && ipv6Equal(r.dst, route.dst) && r.nexthops.some((h) => sameHop(h, hop)));
-    if (same.length) {
-      const dup = this.tables.walkOrder6(same)[0]!;
+    const dup = this.firstVia(hop.ifindex, route.table, route.dst, route.dstLen,
+      (r) => r.priority === route.priority && r.nexthops.some((h) => sameHop(h, hop)));
+    if (dup) {
       if (dup.expires !== undefined) this.setExpiry(dup, route.expires);
       return;
     }
@@ -346,8 +345,7 @@ export class Inet6Routes {
 
   /** Removes the route addrconf made for `dst`/`dstLen` through the device, if it is still there. */
   private deleteKernel(table: number, dst: Uint8Array, dstLen: number, ifindex: number, type: number): void {
-    const r = this.tables.inet6(table)?.routesAt(maskIpv6(dst, dstLen), dstLen, ZERO6, 0)
-      .find((x) => x.addrconf && x.type === type && x.nexthops[0]?.ifindex === ifindex);
+    const r = this.firstVia(ifindex, table, maskIpv6(dst, dstLen), dstLen, (x) => x.addrconf && x.type === type && x.nexthops[0]!.ifindex === ifindex);
     if (r) this.removeHops(r, r.nexthops);
   }
 
@@ -372,8 +370,22 @@ export class Inet6Routes {
    * device without a gateway (whoever added it).
    */
   private prefixRouteOf(a: Inet6Address): Route6 | undefined {
-    return this.tables.inet6(RT_TABLE_MAIN)?.routesAt(maskIpv6(a.peer ?? a.address, a.prefixlen), a.prefixlen, ZERO6, 0)
-      .find((x) => x.nexthops[0]?.ifindex === a.ifindex && !hasGateway(x.nexthops[0]!));
+    return this.firstVia(a.ifindex, RT_TABLE_MAIN, maskIpv6(a.peer ?? a.address, a.prefixlen), a.prefixlen,
+      (x) => x.nexthops[0]!.ifindex === a.ifindex && !hasGateway(x.nexthops[0]!));
+  }
+
+  /**
+   * The first route (in node order) of dst/dstLen (no source prefix) in a table that has a hop
+   * through the device and that `test` takes: from the device index, not by walking the node
+   * (the fe80::/64 of a link-local address holds a route per device).
+   */
+  private firstVia(ifindex: number, table: number, dst: Uint8Array, dstLen: number, test: (r: Route6) => boolean): Route6 | undefined {
+    const index = this.tables.byDevice6;
+    if (!index.listed(ifindex)) {
+      return this.tables.inet6(table)?.routesAt(dst, dstLen, ZERO6, 0).find((r) => r.nexthops.some((h) => h.ifindex === ifindex) && test(r));
+    }
+    const found = index.filter(ifindex, (r) => r.table === table && r.dstLen === dstLen && r.srcLen === 0 && ipv6Equal(r.dst, dst) && test(r));
+    return this.tables.walkOrder6(found)[0];
   }
 
   /**
