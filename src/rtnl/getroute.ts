@@ -184,7 +184,7 @@ class RouteWalk {
     }
   }
 
-  /** A copy of the position (the walk's own arrays are snapshots, never changed in place). */
+  /** A copy of the position (the walk's arrays are snapshots, or IPv6 node lists only appended to in place: Fib6Table.append). */
   save(): RouteWalk {
     return Object.assign(Object.create(RouteWalk.prototype) as RouteWalk, this);
   }

@@ -334,10 +334,8 @@ export class Inet6Routes {
     let at = routes.length;
     if (at && routes[at - 1]!.priority > route.priority) at = routes.findIndex((r) => r.priority > route.priority);
     const sameMetric = at > 0 && routes[at - 1]!.priority === route.priority;
-    const list = routes.slice(0, at);
-    list.push(route);
-    for (let i = at; i < routes.length; i++) list.push(routes[i]!);
-    table.setRoutes(route.dst, route.dstLen, ZERO6, 0, list);
+    if (at === routes.length) table.append(route.dst, route.dstLen, ZERO6, 0, route);
+    else table.setRoutes(route.dst, route.dstLen, ZERO6, 0, [...routes.slice(0, at), route, ...routes.slice(at)]);
     this.tables.entered(route);
     this.tables.emit({ type: 'newroute', route, nlflags: NLM_F_CREATE | (sameMetric ? 0 : NLM_F_EXCL) });
     this.scheduleExpiry(route);
