@@ -10,7 +10,8 @@ import {
   RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTNH_F_PERVASIVE, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE,
 } from './numbers.js';
 import { MASK4 } from './prefix.js';
-import { internMetrics, internNexthops, hasGateway, sameGateway, type Metrics, type Nexthop, type Route4 } from './route.js';
+import { internMetrics, internNexthops } from './intern.js';
+import { hasGateway, sameGateway, type Metrics, type Nexthop, type Route4 } from './route.js';
 import type { RouteTables } from './tables.js';
 
 /** fib_props[type].scope: the narrowest scope a route of each type may have (index = rtm_type). */

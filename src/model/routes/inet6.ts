@@ -9,7 +9,8 @@ import {
   RTN_UNREACHABLE, RTNH_F_ONLINK, RTPROT_KERNEL, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE,
 } from './numbers.js';
 import { ipv6Equal, ipv6PrefixEqual, maskIpv6 } from './prefix.js';
-import { hasGateway, internMetrics, internNexthops, sameGateway, type Metrics, type Nexthop, type Route6 } from './route.js';
+import { internMetrics, internNexthops } from './intern.js';
+import { hasGateway, sameGateway, type Metrics, type Nexthop, type Route6 } from './route.js';
 import type { RouteTables } from './tables.js';
 
 const LOOPBACK_IFINDEX = 1;
