@@ -33,13 +33,26 @@ const metricSets = new WeakValues<Metrics>();
 const hopKey = (h: Nexthop) =>
   `${h.ifindex}/${h.gateway4 ?? ''}/${h.gateway6 ? Buffer.from(h.gateway6).toString('hex') : ''}/${h.weight}/${h.flags}/${h.flow}`;
 
+/** The last single-hop list interned, and its hop: a table pushed through one gateway asks for it again and again. */
+let lastHop: Nexthop | undefined;
+let lastList: readonly Nexthop[] = [];
+
+const sameHop = (a: Nexthop, b: Nexthop) =>
+  a.ifindex === b.ifindex && a.gateway4 === b.gateway4 && a.gateway6 === undefined && b.gateway6 === undefined &&
+  a.weight === b.weight && a.flags === b.flags && a.flow === b.flow;
+
 /** The shared frozen list equal to `hops` (fib_info sharing, so equal routes compare by reference). */
 export function internNexthops(hops: readonly Nexthop[]): readonly Nexthop[] {
+  if (hops.length === 1 && lastHop !== undefined && sameHop(hops[0]!, lastHop)) return lastList;
   const key = hops.length === 1 ? hopKey(hops[0]!) : hops.map(hopKey).join(',');
   let list = nexthopLists.get(key);
   if (!list) {
     list = Object.freeze(hops.map((h) => Object.freeze({ ...h })));
     nexthopLists.set(key, list);
+  }
+  if (list.length === 1) {
+    lastHop = list[0];
+    lastList = list;
   }
   return list;
 }
