@@ -209,7 +209,7 @@ export async function coldRows(ctx: ColdContext): Promise<void> {
   if (ctx.kernelSkip !== undefined) ctx.skipped.cold_kernel = `cold rows without the kernel: ${ctx.kernelSkip}`;
   await startRows(ctx);
   await firstDumpRows(ctx, 500, ctx.quick ? 1 : 3);
-  // One run at 10,000 links: building them in rtnld takes minutes (each fe80::/64 route insert walks the others).
+  // One run at 10,000 links: the kernel takes over a minute to build them.
   if (ctx.big) await firstDumpRows(ctx, 2500, 1);
   else ctx.skipped.cold_10000 = 'the fresh-daemon rows at 10,000 links are skipped (--no-big or --quick)';
 }

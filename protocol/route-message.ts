@@ -199,29 +199,30 @@ export interface Inet4RouteGetReply {
   type: number;
   /** RTM_F_CLONED | the RTCF_* bits of the cached route. */
   flags: number;
-  dst: Uint8Array;
-  src?: Uint8Array | undefined;
+  /** Addresses as 32-bit numbers (the model's own form: no byte array per reply). */
+  dst: number;
+  src: number | undefined;
   oif: number;
-  prefsrc?: Uint8Array | undefined;
-  gateway?: Uint8Array | undefined;
-  metrics?: readonly RouteMetric[] | undefined;
-  mark?: number | undefined;
+  prefsrc: number | undefined;
+  gateway: number | undefined;
+  metrics: readonly RouteMetric[] | undefined;
+  mark: number;
   /** Output lookups only. */
-  uid?: number | undefined;
+  uid: number | undefined;
   /** Input lookups only. */
-  iif?: number | undefined;
+  iif: number | undefined;
 }
 
 /** rt_fill_info(): a /32 "cached route" answer, attributes in its order. */
 export function writeInet4RouteGet(w: NlWriter, seq: number, pid: number, type: number, r: Inet4RouteGetReply): void {
   const at = w.msgStart(type, 0, seq, pid);
-  writeRtmsg(w, { family: AF_INET, dstLen: 32, srcLen: r.src ? 32 : 0, tos: r.tos, table: r.table, protocol: 0, scope: 0, type: r.type }, r.flags);
+  writeRtmsg(w, { family: AF_INET, dstLen: 32, srcLen: r.src !== undefined ? 32 : 0, tos: r.tos, table: r.table, protocol: 0, scope: 0, type: r.type }, r.flags);
   w.attrU32(RTA_TABLE, r.table);
-  w.attrBytes(RTA_DST, r.dst);
-  if (r.src) w.attrBytes(RTA_SRC, r.src);
+  w.attrBe32(RTA_DST, r.dst);
+  if (r.src !== undefined) w.attrBe32(RTA_SRC, r.src);
   if (r.oif) w.attrU32(RTA_OIF, r.oif);
-  if (r.prefsrc) w.attrBytes(RTA_PREFSRC, r.prefsrc);
-  if (r.gateway) w.attrBytes(RTA_GATEWAY, r.gateway);
+  if (r.prefsrc !== undefined) w.attrBe32(RTA_PREFSRC, r.prefsrc);
+  if (r.gateway !== undefined) w.attrBe32(RTA_GATEWAY, r.gateway);
   writeMetrics(w, r.metrics);
   if (r.mark) w.attrU32(RTA_MARK, r.mark);
   if (r.uid !== undefined) w.attrU32(RTA_UID, r.uid);

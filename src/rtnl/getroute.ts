@@ -12,8 +12,8 @@ import { RTM_IPV4_POLICY, RTM_IPV6_POLICY } from '../../protocol/route-policy.js
 import { decodeRtMsg, NLMSGHDR_SIZE, RTMSG_SIZE } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import { IFA_F_SECONDARY, IFA_F_TENTATIVE, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, type Inet4Address, type Inet6Address } from '../model/addresses.js';
-import { fibLookup4, fibLookup6 } from '../model/routes/lookup.js';
-import { intToIpv4, ipv4ToInt, MASK4 } from '../model/routes/prefix.js';
+import { fibLookup4, fibLookup6, type Flow4, type Flow6Keys } from '../model/routes/lookup.js';
+import { ipv4ToInt, MASK4 } from '../model/routes/prefix.js';
 import type { Fib4Table } from '../model/routes/fib4-table.js';
 import type { Fib6Table } from '../model/routes/fib6-table.js';
 import type { Route, RouteFamily } from '../model/routes/route.js';
@@ -184,7 +184,7 @@ class RouteWalk {
     }
   }
 
-  /** A copy of the position (the walk's own arrays are snapshots, never changed in place). */
+  /** A copy of the position (the walk's arrays are snapshots, or IPv6 node lists only appended to in place: Fib6Table.append). */
   save(): RouteWalk {
     return Object.assign(Object.create(RouteWalk.prototype) as RouteWalk, this);
   }
@@ -242,13 +242,14 @@ function checkIpProto(tb: AttrTable, v4: boolean): void {
 
 const u32 = (tb: AttrTable, type: number) => (tb.has(type) ? attrU32(tb.get(type)!) : undefined);
 
-/** The transport keys of a route get (RTA_IP_PROTO, RTA_SPORT, RTA_DPORT: big-endian ports) rules may select on. */
-function flowPorts(tb: AttrTable): { ipProto: number; sport: number; dport: number } {
-  const a = (type: number) => tb.get(type);
+/** The transport keys of a route get (RTA_IP_PROTO, RTA_SPORT, RTA_DPORT: big-endian ports) rules may select on, as a whole literal. */
+function flowKeys6(tb: AttrTable, src: Uint8Array | undefined, oif: number): Flow6Keys {
+  const ipProto = tb.get(RTA_IP_PROTO);
+  const sport = tb.get(RTA_SPORT);
+  const dport = tb.get(RTA_DPORT);
   return {
-    ipProto: a(RTA_IP_PROTO) ? attrU8(a(RTA_IP_PROTO)!) : 0,
-    sport: a(RTA_SPORT) ? attrBe16(a(RTA_SPORT)!) : 0,
-    dport: a(RTA_DPORT) ? attrBe16(a(RTA_DPORT)!) : 0,
+    src, oif, iif: undefined, mark: u32(tb, RTA_MARK) ?? 0, uid: u32(tb, RTA_UID) ?? 0, tos: undefined,
+    ipProto: ipProto ? attrU8(ipProto) : 0, sport: sport ? attrBe16(sport) : 0, dport: dport ? attrBe16(dport) : 0,
   };
 }
 
@@ -282,22 +283,33 @@ export function inetGetRoute(req: Request): void {
   const oif = u32(tb, RTA_OIF) ?? 0;
   const mark = u32(tb, RTA_MARK) ?? 0;
   const uid = u32(tb, RTA_UID) ?? 0;
+  const srcReply = srcAttr ? src : undefined;
   // The flow's tos selects rules (and tos routes) but the reply's rtm_tos reads 0 (probed on 6.18).
-  const reply = { tos: 0, dst: intToIpv4(dst), src: srcAttr ? intToIpv4(src) : undefined, mark, uid };
+  // Flow and replies are whole object literals of one shape: objects spread together made this
+  // handler several times slower (V8 gives each spread result its own dictionary-mode shape).
   if (dst === 0) {
     // ip_route_output_key_hash_rcu(): no destination is a local route to 127.0.0.1 via lo.
     const saddr = src || 0x7f000001;
     writeInet4RouteGet(req.out, req.hdr.seq, req.session.portid, RTM_NEWROUTE, {
-      ...reply, table: RT_TABLE_MAIN, type: RTN_LOCAL, flags: RTM_F_CLONED | RTCF_LOCAL, oif: 1,
-      prefsrc: saddr !== src ? intToIpv4(saddr) : undefined,
+      tos: 0, table: RT_TABLE_MAIN, type: RTN_LOCAL, flags: RTM_F_CLONED | RTCF_LOCAL, dst, src: srcReply, oif: 1,
+      prefsrc: saddr !== src ? saddr : undefined, gateway: undefined, metrics: undefined, mark, uid, iif: undefined,
     });
     return;
   }
-  const res = fibLookup4(model.routes.tables, { dst, scope: 0, oif, tos, src, mark, uid, ...flowPorts(tb) }, (i) => model.byIndex(i));
+  const ipProto = tb.get(RTA_IP_PROTO);
+  const sport = tb.get(RTA_SPORT);
+  const dport = tb.get(RTA_DPORT);
+  const flow: Flow4 = {
+    dst, scope: 0, oif, tos, src, iif: undefined, mark, uid,
+    ipProto: ipProto ? attrU8(ipProto) : 0, sport: sport ? attrBe16(sport) : 0, dport: dport ? attrBe16(dport) : 0,
+  };
+  const res = fibLookup4(model.routes.tables, flow, (i) => model.byIndex(i));
   const { route, hop } = res;
   const table = flags & RTM_F_LOOKUP_TABLE ? res.table : RT_TABLE_MAIN;
   if (flags & RTM_F_FIB_MATCH) {
-    writeRouteMessage(req.out, RTM_NEWROUTE, 0, req.hdr.seq, req.session.portid, { ...routeMessage(model, route), table });
+    const message = routeMessage(model, route);
+    message.table = table;
+    writeRouteMessage(req.out, RTM_NEWROUTE, 0, req.hdr.seq, req.session.portid, message);
     return;
   }
   const local = route.type === RTN_LOCAL;
@@ -307,9 +319,8 @@ export function inetGetRoute(req: Request): void {
   if (local) rtcf = RTCF_LOCAL;
   else if (route.type === RTN_BROADCAST) rtcf = RTCF_BROADCAST | RTCF_LOCAL;
   writeInet4RouteGet(req.out, req.hdr.seq, req.session.portid, RTM_NEWROUTE, {
-    ...reply, table, type: route.type, flags: (RTM_F_CLONED | rtcf) >>> 0, oif: local ? 1 : (hop?.ifindex ?? 0),
-    prefsrc: saddr && saddr !== src ? intToIpv4(saddr) : undefined,
-    gateway: gateway !== undefined ? intToIpv4(gateway) : undefined, metrics: route.metrics,
+    tos: 0, table, type: route.type, flags: (RTM_F_CLONED | rtcf) >>> 0, dst, src: srcReply, oif: local ? 1 : (hop?.ifindex ?? 0),
+    prefsrc: saddr && saddr !== src ? saddr : undefined, gateway, metrics: route.metrics, mark, uid, iif: undefined,
   });
 }
 
@@ -349,7 +360,7 @@ export function inet6GetRoute(req: Request): void {
     throw new NlError(Errno.EOPNOTSUPP, 'rtnld: input route lookups (RTA_IIF) are not modelled');
   }
   const oif = u32(tb, RTA_OIF) ?? 0;
-  const keys = { src: tb.has(RTA_SRC) ? src : undefined, oif, mark: u32(tb, RTA_MARK) ?? 0, uid: u32(tb, RTA_UID) ?? 0, ...flowPorts(tb) };
+  const keys = flowKeys6(tb, tb.has(RTA_SRC) ? src : undefined, oif);
   const hit = fibLookup6(model.routes.tables, dst, (r) => !oif || r.nexthops.some((h) => h.ifindex === oif) || REJECT6[r.type] !== undefined, keys);
   if (!hit) throw new NlError(Errno.ENETUNREACH);
   const reject = REJECT6[hit.route.type];

@@ -110,9 +110,11 @@ describe('route messages as the kernel writes them (values → bytes)', () => {
   });
 
   it('A.16 IPv4 route get reply (rt_fill_info)', () => {
+    const int4 = (a: string) => Buffer.from(ip4(a)).readInt32BE(0);
     const w = new NlWriter();
     writeInet4RouteGet(w, 16, PORTID, RTM_NEWROUTE, {
-      tos: 0, table: 254, type: 1, flags: 0x200, dst: ip4('10.12.0.5'), oif: 5, prefsrc: ip4('10.0.1.1'), gateway: ip4('10.0.1.2'), uid: 0,
+      tos: 0, table: 254, type: 1, flags: 0x200, dst: int4('10.12.0.5'), src: undefined, oif: 5, prefsrc: int4('10.0.1.1'), gateway: int4('10.0.1.2'),
+      metrics: undefined, mark: 0, uid: 0, iif: undefined,
     });
     expect(w.take().toString('hex')).toBe(section('A.16').replies[0]!.hex);
   });

@@ -68,6 +68,22 @@ export class Fib6Table {
     }
   }
 
+  /**
+   * Adds a route after every route of its node, in place (fe80::/64 and ff00::/8 hold a route per
+   * device: a copy per added device made building n links cost n²). An entry appended at the end
+   * is one a walk has not passed, so a dump going through the node meets it once or not at all.
+   */
+  append(dst: Uint8Array, dstLen: number, src: Uint8Array, srcLen: number, route: Route6): void {
+    const node = this.find(dst, dstLen, src, srcLen);
+    if (!node) {
+      this.setRoutes(dst, dstLen, src, srcLen, [route]);
+      return;
+    }
+    (node.routes as Route6[]).push(route);
+    this.size++;
+    this.generation++;
+  }
+
   /** Longest-prefix match over routes without a source prefix: the first route `accept` takes. */
   lookup(addr: Uint8Array, accept: (r: Route6) => boolean): Route6 | undefined {
     for (const len of this.lengths) {

@@ -10,7 +10,8 @@ import {
   RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTNH_F_PERVASIVE, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE,
 } from './numbers.js';
 import { MASK4 } from './prefix.js';
-import { internMetrics, internNexthops, hasGateway, sameGateway, type Metrics, type Nexthop, type Route4 } from './route.js';
+import { internMetrics, internNexthops } from './intern.js';
+import { hasGateway, sameGateway, type Metrics, type Nexthop, type Route4 } from './route.js';
 import type { RouteTables } from './tables.js';
 
 /** fib_props[type].scope: the narrowest scope a route of each type may have (index = rtm_type). */
@@ -178,6 +179,7 @@ export class Inet4Routes {
       // A new prefix (most inserts of a full table): nothing to order against.
       if (!f.create) throw new ModelError('ENOENT');
       table.setAliases(route.dst, route.dstLen, [route]);
+      this.tables.entered(route);
       this.tables.emit({ type: 'newroute', route, nlflags: NLM_F_EXCL | NLM_F_CREATE, cause });
       return true;
     }
@@ -204,6 +206,8 @@ export class Inet4Routes {
         const list = [...aliases];
         list[at] = route;
         table.setAliases(route.dst, route.dstLen, list);
+        this.tables.left(first);
+        this.tables.entered(route);
         this.tables.emit({ type: 'newroute', route, nlflags: nlflags | NLM_F_REPLACE, cause });
         return true;
       }
@@ -218,6 +222,7 @@ export class Inet4Routes {
     const list = [...aliases];
     list.splice(at, 0, route);
     table.setAliases(route.dst, route.dstLen, list);
+    this.tables.entered(route);
     this.tables.emit({ type: 'newroute', route, nlflags, cause });
     return true;
   }
@@ -269,6 +274,7 @@ export class Inet4Routes {
     const aliases = table.aliases(route.dst, route.dstLen);
     if (!aliases.includes(route)) return;
     table.setAliases(route.dst, route.dstLen, aliases.filter((a) => a !== route));
+    this.tables.left(route);
     if (quiet) this.tables.touch();
     else this.tables.emit({ type: 'delroute', route, nlflags: 0, cause });
   }
@@ -404,10 +410,16 @@ export class Inet4Routes {
 
   /** fib_sync_down_addr() + fib_flush(): routes whose preferred source went away, announced. */
   private flushPrefsrc(addr: number): void {
-    for (const id of this.tables.tableIds('inet')) {
-      const doomed = [...this.tables.inet(id)!.routes()].filter((r) => r.prefsrc === addr);
-      for (const r of doomed) this.remove(r);
-    }
+    const index = this.tables.byPrefsrc4;
+    const doomed = index.listed(addr) ? this.tables.walkOrder4(index.filter(addr, () => true)) : this.walk((r) => r.prefsrc === addr);
+    for (const r of doomed) this.remove(r);
+  }
+
+  /** Every route `test` takes, in walk order (tables in dump order): what an index that outgrew its limit falls back to. */
+  walk(test: (r: Route4) => boolean): Route4[] {
+    const out: Route4[] = [];
+    for (const id of this.tables.tableIds('inet')) for (const r of this.tables.inet(id)!.routes()) if (test(r)) out.push(r);
+    return out;
   }
 
   /** NETDEV_UP: fib_add_ifaddr() for every address of the device. */
@@ -420,10 +432,10 @@ export class Inet4Routes {
    * use the device goes, silently; host-scope (local) routes stay unless the device is going away.
    */
   linkDown(ifindex: number, unregister: boolean): void {
-    for (const id of this.tables.tableIds('inet')) {
-      const doomed = [...this.tables.inet(id)!.routes()].filter((r) =>
-        r.nexthops.length > 0 && (unregister || r.scope !== RT_SCOPE_HOST) && r.nexthops.every((h) => h.ifindex === ifindex));
-      for (const r of doomed) this.remove(r, undefined, true);
-    }
+    const dies = (r: Route4) =>
+      r.nexthops.length > 0 && (unregister || r.scope !== RT_SCOPE_HOST) && r.nexthops.every((h) => h.ifindex === ifindex);
+    const index = this.tables.byDevice4;
+    const doomed = index.listed(ifindex) ? index.filter(ifindex, dies) : this.walk(dies);
+    for (const r of doomed) this.remove(r, undefined, true);
   }
 }

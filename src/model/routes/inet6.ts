@@ -9,7 +9,8 @@ import {
   RTN_UNREACHABLE, RTNH_F_ONLINK, RTPROT_KERNEL, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE,
 } from './numbers.js';
 import { ipv6Equal, ipv6PrefixEqual, maskIpv6 } from './prefix.js';
-import { hasGateway, internMetrics, internNexthops, sameGateway, type Metrics, type Nexthop, type Route6 } from './route.js';
+import { internMetrics, internNexthops } from './intern.js';
+import { hasGateway, sameGateway, type Metrics, type Nexthop, type Route6 } from './route.js';
 import type { RouteTables } from './tables.js';
 
 const LOOPBACK_IFINDEX = 1;
@@ -126,6 +127,8 @@ export class Inet6Routes {
     const updated = withExpiry(r, expires);
     routes[routes.indexOf(r)] = updated;
     table.setRoutes(r.dst, r.dstLen, r.src, r.srcLen, routes);
+    this.tables.left(r);
+    this.tables.entered(updated);
     this.scheduleExpiry(updated);
   }
 
@@ -227,8 +230,11 @@ export class Inet6Routes {
       if (replaced < 0) {
         if (!f.create) throw new ModelError('ENOENT', 'Can not replace route - no match found');
       } else {
+        const old = routes[replaced]!;
         routes[replaced] = route;
         table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
+        this.tables.left(old);
+        this.tables.entered(route);
         this.tables.emit({ type: 'newroute', route, nlflags: NLM_F_REPLACE, cause });
         this.scheduleExpiry(route);
         return;
@@ -241,12 +247,15 @@ export class Inet6Routes {
       const joined: Route6 = { ...sibling, nexthops: internNexthops([...sibling.nexthops, ...route.nexthops]) };
       routes[routes.indexOf(sibling)] = joined;
       table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
+      this.tables.left(sibling);
+      this.tables.entered(joined);
       const shown = multipath ? (f.append ? joined : withHopFirst(joined, route.nexthops)) : withHopFirst(joined, route.nexthops);
       this.tables.emit({ type: 'newroute', route: shown, nlflags: nlflags & ~NLM_F_EXCL, cause });
       return;
     }
     routes.splice(insertAt, 0, route);
     table.setRoutes(route.dst, route.dstLen, route.src, route.srcLen, routes);
+    this.tables.entered(route);
     this.tables.emit({ type: 'newroute', route, nlflags, cause });
     this.scheduleExpiry(route);
   }
@@ -280,6 +289,8 @@ export class Inet6Routes {
     if (left.length) routes[at] = { ...r, nexthops: internNexthops(left) };
     else routes.splice(at, 1);
     table.setRoutes(r.dst, r.dstLen, r.src, r.srcLen, routes);
+    this.tables.left(r);
+    if (left.length) this.tables.entered(routes[at]!);
     const gone: Route6 = { ...r, nexthops: first ? [first, ...hops.filter((h) => h !== first)] : [...hops] };
     this.tables.emit({ type: 'delroute', route: gone, nlflags: 0, cause });
   }
@@ -294,18 +305,46 @@ export class Inet6Routes {
     return expires === undefined ? route : { ...route, expires };
   }
 
+  /**
+   * fib6_add_rt2() for a route addrconf makes (one hop, no gateway, CREATE without EXCL). A
+   * duplicate (same node and metric, through the same device) adds nothing, only passing on its
+   * expiry to one that expires; it is found through the device index, not by walking the node,
+   * and the route goes after the node's routes of its metric: fe80::/64 and ff00::/8 hold one
+   * route per device, so a walk per device made building n links cost n².
+   */
   private addKernel(route: Route6): void {
-    try {
-      this.insert(route, { create: true, excl: false, replace: false, append: false });
-    } catch (e) {
-      if (!(e instanceof ModelError)) throw e;
+    const hop = route.nexthops[0]!;
+    const index = this.tables.byDevice6;
+    if (!index.listed(hop.ifindex)) {
+      try {
+        this.insert(route, { create: true, excl: false, replace: false, append: false });
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+      }
+      return;
     }
+    const dup = this.firstVia(hop.ifindex, route.table, route.dst, route.dstLen,
+      (r) => r.priority === route.priority && r.nexthops.some((h) => sameHop(h, hop)));
+    if (dup) {
+      if (dup.expires !== undefined) this.setExpiry(dup, route.expires);
+      return;
+    }
+    const table = this.tables.newInet6(route.table);
+    const routes = table.routesAt(route.dst, route.dstLen, ZERO6, 0);
+    // Routes are in metric order: the first of a higher metric is where it goes (the end, mostly).
+    let at = routes.length;
+    if (at && routes[at - 1]!.priority > route.priority) at = routes.findIndex((r) => r.priority > route.priority);
+    const sameMetric = at > 0 && routes[at - 1]!.priority === route.priority;
+    if (at === routes.length) table.append(route.dst, route.dstLen, ZERO6, 0, route);
+    else table.setRoutes(route.dst, route.dstLen, ZERO6, 0, [...routes.slice(0, at), route, ...routes.slice(at)]);
+    this.tables.entered(route);
+    this.tables.emit({ type: 'newroute', route, nlflags: NLM_F_CREATE | (sameMetric ? 0 : NLM_F_EXCL) });
+    this.scheduleExpiry(route);
   }
 
   /** Removes the route addrconf made for `dst`/`dstLen` through the device, if it is still there. */
   private deleteKernel(table: number, dst: Uint8Array, dstLen: number, ifindex: number, type: number): void {
-    const r = this.tables.inet6(table)?.routesAt(maskIpv6(dst, dstLen), dstLen, ZERO6, 0)
-      .find((x) => x.addrconf && x.type === type && x.nexthops[0]?.ifindex === ifindex);
+    const r = this.firstVia(ifindex, table, maskIpv6(dst, dstLen), dstLen, (x) => x.addrconf && x.type === type && x.nexthops[0]!.ifindex === ifindex);
     if (r) this.removeHops(r, r.nexthops);
   }
 
@@ -330,8 +369,22 @@ export class Inet6Routes {
    * device without a gateway (whoever added it).
    */
   private prefixRouteOf(a: Inet6Address): Route6 | undefined {
-    return this.tables.inet6(RT_TABLE_MAIN)?.routesAt(maskIpv6(a.peer ?? a.address, a.prefixlen), a.prefixlen, ZERO6, 0)
-      .find((x) => x.nexthops[0]?.ifindex === a.ifindex && !hasGateway(x.nexthops[0]!));
+    return this.firstVia(a.ifindex, RT_TABLE_MAIN, maskIpv6(a.peer ?? a.address, a.prefixlen), a.prefixlen,
+      (x) => x.nexthops[0]!.ifindex === a.ifindex && !hasGateway(x.nexthops[0]!));
+  }
+
+  /**
+   * The first route (in node order) of dst/dstLen (no source prefix) in a table that has a hop
+   * through the device and that `test` takes: from the device index, not by walking the node
+   * (the fe80::/64 of a link-local address holds a route per device).
+   */
+  private firstVia(ifindex: number, table: number, dst: Uint8Array, dstLen: number, test: (r: Route6) => boolean): Route6 | undefined {
+    const index = this.tables.byDevice6;
+    if (!index.listed(ifindex)) {
+      return this.tables.inet6(table)?.routesAt(dst, dstLen, ZERO6, 0).find((r) => r.nexthops.some((h) => h.ifindex === ifindex) && test(r));
+    }
+    const found = index.filter(ifindex, (r) => r.table === table && r.dstLen === dstLen && r.srcLen === 0 && ipv6Equal(r.dst, dst) && test(r));
+    return this.tables.walkOrder6(found)[0];
   }
 
   /**
@@ -392,11 +445,16 @@ export class Inet6Routes {
 
   /** rt6_sync_down_dev() on NETDEV_DOWN / UNREGISTER: every route through the device goes, each announced. */
   linkDown(ifindex: number): void {
-    for (const id of this.tables.tableIds('inet6')) {
-      for (const r of [...this.tables.inet6(id)!.routes()]) {
-        const hops = r.nexthops.filter((h) => h.ifindex === ifindex);
-        if (hops.length) this.removeHops(r, hops);
-      }
-    }
+    const index = this.tables.byDevice6;
+    const via = (r: Route6) => r.nexthops.some((h) => h.ifindex === ifindex);
+    const doomed = index.listed(ifindex) ? this.tables.walkOrder6(index.filter(ifindex, via)) : this.walk(via);
+    for (const r of doomed) this.removeHops(r, r.nexthops.filter((h) => h.ifindex === ifindex));
+  }
+
+  /** Every route `test` takes, in walk order: what an index that outgrew its limit falls back to. */
+  walk(test: (r: Route6) => boolean): Route6[] {
+    const out: Route6[] = [];
+    for (const id of this.tables.tableIds('inet6')) for (const r of this.tables.inet6(id)!.routes()) if (test(r)) out.push(r);
+    return out;
   }
 }

@@ -2,7 +2,7 @@
 //
 // Memory matters (a full Internet table is a million IPv4 routes): an IPv4 address is a number
 // (the 32 bits as a signed int, so V8 keeps it unboxed), and nexthop lists and metric sets are
-// interned, so the many routes through one gateway share a single frozen array.
+// interned (intern.ts), so the many routes through one gateway share a single frozen array.
 
 export type RouteFamily = 'inet' | 'inet6';
 
@@ -65,36 +65,6 @@ export interface Route6 extends RouteBase {
 }
 
 export type Route = Route4 | Route6;
-
-// --- interning ---
-
-const nexthopLists = new Map<string, readonly Nexthop[]>();
-const metricSets = new Map<string, Metrics>();
-
-const hopKey = (h: Nexthop) =>
-  `${h.ifindex}/${h.gateway4 ?? ''}/${h.gateway6 ? Buffer.from(h.gateway6).toString('hex') : ''}/${h.weight}/${h.flags}/${h.flow}`;
-
-/** The shared frozen list equal to `hops` (fib_info sharing, so equal routes compare by reference). */
-export function internNexthops(hops: readonly Nexthop[]): readonly Nexthop[] {
-  const key = hops.length === 1 ? hopKey(hops[0]!) : hops.map(hopKey).join(',');
-  let list = nexthopLists.get(key);
-  if (!list) {
-    list = Object.freeze(hops.map((h) => Object.freeze({ ...h })));
-    nexthopLists.set(key, list);
-  }
-  return list;
-}
-
-export function internMetrics(metrics: Metrics | undefined): Metrics | undefined {
-  if (!metrics?.length) return undefined;
-  const key = metrics.map(([t, v]) => `${t}=${v}`).join(',');
-  let set = metricSets.get(key);
-  if (!set) {
-    set = Object.freeze(metrics.map((m) => Object.freeze([...m] as const)));
-    metricSets.set(key, set);
-  }
-  return set;
-}
 
 export function sameGateway(a: Nexthop, b: Nexthop): boolean {
   if (a.gateway4 !== b.gateway4) return false;

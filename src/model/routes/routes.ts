@@ -4,7 +4,7 @@ import { Inet4Routes } from './inet4.js';
 import { Inet6Routes } from './inet6.js';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from './numbers.js';
 import type { Route4, Route6 } from './route.js';
-import { internMetrics, internNexthops } from './route.js';
+import { internMetrics, internNexthops } from './intern.js';
 import { RouteTables } from './tables.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -66,6 +66,7 @@ export class Routes {
         r.metrics = internMetrics(r.metrics);
         const route = r;
         table.setRoutes(r.dst, r.dstLen, r.src, r.srcLen, [...table.routesAt(r.dst, r.dstLen, r.src, r.srcLen), route]);
+        this.tables.entered(route);
       }
       this.follower.rebuild();
     });

@@ -1,7 +1,9 @@
 import type { ModelEvent, RouteEvent } from '../events.js';
 import { Fib4Table } from './fib4-table.js';
 import { Fib6Table } from './fib6-table.js';
-import type { Route, RouteFamily } from './route.js';
+import { compareIpv6Tree, ipv6Equal } from './prefix.js';
+import type { Route, Route4, Route6, RouteFamily } from './route.js';
+import { RouteIndex } from './route-index.js';
 import type { FibRules } from '../rules/rules.js';
 
 
@@ -11,6 +13,19 @@ import type { FibRules } from '../rules/rules.js';
  */
 function bucketOrder(ids: Iterable<number>, created: Map<number, number>): number[] {
   return [...ids].sort((a, b) => (a & 255) - (b & 255) || created.get(b)! - created.get(a)!);
+}
+
+/** Whether hop i is the first of the list through its device (a route is indexed once per device). */
+function firstOfDevice(hops: readonly { ifindex: number }[], i: number): boolean {
+  const dev = hops[i]!.ifindex;
+  if (!dev) return false;
+  for (let j = 0; j < i; j++) if (hops[j]!.ifindex === dev) return false;
+  return true;
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
 }
 
 /**
@@ -28,6 +43,14 @@ export class RouteTables {
   generation = 0;
   /** The FIB rules lookups walk once a namespace has custom rules (src/model/rules/); set by the model. */
   rules: FibRules | undefined;
+  /**
+   * Routes per output device and IPv4 routes per preferred source (route-index.ts), for what
+   * links and addresses do to routes. Kept by `entered` / `left`, which every change of a
+   * table's route objects calls.
+   */
+  readonly byDevice4 = new RouteIndex<Route4>();
+  readonly byDevice6 = new RouteIndex<Route6>();
+  readonly byPrefsrc4 = new RouteIndex<Route4>();
 
   constructor(private readonly announce: { emit(event: ModelEvent): void; changed(): void }) {}
 
@@ -57,7 +80,61 @@ export class RouteTables {
     this.v6.clear();
     this.created4.clear();
     this.created6.clear();
+    this.byDevice4.clear();
+    this.byDevice6.clear();
+    this.byPrefsrc4.clear();
     this.generation++;
+  }
+
+  /** A route object is now in a table (indexed under each device of its hops, and its IPv4 prefsrc). */
+  entered(r: Route): void {
+    const hops = r.nexthops;
+    if (r.family === 'inet') {
+      if (r.prefsrc) this.byPrefsrc4.add(r.prefsrc, r);
+      for (let i = 0; i < hops.length; i++) if (firstOfDevice(hops, i)) this.byDevice4.add(hops[i]!.ifindex, r);
+    } else {
+      for (let i = 0; i < hops.length; i++) if (firstOfDevice(hops, i)) this.byDevice6.add(hops[i]!.ifindex, r);
+    }
+  }
+
+  /** A route object left its table (removed, or replaced by another object). */
+  left(r: Route): void {
+    const hops = r.nexthops;
+    if (r.family === 'inet') {
+      if (r.prefsrc) this.byPrefsrc4.delete(r.prefsrc, r);
+      for (let i = 0; i < hops.length; i++) if (firstOfDevice(hops, i)) this.byDevice4.delete(hops[i]!.ifindex, r);
+    } else {
+      for (let i = 0; i < hops.length; i++) if (firstOfDevice(hops, i)) this.byDevice6.delete(hops[i]!.ifindex, r);
+    }
+  }
+
+  /**
+   * IPv4 routes (from an index) in the order a walk of every table meets them (tables in dump
+   * order, prefixes in trie order, aliases in list order): the order the kernel announces a flush in.
+   */
+  walkOrder4(routes: Route4[]): Route4[] {
+    if (routes.length < 2) return routes;
+    const ids = this.tableIds('inet');
+    const key = new Map(routes.map((r) => [r, [ids.indexOf(r.table), (r.dst >>> 0) * 64 + 32 - r.dstLen, this.v4.get(r.table)!.aliases(r.dst, r.dstLen).indexOf(r)]]));
+    return routes.sort((a, b) => compareKeys(key.get(a)!, key.get(b)!));
+  }
+
+  /** IPv6 routes (from an index) in fib6 walk order: tables in dump order, nodes in tree order, routes in node order. */
+  walkOrder6(routes: Route6[]): Route6[] {
+    if (routes.length < 2) return routes;
+    const ids = this.tableIds('inet6');
+    const position = (r: Route6) => this.v6.get(r.table)!.routesAt(r.dst, r.dstLen, r.src, r.srcLen).indexOf(r);
+    return routes.sort((a, b) => {
+      if (a.table !== b.table) return ids.indexOf(a.table) - ids.indexOf(b.table);
+      const byNode = compareIpv6Tree(a.dst, a.dstLen, b.dst, b.dstLen) || b.srcLen - a.srcLen;
+      if (byNode) return byNode;
+      if (ipv6Equal(a.src, b.src)) return position(a) - position(b);
+      // Two source-specific nodes of one destination: their order in the table.
+      const nodes = this.v6.get(a.table)!.nodes();
+      const na = nodes.findIndex((n) => n.routes.includes(a));
+      const nb = na < 0 ? -1 : nodes.findIndex((n) => n.routes.includes(b));
+      return na - nb || position(a) - position(b);
+    });
   }
 
   /** A change that is announced nowhere (the silent IPv4 flush), still a change of the model. */

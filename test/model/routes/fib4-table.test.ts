@@ -4,7 +4,8 @@ import { fibLookup4 } from '../../../src/model/routes/lookup.js';
 import { RouteTables } from '../../../src/model/routes/tables.js';
 import type { Link } from '../../../src/model/types.js';
 import { MASK4 } from '../../../src/model/routes/prefix.js';
-import { internNexthops, type Route4 } from '../../../src/model/routes/route.js';
+import { internNexthops } from '../../../src/model/routes/intern.js';
+import type { Route4 } from '../../../src/model/routes/route.js';
 import { mulberry32 } from '../../helpers/prng.js';
 
 // The IPv4 table's longest-prefix match (hash maps per length, presence bitmaps, per-/16 length
