@@ -89,6 +89,13 @@ export class RouteTables {
     return t;
   }
 
+  /** A table built whole (a snapshot's columns), taking the place of any table of its id: created now, so newest in its bucket. */
+  adoptInet(table: Fib4Table): void {
+    this.v4.set(table.id, table);
+    this.created4.set(table.id, ++this.serial);
+    this.generation++;
+  }
+
   newInet6(id: number): Fib6Table {
     let t = this.v6.get(id);
     if (!t) {
