@@ -169,14 +169,22 @@ export function decodeRoutes4(c: unknown): Fib4Table[] {
   if (n > 0 && rawTemplates.length === 0) throw new RouteColumnsError('templates', 'is empty');
   const templates = rawTemplates.map(checkTemplate);
   const tables = new Map<number, Fib4Table>();
+  // The aliases of the prefix being read (a run of routes with one table, dst and length).
   const run: Route4[] = [];
-  const flush = (table: Fib4Table, end: number) => {
-    const { dst: d, dstLen: len } = run[0]!;
-    if (table.aliases(d, len).length > 0) throw new RouteColumnsError('dst', `of route ${end - run.length} repeats a prefix of its table listed earlier`);
-    table.setAliases(d, len, run);
-    run.length = 0;
-  };
+  let runLength = 0;
+  const one: Route4[] = [];
   let current: Fib4Table | undefined;
+  const flush = (end: number) => {
+    const { dst: d, dstLen: len } = run[0]!;
+    if (current!.aliases(d, len).length > 0) throw new RouteColumnsError('dst', `of route ${end - runLength} repeats a prefix of its table listed earlier`);
+    if (runLength === 1) {
+      one[0] = run[0]!;
+      current!.setAliases(d, len, one);
+    } else {
+      current!.setAliases(d, len, run.slice(0, runLength));
+    }
+    runLength = 0;
+  };
   for (let i = 0; i < n; i++) {
     const len = lens[i]!;
     if (len > 32) throw new RouteColumnsError(`dstLen`, `of route ${i} is ${len} (at most 32)`);
@@ -192,22 +200,26 @@ export function decodeRoutes4(c: unknown): Fib4Table[] {
       scope: t.scope, type: t.type, priority: t.priority, prefsrc: t.prefsrc,
       nexthops: t.nexthops, metrics: t.metrics,
     };
-    const prev = run[run.length - 1];
-    if (prev && (prev.table !== route.table || prev.dst !== d || prev.dstLen !== len)) flush(current!, i);
-    if (run.length === 0) {
-      current = tables.get(route.table);
-      if (!current) tables.set(route.table, (current = new Fib4Table(route.table)));
-    } else {
-      // fib_find_alias() order within a prefix: tos descending, then priority ascending; a body once per tos and priority.
-      if (prev!.tos < route.tos || (prev!.tos === route.tos && prev!.priority > route.priority)) {
-        throw new RouteColumnsError('template', `of route ${i} puts its alias out of the kernel's order (tos descending, priority ascending)`);
-      }
-      for (let j = run.length - 1; j >= 0 && run[j]!.tos === route.tos && run[j]!.priority === route.priority; j--) {
-        if (sameRoute(run[j]!, route)) throw new RouteColumnsError('template', `of route ${i} repeats an alias of its prefix`);
+    if (runLength > 0) {
+      const prev = run[runLength - 1]!;
+      if (prev.table !== route.table || prev.dst !== d || prev.dstLen !== len) {
+        flush(i);
+      } else {
+        // fib_find_alias() order within a prefix: tos descending, then priority ascending; a body once per tos and priority.
+        if (prev.tos < route.tos || (prev.tos === route.tos && prev.priority > route.priority)) {
+          throw new RouteColumnsError('template', `of route ${i} puts its alias out of the kernel's order (tos descending, priority ascending)`);
+        }
+        for (let j = runLength - 1; j >= 0 && run[j]!.tos === route.tos && run[j]!.priority === route.priority; j--) {
+          if (sameRoute(run[j]!, route)) throw new RouteColumnsError('template', `of route ${i} repeats an alias of its prefix`);
+        }
       }
     }
-    run.push(route);
+    if (runLength === 0 && current?.id !== route.table) {
+      current = tables.get(route.table);
+      if (!current) tables.set(route.table, (current = new Fib4Table(route.table)));
+    }
+    run[runLength++] = route;
   }
-  if (run.length > 0) flush(current!, n);
+  if (runLength > 0) flush(n);
   return [...tables.values()];
 }
