@@ -26,6 +26,10 @@ export class RouteTables {
   private serial = 0;
   /** Bumped on every change of any table (NLM_F_DUMP_INTR of route dumps). */
   generation = 0;
+  /** Bumped when an IPv4 table is created or dropped: what lookup plans (lookup.ts) are valid for. */
+  inetLayout = 0;
+  /** The default rules' lookup plans (lookup.ts), for the layout they were made at. */
+  inetPlans: { layout: number; plans: unknown } | undefined;
   /** The FIB rules lookups walk once a namespace has custom rules (src/model/rules/); set by the model. */
   rules: FibRules | undefined;
 
@@ -58,6 +62,7 @@ export class RouteTables {
     this.created4.clear();
     this.created6.clear();
     this.generation++;
+    this.inetLayout++;
   }
 
   /** A change that is announced nowhere (the silent IPv4 flush), still a change of the model. */
@@ -85,6 +90,7 @@ export class RouteTables {
       t = new Fib4Table(id);
       this.v4.set(id, t);
       this.created4.set(id, ++this.serial);
+      this.inetLayout++;
     }
     return t;
   }
@@ -94,6 +100,7 @@ export class RouteTables {
     this.v4.set(table.id, table);
     this.created4.set(table.id, ++this.serial);
     this.generation++;
+    this.inetLayout++;
   }
 
   newInet6(id: number): Fib6Table {
