@@ -1,10 +1,19 @@
+import { RTN_UNICAST } from './numbers.js';
 import { MASK4 } from './prefix.js';
-import type { Route4 } from './route.js';
+import type { Nexthop, Route4 } from './route.js';
 
 /** The aliases of one prefix in lookup order; a lone alias is stored bare (no array per route). */
 type Node4 = Route4 | Route4[];
 
 const NONE: readonly Route4[] = Object.freeze([]);
+
+/**
+ * The hop of a prefix whose lone alias any flow of scope 0 takes on its hop alone: unicast,
+ * universe scope, tos 0, one nexthop (nearly every route of a full table). A lookup reads it
+ * beside the slot, so the route itself (a cache miss at a million routes) is not read at all.
+ */
+const plainHop = (node: Node4): Nexthop | null =>
+  !Array.isArray(node) && node.type === RTN_UNICAST && node.scope === 0 && node.tos === 0 && node.nexthops.length === 1 ? node.nexthops[0]! : null;
 
 /** Prefix lengths up to this one keep a presence bitmap (2^len bits: 2 MB at /24), read when a level is rebuilt or a lookup backtracks. */
 const BITMAP_MAX_LEN = 24;
@@ -35,6 +44,8 @@ export class Fib4Table {
   /** Per length: masked prefix → slot. */
   private readonly prefixes: Array<Map<number, number> | undefined> = new Array(33);
   private readonly slots: Array<Node4 | undefined> = [];
+  /** Per slot: plainHop of its node (null when the node needs the full alias walk). */
+  private readonly plain: Array<Nexthop | null> = [];
   private readonly freeSlots: number[] = [];
   private readonly present: Array<Uint8Array | undefined> = new Array(BITMAP_MAX_LEN + 1);
   /** Per /16 block: 1 + the match (slot × 64 + length) of the longest prefix /0…/16 covering the whole block; 0 when none. */
@@ -82,10 +93,12 @@ export class Fib4Table {
     const node = list.length === 1 ? list[0]! : [...list];
     if (slot !== undefined && list.length > 0) {
       this.slots[slot] = node;
+      this.plain[slot] = plainHop(node);
     } else if (slot !== undefined) {
       map!.delete(dst);
       if (map!.size === 0) this.prefixes[len] = undefined;
       this.slots[slot] = undefined;
+      this.plain[slot] = null;
       this.prefixCount--;
       if (this.indexed) this.unmark(dst, len, slot * 64 + len);
       this.freeSlots.push(slot);
@@ -93,6 +106,7 @@ export class Fib4Table {
     } else if (list.length > 0) {
       const fresh = this.freeSlots.pop() ?? this.slots.length;
       this.slots[fresh] = node;
+      this.plain[fresh] = plainHop(node);
       (map ??= this.prefixes[len] = new Map()).set(dst, fresh);
       this.prefixCount++;
       if (this.indexed) this.mark(dst, len, fresh * 64 + len);
@@ -262,6 +276,11 @@ export class Fib4Table {
   /** The aliases of a match `longest` returned. */
   nodeAt(match: number): Node4 {
     return this.slots[match >>> 6]!;
+  }
+
+  /** The plain hop (see plainHop) of a match `longest` returned; null when its aliases must be walked. */
+  plainHopAt(match: number): Nexthop | null {
+    return this.plain[match >>> 6]!;
   }
 
   /**

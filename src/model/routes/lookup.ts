@@ -118,6 +118,16 @@ function lookupLength(p: LookupPlan, flow: Flow4, len: number, link: (i: number)
   const { tables, at } = p;
   for (let t = 0; t < tables.length; t++) {
     if (at[t]! < 0 || (at[t]! & 63) !== len) continue;
+    const hop = tables[t]!.plainHopAt(at[t]!);
+    if (hop !== null) {
+      // matchAlias() of a lone unicast universe route of tos 0 and one hop, decided without reading the route.
+      if (flow.scope > 0 || (flow.oif && hop.ifindex !== flow.oif)) continue;
+      if (hop.ifindex) {
+        const dev = link(hop.ifindex);
+        if (!dev || !(dev.flags & IFF_UP)) continue;
+      }
+      return { route: tables[t]!.nodeAt(at[t]!) as Route4, hop, table: p.report };
+    }
     const node = tables[t]!.nodeAt(at[t]!);
     if (!Array.isArray(node)) {
       const hit = matchAlias(node, flow, p.report, link);
