@@ -43,9 +43,11 @@ const INDEX_FROM = 64;
 export class Fib4Table {
   /** Per length: masked prefix → slot. */
   private readonly prefixes: Array<Map<number, number> | undefined> = new Array(33);
-  private readonly slots: Array<Node4 | undefined> = [];
-  /** Per slot: plainHop of its node (null when the node needs the full alias walk). */
-  private readonly plain: Array<Nexthop | null> = [];
+  /**
+   * Per slot, side by side (one cache line for a lookup): at 2 × slot its aliases, at 2 × slot + 1
+   * their plainHop (null when the aliases must be walked).
+   */
+  private readonly slots: Array<Node4 | Nexthop | null | undefined> = [];
   private readonly freeSlots: number[] = [];
   private readonly present: Array<Uint8Array | undefined> = new Array(BITMAP_MAX_LEN + 1);
   /** Per /16 block: 1 + the match (slot × 64 + length) of the longest prefix /0…/16 covering the whole block; 0 when none. */
@@ -80,7 +82,7 @@ export class Fib4Table {
   aliases(dst: number, len: number): readonly Route4[] {
     const slot = this.prefixes[len]?.get(dst);
     if (slot === undefined) return NONE;
-    const node = this.slots[slot]!;
+    const node = this.slots[slot * 2] as Node4;
     return Array.isArray(node) ? node : [node];
   }
 
@@ -88,25 +90,25 @@ export class Fib4Table {
   setAliases(dst: number, len: number, list: readonly Route4[]): void {
     let map = this.prefixes[len];
     const slot = map?.get(dst);
-    const before = slot === undefined ? undefined : this.slots[slot]!;
+    const before = slot === undefined ? undefined : (this.slots[slot * 2] as Node4);
     this.size += list.length - (before === undefined ? 0 : Array.isArray(before) ? before.length : 1);
     const node = list.length === 1 ? list[0]! : [...list];
     if (slot !== undefined && list.length > 0) {
-      this.slots[slot] = node;
-      this.plain[slot] = plainHop(node);
+      this.slots[slot * 2] = node;
+      this.slots[slot * 2 + 1] = plainHop(node);
     } else if (slot !== undefined) {
       map!.delete(dst);
       if (map!.size === 0) this.prefixes[len] = undefined;
-      this.slots[slot] = undefined;
-      this.plain[slot] = null;
+      this.slots[slot * 2] = undefined;
+      this.slots[slot * 2 + 1] = null;
       this.prefixCount--;
       if (this.indexed) this.unmark(dst, len, slot * 64 + len);
       this.freeSlots.push(slot);
       this.sorted = undefined;
     } else if (list.length > 0) {
-      const fresh = this.freeSlots.pop() ?? this.slots.length;
-      this.slots[fresh] = node;
-      this.plain[fresh] = plainHop(node);
+      const fresh = this.freeSlots.pop() ?? this.slots.length / 2;
+      this.slots[fresh * 2] = node;
+      this.slots[fresh * 2 + 1] = plainHop(node);
       (map ??= this.prefixes[len] = new Map()).set(dst, fresh);
       this.prefixCount++;
       if (this.indexed) this.mark(dst, len, fresh * 64 + len);
@@ -275,12 +277,12 @@ export class Fib4Table {
 
   /** The aliases of a match `longest` returned. */
   nodeAt(match: number): Node4 {
-    return this.slots[match >>> 6]!;
+    return this.slots[(match >>> 6) * 2] as Node4;
   }
 
   /** The plain hop (see plainHop) of a match `longest` returned; null when its aliases must be walked. */
   plainHopAt(match: number): Nexthop | null {
-    return this.plain[match >>> 6]!;
+    return this.slots[(match >>> 6) * 2 + 1] as Nexthop | null;
   }
 
   /**
@@ -289,7 +291,7 @@ export class Fib4Table {
    */
   lookup(addr: number, accept: (r: Route4) => boolean): Route4 | undefined {
     for (let match = this.longest(addr, 32); match >= 0; match = this.longest(addr, (match & 63) - 1)) {
-      const node = this.slots[match >>> 6]!;
+      const node = this.slots[(match >>> 6) * 2] as Node4;
       if (!Array.isArray(node)) {
         if (accept(node)) return node;
         continue;
@@ -332,7 +334,7 @@ export class Fib4Table {
       const slot = this.prefixes[32 - (key % 64)]?.get(Math.floor(key / 64) | 0);
       if (slot === undefined) continue;
       // A lone alias is yielded as it is stored, with no list made for it.
-      const node = this.slots[slot]!;
+      const node = this.slots[slot * 2] as Node4;
       if (Array.isArray(node)) yield* node;
       else yield node;
     }
