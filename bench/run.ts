@@ -48,6 +48,8 @@ const ONLY_GROUPS: Record<string, () => Promise<void>> = {
     await routeModelRows();
     await routeRows();
   },
+  // The in-process model rows alone (about a minute): lookups/s, inserts, heap per route.
+  'routes-model': () => routeModelRows(),
   neighbours: () => neighbourRows(), rules: () => ruleLookupRows(),
 };
 if (ONLY !== undefined && !Object.hasOwn(ONLY_GROUPS, ONLY)) throw new Error(`--only: unknown group ${ONLY} (known: ${Object.keys(ONLY_GROUPS).join(', ')})`);
