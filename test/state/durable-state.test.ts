@@ -137,7 +137,7 @@ describe('--state', () => {
       }
     }
     expect(acked.size).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000); // ten daemon starts: ~20 s quiet, near 120 s on a loaded 2-CPU machine
 
   it('keeps routes as columns in snapshot.json, and refuses a corrupt column at start with the field named', async () => {
     const m = new NetworkModel({ cpuCount: 1 });
