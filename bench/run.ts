@@ -48,6 +48,8 @@ const ONLY_GROUPS: Record<string, () => Promise<void>> = {
     await routeModelRows();
     await routeRows();
   },
+  // The in-process model rows alone (about a minute): lookups/s, inserts, heap per route.
+  'routes-model': () => routeModelRows(),
   neighbours: () => neighbourRows(), rules: () => ruleLookupRows(),
 };
 if (ONLY !== undefined && !Object.hasOwn(ONLY_GROUPS, ONLY)) throw new Error(`--only: unknown group ${ONLY} (known: ${Object.keys(ONLY_GROUPS).join(', ')})`);
@@ -719,6 +721,8 @@ async function routeRows(): Promise<void> {
     } finally {
       await stopServer(echo);
     }
+    // The start-up row's state: the table as the Python client left it (before the Node client below adds as many again).
+    snapshot = await httpGet(http, '/v1/snapshot');
     // The same insert from a Node client (bench/client.ts, no per-message allocation) beside the
     // echo server answering each request with a bare ACK: how close the daemon comes to a server
     // doing no work, and how busy the client is (near 1: the client, not the daemon, is the limit).
@@ -736,7 +740,6 @@ async function routeRows(): Promise<void> {
     } finally {
       await stopServer(ackEcho);
     }
-    snapshot = await httpGet(http, '/v1/snapshot');
   } finally {
     await stopServer(daemon);
   }
@@ -782,7 +785,8 @@ async function routeRows(): Promise<void> {
     const check = await py<Dump>(['dump', '--runs', '1', '--warmup', '0', '--unix', again.path]);
     rows.push({
       id: 'route_startup_1m', what: `start-up from a --state directory holding ${n} IPv4 routes (until the socket answers)`, unit: 'seconds',
-      rtnld: one('rtnld', again.startSeconds), target: '<= 5 s', met: again.startSeconds <= 5 && check.messages >= count,
+      // Met only with the table restored whole: the routes inserted plus the kernel's few (lo's, the veth's address).
+      rtnld: one('rtnld', again.startSeconds), target: '<= 5 s', met: again.startSeconds <= 5 && check.messages >= count && check.messages < count + 100,
       detail: { routesAfterRestart: check.messages, snapshotBytes: snapshot.length },
     });
     log('route start-up from --state done');

@@ -112,7 +112,7 @@ describe('seed routes (ip route add syntax)', () => {
       writeFileSync(file, 'links:\n  - { name: lo, up: true }\nroutes:\n  - blackhole 10.66.0.0/16\n');
       const m = model();
       applySeed(m, readSeed(file));
-      const inetRoutes = m.routes.export().inet;
+      const inetRoutes = [...m.routes.tables.routes('inet')];
       expect(inetRoutes.filter((r) => r.type === 6).map((r) => [r.table, r.dstLen])).toEqual([[254, 16]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

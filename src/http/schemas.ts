@@ -154,7 +154,7 @@ const hexBytes = {
   type: 'object',
   required: ['$hex'],
   additionalProperties: false,
-  properties: { $hex: { type: 'string', pattern: '^([0-9a-f]{2})*$' } },
+  properties: { $hex: { type: 'string', pattern: '^(?:[0-9a-f]{2})*$' } },
 } as const;
 
 /** A model link as the state directory's snapshot.json stores it (byte arrays as {"$hex": ...}). */
@@ -293,35 +293,68 @@ const routeCommon = {
 } as const;
 const routeRequired = ['family', 'table', 'dst', 'dstLen', 'protocol', 'scope', 'type', 'priority', 'nexthops'];
 
-/** Every route as snapshot.json stores it (src/model/routes/routes.ts RouteSnapshot). */
-export const routeTableSchema = {
-  $id: 'RouteTable',
-  type: 'object',
-  additionalProperties: false,
-  required: ['inet', 'inet6'],
-  description: 'Every IPv4 and IPv6 route, in dump order; IPv4 addresses as signed 32-bit integers.',
-  properties: {
-    inet: {
-      type: 'array',
-      items: {
-        type: 'object', additionalProperties: false, required: [...routeRequired, 'tos', 'prefsrc'],
-        properties: {
-          ...routeCommon, family: { const: 'inet' }, dst: { type: 'integer', minimum: -0x80000000, maximum: 0x7fffffff },
-          dstLen: { type: 'integer', minimum: 0, maximum: 32 }, tos: u8, prefsrc: { type: 'integer', minimum: -0x80000000, maximum: 0x7fffffff },
-        },
-      },
-    },
-    inet6: {
-      type: 'array',
-      items: {
-        type: 'object', additionalProperties: false, required: [...routeRequired, 'src', 'srcLen', 'pref', 'addrconf'],
-        properties: {
-          ...routeCommon, family: { const: 'inet6' }, dst: hexBytes, src: hexBytes, dstLen: { type: 'integer', minimum: 0, maximum: 128 },
-          srcLen: { type: 'integer', minimum: 0, maximum: 128 }, prefsrc: hexBytes, pref: u8, expires: { type: 'number' }, addrconf: { type: 'boolean' },
-        },
-      },
+const route4Fields = {
+  ...routeCommon, tos: u8, prefsrc: { type: 'integer', minimum: -0x80000000, maximum: 0x7fffffff },
+} as const;
+const route6List = {
+  type: 'array',
+  items: {
+    type: 'object', additionalProperties: false, required: [...routeRequired, 'src', 'srcLen', 'pref', 'addrconf'],
+    properties: {
+      ...routeCommon, family: { const: 'inet6' }, dst: hexBytes, src: hexBytes, dstLen: { type: 'integer', minimum: 0, maximum: 128 },
+      srcLen: { type: 'integer', minimum: 0, maximum: 128 }, prefsrc: hexBytes, pref: u8, expires: { type: 'number' }, addrconf: { type: 'boolean' },
     },
   },
+} as const;
+
+/** Every route as snapshot.json stores it (src/model/routes/routes.ts RouteSnapshot; the IPv4 columns in columns.ts). */
+export const routeTableSchema = {
+  $id: 'RouteTable',
+  description: 'Every IPv4 and IPv6 route, in dump order; IPv4 addresses as signed 32-bit integers. Version 2 (written now) holds the IPv4 routes as columns; the list form without `version` (older snapshots) is still read.',
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['version', 'inet4', 'inet6'],
+      properties: {
+        version: { const: 2 },
+        inet4: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['templates', 'dst', 'dstLen', 'template'],
+          properties: {
+            templates: {
+              type: 'array',
+              description: 'the distinct route bodies: every field of a route but its prefix',
+              items: { type: 'object', additionalProperties: false, required: ['table', 'protocol', 'scope', 'type', 'priority', 'nexthops', 'tos', 'prefsrc'], properties: route4Fields },
+            },
+            dst: { ...hexBytes, description: 'per route, its prefix: 4 bytes in network order' },
+            dstLen: { ...hexBytes, description: 'per route, its prefix length: 1 byte' },
+            template: { ...hexBytes, description: 'per route, the number of its template, little-endian in 1 byte (up to 256 templates), 2 (up to 65,536) or 4' },
+          },
+        },
+        inet6: route6List,
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['inet', 'inet6'],
+      properties: {
+        inet: {
+          type: 'array',
+          items: {
+            type: 'object', additionalProperties: false, required: [...routeRequired, 'tos', 'prefsrc'],
+            properties: {
+              ...route4Fields, family: { const: 'inet' }, dst: { type: 'integer', minimum: -0x80000000, maximum: 0x7fffffff },
+              dstLen: { type: 'integer', minimum: 0, maximum: 32 },
+            },
+          },
+        },
+        inet6: route6List,
+      },
+    },
+  ],
 } as const;
 
 const addrCommon = {

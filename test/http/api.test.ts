@@ -381,6 +381,12 @@ describe('snapshots and reset', () => {
       expect(res.json().field, field).toBe(field);
     }
     expect(linksOf(daemon)).toBe(before);
+    // A route column that passes the schema but not the model's checks: named in the message.
+    const routes = (await app.inject({ url: '/v1/routes' })).body;
+    const res = await app.inject({ method: 'PUT', url: '/v1/snapshot', payload: edit((d) => (d.model.routes.inet4.dstLen.$hex = `21${d.model.routes.inet4.dstLen.$hex.slice(2)}`)) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain('routes.inet4.dstLen of route 0 is 33');
+    expect((await app.inject({ url: '/v1/routes' })).body).toBe(routes);
   });
 
   it('exports and imports every namespace and NSID table; a bad document changes nothing in any of them', async () => {

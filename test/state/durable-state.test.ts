@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -8,6 +8,9 @@ import {
   IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_REQUEST,
   RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK,
 } from '../../protocol/constants.js';
+import { IFF_UP } from '../../src/model/flags.js';
+import { NetworkModel } from '../../src/model/store.js';
+import { toJson } from '../../src/state/json.js';
 import { Journal } from '../../src/state/journal.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { ifinfomsg, message, TestClient } from '../helpers/nl-client.js';
@@ -135,4 +138,35 @@ describe('--state', () => {
     }
     expect(acked.size).toBeGreaterThan(0);
   }, 300_000); // ten daemon starts: ~20 s quiet, near 120 s on a loaded 2-CPU machine
+
+  it('keeps routes as columns in snapshot.json, and refuses a corrupt column at start with the field named', async () => {
+    const m = new NetworkModel({ cpuCount: 1 });
+    m.addLoopback();
+    const [dev] = m.createLink({ kind: 'dummy', name: 'd0' });
+    m.changeFlags(dev!, IFF_UP, IFF_UP);
+    m.addresses.newInet4({ ifindex: dev!.index, prefixlen: 8, flags: 0, scope: 0, local: new Uint8Array([100, 0, 0, 1]) }, { excl: true, replace: false });
+    for (let i = 0; i < 100; i++) {
+      m.routes.inet.add({
+        table: 254, dst: ((20 << 24) | (i << 8)) | 0, dstLen: 24, tos: 0, protocol: 3, scope: 0, type: 1, priority: 0, prefsrc: 0, flags: 0,
+        multipath: false, nexthops: [{ ifindex: 0, gateway4: (100 << 24) | 2, weight: 1, flags: 0, flow: 0 }],
+      }, { create: true, excl: true, replace: false, append: false });
+    }
+    const dir = tempDir();
+    const doc = toJson({ version: 2, model: m.exportLinks() });
+    writeFileSync(join(dir, 'snapshot.json'), doc);
+    const first = await startDaemon({ stateDir: dir, stateCompactEvery: 1 });
+    expect(first.daemon.namespaces.initial.model.routes.tables.inet(254)!.size).toBe(101);
+    // One journaled change: compacted at once, so snapshot.json is written by the daemon.
+    const c = await TestClient.connect(first.path);
+    expect((await c.request(createDummy('d1', 1)))[0]!.error).toBe(0);
+    c.close();
+    await first.stop();
+    expect(readFileSync(join(dir, 'snapshot.json'), 'utf8')).toContain('"name":"d1"');
+    const written = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as { model: { routes: { version: number; inet4: { dstLen: { $hex: string } } } } };
+    expect(written.model.routes.version).toBe(2);
+    expect(written.model.routes.inet4.dstLen.$hex).toMatch(/^(18){100}/);
+    // One prefix length byte made 0x21 (/33): the daemon does not start, and says which field is wrong.
+    writeFileSync(join(dir, 'snapshot.json'), doc.replace('"dstLen":{"$hex":"18', '"dstLen":{"$hex":"21'));
+    await expect(startDaemon({ stateDir: dir })).rejects.toThrow('cannot read snapshot.json: routes.inet4.dstLen of route 0 is 33');
+  });
 });

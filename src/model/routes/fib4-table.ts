@@ -1,10 +1,19 @@
+import { RTN_UNICAST } from './numbers.js';
 import { MASK4 } from './prefix.js';
-import type { Route4 } from './route.js';
+import type { Nexthop, Route4 } from './route.js';
 
 /** The aliases of one prefix in lookup order; a lone alias is stored bare (no array per route). */
 type Node4 = Route4 | Route4[];
 
 const NONE: readonly Route4[] = Object.freeze([]);
+
+/**
+ * The hop of a prefix whose lone alias any flow of scope 0 takes on its hop alone: unicast,
+ * universe scope, tos 0, one nexthop (nearly every route of a full table). A lookup reads it
+ * beside the slot, so the route itself (a cache miss at a million routes) is not read at all.
+ */
+const plainHop = (node: Node4): Nexthop | null =>
+  !Array.isArray(node) && node.type === RTN_UNICAST && node.scope === 0 && node.tos === 0 && node.nexthops.length === 1 ? node.nexthops[0]! : null;
 
 /** Prefix lengths up to this one keep a presence bitmap (2^len bits: 2 MB at /24), read when a level is rebuilt or a lookup backtracks. */
 const BITMAP_MAX_LEN = 24;
@@ -34,7 +43,11 @@ const INDEX_FROM = 64;
 export class Fib4Table {
   /** Per length: masked prefix → slot. */
   private readonly prefixes: Array<Map<number, number> | undefined> = new Array(33);
-  private readonly slots: Array<Node4 | undefined> = [];
+  /**
+   * Per slot, side by side (one cache line for a lookup): at 2 × slot its aliases, at 2 × slot + 1
+   * their plainHop (null when the aliases must be walked).
+   */
+  private readonly slots: Array<Node4 | Nexthop | null | undefined> = [];
   private readonly freeSlots: number[] = [];
   private readonly present: Array<Uint8Array | undefined> = new Array(BITMAP_MAX_LEN + 1);
   /** Per /16 block: 1 + the match (slot × 64 + length) of the longest prefix /0…/16 covering the whole block; 0 when none. */
@@ -53,6 +66,11 @@ export class Fib4Table {
   /** Prefixes present (the direct index and presence bitmaps exist once it reached INDEX_FROM). */
   private prefixCount = 0;
   private indexed = false;
+  /**
+   * A table without the index: its prefixes longest first, as (dst, len, slot) triples, remade
+   * on the first lookup after a change. A scan of a dozen entries beats probing 33 lengths.
+   */
+  private few: Int32Array | undefined;
   /** Number of routes (aliases). */
   size = 0;
   /** Bumped on every change (dump cursors resume by key, so a change never repeats an entry). */
@@ -64,7 +82,7 @@ export class Fib4Table {
   aliases(dst: number, len: number): readonly Route4[] {
     const slot = this.prefixes[len]?.get(dst);
     if (slot === undefined) return NONE;
-    const node = this.slots[slot]!;
+    const node = this.slots[slot * 2] as Node4;
     return Array.isArray(node) ? node : [node];
   }
 
@@ -72,28 +90,32 @@ export class Fib4Table {
   setAliases(dst: number, len: number, list: readonly Route4[]): void {
     let map = this.prefixes[len];
     const slot = map?.get(dst);
-    const before = slot === undefined ? undefined : this.slots[slot]!;
+    const before = slot === undefined ? undefined : (this.slots[slot * 2] as Node4);
     this.size += list.length - (before === undefined ? 0 : Array.isArray(before) ? before.length : 1);
     const node = list.length === 1 ? list[0]! : [...list];
     if (slot !== undefined && list.length > 0) {
-      this.slots[slot] = node;
+      this.slots[slot * 2] = node;
+      this.slots[slot * 2 + 1] = plainHop(node);
     } else if (slot !== undefined) {
       map!.delete(dst);
       if (map!.size === 0) this.prefixes[len] = undefined;
-      this.slots[slot] = undefined;
+      this.slots[slot * 2] = undefined;
+      this.slots[slot * 2 + 1] = null;
       this.prefixCount--;
       if (this.indexed) this.unmark(dst, len, slot * 64 + len);
       this.freeSlots.push(slot);
       this.sorted = undefined;
     } else if (list.length > 0) {
-      const fresh = this.freeSlots.pop() ?? this.slots.length;
-      this.slots[fresh] = node;
+      const fresh = this.freeSlots.pop() ?? this.slots.length / 2;
+      this.slots[fresh * 2] = node;
+      this.slots[fresh * 2 + 1] = plainHop(node);
       (map ??= this.prefixes[len] = new Map()).set(dst, fresh);
       this.prefixCount++;
       if (this.indexed) this.mark(dst, len, fresh * 64 + len);
       else if (this.prefixCount >= INDEX_FROM) this.buildIndex();
       this.sorted = undefined;
     }
+    this.few = undefined;
     this.generation++;
   }
 
@@ -103,13 +125,27 @@ export class Fib4Table {
     for (let len = 0; len <= 32; len++) for (const [dst, slot] of this.prefixes[len] ?? []) this.mark(dst, len, slot * 64 + len);
   }
 
-  /** `longest` of a table without the index: each length present, longest first. */
-  private longestByLength(addr: number, max: number): number {
-    for (let len = max; len >= 0; len--) {
-      const slot = this.prefixes[len]?.get(addr & MASK4[len]!);
-      if (slot !== undefined) return slot * 64 + len;
+  /** `longest` of a table without the index: its few prefixes, longest first. */
+  private longestOfFew(addr: number, max: number): number {
+    const few = this.few ?? this.listFew();
+    for (let i = 0; i < few.length; i += 3) {
+      const len = few[i + 1]!;
+      if (len <= max && (addr & MASK4[len]!) === few[i]) return few[i + 2]! * 64 + len;
     }
     return -1;
+  }
+
+  private listFew(): Int32Array {
+    const few = new Int32Array(this.prefixCount * 3);
+    let i = 0;
+    for (let len = 32; len >= 0; len--) {
+      for (const [dst, slot] of this.prefixes[len] ?? []) {
+        few[i++] = dst;
+        few[i++] = len;
+        few[i++] = slot;
+      }
+    }
+    return (this.few = few);
   }
 
   /** A new prefix: its presence bit, and the direct index answers it where it is longer than what was there. */
@@ -213,7 +249,7 @@ export class Fib4Table {
    * length needs no second read; slots stay below 2^25); −1 when none.
    */
   longest(addr: number, max: number): number {
-    if (!this.indexed) return this.longestByLength(addr, max);
+    if (!this.indexed) return this.longestOfFew(addr, max);
     const block = addr >>> 16;
     if (max > BITMAP_MAX_LEN) {
       let bits = this.longLengths === undefined ? 0 : this.longLengths[block]! & ((1 << (max - BITMAP_MAX_LEN)) - 1);
@@ -241,7 +277,12 @@ export class Fib4Table {
 
   /** The aliases of a match `longest` returned. */
   nodeAt(match: number): Node4 {
-    return this.slots[match >>> 6]!;
+    return this.slots[(match >>> 6) * 2] as Node4;
+  }
+
+  /** The plain hop (see plainHop) of a match `longest` returned; null when its aliases must be walked. */
+  plainHopAt(match: number): Nexthop | null {
+    return this.slots[(match >>> 6) * 2 + 1] as Nexthop | null;
   }
 
   /**
@@ -250,7 +291,7 @@ export class Fib4Table {
    */
   lookup(addr: number, accept: (r: Route4) => boolean): Route4 | undefined {
     for (let match = this.longest(addr, 32); match >= 0; match = this.longest(addr, (match & 63) - 1)) {
-      const node = this.slots[match >>> 6]!;
+      const node = this.slots[(match >>> 6) * 2] as Node4;
       if (!Array.isArray(node)) {
         if (accept(node)) return node;
         continue;
@@ -293,7 +334,7 @@ export class Fib4Table {
       const slot = this.prefixes[32 - (key % 64)]?.get(Math.floor(key / 64) | 0);
       if (slot === undefined) continue;
       // A lone alias is yielded as it is stored, with no list made for it.
-      const node = this.slots[slot]!;
+      const node = this.slots[slot * 2] as Node4;
       if (Array.isArray(node)) yield* node;
       else yield node;
     }

@@ -89,23 +89,19 @@ interface LookupPlan {
   report: number;
 }
 
-/** The plans hold the tables themselves, so they stay valid until one of those tables is created or dropped. */
-const plans = new WeakMap<RouteTables, { tables: Array<Fib4Table | undefined>; plans: LookupPlan[] }>();
 /** One table alone (the table a rule names once local and main are unmerged): its plan lives as long as the table. */
 const singlePlans = new WeakMap<Fib4Table, LookupPlan>();
 
 const planOf = (tables: Fib4Table[], report: number): LookupPlan => ({ tables, at: new Int32Array(tables.length), report });
 
-/** The default rules' lookup order (local + main merged, then default), cached until one of those tables is replaced. */
+/** The default rules' lookup order (local + main merged, then default), kept until an IPv4 table is created or dropped. */
 function lookupPlans(routes: RouteTables): LookupPlan[] {
-  const local = routes.inet(RT_TABLE_LOCAL);
-  const main = routes.inet(RT_TABLE_MAIN);
-  const dflt = routes.inet(RT_TABLE_DEFAULT);
-  const cached = plans.get(routes);
-  if (cached && cached.tables[0] === local && cached.tables[1] === main && cached.tables[2] === dflt) return cached.plans;
+  const cached = routes.inetPlans;
+  if (cached?.layout === routes.inetLayout) return cached.plans as LookupPlan[];
   const present = (ts: Array<Fib4Table | undefined>) => ts.filter((t): t is Fib4Table => t !== undefined);
-  const fresh = [planOf(present([local, main]), RT_TABLE_MAIN), planOf(present([dflt]), RT_TABLE_DEFAULT)];
-  plans.set(routes, { tables: [local, main, dflt], plans: fresh });
+  const [local, main, dflt] = [routes.inet(RT_TABLE_LOCAL), routes.inet(RT_TABLE_MAIN), routes.inet(RT_TABLE_DEFAULT)];
+  const fresh = [planOf(present([local, main]), RT_TABLE_MAIN), planOf(present([dflt]), RT_TABLE_DEFAULT)].filter((p) => p.tables.length > 0);
+  routes.inetPlans = { layout: routes.inetLayout, plans: fresh };
   return fresh;
 }
 
@@ -122,6 +118,16 @@ function lookupLength(p: LookupPlan, flow: Flow4, len: number, link: (i: number)
   const { tables, at } = p;
   for (let t = 0; t < tables.length; t++) {
     if (at[t]! < 0 || (at[t]! & 63) !== len) continue;
+    const hop = tables[t]!.plainHopAt(at[t]!);
+    if (hop !== null) {
+      // matchAlias() of a lone unicast universe route of tos 0 and one hop, decided without reading the route.
+      if (flow.scope > 0 || (flow.oif && hop.ifindex !== flow.oif)) continue;
+      if (hop.ifindex) {
+        const dev = link(hop.ifindex);
+        if (!dev || !(dev.flags & IFF_UP)) continue;
+      }
+      return { route: tables[t]!.nodeAt(at[t]!) as Route4, hop, table: p.report };
+    }
     const node = tables[t]!.nodeAt(at[t]!);
     if (!Array.isArray(node)) {
       const hit = matchAlias(node, flow, p.report, link);

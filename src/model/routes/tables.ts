@@ -41,6 +41,10 @@ export class RouteTables {
   private serial = 0;
   /** Bumped on every change of any table (NLM_F_DUMP_INTR of route dumps). */
   generation = 0;
+  /** Bumped when an IPv4 table is created or dropped: what lookup plans (lookup.ts) are valid for. */
+  inetLayout = 0;
+  /** The default rules' lookup plans (lookup.ts), for the layout they were made at. */
+  inetPlans: { layout: number; plans: unknown } | undefined;
   /** The FIB rules lookups walk once a namespace has custom rules (src/model/rules/); set by the model. */
   rules: FibRules | undefined;
   /**
@@ -84,6 +88,7 @@ export class RouteTables {
     this.byDevice6.clear();
     this.byPrefsrc4.clear();
     this.generation++;
+    this.inetLayout++;
   }
 
   /** A route object is now in a table (indexed under each device of its hops, and its IPv4 prefsrc). */
@@ -162,8 +167,17 @@ export class RouteTables {
       t = new Fib4Table(id);
       this.v4.set(id, t);
       this.created4.set(id, ++this.serial);
+      this.inetLayout++;
     }
     return t;
+  }
+
+  /** A table built whole (a snapshot's columns), taking the place of any table of its id: created now, so newest in its bucket. */
+  adoptInet(table: Fib4Table): void {
+    this.v4.set(table.id, table);
+    this.created4.set(table.id, ++this.serial);
+    this.generation++;
+    this.inetLayout++;
   }
 
   newInet6(id: number): Fib6Table {
