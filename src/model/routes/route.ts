@@ -79,7 +79,11 @@ export function internNexthops(hops: readonly Nexthop[]): readonly Nexthop[] {
   const key = hops.length === 1 ? hopKey(hops[0]!) : hops.map(hopKey).join(',');
   let list = nexthopLists.get(key);
   if (!list) {
-    list = Object.freeze(hops.map((h) => Object.freeze({ ...h })));
+    // One literal shape for every hop (a spread copies each caller's own key order and set, and
+    // several hop shapes make the route encoders polymorphic).
+    list = Object.freeze(hops.map((h) => Object.freeze<Nexthop>({
+      ifindex: h.ifindex, gateway4: h.gateway4, gateway6: h.gateway6, weight: h.weight, flags: h.flags, flow: h.flow,
+    })));
     nexthopLists.set(key, list);
   }
   return list;
