@@ -15,7 +15,7 @@ import { replayScope } from './rtnl/netns-refs.js';
 import { RtnlDispatcher } from './rtnl/dispatch.js';
 import { DaemonNamespaces } from './daemon-netns.js';
 import { NamespaceRegistry } from './model/netns/registry.js';
-import { warmUpInBackground } from './rtnl/warm-up.js';
+import { warmUpInBackground, warmUpSocketName } from './daemon-warm-up.js';
 import { applySeedNamespaces, type Seed, type SeedLink } from './seed.js';
 import type { NetnsLayout } from './transport/netns-paths.js';
 import { ConnectionRegistry } from './transport/registry.js';
@@ -59,7 +59,7 @@ export interface DaemonOptions {
   onSocketRemoved?: ((path: string) => void) | undefined;
   /**
    * Once listening, exercise the request and dump paths on a scratch model in the background
-   * (src/rtnl/warm-up.ts), so the first dumps of a fresh daemon run optimised code. The CLI turns
+   * (src/daemon-warm-up.ts), so the first dumps of a fresh daemon run optimised code. The CLI turns
    * it on (`--no-warm-up` turns it off); off by default for embedders and tests.
    */
   warmUp?: boolean | undefined;
@@ -197,16 +197,23 @@ export class Daemon {
 
   private startWarmUp(): void {
     const started = performance.now();
-    // Built as the daemon's own model is (src/rtnl/warm-up.ts says why), without its limits, and
-    // with DAD ending at once so the scratch model's timers do not outlive the warm-up.
-    const makeModel = () => {
-      const model = new NetworkModel({ addresses: { dadMs: 0, promoteSecondaries: this.options.addresses?.promoteSecondaries } });
-      model.addLoopback();
-      return model;
-    };
     const log = this.options.log;
-    this.warming = warmUpInBackground(makeModel, () => this.stopping, (err) => log.warn({ err }, 'warm-up failed'))
+    // A daemon built as this one is (src/daemon-warm-up.ts says why), on an abstract socket,
+    // without the limits, seed, state and admin API, its log quiet, and with DAD ending at once
+    // so its timers do not outlive the warm-up.
+    const o = this.options;
+    const socket = warmUpSocketName();
+    const scratch = new Daemon({
+      socket, strict: o.strict, maxMessage: o.maxMessage, rcvbuf: o.rcvbuf, log: log.child({ warmUp: true }, { level: 'warn' }),
+      addresses: { dadMs: 0, promoteSecondaries: o.addresses?.promoteSecondaries },
+    });
+    this.warming = warmUpInBackground(scratch, socket, () => this.stopping, (err) => log.warn({ err }, 'warm-up failed'))
       .then(() => log.debug({ ms: Math.round(performance.now() - started) }, 'warm-up done'));
+  }
+
+  /** Resolves once the warm-up (if any) has ended: its scratch daemon stopped. */
+  async warmedUp(): Promise<void> {
+    await this.warming;
   }
 
   /** Applies a journaled request as it was applied the first time. */

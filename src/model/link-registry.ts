@@ -70,7 +70,8 @@ export class LinkRegistry {
     const sorted = this.sorted;
     // Dumps ask for the successor of the link they just wrote: try the slot after the last answer first.
     let i = this.lastAfter + 1;
-    if (!(sorted[i - 1] === afterIndex && i < sorted.length)) i = this.sortedPosition(afterIndex + 1);
+    // Bounds first: reading sorted[-1] (no answer yet) made V8 deoptimise every dump's walk ("out of bounds").
+    if (!(i > 0 && i < sorted.length && sorted[i - 1] === afterIndex)) i = this.sortedPosition(afterIndex + 1);
     for (; i < sorted.length; i++) {
       const link = this.links.get(sorted[i]!);
       if (link) {

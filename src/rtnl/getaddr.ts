@@ -12,10 +12,10 @@ import { IFA_F_PERMANENT, INFINITY, type InetAddress, type InetFamily } from '..
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
 import { addrMessage } from './addr-view.js';
-import { dumpImages } from './dump-image.js';
+import { dumpImages, type DumpImages } from './dump-image.js';
 import { einval, toNlError } from './errors.js';
 import { addrAttr, IN6_ADDR_SIZE } from './newaddr.js';
-import type { DumpCursor, Request } from './request.js';
+import type { DumpCursor, Replayable, Request } from './request.js';
 
 const PAYLOAD_START = NLMSGHDR_SIZE + IFADDRMSG_SIZE;
 
@@ -92,54 +92,87 @@ function dumpAddresses(req: Request, families: readonly InetFamily[]): DumpCurso
   const target = answer.target;
   const model = target?.model ?? req.model;
   if (ifindex && !model.byIndex(ifindex)) return failedDump(new NlError(Errno.ENODEV), answer.flags);
-  const entryFlags = NLM_F_MULTI | answer.flags;
-  const { seq } = req.hdr;
-  const { portid } = req.session;
-  let fam = 0;
+  return new AddrDump(model, families, ifindex, target, NLM_F_MULTI | answer.flags, req.hdr.seq, req.session.portid, answer.flags);
+}
+
+/**
+ * An address dump's cursor. A class, not an object literal of closures: V8 keeps a function's
+ * optimised code only while a closure of it lives, so a fresh `next` per dump threw away what
+ * the previous dumps (the warm-up's) had optimised.
+ */
+class AddrDump implements DumpCursor, Replayable {
+  readonly replay: Replayable | undefined;
+  readonly images: DumpImages;
+  readonly key: string;
+  private fam = 0;
   /** The device being dumped (0: none yet), its list (live: changes show, as ip_idx sees them) and the position in it. */
-  let at = 0;
-  let list: readonly InetAddress[] = [];
-  let pos = 0;
+  private at = 0;
+  private list: readonly InetAddress[] = [];
+  private pos = 0;
+  private hasTime = false;
+
+  constructor(
+    private readonly model: NetworkModel,
+    private readonly families: readonly InetFamily[],
+    /** The one device asked for (0: all). */
+    private readonly ifindex: number,
+    private readonly target: Target | undefined,
+    private readonly entryFlags: number,
+    private readonly seq: number,
+    private readonly portid: number,
+    readonly doneFlags: number,
+  ) {
+    this.images = dumpImages(model);
+    this.key = `addr/${families.join('+')}`;
+    this.replay = ifindex || target ? undefined : this;
+  }
+
+  generation(): number {
+    return this.model.generation.addrDumpSeq;
+  }
+
+  save(): unknown {
+    return { fam: this.fam, at: this.at, pos: this.pos };
+  }
+
+  restore(position: unknown): void {
+    ({ fam: this.fam, at: this.at, pos: this.pos } = position as { fam: number; at: number; pos: number });
+    this.list = this.at && this.fam < this.families.length ? this.model.addresses.list(this.at, this.families[this.fam]!) : [];
+  }
+
+  timeless(): boolean {
+    return !this.hasTime;
+  }
+
   /** The device after `at` in ascending ifindex order (for_each_netdev_dump), or the filtered one. */
-  const nextLink = (): Link | undefined => {
-    if (ifindex) return at === 0 ? model.byIndex(ifindex) : undefined;
-    return model.linkAfter(at);
-  };
-  let timeless = true;
-  return {
-    doneFlags: answer.flags,
-    generation: () => model.generation.addrDumpSeq,
-    replay: ifindex || target ? undefined : {
-      images: dumpImages(model),
-      key: `addr/${families.join('+')}`,
-      save: () => ({ fam, at, pos }),
-      restore(position) {
-        ({ fam, at, pos } = position as { fam: number; at: number; pos: number });
-        list = at && fam < families.length ? model.addresses.list(at, families[fam]!) : [];
-      },
-      timeless: () => timeless,
-    },
-    next(w: NlWriter): boolean {
-      while (fam < families.length) {
-        if (pos < list.length) {
-          if (target) writeAddrMessage(w, RTM_NEWADDR, entryFlags, seq, portid, { ...addrMessage(model, list[pos++]!), targetNetnsid: target.nsid });
-          else if (!writeDumpEntry(w, model, list[pos++]!, entryFlags, seq, portid)) timeless = false;
-          return true;
-        }
-        const link = nextLink();
-        if (link) {
-          at = link.index;
-          list = model.addresses.list(at, families[fam]!);
-          pos = 0;
-        } else {
-          fam++;
-          at = 0;
-          list = [];
-        }
+  private nextLink(): Link | undefined {
+    if (this.ifindex) return this.at === 0 ? this.model.byIndex(this.ifindex) : undefined;
+    return this.model.linkAfter(this.at);
+  }
+
+  next(w: NlWriter): boolean {
+    const { model, families } = this;
+    while (this.fam < families.length) {
+      if (this.pos < this.list.length) {
+        const a = this.list[this.pos++]!;
+        const target = this.target;
+        if (target) writeAddrMessage(w, RTM_NEWADDR, this.entryFlags, this.seq, this.portid, { ...addrMessage(model, a), targetNetnsid: target.nsid });
+        else if (!writeDumpEntry(w, model, a, this.entryFlags, this.seq, this.portid)) this.hasTime = true;
+        return true;
       }
-      return false;
-    },
-  };
+      const link = this.nextLink();
+      if (link) {
+        this.at = link.index;
+        this.list = model.addresses.list(this.at, families[this.fam]!);
+        this.pos = 0;
+      } else {
+        this.fam++;
+        this.at = 0;
+        this.list = [];
+      }
+    }
+    return false;
+  }
 }
 
 /** PF_INET RTM_GETADDR dumpit: inet_dump_ifaddr(). */

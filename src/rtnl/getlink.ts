@@ -17,7 +17,7 @@ import { linkMessage } from './link-view.js';
 import { writeLinkMessage } from '../../protocol/link-message.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import type { Namespace } from '../model/netns/namespace.js';
-import { walkLinks } from './link-walk.js';
+import { walkLinks, type LinkEntryWriter } from './link-walk.js';
 import type { DumpCursor, Request } from './request.js';
 
 const PAYLOAD_START = NLMSGHDR_SIZE + IFINFOMSG_SIZE;
@@ -166,9 +166,24 @@ export function dumpLinks(req: Request): DumpCursor {
     }, { only: filtered ? candidates(t.ns.model, filter) : undefined });
   }
   const { model } = req;
-  return walkLinks(req, (w, link) => {
-    if (filteredOut(link, filter)) return false;
-    writeCachedLink(w, model, link, entryFlags, seq, portid, skip, false);
+  return walkLinks(req, new LinkDumpEntries(model, filter, entryFlags, seq, portid, skip),
+    filtered ? { only: candidates(model, filter) } : { replayKey: `link/${skip ? 'skip-stats' : 'stats'}` });
+}
+
+/** A link dump's entries in the requester's own namespace (a class: link-walk.ts says why). */
+class LinkDumpEntries implements LinkEntryWriter {
+  constructor(
+    private readonly model: NetworkModel,
+    private readonly filter: LinkDumpFilter,
+    private readonly entryFlags: number,
+    private readonly seq: number,
+    private readonly portid: number,
+    private readonly skip: boolean,
+  ) {}
+
+  write(w: NlWriter, link: Link): boolean {
+    if (filteredOut(link, this.filter)) return false;
+    writeCachedLink(w, this.model, link, this.entryFlags, this.seq, this.portid, this.skip, false);
     return true;
-  }, filtered ? { only: candidates(model, filter) } : { replayKey: `link/${skip ? 'skip-stats' : 'stats'}` });
+  }
 }

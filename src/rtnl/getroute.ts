@@ -20,8 +20,8 @@ import type { Route, RouteFamily } from '../model/routes/route.js';
 import type { RouteTables } from '../model/routes/tables.js';
 import type { NetworkModel } from '../model/store.js';
 import { einval, toNlError } from './errors.js';
-import type { DumpCursor, Request } from './request.js';
-import { dumpImages } from './dump-image.js';
+import type { DumpCursor, Replayable, Request } from './request.js';
+import { dumpImages, type DumpImages } from './dump-image.js';
 import { routeMessage, writeRouteEntry } from './route-view.js';
 
 const PAYLOAD_START = NLMSGHDR_SIZE + RTMSG_SIZE;
@@ -95,32 +95,65 @@ function dumpRoutes(req: Request, families: readonly RouteFamily[]): DumpCursor 
       error = new NlError(Errno.ENOENT, `${family === 'inet' ? 'ipv4' : 'ipv6'}: FIB table does not exist`);
     }
   }
-  const { seq } = req.hdr;
-  const { portid } = req.session;
-  const entryFlags = NLM_F_MULTI | doneFlags;
   const walk = new RouteWalk(tables, error || filter.nothing ? [] : families, filter);
-  let timeless = true;
-  return {
-    doneFlags,
-    error,
-    generation: () => tables.generation,
-    // An unfiltered dump of a model at rest is copied from a recording (dump-image.ts), as link
-    // and address dumps are; routes that expire show their remaining time and are not recorded.
-    replay: filter.set || error || filter.nothing ? undefined : {
-      images: dumpImages(model),
-      key: `route/${families.join('+')}`,
-      save: () => walk.save(),
-      restore: (position) => walk.restore(position as RouteWalk),
-      timeless: () => timeless,
-    },
-    next(w: NlWriter): boolean {
-      const r = walk.next();
-      if (!r) return false;
-      if (r.family === 'inet6' && r.expires !== undefined) timeless = false;
-      writeRouteEntry(w, RTM_NEWROUTE, entryFlags, seq, portid, model, r);
-      return true;
-    },
-  };
+  // An unfiltered dump of a model at rest is copied from a recording (dump-image.ts), as link
+  // and address dumps are; routes that expire show their remaining time and are not recorded.
+  const replayKey = filter.set || error || filter.nothing ? undefined : `route/${families.join('+')}`;
+  return new RouteDump(req, walk, doneFlags, error, replayKey);
+}
+
+/**
+ * A route dump's cursor. A class, not an object literal of closures: V8 keeps a function's
+ * optimised code only while a closure of it lives, so a fresh `next` per dump threw away what
+ * the previous dumps (the warm-up's) had optimised, and every first dump ran interpreted.
+ */
+class RouteDump implements DumpCursor, Replayable {
+  private readonly seq: number;
+  private readonly portid: number;
+  private readonly entryFlags: number;
+  private readonly model: NetworkModel;
+  private readonly tables: RouteTables;
+  private readonly walk: RouteWalk;
+  private hasTime = false;
+  readonly replay: Replayable | undefined;
+  readonly images: DumpImages;
+  readonly key: string;
+
+  constructor(req: Request, walk: RouteWalk, readonly doneFlags: number, readonly error: NlError | undefined, replayKey: string | undefined) {
+    this.seq = req.hdr.seq;
+    this.portid = req.session.portid;
+    this.entryFlags = NLM_F_MULTI | doneFlags;
+    this.model = req.model;
+    this.tables = req.model.routes.tables;
+    this.walk = walk;
+    this.images = dumpImages(req.model);
+    this.key = replayKey ?? '';
+    this.replay = replayKey === undefined ? undefined : this;
+  }
+
+  generation(): number {
+    return this.tables.generation;
+  }
+
+  save(): unknown {
+    return this.walk.save();
+  }
+
+  restore(position: unknown): void {
+    this.walk.restore(position as RouteWalk);
+  }
+
+  timeless(): boolean {
+    return !this.hasTime;
+  }
+
+  next(w: NlWriter): boolean {
+    const r = this.walk.next();
+    if (!r) return false;
+    if (r.family === 'inet6' && r.expires !== undefined) this.hasTime = true;
+    writeRouteEntry(w, RTM_NEWROUTE, this.entryFlags, this.seq, this.portid, this.model, r);
+    return true;
+  }
 }
 
 /**

@@ -51,7 +51,8 @@ export async function claimSocketPath(path: string, log: Logger): Promise<void> 
  */
 export class UnixServer {
   private server: Server | undefined;
-  private readonly mine = new Set<Connection>();
+  /** This server's connections, each with a promise of its socket's 'close' (it leaves the registry then). */
+  private readonly mine = new Map<Connection, Promise<void>>();
   /** The socket file's inode while listening, and how to stop watching it. */
   private inode: number | undefined;
   private unwatch: (() => void) | undefined;
@@ -63,9 +64,14 @@ export class UnixServer {
     private readonly log: Logger,
   ) {}
 
+  /** A name in Linux's abstract socket namespace (leading NUL): no file to claim, chmod, watch or remove. */
+  private get abstract(): boolean {
+    return this.options.path.startsWith('\0');
+  }
+
   async listen(): Promise<void> {
     const { path } = this.options;
-    await claimSocketPath(path, this.log);
+    if (!this.abstract) await claimSocketPath(path, this.log);
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -76,6 +82,7 @@ export class UnixServer {
         resolve();
       });
     });
+    if (this.abstract) return;
     if (this.options.mode !== undefined) chmodSync(path, this.options.mode);
     if (this.options.gid !== undefined) chownSync(path, process.getuid?.() ?? 0, this.options.gid);
     this.inode = lstatSync(path).ino;
@@ -112,7 +119,7 @@ export class UnixServer {
     const portid = this.registry.allocatePortid();
     const conn = new Connection(portid, socket, this.dispatcher, this.options, this.log);
     this.registry.add(conn);
-    this.mine.add(conn);
+    this.mine.set(conn, new Promise((resolve) => socket.once('close', () => resolve())));
     this.log.info({ portid, netns: this.options.namespace?.name, connections: this.registry.size, readOnly: this.options.readOnly }, 'connection opened');
     socket.on('error', (err) => this.log.debug({ portid, err: err.message }, 'socket error'));
     socket.on('close', () => {
@@ -128,12 +135,15 @@ export class UnixServer {
     if (!server) return;
     this.server = undefined;
     this.unwatch?.();
-    const owned = this.ownsPath();
+    const owned = this.abstract || this.ownsPath();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.all([...this.mine].map((c) => c.whenIdle()));
-    for (const conn of this.mine) conn.close();
+    await Promise.all([...this.mine.keys()].map((c) => c.whenIdle()));
+    for (const conn of this.mine.keys()) conn.close();
     await closed;
-    if (!owned) return; // removed, or another daemon's socket now
+    // The server's 'close' can come a turn before its sockets' own: once this resolves, every
+    // connection has left the registry.
+    await Promise.all(this.mine.values());
+    if (!owned || this.abstract) return; // removed, or another daemon's socket now
     try {
       unlinkSync(this.options.path);
     } catch {

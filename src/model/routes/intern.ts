@@ -47,7 +47,14 @@ export function internNexthops(hops: readonly Nexthop[]): readonly Nexthop[] {
   const key = hops.length === 1 ? hopKey(hops[0]!) : hops.map(hopKey).join(',');
   let list = nexthopLists.get(key);
   if (!list) {
-    list = Object.freeze(hops.map((h) => Object.freeze({ ...h })));
+    // One literal shape for every hop (a spread copies each caller's own key order and set), and a
+    // packed array: hops.map() made holey arrays once optimised, packed ones before, and the
+    // route encoders, warmed up on one kind, deoptimised at the first dump of the other.
+    const packed: Nexthop[] = [];
+    for (const h of hops) {
+      packed.push(Object.freeze<Nexthop>({ ifindex: h.ifindex, gateway4: h.gateway4, gateway6: h.gateway6, weight: h.weight, flags: h.flags, flow: h.flow }));
+    }
+    list = Object.freeze(packed);
     nexthopLists.set(key, list);
   }
   if (list.length === 1) {

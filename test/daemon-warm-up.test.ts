@@ -1,0 +1,86 @@
+import { connect as netConnect } from 'node:net';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { connect } from '../src/client/index.js';
+import { Daemon } from '../src/daemon.js';
+import { warmUp, warmUpSocketName } from '../src/daemon-warm-up.js';
+import { startDaemon } from './helpers/daemon.js';
+
+/** Does anything answer on `path` (an abstract name included)? */
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = netConnect(path);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+describe('warm-up (issue 21)', () => {
+  it('builds its whole scratch topology over a real connection (every request accepted), then stops the scratch daemon', async () => {
+    const socket = warmUpSocketName();
+    const scratch = new Daemon({
+      socket, strict: false, maxMessage: 1024 * 1024, rcvbuf: 212992, log: pino({ level: 'silent' }), addresses: { dadMs: 0 },
+    });
+    let during = false;
+    await warmUp({
+      start: () => scratch.start(),
+      stop: async () => {
+        during = await answers(socket);
+        await scratch.stop();
+      },
+    }, socket, () => false, { groups: 2, routes: 70, rounds: 1 });
+    expect(during).toBe(true);
+    // lo + 2 groups of bridge, veth pair, ifb, dummy, vlan, macvlan; each with its addresses and routes.
+    const model = scratch.model;
+    expect(model.size).toBe(1 + 2 * 7);
+    expect(model.byName('va1')?.master).toBe(model.byName('br1')?.index);
+    expect(model.addresses.list(model.byName('br0')!.index, 'inet')).toHaveLength(1);
+    expect(model.byName('mv1')!.flags & 1).toBe(1); // IFF_UP
+    // Its connections are gone (their 'close' events come a turn after the server's) and nothing listens any more.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(scratch.connections.size).toBe(0);
+    expect(await answers(socket)).toBe(false);
+  });
+
+  it('refuses to go on when a request is refused (a cold path would stay cold)', async () => {
+    const socket = warmUpSocketName();
+    const scratch = new Daemon({
+      socket, strict: false, maxMessage: 1024 * 1024, rcvbuf: 212992, log: pino({ level: 'silent' }), addresses: { dadMs: 0 }, maxLinks: 3,
+    });
+    await expect(warmUp(scratch, socket, () => false, { groups: 1, routes: 0, rounds: 1 })).rejects.toThrow(/refused/);
+    expect(await answers(socket)).toBe(false);
+  });
+
+  it('leaves the daemon\'s model alone, sends its subscribers nothing, answers meanwhile, and leaves nothing behind', async () => {
+    const d = await startDaemon({ warmUp: true });
+    const generation = d.daemon.model.generation.current;
+    const client = await connect(d.path);
+    const sub = client.subscribe(['link', 'ipv4-ifaddr', 'ipv6-ifaddr', 'ipv4-route', 'ipv6-route']);
+    try {
+      await sub.ready;
+      const links = await client.links().toArray();
+      expect(links.map((l) => l.name)).toEqual(['lo']);
+      await d.daemon.warmedUp();
+      expect(d.daemon.model.size).toBe(1);
+      expect(d.daemon.model.generation.current).toBe(generation);
+      expect(d.daemon.connections.size).toBe(1);
+      // The first event the subscriber sees is this change of its own, none of the warm-up's.
+      await client.createLink({ name: 'd0', kind: 'dummy' });
+      const first = await sub.next();
+      expect(first.value).toMatchObject({ type: 'newlink', link: { name: 'd0' } });
+    } finally {
+      await sub.close();
+      await client.close();
+    }
+    await d.stop();
+  });
+
+  it('stops early with the daemon', async () => {
+    const d = await startDaemon({ warmUp: true });
+    await d.stop();
+    await d.daemon.warmedUp();
+  });
+});
