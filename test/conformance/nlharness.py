@@ -865,16 +865,6 @@ def _neigh(self, m):
 Normaliser.neigh = _neigh
 
 
-def modelled(m):
-    """False for the kernel's own IPv6 multicast NOARP neighbours (ff02::2, ff02::16, solicited-node
-    groups, created when a device comes up; their deletion is announced): rtnld models no MLD, so
-    neither side's messages about them are compared (linux-netns-neigh.md §4.3, §8)."""
-    if m.type not in (RTM_NEWNEIGH, RTM_DELNEIGH) or len(m.body) < 12 + 20 or m.body[0] != AF_INET6:
-        return True
-    state = struct.unpack_from('=H', m.body, 8)[0]
-    return not (state == 0x40 and m.body[11] == 5)
-
-
 def sort_neigh_runs(out):
     """Neighbour tables are hash tables: dumps and flushes list entries in a per-namespace pseudo-random
     order, so consecutive neighbour messages are compared as a sorted run."""

@@ -3,16 +3,17 @@ import {
   NUD_INCOMPLETE, NUD_IN_TIMER, NUD_NOARP, NUD_NONE, NUD_PERMANENT, NUD_PROBE, NUD_REACHABLE, NUD_STALE, NUD_VALID,
   RTN_BROADCAST, RTN_MULTICAST, RTN_UNICAST, RT_TABLE_LOCAL,
 } from '../../../protocol/constants.js';
-import type { InetFamily } from '../addresses.js';
+import { MLDV2_REPORTS, type InetFamily } from '../addresses.js';
 import type { Clock, Timer } from '../clock.js';
 import { ModelError } from '../errors.js';
 import type { Cause, ModelEvent } from '../events.js';
-import { IFF_LOOPBACK, IFF_NOARP } from '../flags.js';
-import type { InetaddrEvent, NetdevEvent, NotifierChain } from '../notifier.js';
+import { IFF_LOOPBACK, IFF_NOARP, IFF_UP } from '../flags.js';
+import type { InetaddrEvent, McastSendEvent, NetdevEvent, NotifierChain } from '../notifier.js';
 import { addrType4 } from '../routes/lookup.js';
 import type { RouteTables } from '../routes/tables.js';
 import type { Link } from '../types.js';
 import { followLinksAndAddresses } from './follow.js';
+import { followMulticastSends } from './own-entries.js';
 import { dstBytes, dstKey, lladdrNumber, NO_LLADDR, toClockT, type Neighbour, type NeighFamily, type ProxyNeighbour } from './neighbour.js';
 import { defaultParams, type NeighParams } from './params.js';
 import { NeighTable, ProxyTable } from './table.js';
@@ -29,6 +30,8 @@ export interface NeighHost {
   changed(): void;
   readonly netdevChain: NotifierChain<NetdevEvent>;
   readonly inetaddrChain: NotifierChain<InetaddrEvent>;
+  /** The multicast packets the kernel sends by itself (each leaves an entry, own-entries.ts). */
+  readonly mcastChain: NotifierChain<McastSendEvent>;
 }
 
 /** An RTM_NEWNEIGH for a (non-proxy) entry, after the wire checks of neigh_add(). */
@@ -70,6 +73,7 @@ export class Neighbours {
 
   constructor(private readonly host: NeighHost) {
     followLinksAndAddresses(host, this);
+    followMulticastSends(host.mcastChain, this);
   }
 
   get size(): number {
@@ -327,6 +331,7 @@ export class Neighbours {
     p.permanent = (state & NUD_PERMANENT) !== 0;
     this.proxies[family].set(p);
     this.host.changed();
+    if (!existing) this.proxyGroupChanged(family, ifindex);
   }
 
   deleteProxy(family: NeighFamily, ifindex: number, dst: Uint8Array): void {
@@ -334,6 +339,18 @@ export class Neighbours {
     if (!p) throw new ModelError('ENOENT');
     this.proxies[family].delete(p);
     this.host.changed();
+    this.proxyGroupChanged(family, ifindex);
+  }
+
+  /**
+   * pndisc_constructor / pndisc_destructor: an IPv6 proxy joins (leaves) its address's
+   * solicited-node group on its device, and an up device reports the change with MLDv2 (to
+   * ff02::16), carrier or not (Probe: the carrier-loss flush of a proxy recreates the ff02::16 entry
+   * the same flush had just removed).
+   */
+  private proxyGroupChanged(family: NeighFamily, ifindex: number): void {
+    const link = family === 'inet6' && ifindex ? this.host.link(ifindex) : undefined;
+    if (link && link.flags & IFF_UP && link.inet6) this.host.mcastChain.call({ link, family, group: MLDV2_REPORTS, why: 'mld' });
   }
 
   // --- flushes (neigh_flush_dev, neigh_changeaddr, neigh_carrier_down, neigh_ifdown) ---
@@ -348,7 +365,26 @@ export class Neighbours {
       if (how.keepPermanent && (n.state & NUD_PERMANENT || n.flags & (NTF_EXT_EXT_VALIDATED << 8))) continue;
       this.removeEntry(n);
     }
-    if (how.proxies && this.proxies[family].flushDevice(ifindex, how.keepPermanent)) this.host.changed();
+    if (how.proxies && this.proxies[family].flushDevice(ifindex, how.keepPermanent)) {
+      this.host.changed();
+      this.proxyGroupChanged(family, ifindex);
+    }
+  }
+
+  // --- the kernel's own traffic ---
+
+  /**
+   * The entry a packet the kernel sends to `dst` on `ifindex` goes through (__neigh_lookup with
+   * creat, as ip6_finish_output2 does): created if absent, silently (no update, so no
+   * notification); an existing entry is left as it is.
+   */
+  output(family: NeighFamily, ifindex: number, dst: Uint8Array): void {
+    const link = this.host.link(ifindex);
+    if (!link) return;
+    const key = this.keyOn(family, ifindex, dst);
+    if (this.tables[family].get(ifindex, key)) return;
+    this.construct(family, link, key);
+    this.host.changed();
   }
 
   // --- traffic a test rig simulates ---
