@@ -293,6 +293,38 @@ case('neigh_own_entries',
      dump(0))
 
 
+case('neigh_use',
+     'RTM_NEWNEIGH with NTF_USE (`ip neigh replace ... use`): the requested state and address are ignored, PERMANENT is '
+     'dropped and resolution starts as for a waiting packet (neigh_event_send), silently: STALE becomes DELAY, then '
+     'PROBE after 5 s and FAILED 3 s later; PERMANENT, new and FAILED entries become INCOMPLETE and FAILED after 3 s; '
+     'REACHABLE, NOARP and INCOMPLETE ones stay. Only a change of the admin flags (EXT_LEARNED) is announced at once.',
+     EXT,
+     *pair_up('nu0', 'nu1'),
+     addr4('10.7.7.1/24 on nu0', 'nu0', 24, '10.7.7.1'),
+     Settle(),
+     neigh('stale 10.7.7.2', 'nu0', '10.7.7.2', ll('02:00:00:00:77:02'), state=STALE),
+     neigh('permanent 10.7.7.4', 'nu0', '10.7.7.4', ll('02:00:00:00:77:04')),
+     neigh('reachable 10.7.7.5', 'nu0', '10.7.7.5', ll('02:00:00:00:77:05'), state=REACHABLE),
+     neigh('noarp 10.7.7.6', 'nu0', '10.7.7.6', ll('02:00:00:00:77:06'), state=NOARP),
+     neigh('incomplete 10.7.7.7', 'nu0', '10.7.7.7', state=INCOMPLETE),
+     neigh('failed 10.7.7.8', 'nu0', '10.7.7.8', state=FAILED),
+     neigh('stale 10.7.7.9', 'nu0', '10.7.7.9', ll('02:00:00:00:77:09'), state=STALE),
+     Bind(RTMGRP_NEIGH),
+     neigh('use stale 10.7.7.2: DELAY', 'nu0', '10.7.7.2', ll('02:00:00:00:77:02'), flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use a new 10.7.7.3 with an lladdr: INCOMPLETE', 'nu0', '10.7.7.3', ll('02:00:00:00:77:03'), flags=NTF_USE),
+     neigh('use permanent 10.7.7.4: INCOMPLETE', 'nu0', '10.7.7.4', ll('02:00:00:00:77:04'), flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use reachable 10.7.7.5: unchanged', 'nu0', '10.7.7.5', flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use noarp 10.7.7.6: unchanged', 'nu0', '10.7.7.6', flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use incomplete 10.7.7.7: unchanged, no timer', 'nu0', '10.7.7.7', flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use failed 10.7.7.8: INCOMPLETE', 'nu0', '10.7.7.8', flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use stale 10.7.7.9 with EXT_LEARNED: announced, then DELAY', 'nu0', '10.7.7.9', flags=NTF_USE | NTF_EXT_LEARNED,
+           nlflags=C | F_REPLACE),
+     dump(AF_INET, label='right after: DELAY and INCOMPLETE entries'),
+     ev(rq('3.5 s later: the INCOMPLETE ones failed', 1, C), wait=3.5, timed=True),
+     ev(rq('6 s later: DELAY went PROBE, then FAILED', 1, C), wait=6.0, timed=True),
+     dump(AF_INET))
+
+
 RTM_GETNEIGHTBL = 66
 
 

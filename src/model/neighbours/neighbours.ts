@@ -126,13 +126,14 @@ export class Neighbours {
       if (!spec.replace) flags &= ~OVERRIDE;
     }
     if (spec.protocol) n.protocol = spec.protocol;
-    let state = spec.state;
-    // NTF_USE: neigh_event_send() on the entry instead of a state change (nothing to resolve here).
-    if (spec.ntf & NTF_USE) state = n.state & NUD_VALID ? n.state : NUD_INCOMPLETE;
     const entryFlags = (spec.ntf & (NTF_EXT_LEARNED | NTF_ROUTER)) | ((spec.ext & (NTF_EXT_MANAGED | NTF_EXT_EXT_VALIDATED)) << 8);
+    if (spec.ntf & NTF_USE) {
+      this.use(n, entryFlags, cause);
+      return;
+    }
     const lladdr = spec.lladdr ? lladdrNumber(spec.lladdr) : undefined;
     try {
-      this.neighUpdate(n, lladdr, state, entryFlags, flags, created, cause);
+      this.neighUpdate(n, lladdr, spec.state, entryFlags, flags, created, cause);
     } catch (e) {
       // As the kernel, a new entry whose update failed stays behind in state NONE, unannounced
       // (a "zombie", spec §4.4 and §7.2): dumps and GET show it until it is deleted or flushed.
@@ -224,6 +225,51 @@ export class Neighbours {
       notify = true;
     }
     this.finishRouter(n, entryFlags, updateRouter, notify, cause, created);
+  }
+
+  /**
+   * RTM_NEWNEIGH with NTF_USE: __neigh_update(NEIGH_UPDATE_F_USE) sets the admin flags as asked
+   * and drops PERMANENT from the state, ignoring the requested state and address (announced, pid
+   * R, only if the flags changed), then neigh_event_send() runs as for a packet waiting on the
+   * entry (Probe: STALE → DELAY → PROBE → FAILED; PERMANENT, NONE or new → INCOMPLETE → FAILED
+   * 3 s later; REACHABLE, NOARP, DELAY, PROBE and INCOMPLETE unchanged).
+   */
+  private use(n: Neighbour, entryFlags: number, cause?: Cause): void {
+    const adminMask = NTF_EXT_LEARNED | ((NTF_EXT_MANAGED | NTF_EXT_EXT_VALIDATED) << 8);
+    const flagsChanged = ((n.flags ^ entryFlags) & adminMask) !== 0;
+    n.flags = (n.flags & ~adminMask) | (entryFlags & adminMask);
+    n.state &= ~NUD_PERMANENT;
+    if (flagsChanged) this.announce(n, 'newneigh', cause);
+    this.eventSend(n);
+    if (!flagsChanged) this.changed(true);
+  }
+
+  /**
+   * __neigh_event_send(): an entry a packet waits on starts resolving, silently. A STALE one is
+   * delayed (DELAY for delay_probe_time, then the timer probes); one without a usable state becomes
+   * INCOMPLETE with the unicast probes counted as spent and its first multicast probe sent at once,
+   * the next ones retrans_time apart (FAILED after mcast_probes); connected and probing entries
+   * are left alone.
+   */
+  private eventSend(n: Neighbour): void {
+    if (n.state & (NUD_CONNECTED | NUD_DELAY | NUD_PROBE)) return;
+    const p = this.param(n.family);
+    if (!(n.state & (NUD_STALE | NUD_INCOMPLETE))) {
+      this.stopTimer(n);
+      n.updated = this.now();
+      if (p.mcastProbes + p.appProbes === 0) {
+        n.state = NUD_FAILED;
+        return;
+      }
+      n.state = NUD_INCOMPLETE;
+      n.probes = p.ucastProbes + 1; // neigh_probe(): the first solicitation goes out now
+      this.startTimer(n, Math.max(p.retransTime, 10));
+    } else if (n.state & NUD_STALE) {
+      this.stopTimer(n);
+      n.state = NUD_DELAY;
+      n.updated = this.now();
+      this.startTimer(n, p.delayProbeTime);
+    }
   }
 
   /** The `out:` part of __neigh_update(): NTF_ROUTER (neigh_update_is_router), then the notification. */
