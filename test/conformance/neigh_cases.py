@@ -269,12 +269,14 @@ flush_case('neigh_flush_delete', 'Deleting the device flushes everything.', dell
 case('neigh_own_entries',
      'The entries the kernel makes by itself (spec §4.3), silently: ff02::16 (MLDv2 reports) once a link is up with a '
      'carrier, the solicited-node group of each address DAD probes (not of a NODAD one), ff02::2 (router '
-     'solicitations), 224.0.0.22 (IGMPv3) on a bridge when it comes up (here without a carrier, so no IPv6 ones). '
-     'Each is announced when deleted: an MTU below 1280 flushes the IPv6 table (permanent entries too, IPv4 kept), '
-     'admin and carrier down flush both ends, deleting the bridge flushes its entry.',
+     'solicitations), 224.0.0.22 (IGMPv3) on a bridge when it comes up (here without IPv6). Each is announced when '
+     'deleted: an MTU below 1280 flushes the IPv6 table (permanent entries too, IPv4 kept), admin and carrier down '
+     'flush both ends and the bridge.',
      EXT,
      *pair_up('no0', 'no1'),
-     bridge('nobr', index=4200, extra=attr(IFLA['ADDRESS'], mac_of('nobr'))),  # its FDB entry's DELNEIGH shows the index raw
+     # A bridge without IPv6 (MTU below 1280): whether addrconf sees a port-less bridge given a MAC as ready is a race
+     # in the kernel (its carrier goes off when it opens), so only its IPv4 entry is compared.
+     bridge('nobr', extra=attr(IFLA['ADDRESS'], mac_of('nobr')) + attr(IFLA['MTU'], struct.pack('=I', 1000))),
      up('nobr'),
      addr4('10.7.6.1/24 on no0', 'no0', 24, '10.7.6.1'),
      Settle(3.5),
@@ -289,7 +291,7 @@ case('neigh_own_entries',
      ev(setlink('no0 mtu 1200: IPv6 off', 'no0', attr(IFLA['MTU'], struct.pack('=I', 1200))), wait=0.3),
      ev(down('no1'), wait=0.3),
      dump(0),
-     ev(dellink('nobr'), wait=0.3),
+     ev(down('nobr'), wait=0.3),
      dump(0))
 
 
