@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -34,6 +35,16 @@ const DAEMON_START_MS = 20_000;
  * so the entry has to be removed once the difference is fixed.
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {};
+
+/**
+ * Cases whose kernel side races with machine-wide kernel work: a neighbour entry's reachable_time is
+ * drawn at random (15-45 s), and the neighbour tables are shared by every namespace of the host, so
+ * forced garbage collection (more than gc_thresh2 entries host-wide) deletes unreferenced STALE
+ * entries of a case's namespace when other namespaces are busy. A case that differs is run again, on
+ * both sides, up to RACY_RETRIES times; a real difference stays on every run.
+ */
+const RACY_CASE = /^neigh_/;
+const RACY_RETRIES = 2;
 
 type StepRecord = Record<string, unknown>;
 type Results = Record<string, StepRecord[]>;
@@ -163,12 +174,13 @@ describe.runIf(ENV.skipReason === null)('rtnetlink conformance: rtnld vs Linux k
   let daemon: Results = {};
   let daemonProc: Daemon | undefined;
   let dir: string | undefined;
+  let socketPath: string | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rtnld-conformance-'));
     const kernelRun = runPython(['--kernel']);
     const daemonRun = (async (): Promise<Results> => {
-      let socketPath = process.env['RTNLD_CONFORMANCE_SOCKET'];
+      socketPath = process.env['RTNLD_CONFORMANCE_SOCKET'];
       if (socketPath === undefined || socketPath === '') {
         socketPath = join(dir as string, 'rtnl.sock');
         daemonProc = startDaemon(socketPath);
@@ -205,9 +217,16 @@ describe.runIf(ENV.skipReason === null)('rtnetlink conformance: rtnld vs Linux k
 
   for (const name of ENV.cases) {
     const known = KNOWN_DIFFERENCES[name];
-    it(known === undefined ? name : `${name} (known difference: ${known})`, () => {
-      const k = kernel[name];
-      const d = daemon[name];
+    it(known === undefined ? name : `${name} (known difference: ${known})`, async () => {
+      let k = kernel[name];
+      let d = daemon[name];
+      for (let retry = 1; known === undefined && RACY_CASE.test(name) && retry <= RACY_RETRIES && !isDeepStrictEqual(k, d); retry++) {
+        console.warn(`conformance: ${name} differs from the kernel; running it again (${retry}/${RACY_RETRIES}), see RACY_CASE`);
+        const one = ['--case', name];
+        const [kr, dr] = await Promise.all([runPython(['--kernel', ...one]), runPython(['--daemon', socketPath as string, ...one])]);
+        k = kr[name];
+        d = dr[name];
+      }
       expect(k, `no kernel result for ${name}`).toBeDefined();
       expect(d, `no daemon result for ${name}`).toBeDefined();
       if (k === undefined || d === undefined) return;
