@@ -265,6 +265,7 @@ export function linkLocalFromMac(mac: Uint8Array): Uint8Array {
 }
 
 const LOOPBACK4 = new Uint8Array([127, 0, 0, 1]);
+const LOOPBACK6 = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
 /** ff02::16 (all MLDv2-capable routers: where MLDv2 reports go) and ff02::2 (all routers). */
 export const MLDV2_REPORTS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16);
 const ALL_ROUTERS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2);
@@ -273,7 +274,6 @@ const ALL_ROUTERS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 export function solicitedNode(a: Uint8Array): Uint8Array {
   return Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, a[13]!, a[14]!, a[15]!);
 }
-const LOOPBACK6 = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
 
 /** A copy for snapshots: byte fields become arrays of their own (not views into a shared slab). */
 function copyAddress<T extends InetAddress>(a: T): T {

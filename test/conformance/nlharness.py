@@ -883,7 +883,7 @@ def sort_neigh_runs(out):
 def _neightbl(self, m):
     """RTM_GETNEIGHTBL entries: attribute types and sizes, names and parameters by value; CONFIG and STATS only by
     size (the kernel's are global counters), REACHABLE_TIME (3) not at all (drawn at random) and REFCNT (2) not
-    by value: entries hold references, the kernel's own IPv6 multicast ones too, which rtnld does not model."""
+    by value: entries hold references, and the kernel's tables are shared by every namespace of the host."""
     b = m.body
     out = []
     for t, v, ln in parse_attrs(b[4:]):
