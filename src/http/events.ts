@@ -24,9 +24,10 @@ export function eventData(model: NetworkModel, e: ModelEvent): Record<string, un
     case 'deladdr':
       return { type: e.type, link: { ifindex: e.link.index, ifname: e.link.name }, addr: ipAddrJson(model, e.addr) };
     default: {
-      // Event types this stream does not know in detail yet: type and device.
+      // Event types this stream does not know in detail yet: type and device, when there is one
+      // (neighbour, route, rule and FDB events have none: an undefined field cannot be serialised).
       const other = e as { type: string; link?: { index: number; name: string } };
-      return { type: other.type, link: other.link && { ifindex: other.link.index, ifname: other.link.name } };
+      return other.link ? { type: other.type, link: { ifindex: other.link.index, ifname: other.link.name } } : { type: other.type };
     }
   }
 }

@@ -8,7 +8,8 @@ import type { ModelGeneration } from './generation.js';
 import type { Cause, ModelEvent } from './events.js';
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, operUp } from './flags.js';
 import { IFNAMSIZ } from './names.js';
-import { CHAIN_PRIORITY, type InetaddrEvent, type NetdevEvent, type NotifierChain } from './notifier.js';
+import { CHAIN_PRIORITY, type InetaddrEvent, type McastSendEvent, type NetdevEvent, type NotifierChain } from './notifier.js';
+import { RouterSolicitations } from './router-solicitations.js';
 import type { Link } from './types.js';
 
 // IFA_F_* (include/uapi/linux/if_addr.h)
@@ -170,6 +171,8 @@ export interface AddressHost {
   readonly netdevChain: NotifierChain<NetdevEvent>;
   /** Where this table announces addresses entering and leaving device lists. */
   readonly inetaddrChain: NotifierChain<InetaddrEvent>;
+  /** Where addrconf announces the multicast packets it sends (MLD reports, DAD and router solicitations). */
+  readonly mcastChain: NotifierChain<McastSendEvent>;
   readonly generation: ModelGeneration;
 }
 
@@ -263,6 +266,14 @@ export function linkLocalFromMac(mac: Uint8Array): Uint8Array {
 
 const LOOPBACK4 = new Uint8Array([127, 0, 0, 1]);
 const LOOPBACK6 = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+/** ff02::16 (all MLDv2-capable routers: where MLDv2 reports go) and ff02::2 (all routers). */
+export const MLDV2_REPORTS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16);
+const ALL_ROUTERS = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2);
+
+/** addrconf_addr_solict_mult(): ff02::1:ff00:0/104 with the address's last 24 bits. */
+export function solicitedNode(a: Uint8Array): Uint8Array {
+  return Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, a[13]!, a[14]!, a[15]!);
+}
 
 /** A copy for snapshots: byte fields become arrays of their own (not views into a shared slab). */
 function copyAddress<T extends InetAddress>(a: T): T {
@@ -298,8 +309,12 @@ export class AddressTable {
     this.dadMs = options.dadMs ?? DEFAULT_DAD_MS;
     this.promoteSecondaries = options.promoteSecondaries ?? false;
     this.maxPerLink = options.maxPerLink ?? Number.MAX_SAFE_INTEGER;
+    this.rs = new RouterSolicitations(host.clock, (ifindex) => this.sendRs(ifindex));
     host.netdevChain.register((e) => this.netdevEvent(e), CHAIN_PRIORITY.addresses);
   }
+
+  /** Each device's router solicitations (inet6_dev rs_timer). */
+  private readonly rs: RouterSolicitations;
 
   /** inetdev_event() and addrconf_notify(): what addresses do when their link changes. */
   private netdevEvent(e: NetdevEvent): void {
@@ -388,7 +403,12 @@ export class AddressTable {
    * so addrconf has marked a link that now runs IF_READY by then; sync() configures it after.
    */
   private linkStateChanging(link: Readonly<Link>): void {
-    if (link.flags & IFF_UP && link.inet6 && operUp(link.operstate)) this.device(link).ready = true;
+    if (!(link.flags & IFF_UP && link.inet6 && operUp(link.operstate))) return;
+    const d = this.device(link);
+    // addrconf_notify(NETDEV_CHANGE) on a device still IF_READY (its carrier came back): "resend
+    // MLD reports, we might have roamed" (ipv6_mc_up). A first-time ready device reports in sync().
+    if (d.ready && d.configured) this.mldReport(d);
+    d.ready = true;
   }
 
   /** The IPv6 MTU (cnf.mtu6): the link's MTU, except inside the announcement of its change. */
@@ -794,6 +814,10 @@ export class AddressTable {
     if (!entry) return;
     entry.timer?.cancel();
     entry.state = 'probing';
+    // addrconf_dad_work() → ndisc_send_ns(): the probe goes to the address's solicited-node group
+    // (Linux sends it after a random delay below 1 s; rtnld at once).
+    const link = this.devices.get(a.ifindex)?.link;
+    if (link) this.host.mcastChain.call({ link, family: 'inet6', group: solicitedNode(a.address), why: 'dad' });
     if (this.dadMs === 0) this.dadCompleted(a);
     else entry.timer = this.host.clock.schedule(this.now + this.dadMs, () => this.dadCompleted(a));
   }
@@ -806,8 +830,27 @@ export class AddressTable {
     if (!this.dad.delete(a)) return;
     a.flags &= ~(IFA_F_TENTATIVE | IFA_F_OPTIMISTIC | IFA_F_DADFAILED);
     const d = this.devices.get(a.ifindex);
-    if (d && a.scope === RT_SCOPE_LINK && !(d.link.flags & IFF_LOOPBACK)) d.rsSent = true;
+    const solicit = d !== undefined && a.scope === RT_SCOPE_LINK && !(d.link.flags & IFF_LOOPBACK);
+    if (solicit) d.rsSent = true;
     this.emit('newaddr', a);
+    if (solicit) this.rs.start(a.ifindex);
+  }
+
+  /**
+   * ipv6_mc_up() → MLDv2 reports to ff02::16 for the groups the device joined. Only solicited-node
+   * groups are reported, and addrconf_join_solict() joins none on NOARP or loopback devices (the
+   * all-nodes group is never reported), so those send nothing.
+   */
+  private mldReport(d: Device): void {
+    if (d.link.flags & (IFF_NOARP | IFF_LOOPBACK)) return;
+    this.host.mcastChain.call({ link: d.link, family: 'inet6', group: MLDV2_REPORTS, why: 'mld' });
+  }
+
+  /** One router solicitation from `ifindex` (addrconf_rs_timer): while IF_READY, from a valid link-local address. */
+  private sendRs(ifindex: number): void {
+    const d = this.devices.get(ifindex);
+    if (!d?.ready || !d.v6.some((a) => a.scope === RT_SCOPE_LINK && !(a.flags & IFA_F_TENTATIVE))) return;
+    this.host.mcastChain.call({ link: d.link, family: 'inet6', group: ALL_ROUTERS, why: 'rs' });
   }
 
   /** addrconf_dad_run(): the link became ready, so tentative addresses waiting for it start DAD. */
@@ -884,6 +927,7 @@ export class AddressTable {
       d.ready = false;
       d.configured = false;
       d.rsSent = false;
+      this.rs.stop(link.index);
     }
     d.inet6 = link.inet6;
     if (link.inet6) d.mtu6 = link.mtu;
@@ -908,6 +952,7 @@ export class AddressTable {
     if (d.ready && !d.configured) {
       d.configured = true;
       this.devConfig(link, d);
+      this.mldReport(d);
       this.dadRun(d);
     }
   }
@@ -952,6 +997,7 @@ export class AddressTable {
     if (!d) return;
     this.destroyInet4(d);
     this.ifdown6(d);
+    this.rs.stop(link.index);
     this.devices.delete(link.index);
     for (const key of this.autojoined) if (key.split('/')[1] === String(link.index)) this.autojoined.delete(key);
   }
@@ -974,6 +1020,7 @@ export class AddressTable {
    */
   import(s: AddressSnapshot, unchanged: ReadonlyMap<string, Readonly<InetAddress>> = new Map()): void {
     for (const a of [...this.lifetimeTimers.keys(), ...this.dad.keys()]) this.forget(a);
+    this.rs.clear();
     this.devices.clear();
     const shift = this.now - s.now;
     for (const { ifindex, ...dev } of s.devices) {
@@ -989,6 +1036,8 @@ export class AddressTable {
       for (const a of d.v6) this.serial = Math.max(this.serial, a.serial);
       for (const a of [...d.v4, ...d.v6]) this.scheduleLifetime(a);
       for (const a of d.v6) if (a.flags & IFA_F_TENTATIVE) this.dadStart(a);
+      // A soliciting device goes on soliciting (the first solicitation went out before the snapshot).
+      if (d.rsSent && d.ready) this.rs.start(ifindex, false);
     }
     this.generation.advance('addresses');
   }

@@ -88,3 +88,19 @@ export interface InetaddrEvent {
  * (routes: fib_netdev_event after inetdev_event), then neighbours.
  */
 export const CHAIN_PRIORITY = { bridge: 30, addresses: 20, routes: 10, neighbours: 0 } as const;
+
+/**
+ * A packet the kernel sent by itself to a multicast group on `link`: MLDv2 reports (to ff02::16),
+ * DAD's neighbour solicitation (to the target's solicited-node group), router solicitations (to
+ * ff02::2) and IGMPv3 reports (to 224.0.0.22). Linux has no chain for these: ip_finish_output2() /
+ * ip6_finish_output2() create the group's neighbour entry on the way out. Here the senders announce
+ * them and the neighbour tables subscribe (src/model/neighbours/own-entries.ts).
+ */
+export interface McastSendEvent {
+  link: Readonly<Link>;
+  family: 'inet' | 'inet6';
+  /** The destination group, 4 or 16 bytes. */
+  group: Uint8Array;
+  /** Which protocol sent it. */
+  why: 'mld' | 'dad' | 'rs' | 'igmp';
+}

@@ -10,7 +10,8 @@ import { ModelGeneration } from './generation.js';
 import { KINDS, type KindSpec } from './kinds.js';
 import { LinkRegistry } from './link-registry.js';
 import { LinkState } from './link-state.js';
-import { NotifierChain, type InetaddrEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
+import { NotifierChain, type InetaddrEvent, type McastSendEvent, type NetdevEvent, type NetdevEventType } from './notifier.js';
+import { followIgmpReports } from './igmp.js';
 import { ETHER_BROADCAST, stableMac } from './mac.js';
 import { Neighbours, type NeighbourSnapshot } from './neighbours/neighbours.js';
 import { Routes, type RouteSnapshot } from './routes/routes.js';
@@ -80,6 +81,8 @@ export class NetworkModel {
   readonly netdevChain = new NotifierChain<NetdevEvent>();
   /** The inetaddr/inet6addr chain the address table announces on, for tables that follow addresses. */
   readonly inetaddrChain = new NotifierChain<InetaddrEvent>();
+  /** The multicast packets the kernel sends by itself (MLD, DAD, router solicitations, IGMP); the neighbour tables follow. */
+  readonly mcastChain = new NotifierChain<McastSendEvent>();
   /** Every link's IPv4/IPv6 addresses (src/model/addresses.ts), subscribed to netdevChain. */
   readonly addresses: AddressTable;
   /** The forwarding tables (src/model/routes/), subscribed to both chains. */
@@ -104,7 +107,7 @@ export class NetworkModel {
     const changed = () => this.changedQuietly();
     const notify = (l: Link, c?: number, cause?: Cause) => this.notify(l, c, cause);
     const addressesOf = (i: number, family: 'inet' | 'inet6') => this.addresses.list(i, family);
-    const { netdevChain, inetaddrChain, generation } = this;
+    const { netdevChain, inetaddrChain, mcastChain, generation } = this;
     this.registry = new LinkRegistry(generation);
     this.state = new LinkState({
       registry: this.registry, generation, notify, netdevEvent: (t, l) => this.netdevEvent(t, l),
@@ -114,7 +117,8 @@ export class NetworkModel {
     this.cpuCount = options.cpuCount ?? availableParallelism();
     this.clock = options.clock ?? new SystemClock();
     const clock = this.clock;
-    this.addresses = new AddressTable({ clock, link, emit, changed, netdevChain, inetaddrChain, generation }, options.addresses);
+    this.addresses = new AddressTable({ clock, link, emit, changed, netdevChain, inetaddrChain, mcastChain, generation }, options.addresses);
+    followIgmpReports(netdevChain, mcastChain);
     this.routes = new Routes({
       link, addresses: addressesOf, links: () => this.iterate(),
       now: () => clock.now(), schedule: (at, fn) => void clock.schedule(at, fn), emit, changed,
@@ -123,7 +127,7 @@ export class NetworkModel {
     this.rules = new FibRules({ tables: this.routes.tables, emit, linkByName: (n) => this.byName(n) });
     this.routes.tables.rules = this.rules;
     this.fdb = new FdbTable({ clock, netdevChain, link, emit });
-    this.neighbours = new Neighbours({ link, addresses: addressesOf, routes: this.routes.tables, clock, emit, changed, netdevChain, inetaddrChain });
+    this.neighbours = new Neighbours({ link, addresses: addressesOf, routes: this.routes.tables, clock, emit, changed, netdevChain, inetaddrChain, mcastChain });
     this.maxLinks = options.maxLinks ?? Number.MAX_SAFE_INTEGER;
     this.bridges = new BridgeRules({
       registry: this.registry, netdevChain, emit, notify,
@@ -624,7 +628,10 @@ export class NetworkModel {
       for (const child of this.registry.stackedOn(l.index)) add(child);
     }
     for (const l of batch) {
-      if (KINDS[l.kind].isMaster) for (const port of this.portsOf(l.index)) if (!batch.includes(port)) this.bridges.release(port);
+      if (KINDS[l.kind].isMaster) {
+        for (const port of this.portsOf(l.index)) if (!batch.includes(port)) this.bridges.release(port);
+        this.fdb.bridgeDeleting(l);
+      }
       if (l.master && !batch.includes(this.byIndex(l.master)!)) this.bridges.release(l);
     }
     // veth_dellink() drops the peer link before the batch is closed: IFLA_LINK reads 0 from here on.

@@ -3,14 +3,17 @@ every error row, proxies, RTM_DELNEIGH, GET and dumps with filters, and what flu
 carrier down, last IPv4 address removed, MAC change, deletion), with a listener on RTNLGRP_NEIGH.
 Registered into cases.CASES on import.
 
-Links are veth pairs (ARP and ND work on them; their own MACs never appear in a compared entry). The kernel's
-own IPv6 multicast NOARP entries are left out of both sides' output (nlharness.modelled), and runs of
-neighbour messages are compared sorted (nlharness.sort_neigh_runs): the kernel lists them in hash order.
+Links are veth pairs with fixed MACs (ARP and ND work on them). The kernel's own multicast NOARP entries
+(spec §4.3: ff02::16, ff02::2, solicited-node groups, 224.0.0.22 on bridges) are compared like any other, so
+cases that dump IPv6 entries first wait 3.5 s after their links come up: by then DAD's neighbour solicitation
+and the first router solicitation have gone out (each within 2 s), and the next solicitation (4-4.4 s after
+the first) cannot yet recreate an ff02::2 a flush removed. Runs of neighbour messages are compared sorted
+(nlharness.sort_neigh_runs): the kernel lists them in hash order.
 """
 
 import struct
 
-from cases import C, EXT, NEW, STRICT, Bind, Events, Settle, addr4, case, del4, dellink, down, in4, in6, nodad6, rq, setlink, up, veth
+from cases import C, EXT, NEW, STRICT, Bind, Events, Settle, addr4, addr6, bridge, case, del4, dellink, down, in4, in6, nodad6, rq, setlink, up, veth
 from nlharness import AF_INET, AF_INET6, F_CREATE, F_DUMP, F_EXCL, F_REPLACE, F_REQUEST, IFLA, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, attr
 
 RTMGRP_NEIGH = 0x4
@@ -55,8 +58,14 @@ def get(label, family, link, *attrs, flags=0, state=0, nlflags=F_REQUEST):
     return rq(label, RTM_GETNEIGH, nlflags, ndmsg(family, link, state=state, flags=flags), *attrs)
 
 
+def mac_of(name):
+    """A fixed MAC per link name: the solicited-node groups of link-local addresses (ff02::1:ffXX:XXXX) show its
+    last three bytes."""
+    return bytes([2, 0x11]) + name.encode()[:4].ljust(4, b'\0')
+
+
 def pair_up(a, b):
-    return [veth(a, b), up(a), up(b)]
+    return [veth(a, b, extra=attr(IFLA['ADDRESS'], mac_of(a)), peer_extra=attr(IFLA['ADDRESS'], mac_of(b))), up(a), up(b)]
 
 
 def ev(req, wait=0.0, timed=False):
@@ -69,7 +78,7 @@ case('neigh_add_states',
      EXT,
      *pair_up('na0', 'na1'),
      addr4('10.7.0.1/24 on na0', 'na0', 24, '10.7.0.1'),
-     Settle(),
+     Settle(3.5),
      Bind(RTMGRP_NEIGH),
      ev(neigh('permanent 10.7.0.2', 'na0', '10.7.0.2', ll('02:00:00:00:07:02'))),
      ev(neigh('again with EXCL: EEXIST', 'na0', '10.7.0.2', ll('02:00:00:00:07:02'))),
@@ -114,7 +123,7 @@ case('neigh_errors',
      EXT,
      *pair_up('ne0', 'ne1'),
      addr4('10.7.1.1/24 on ne0', 'ne0', 24, '10.7.1.1'),
-     Settle(),
+     Settle(3.5),
      rq('header of 8 bytes', RTM_NEWNEIGH, NEW, lambda c: ndmsg(AF_INET, 'ne0')(c)[:8]),
      rq('no NDA_DST', RTM_NEWNEIGH, NEW, ndmsg(AF_INET, 'ne0', PERMANENT), ll('02:00:00:00:00:01')),
      neigh('ifindex 999', 999, '10.7.1.2', ll('02:00:00:00:00:01')),
@@ -148,7 +157,7 @@ case('neigh_delete_proxy',
      EXT,
      *pair_up('nd0', 'nd1'),
      addr4('10.7.3.1/24 on nd0', 'nd0', 24, '10.7.3.1'),
-     Settle(),
+     Settle(3.5),
      neigh('permanent 10.7.3.2', 'nd0', '10.7.3.2', ll('02:00:00:00:73:02')),
      neigh('incomplete 10.7.3.3', 'nd0', '10.7.3.3', state=INCOMPLETE),
      neigh('failed 10.7.3.4', 'nd0', '10.7.3.4', state=FAILED),
@@ -182,7 +191,7 @@ case('neigh_get_dump',
         attr(IFLA['LINKINFO'], attr(1, b'bridge\x00'))),
      setlink('ng2 master ngbr', 'ng2', lambda c: attr(IFLA['MASTER'], struct.pack('=I', c.idx('ngbr')))),
      addr4('10.7.4.1/24 on ng0', 'ng0', 24, '10.7.4.1'),
-     Settle(),
+     Settle(3.5),
      neigh('10.7.4.2 on ng0', 'ng0', '10.7.4.2', ll('02:00:00:00:74:02')),
      neigh('10.7.4.3 on ng2', 'ng2', '10.7.4.3', ll('02:00:00:00:74:03')),
      neigh('2001:db8:74::2 on ng0', 'ng0', '2001:db8:74::2', ll('02:00:00:00:74:12'), state=REACHABLE),
@@ -225,7 +234,6 @@ def flush_case(name, doc, *event):
          EXT,
          *pair_up('nf0', 'nf1'),
          addr4('10.7.5.1/24 on nf0', 'nf0', 24, '10.7.5.1'),
-         Settle(),
          neigh('permanent 10.7.5.2', 'nf0', '10.7.5.2', ll('02:00:00:00:75:02')),
          neigh('reachable 10.7.5.3', 'nf0', '10.7.5.3', ll('02:00:00:00:75:03'), state=REACHABLE),
          neigh('stale 10.7.5.4', 'nf0', '10.7.5.4', ll('02:00:00:00:75:04'), state=STALE),
@@ -236,6 +244,9 @@ def flush_case(name, doc, *event):
          neigh('proxy 10.7.5.9', 'nf0', '10.7.5.9', flags=NTF_PROXY),
          neigh('proxy 10.7.5.10 added permanent', 'nf0', '10.7.5.10', state=PERMANENT, flags=NTF_PROXY),
          neigh('IPv6 proxy', 'nf0', '2001:db8:75::9', flags=NTF_PROXY),
+         # After the second router solicitation (4.6-6.4 s after up), which would recreate a flushed ff02::2,
+         # and the second MLD report of the IPv6 proxy's group (within 1 s), which would recreate ff02::16.
+         Settle(6.5),
          Bind(RTMGRP_NEIGH),
          *[ev(e, wait=0.3) for e in event],
          dump(0),
@@ -255,6 +266,67 @@ flush_case('neigh_flush_mac_change', 'A MAC change flushes every entry, proxies 
            setlink('nf0 mtu 1400', 'nf0', attr(IFLA['MTU'], struct.pack('=I', 1400))),
            setlink('nf0 address 02:00:00:00:75:ff', 'nf0', attr(IFLA['ADDRESS'], bytes.fromhex('0200000075ff'))))
 flush_case('neigh_flush_delete', 'Deleting the device flushes everything.', dellink('nf0'))
+
+
+case('neigh_own_entries',
+     'The entries the kernel makes by itself (spec §4.3), silently: ff02::16 (MLDv2 reports) once a link is up with a '
+     'carrier, the solicited-node group of each address DAD probes (not of a NODAD one), ff02::2 (router '
+     'solicitations), 224.0.0.22 (IGMPv3) on a bridge when it comes up (here without IPv6). Each is announced when '
+     'deleted: an MTU below 1280 flushes the IPv6 table (permanent entries too, IPv4 kept), admin and carrier down '
+     'flush both ends and the bridge.',
+     EXT,
+     *pair_up('no0', 'no1'),
+     # A bridge without IPv6 (MTU below 1280): whether addrconf sees a port-less bridge given a MAC as ready is a race
+     # in the kernel (its carrier goes off when it opens), so only its IPv4 entry is compared.
+     bridge('nobr', extra=attr(IFLA['ADDRESS'], mac_of('nobr')) + attr(IFLA['MTU'], struct.pack('=I', 1000))),
+     up('nobr'),
+     addr4('10.7.6.1/24 on no0', 'no0', 24, '10.7.6.1'),
+     Settle(3.5),
+     dump(0, label='3.5 s after up: MLD, DAD and router solicitation entries'),
+     addr6('2001:db8:76::1/64 on no0 (DAD)', 'no0', 64, '2001:db8:76::1'),
+     nodad6('2001:db8:76::2/64 on no0 (NODAD)', 'no0', '2001:db8:76::2'),
+     neigh('user entry 10.7.6.2 on no0', 'no0', '10.7.6.2', ll('02:00:00:00:76:02')),
+     neigh('user entry 2001:db8:76::9 on no0', 'no0', '2001:db8:76::9', ll('02:00:00:00:76:09')),
+     Settle(3.0),
+     dump(0, lambda c: u32(NDA_IFINDEX, c.idx('no0')), label='no0 after DAD of 2001:db8:76::1'),
+     Bind(RTMGRP_NEIGH),
+     ev(setlink('no0 mtu 1200: IPv6 off', 'no0', attr(IFLA['MTU'], struct.pack('=I', 1200))), wait=0.3),
+     ev(down('no1'), wait=0.3),
+     dump(0),
+     ev(down('nobr'), wait=0.3),
+     dump(0))
+
+
+case('neigh_use',
+     'RTM_NEWNEIGH with NTF_USE (`ip neigh replace ... use`): the requested state and address are ignored, PERMANENT is '
+     'dropped and resolution starts as for a waiting packet (neigh_event_send), silently: STALE becomes DELAY, then '
+     'PROBE after 5 s and FAILED 3 s later; PERMANENT, new and FAILED entries become INCOMPLETE and FAILED after 3 s; '
+     'REACHABLE, NOARP and INCOMPLETE ones stay. Only a change of the admin flags (EXT_LEARNED) is announced at once.',
+     EXT,
+     *pair_up('nu0', 'nu1'),
+     addr4('10.7.7.1/24 on nu0', 'nu0', 24, '10.7.7.1'),
+     Settle(),
+     neigh('stale 10.7.7.2', 'nu0', '10.7.7.2', ll('02:00:00:00:77:02'), state=STALE),
+     neigh('permanent 10.7.7.4', 'nu0', '10.7.7.4', ll('02:00:00:00:77:04')),
+     neigh('reachable 10.7.7.5', 'nu0', '10.7.7.5', ll('02:00:00:00:77:05'), state=REACHABLE),
+     neigh('noarp 10.7.7.6', 'nu0', '10.7.7.6', ll('02:00:00:00:77:06'), state=NOARP),
+     neigh('incomplete 10.7.7.7', 'nu0', '10.7.7.7', state=INCOMPLETE),
+     neigh('failed 10.7.7.8', 'nu0', '10.7.7.8', state=FAILED),
+     neigh('stale 10.7.7.9', 'nu0', '10.7.7.9', ll('02:00:00:00:77:09'), state=STALE),
+     Bind(RTMGRP_NEIGH),
+     neigh('use stale 10.7.7.2: DELAY', 'nu0', '10.7.7.2', ll('02:00:00:00:77:02'), flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use a new 10.7.7.3 with an lladdr: INCOMPLETE', 'nu0', '10.7.7.3', ll('02:00:00:00:77:03'), flags=NTF_USE),
+     neigh('use permanent 10.7.7.4: INCOMPLETE', 'nu0', '10.7.7.4', ll('02:00:00:00:77:04'), flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use reachable 10.7.7.5: unchanged', 'nu0', '10.7.7.5', flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use noarp 10.7.7.6: unchanged', 'nu0', '10.7.7.6', flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use incomplete 10.7.7.7: unchanged, no timer', 'nu0', '10.7.7.7', flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use failed 10.7.7.8: INCOMPLETE', 'nu0', '10.7.7.8', flags=NTF_USE, nlflags=C | F_REPLACE),
+     neigh('use stale 10.7.7.9 with EXT_LEARNED: announced, then DELAY', 'nu0', '10.7.7.9', flags=NTF_USE | NTF_EXT_LEARNED,
+           nlflags=C | F_REPLACE),
+     dump(AF_INET, label='right after: DELAY and INCOMPLETE entries'),
+     ev(rq('3.5 s later: the INCOMPLETE ones failed', 1, C), wait=3.5, timed=True),
+     ev(rq('6 s later: DELAY went PROBE, then FAILED', 1, C), wait=6.0, timed=True),
+     dump(AF_INET))
 
 
 RTM_GETNEIGHTBL = 66

@@ -865,16 +865,6 @@ def _neigh(self, m):
 Normaliser.neigh = _neigh
 
 
-def modelled(m):
-    """False for the kernel's own IPv6 multicast NOARP neighbours (ff02::2, ff02::16, solicited-node
-    groups, created when a device comes up; their deletion is announced): rtnld models no MLD, so
-    neither side's messages about them are compared (linux-netns-neigh.md §4.3, §8)."""
-    if m.type not in (RTM_NEWNEIGH, RTM_DELNEIGH) or len(m.body) < 12 + 20 or m.body[0] != AF_INET6:
-        return True
-    state = struct.unpack_from('=H', m.body, 8)[0]
-    return not (state == 0x40 and m.body[11] == 5)
-
-
 def sort_neigh_runs(out):
     """Neighbour tables are hash tables: dumps and flushes list entries in a per-namespace pseudo-random
     order, so consecutive neighbour messages are compared as a sorted run."""
@@ -893,7 +883,7 @@ def sort_neigh_runs(out):
 def _neightbl(self, m):
     """RTM_GETNEIGHTBL entries: attribute types and sizes, names and parameters by value; CONFIG and STATS only by
     size (the kernel's are global counters), REACHABLE_TIME (3) not at all (drawn at random) and REFCNT (2) not
-    by value: entries hold references, the kernel's own IPv6 multicast ones too, which rtnld does not model."""
+    by value: entries hold references, and the kernel's tables are shared by every namespace of the host."""
     b = m.body
     out = []
     for t, v, ln in parse_attrs(b[4:]):

@@ -32,7 +32,7 @@ from nlharness import (  # noqa: E402
     F_DUMP, F_REQUEST, F_ACK, IFLA, NLMSG_DONE, NLMSG_ERROR, RTM_DELLINK, RTM_DELROUTE, RTM_GETLINK, RTM_GETROUTE,
     RTM_NEWLINK, RTM_NEWROUTE, RTM_SETLINK, SOCKOPT_NAMES,
     DaemonDriver, DriverError, KernelDriver, Normaliser, attr, errname, ifinfomsg, nlmsg, parse_attrs,
-    split_msgs, _str, modelled, sort_neigh_runs,
+    split_msgs, _str, sort_neigh_runs,
 )
 from cases import CASES, Bind, Events, GetName, GetOpt, Req, SetOpt, Settle  # noqa: E402
 from netns_defaults import SYSCTL, reset_ipv4_devconf, write_sysctl  # noqa: E402
@@ -154,7 +154,7 @@ def run_case(case, main, helper, out):
             msgs, problems = main.transact(data, base + STEP_SEQ_STRIDE - 1)
             helper.dump_links()           # learn names of links created by this step
             norm = Normaliser(main.portid, base, helper.names, sent, case.inet6_flags_mask)
-            rec['out'] = sort_neigh_runs([norm.msg(m) for m in msgs if modelled(m)])
+            rec['out'] = sort_neigh_runs([norm.msg(m) for m in msgs])
             if problems:
                 rec['problems'] = problems
         elif isinstance(st, SetOpt):
@@ -184,7 +184,7 @@ def run_case(case, main, helper, out):
             helper.dump_links()
             norm = Normaliser(main.portid, base, helper.names, sent, case.inet6_flags_mask)
             rec['replies'] = [norm.msg(m) for m in msgs if m.type in (NLMSG_ERROR, NLMSG_DONE)]
-            rec['events'] = sort_neigh_runs([norm.msg(m) for m in msgs if m.type not in (NLMSG_ERROR, NLMSG_DONE) and modelled(m)])
+            rec['events'] = sort_neigh_runs([norm.msg(m) for m in msgs if m.type not in (NLMSG_ERROR, NLMSG_DONE)])
             if problems:
                 rec['problems'] = problems
         elif isinstance(st, Settle):

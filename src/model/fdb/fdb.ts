@@ -171,6 +171,15 @@ export class FdbTable {
     }
   }
 
+  /**
+   * br_dev_delete() → br_fdb_delete_by_port(br, NULL, 0, 1): a bridge being deleted drops every
+   * entry left after its ports went, announced before the bridge is closed (so before the
+   * neighbour flush of its close).
+   */
+  bridgeDeleting(bridge: Readonly<Link>): void {
+    for (const entry of [...this.entries(bridge.index)]) this.remove(entry);
+  }
+
   /** br_fdb_change_mac_address(): the bridge's own local entry follows its address. */
   private bridgeAddressChanged(bridge: Readonly<Link>, evenSame = false): void {
     for (const entry of [...this.entries(bridge.index)]) {

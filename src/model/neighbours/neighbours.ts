@@ -3,16 +3,17 @@ import {
   NUD_INCOMPLETE, NUD_IN_TIMER, NUD_NOARP, NUD_NONE, NUD_PERMANENT, NUD_PROBE, NUD_REACHABLE, NUD_STALE, NUD_VALID,
   RTN_BROADCAST, RTN_MULTICAST, RTN_UNICAST, RT_TABLE_LOCAL,
 } from '../../../protocol/constants.js';
-import type { InetFamily } from '../addresses.js';
+import { MLDV2_REPORTS, type InetFamily } from '../addresses.js';
 import type { Clock, Timer } from '../clock.js';
 import { ModelError } from '../errors.js';
 import type { Cause, ModelEvent } from '../events.js';
-import { IFF_LOOPBACK, IFF_NOARP } from '../flags.js';
-import type { InetaddrEvent, NetdevEvent, NotifierChain } from '../notifier.js';
+import { IFF_LOOPBACK, IFF_NOARP, IFF_UP } from '../flags.js';
+import type { InetaddrEvent, McastSendEvent, NetdevEvent, NotifierChain } from '../notifier.js';
 import { addrType4 } from '../routes/lookup.js';
 import type { RouteTables } from '../routes/tables.js';
 import type { Link } from '../types.js';
 import { followLinksAndAddresses } from './follow.js';
+import { followMulticastSends } from './own-entries.js';
 import { dstBytes, dstKey, lladdrNumber, NO_LLADDR, toClockT, type Neighbour, type NeighFamily, type ProxyNeighbour } from './neighbour.js';
 import { defaultParams, type NeighParams } from './params.js';
 import { NeighTable, ProxyTable } from './table.js';
@@ -29,6 +30,8 @@ export interface NeighHost {
   changed(): void;
   readonly netdevChain: NotifierChain<NetdevEvent>;
   readonly inetaddrChain: NotifierChain<InetaddrEvent>;
+  /** The multicast packets the kernel sends by itself (each leaves an entry, own-entries.ts). */
+  readonly mcastChain: NotifierChain<McastSendEvent>;
 }
 
 /** An RTM_NEWNEIGH for a (non-proxy) entry, after the wire checks of neigh_add(). */
@@ -70,6 +73,7 @@ export class Neighbours {
 
   constructor(private readonly host: NeighHost) {
     followLinksAndAddresses(host, this);
+    followMulticastSends(host.mcastChain, this);
   }
 
   get size(): number {
@@ -122,13 +126,14 @@ export class Neighbours {
       if (!spec.replace) flags &= ~OVERRIDE;
     }
     if (spec.protocol) n.protocol = spec.protocol;
-    let state = spec.state;
-    // NTF_USE: neigh_event_send() on the entry instead of a state change (nothing to resolve here).
-    if (spec.ntf & NTF_USE) state = n.state & NUD_VALID ? n.state : NUD_INCOMPLETE;
     const entryFlags = (spec.ntf & (NTF_EXT_LEARNED | NTF_ROUTER)) | ((spec.ext & (NTF_EXT_MANAGED | NTF_EXT_EXT_VALIDATED)) << 8);
+    if (spec.ntf & NTF_USE) {
+      this.use(n, entryFlags, cause);
+      return;
+    }
     const lladdr = spec.lladdr ? lladdrNumber(spec.lladdr) : undefined;
     try {
-      this.neighUpdate(n, lladdr, state, entryFlags, flags, created, cause);
+      this.neighUpdate(n, lladdr, spec.state, entryFlags, flags, created, cause);
     } catch (e) {
       // As the kernel, a new entry whose update failed stays behind in state NONE, unannounced
       // (a "zombie", spec §4.4 and §7.2): dumps and GET show it until it is deleted or flushed.
@@ -220,6 +225,51 @@ export class Neighbours {
       notify = true;
     }
     this.finishRouter(n, entryFlags, updateRouter, notify, cause, created);
+  }
+
+  /**
+   * RTM_NEWNEIGH with NTF_USE: __neigh_update(NEIGH_UPDATE_F_USE) sets the admin flags as asked
+   * and drops PERMANENT from the state, ignoring the requested state and address (announced, pid
+   * R, only if the flags changed), then neigh_event_send() runs as for a packet waiting on the
+   * entry (Probe: STALE → DELAY → PROBE → FAILED; PERMANENT, NONE or new → INCOMPLETE → FAILED
+   * 3 s later; REACHABLE, NOARP, DELAY, PROBE and INCOMPLETE unchanged).
+   */
+  private use(n: Neighbour, entryFlags: number, cause?: Cause): void {
+    const adminMask = NTF_EXT_LEARNED | ((NTF_EXT_MANAGED | NTF_EXT_EXT_VALIDATED) << 8);
+    const flagsChanged = ((n.flags ^ entryFlags) & adminMask) !== 0;
+    n.flags = (n.flags & ~adminMask) | (entryFlags & adminMask);
+    n.state &= ~NUD_PERMANENT;
+    if (flagsChanged) this.announce(n, 'newneigh', cause);
+    this.eventSend(n);
+    if (!flagsChanged) this.changed(true);
+  }
+
+  /**
+   * __neigh_event_send(): an entry a packet waits on starts resolving, silently. A STALE one is
+   * delayed (DELAY for delay_probe_time, then the timer probes); one without a usable state becomes
+   * INCOMPLETE with the unicast probes counted as spent and its first multicast probe sent at once,
+   * the next ones retrans_time apart (FAILED after mcast_probes); connected and probing entries
+   * are left alone.
+   */
+  private eventSend(n: Neighbour): void {
+    if (n.state & (NUD_CONNECTED | NUD_DELAY | NUD_PROBE)) return;
+    const p = this.param(n.family);
+    if (!(n.state & (NUD_STALE | NUD_INCOMPLETE))) {
+      this.stopTimer(n);
+      n.updated = this.now();
+      if (p.mcastProbes + p.appProbes === 0) {
+        n.state = NUD_FAILED;
+        return;
+      }
+      n.state = NUD_INCOMPLETE;
+      n.probes = p.ucastProbes + 1; // neigh_probe(): the first solicitation goes out now
+      this.startTimer(n, Math.max(p.retransTime, 10));
+    } else if (n.state & NUD_STALE) {
+      this.stopTimer(n);
+      n.state = NUD_DELAY;
+      n.updated = this.now();
+      this.startTimer(n, p.delayProbeTime);
+    }
   }
 
   /** The `out:` part of __neigh_update(): NTF_ROUTER (neigh_update_is_router), then the notification. */
@@ -327,6 +377,7 @@ export class Neighbours {
     p.permanent = (state & NUD_PERMANENT) !== 0;
     this.proxies[family].set(p);
     this.host.changed();
+    if (!existing) this.proxyGroupChanged(family, ifindex);
   }
 
   deleteProxy(family: NeighFamily, ifindex: number, dst: Uint8Array): void {
@@ -334,6 +385,18 @@ export class Neighbours {
     if (!p) throw new ModelError('ENOENT');
     this.proxies[family].delete(p);
     this.host.changed();
+    this.proxyGroupChanged(family, ifindex);
+  }
+
+  /**
+   * pndisc_constructor / pndisc_destructor: an IPv6 proxy joins (leaves) its address's
+   * solicited-node group on its device, and an up device reports the change with MLDv2 (to
+   * ff02::16), carrier or not (Probe: the carrier-loss flush of a proxy recreates the ff02::16 entry
+   * the same flush had just removed).
+   */
+  private proxyGroupChanged(family: NeighFamily, ifindex: number): void {
+    const link = family === 'inet6' && ifindex ? this.host.link(ifindex) : undefined;
+    if (link && link.flags & IFF_UP && link.inet6) this.host.mcastChain.call({ link, family, group: MLDV2_REPORTS, why: 'mld' });
   }
 
   // --- flushes (neigh_flush_dev, neigh_changeaddr, neigh_carrier_down, neigh_ifdown) ---
@@ -348,7 +411,26 @@ export class Neighbours {
       if (how.keepPermanent && (n.state & NUD_PERMANENT || n.flags & (NTF_EXT_EXT_VALIDATED << 8))) continue;
       this.removeEntry(n);
     }
-    if (how.proxies && this.proxies[family].flushDevice(ifindex, how.keepPermanent)) this.host.changed();
+    if (how.proxies && this.proxies[family].flushDevice(ifindex, how.keepPermanent)) {
+      this.host.changed();
+      this.proxyGroupChanged(family, ifindex);
+    }
+  }
+
+  // --- the kernel's own traffic ---
+
+  /**
+   * The entry a packet the kernel sends to `dst` on `ifindex` goes through (__neigh_lookup with
+   * creat, as ip6_finish_output2 does): created if absent, silently (no update, so no
+   * notification); an existing entry is left as it is.
+   */
+  output(family: NeighFamily, ifindex: number, dst: Uint8Array): void {
+    const link = this.host.link(ifindex);
+    if (!link) return;
+    const key = this.keyOn(family, ifindex, dst);
+    if (this.tables[family].get(ifindex, key)) return;
+    this.construct(family, link, key);
+    this.host.changed();
   }
 
   // --- traffic a test rig simulates ---

@@ -36,6 +36,17 @@ describe('bridge FDB following the netdevice chain', () => {
     expect(model.fdb.entries(br.index).map((e) => e.port)).toEqual([0]);
   });
 
+  it('a deleted bridge drops its entries before it closes (br_dev_delete), so before the flush of its neighbours', () => {
+    const { model, br } = setup();
+    const order: string[] = [];
+    model.onEvent((e) => {
+      if (e.type === 'delfdb' || e.type === 'delneigh' || e.type === 'dellink') order.push(e.type);
+    });
+    model.changeFlags(br, 1, 1); // up: its IGMPv3 report leaves a 224.0.0.22 entry
+    model.deleteLink(br);
+    expect(order).toEqual(['delfdb', 'delneigh', 'dellink']);
+  });
+
   it('ages learned entries out on the model clock, and learning again refreshes them', () => {
     const { clock, model, events, br, p0, p1 } = setup();
     model.setMaster(p0, br.index);

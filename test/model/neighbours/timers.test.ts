@@ -57,3 +57,55 @@ describe('neighbour timers on the model clock', () => {
     expect(s.events[1]!.state).toBe(NUD_FAILED);
   });
 });
+
+describe('NTF_USE (neigh_event_send on the model clock)', () => {
+  const use = (s: ReturnType<typeof setup>, host: number, ntf = 0x01) => s.model.neighbours.update({
+    family: 'inet', ifindex: s.model.byName('v0')!.index, dst: Uint8Array.of(10, 0, 0, host), lladdr: Uint8Array.of(2, 0, 0, 0, 0, 99), state: 0x80,
+    ntf, ext: 0, protocol: 0, create: true, excl: false, replace: true,
+  }, { portid: 77, seq: 9, echo: false });
+  const entry = (s: ReturnType<typeof setup>, host: number) => s.model.neighbours.get('inet', s.model.byName('v0')!.index, Uint8Array.of(10, 0, 0, host))!;
+
+  it('STALE: DELAY at once (silent), PROBE after delay_probe_time (5 s), FAILED three probes later', () => {
+    const s = setup();
+    s.add(NUD_STALE, 2);
+    s.events.length = 0;
+    use(s, 2);
+    expect(entry(s, 2).state).toBe(NUD_DELAY);
+    expect(entry(s, 2).lladdr).toBe(0x020000000002); // the request's address is ignored
+    expect(s.events).toEqual([]);
+    s.clock.advance(4999);
+    expect(s.events).toEqual([]);
+    s.clock.advance(1);
+    expect(s.events.map((e) => e.state)).toEqual([NUD_PROBE]);
+    s.clock.advance(3000);
+    expect(s.events.map((e) => [e.state, e.probes, e.pid])).toEqual([[NUD_PROBE, 1, 0], [NUD_FAILED, 3, 0]]);
+  });
+
+  it('PERMANENT or new: INCOMPLETE with the unicast probes spent (4), FAILED after 3 s with 6', () => {
+    const s = setup();
+    // An IPv4 address first: in a namespace never configured for IPv4 a new entry is born NOARP.
+    s.model.addresses.newInet4({ ifindex: s.model.byName('v0')!.index, prefixlen: 24, local: Uint8Array.of(10, 0, 0, 1), flags: 0, scope: 0 }, { excl: true, replace: false });
+    s.add(0x80, 4);
+    s.events.length = 0;
+    use(s, 4);
+    use(s, 3);
+    expect([entry(s, 4).state, entry(s, 4).probes, entry(s, 3).state, entry(s, 3).probes]).toEqual([0x01, 4, 0x01, 4]);
+    expect(s.events).toEqual([]);
+    s.clock.advance(2999);
+    expect(s.events).toEqual([]);
+    s.clock.advance(1);
+    expect(s.events.map((e) => [e.state, e.probes, e.pid])).toEqual([[NUD_FAILED, 6, 0], [NUD_FAILED, 6, 0]]);
+  });
+
+  it('REACHABLE stays; a change of the admin flags (EXT_LEARNED) is announced with the requester', () => {
+    const s = setup();
+    s.add(NUD_REACHABLE, 5);
+    s.events.length = 0;
+    use(s, 5);
+    expect(entry(s, 5).state).toBe(NUD_REACHABLE);
+    expect(s.events).toEqual([]);
+    use(s, 5, 0x01 | 0x10);
+    expect(s.events).toEqual([{ type: 'newneigh', state: NUD_REACHABLE, probes: 0, refcnt: 2, pid: 77 }]);
+    expect(entry(s, 5).flags).toBe(0x10);
+  });
+});
