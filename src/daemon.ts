@@ -84,12 +84,8 @@ export class Daemon {
   /** The background warm-up, while it runs. */
   private warming: Promise<void> | undefined;
 
-  private readonly options: DaemonOptions;
-
-  constructor(options: DaemonOptions) {
-    // The namespaces' seeds are kept: POST /v1/reset rebuilds every namespace from them
-    // (seedSnapshot). A 10,000-namespace rig's seed is ~10 MiB of heap.
-    this.options = options;
+  /** `options.seed` and `options.seedNetns` stay: POST /v1/reset rebuilds every namespace from them (seedSnapshot). */
+  constructor(private readonly options: DaemonOptions) {
     this.model = new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses });
     this.model.addLoopback();
     const cpuCount = this.model.cpuCount;
@@ -226,12 +222,12 @@ export class Daemon {
     if (result instanceof Promise) await result;
   }
 
-  /** Graceful stop: no new connections, in-flight requests finish, the socket files are removed. */
   /** Whether stop() was called (a start() still under way gives up). */
   get stopped(): boolean {
     return this.stopping;
   }
 
+  /** Graceful stop: no new connections, in-flight requests finish, the socket files are removed. */
   async stop(): Promise<void> {
     this.ready = false;
     this.stopping = true;

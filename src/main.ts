@@ -163,8 +163,7 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => stop({ signal: 'SIGHUP' }));
   try {
     const seedDoc = opts.seed ? readSeedDoc(opts.seed) : undefined;
-    // The initial namespace's seed is kept (a reset rebuilds from it); the other namespaces' are
-    // applied once and dropped, so it must not carry them along.
+    // The initial namespace's seed and the other namespaces' apart (DaemonOptions.seed / seedNetns).
     const { netns: seedNetns, ...seed } = seedDoc ?? { netns: undefined, links: [], routes: [] };
     daemon = new Daemon({
       socket: opts.socket, socketMode: opts.socketMode, socketGroup: opts.socketGroup, roSocket: opts.roSocket, netnsDir: opts.netnsDir, netnsLayout: opts.netnsLayout,

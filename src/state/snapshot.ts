@@ -1,11 +1,10 @@
 import type { NamespaceRegistry } from '../model/netns/registry.js';
 import type { NetworkModel } from '../model/store.js';
 
-/**
- * The whole daemon as one JSON document: the state directory's snapshot.json and the admin
- * API's GET/PUT /v1/snapshot (byte arrays as {"$hex": "..."}, state/json.ts), so a snapshot can
- * seed a state directory and the other way round.
- */
+// The whole daemon as one JSON document: the state directory's snapshot.json and the admin
+// API's GET/PUT /v1/snapshot (byte arrays as {"$hex": "..."}, state/json.ts), so a snapshot can
+// seed a state directory and the other way round.
+
 /** One namespace's model as exportLinks() gives it and importLinks()/replaceLinks() take it. */
 export type ModelState = ReturnType<NetworkModel['exportLinks']>;
 

@@ -93,24 +93,22 @@ export class RouteTables {
 
   /** A route object is now in a table (indexed under each device of its hops, and its IPv4 prefsrc). */
   entered(r: Route): void {
+    if (r.family === 'inet' && r.prefsrc) this.byPrefsrc4.add(r.prefsrc, r);
+    const byDevice = this.byDevice(r);
     const hops = r.nexthops;
-    if (r.family === 'inet') {
-      if (r.prefsrc) this.byPrefsrc4.add(r.prefsrc, r);
-      for (let i = 0; i < hops.length; i++) if (firstOfDevice(hops, i)) this.byDevice4.add(hops[i]!.ifindex, r);
-    } else {
-      for (let i = 0; i < hops.length; i++) if (firstOfDevice(hops, i)) this.byDevice6.add(hops[i]!.ifindex, r);
-    }
+    for (let i = 0; i < hops.length; i++) if (firstOfDevice(hops, i)) byDevice.add(hops[i]!.ifindex, r);
   }
 
   /** A route object left its table (removed, or replaced by another object). */
   left(r: Route): void {
+    if (r.family === 'inet' && r.prefsrc) this.byPrefsrc4.delete(r.prefsrc, r);
+    const byDevice = this.byDevice(r);
     const hops = r.nexthops;
-    if (r.family === 'inet') {
-      if (r.prefsrc) this.byPrefsrc4.delete(r.prefsrc, r);
-      for (let i = 0; i < hops.length; i++) if (firstOfDevice(hops, i)) this.byDevice4.delete(hops[i]!.ifindex, r);
-    } else {
-      for (let i = 0; i < hops.length; i++) if (firstOfDevice(hops, i)) this.byDevice6.delete(hops[i]!.ifindex, r);
-    }
+    for (let i = 0; i < hops.length; i++) if (firstOfDevice(hops, i)) byDevice.delete(hops[i]!.ifindex, r);
+  }
+
+  private byDevice(r: Route): RouteIndex<Route> {
+    return (r.family === 'inet' ? this.byDevice4 : this.byDevice6) as RouteIndex<Route>;
   }
 
   /**
