@@ -6,6 +6,7 @@ import {
   RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE, RTM_SETLINK,
 } from '../protocol/constants.js';
 import { writeAddrRequest } from '../protocol/addr-request.js';
+import { Framer } from '../protocol/framer.js';
 import { writeLinkRequest, type LinkRequest } from '../protocol/link-request.js';
 import { writeRouteRequest } from '../protocol/route-request.js';
 import { NlWriter } from '../protocol/writer.js';
@@ -48,7 +49,7 @@ class WarmUpStopped extends Error {}
  * refused request would leave its path cold.
  */
 class Client {
-  private pending = Buffer.alloc(0);
+  private readonly framer = new Framer(1 << 24);
   private waiting: { left: number; resolve: () => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
 
@@ -77,26 +78,19 @@ class Client {
   }
 
   private onData(chunk: Buffer): void {
-    let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    let p = 0;
-    while (buf.length - p >= 16) {
-      const len = buf.readUInt32LE(p);
-      if (len < 16) return this.fail(new Error(`warm-up: bad message length ${len}`));
-      if (buf.length - p < len) break;
-      const type = buf.readUInt16LE(p + 4);
-      if (type === NLMSG_ERROR || type === NLMSG_DONE) {
-        const errno = len >= 20 ? -buf.readInt32LE(p + 16) : 0;
-        if (errno) return this.fail(new Error(`warm-up request ${buf.readUInt32LE(p + 8)} refused: errno ${errno}`));
-        if (this.waiting && --this.waiting.left === 0) {
-          const w = this.waiting;
-          this.waiting = undefined;
-          w.resolve();
-        }
+    for (const r of this.framer.push(chunk)) {
+      if (r.kind === 'invalid') return this.fail(new Error(`warm-up: ${r.reason}`));
+      const m = r.message;
+      const type = m.readUInt16LE(4);
+      if (type !== NLMSG_ERROR && type !== NLMSG_DONE) continue;
+      const errno = m.length >= 20 ? -m.readInt32LE(16) : 0;
+      if (errno) return this.fail(new Error(`warm-up request ${m.readUInt32LE(8)} refused: errno ${errno}`));
+      if (this.waiting && --this.waiting.left === 0) {
+        const w = this.waiting;
+        this.waiting = undefined;
+        w.resolve();
       }
-      p += (len + 3) & ~3;
     }
-    buf = buf.subarray(p);
-    this.pending = buf.length ? Buffer.from(buf) : Buffer.alloc(0);
   }
 
   /** Sends `messages` in one write; resolves once every one is answered. */
