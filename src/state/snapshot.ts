@@ -1,12 +1,11 @@
 import type { NamespaceRegistry } from '../model/netns/registry.js';
-import type { NetworkModel } from '../model/store.js';
+import type { ModelState } from '../model/replace.js';
 
 // The whole daemon as one JSON document: the state directory's snapshot.json and the admin
 // API's GET/PUT /v1/snapshot (byte arrays as {"$hex": "..."}, state/json.ts), so a snapshot can
 // seed a state directory and the other way round.
 
-/** One namespace's model as exportLinks() gives it and importLinks()/replaceLinks() take it. */
-export type ModelState = ReturnType<NetworkModel['exportLinks']>;
+export type { ModelState };
 
 export interface SnapshotDocument {
   /** 1: the initial namespace only (no other namespace); 2: every namespace and their NSID tables. */
