@@ -3,7 +3,8 @@
 // snapshot lists each distinct body once (`templates`) and per route only its prefix and its
 // template's number, as byte columns (hex in JSON: 12-18 characters a route instead of ~200).
 // Decoding builds the tables directly, no request semantics, but every column is checked first:
-// a corrupt snapshot is refused with the field that is wrong, and nothing is loaded.
+// a corrupt snapshot is refused with the field that is wrong, and nothing is loaded. The IPv6 columns
+// are columns6.ts; the template numbering and checks both share are template-columns.ts.
 import { Fib4Table } from './fib4-table.js';
 import { MASK4 } from './prefix.js';
 import type { Metrics, Nexthop, Route4 } from './route.js';

@@ -83,12 +83,12 @@ export function templateNumbers(family: 'inet4' | 'inet6', column: Uint8Array, n
 }
 
 export const isInt = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-export const U32 = 0xffffffff;
+const U32 = 0xffffffff;
 const I32_MIN = -0x80000000;
 const I32_MAX = 0x7fffffff;
 
 /** A template as an object whose fields `bad(key, message)` refuses by name. */
-export function templateFields(family: 'inet4' | 'inet6', t: unknown, i: number) {
+function templateFields(family: 'inet4' | 'inet6', t: unknown, i: number) {
   const at = `templates[${i}]`;
   const bad = (key: string, m: string) => new RouteColumnsError(family, key ? `${at}.${key}` : at, m);
   if (typeof t !== 'object' || t === null) throw bad('', 'is not an object');
