@@ -203,7 +203,8 @@ export class Daemon {
       socket, strict: o.strict, maxMessage: o.maxMessage, rcvbuf: o.rcvbuf, log: log.child({ warmUp: true }, { level: 'warn' }),
       addresses: { dadMs: 0, promoteSecondaries: o.addresses?.promoteSecondaries },
     });
-    this.warming = warmUpInBackground(scratch, socket, () => this.stopping, (err) => log.warn({ err }, 'warm-up failed'))
+    const control = { stopped: () => this.stopping, busy: () => this.connections.dumping() };
+    this.warming = warmUpInBackground(scratch, socket, control, (err) => log.warn({ err }, 'warm-up failed'))
       .then(() => log.debug({ ms: Math.round(performance.now() - started) }, 'warm-up done'));
   }
 

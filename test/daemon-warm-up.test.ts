@@ -31,7 +31,7 @@ describe('warm-up (issue 21)', () => {
         during = await answers(socket);
         await scratch.stop();
       },
-    }, socket, () => false, { groups: 2, routes: 70, rounds: 1 });
+    }, socket, undefined, { groups: 2, routes: 70, rounds: 1, focusRounds: 1 });
     expect(during).toBe(true);
     // lo + 2 groups of bridge, veth pair, ifb, dummy, vlan, macvlan; each with its addresses and routes.
     const model = scratch.model;
@@ -50,7 +50,7 @@ describe('warm-up (issue 21)', () => {
     const scratch = new Daemon({
       socket, strict: false, maxMessage: 1024 * 1024, rcvbuf: 212992, log: pino({ level: 'silent' }), addresses: { dadMs: 0 }, maxLinks: 3,
     });
-    await expect(warmUp(scratch, socket, () => false, { groups: 1, routes: 0, rounds: 1 })).rejects.toThrow(/refused/);
+    await expect(warmUp(scratch, socket, undefined, { groups: 1, routes: 0, rounds: 1, focusRounds: 0 })).rejects.toThrow(/refused/);
     expect(await answers(socket)).toBe(false);
   });
 

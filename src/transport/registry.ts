@@ -68,6 +68,12 @@ export class ConnectionRegistry implements NotificationSink {
     this.sinkFor(conn.netns).connections.set(conn.portid, conn);
   }
 
+  /** Whether any connection has a dump under way (the warm-up waits meanwhile). */
+  dumping(): boolean {
+    for (const conn of this.connections.values()) if (conn.dumping) return true;
+    return false;
+  }
+
   remove(portid: number): void {
     const conn = this.connections.get(portid);
     if (!conn) return;
