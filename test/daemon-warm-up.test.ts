@@ -68,11 +68,12 @@ describe('warm-up (issue 21)', () => {
     expect(scratch.model.size).toBe(1 + 7);
   });
 
-  it('is told about real dumps: the daemon\'s connections report one under way', async () => {
+  it('is told about real dumps: the daemon\'s connections report one under way, then when it ended', async () => {
     // ~3 MB of links: more than the socket and the daemon's write budget take, so the dump stays
     // under way until the client reads it.
     const d = await startDaemon({ seed: { links: Array.from({ length: 2000 }, (_, i) => ({ name: `d${i}`, kind: 'dummy' })), routes: [] } });
-    expect(d.daemon.connections.dumping()).toBe(false);
+    const before = performance.now();
+    expect(d.daemon.connections.dumpedSince(before)).toBe(false);
     const raw = netConnect(d.path);
     await new Promise((resolve) => raw.once('connect', resolve));
     raw.pause();
@@ -81,9 +82,11 @@ describe('warm-up (issue 21)', () => {
     req.writeUInt16LE(18, 4); // RTM_GETLINK
     req.writeUInt16LE(0x301, 6); // NLM_F_REQUEST | NLM_F_DUMP
     raw.write(req);
-    await expect.poll(() => d.daemon.connections.dumping()).toBe(true);
+    await expect.poll(() => d.daemon.connections.dumpedSince(before)).toBe(true);
+    raw.resume(); // read it all: the dump ends
+    await expect.poll(() => d.daemon.connections.dumpedSince(performance.now())).toBe(false);
+    expect(d.daemon.connections.dumpedSince(before)).toBe(true); // it ended after `before`
     raw.destroy();
-    await expect.poll(() => d.daemon.connections.dumping()).toBe(false);
     await d.stop();
   });
 

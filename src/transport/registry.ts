@@ -68,9 +68,9 @@ export class ConnectionRegistry implements NotificationSink {
     this.sinkFor(conn.netns).connections.set(conn.portid, conn);
   }
 
-  /** Whether any connection has a dump under way (the warm-up waits meanwhile). */
-  dumping(): boolean {
-    for (const conn of this.connections.values()) if (conn.dumping) return true;
+  /** Whether any connection has dumped at `time` (performance.now()) or since (the warm-up waits meanwhile). */
+  dumpedSince(time: number): boolean {
+    for (const conn of this.connections.values()) if (conn.dumpedSince(time)) return true;
     return false;
   }
 
