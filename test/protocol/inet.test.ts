@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AF_INET, AF_INET6 } from '../../protocol/constants.js';
 import { errnoNumber, errnoSymbol, strerror } from '../../protocol/errno-names.js';
-import { formatIpv6, ipv4Broadcast, ipv4Network, parseInet, parseIpv6, parsePrefix } from '../../protocol/inet.js';
+import { formatIpv6, ipv4Broadcast, ipv4Network, parseInet, parseIpv4, parseIpv6, parsePrefix } from '../../protocol/inet.js';
 
 const v6 = (s: string) => formatIpv6(parseIpv6(s)!);
 
@@ -17,6 +17,20 @@ describe('IPv6 text as glibc inet_ntop prints it', () => {
 
   it('rejects malformed addresses', () => {
     for (const s of ['1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', 'g::1', '::1.2.3', '1:2:3:4:5:6:7']) expect(parseIpv6(s), s).toBeUndefined();
+  });
+});
+
+describe('IPv4 text (inet_pton)', () => {
+  it('reads four dotted decimal groups', () => {
+    expect([...parseIpv4('0.0.0.0')!]).toEqual([0, 0, 0, 0]);
+    expect([...parseIpv4('255.254.1.10')!]).toEqual([255, 254, 1, 10]);
+    expect([...parseIpv4('010.001.0.9')!]).toEqual([10, 1, 0, 9]);
+  });
+
+  it('rejects anything else', () => {
+    for (const s of ['', '1.2.3', '1.2.3.4.', '.1.2.3', '1..2.3', '1.2.3.256', '1.2.3.0004', '1.2.3.-4', '1.2.3.4 ', 'a.b.c.d', '1.2.3.4/8', '１.2.3.4']) {
+      expect(parseIpv4(s), s).toBeUndefined();
+    }
   });
 });
 
