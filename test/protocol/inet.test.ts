@@ -40,6 +40,8 @@ describe('prefixes and broadcast', () => {
     expect(parsePrefix('10.0.0.1')).toMatchObject({ family: AF_INET, prefixlen: 32, explicitLength: false });
     expect(parsePrefix('2001:db8::1/64')).toMatchObject({ family: AF_INET6, prefixlen: 64 });
     expect(parsePrefix('1.2.3.4/33')).toBeUndefined();
+    expect(parsePrefix('10.0.0.0/008')).toMatchObject({ prefixlen: 8 });
+    for (const bad of ['10.0.0.0/', '10.0.0.0/1234', '10.0.0.0/8a', '10.0.0.0/-1', '2001:db8::/129']) expect(parsePrefix(bad), bad).toBeUndefined();
     expect(parseInet('1.2.3')).toBeUndefined();
   });
 
