@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Daemon } from './daemon.js';
 import { ListenAddressError, parseListenAddress, type ListenAddress } from './http/listen-address.js';
@@ -161,6 +162,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
   process.on('SIGINT', () => stop({ signal: 'SIGINT' }));
   process.on('SIGHUP', () => stop({ signal: 'SIGHUP' }));
+  // A fresh daemon's first requests (issue 21): every function gets Sparkplug's baseline code when
+  // it is first compiled, instead of running in the interpreter until V8 finds it hot; and code
+  // TurboFan throws away (a deoptimisation) falls back to that baseline code, not the interpreter.
+  if (opts.warmUp) setFlagsFromString('--always-sparkplug');
   try {
     const seedDoc = opts.seed ? readSeedDoc(opts.seed) : undefined;
     // The initial namespace's seed and the other namespaces' apart (DaemonOptions.seed / seedNetns).

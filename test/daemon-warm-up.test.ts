@@ -31,7 +31,7 @@ describe('warm-up (issue 21)', () => {
         during = await answers(socket);
         await scratch.stop();
       },
-    }, socket, () => false, { groups: 2, routes: 70, rounds: 1 });
+    }, socket, undefined, { groups: 2, routes: 70, rounds: 1, focusRounds: 1 });
     expect(during).toBe(true);
     // lo + 2 groups of bridge, veth pair, ifb, dummy, vlan, macvlan; each with its addresses and routes.
     const model = scratch.model;
@@ -50,8 +50,44 @@ describe('warm-up (issue 21)', () => {
     const scratch = new Daemon({
       socket, strict: false, maxMessage: 1024 * 1024, rcvbuf: 212992, log: pino({ level: 'silent' }), addresses: { dadMs: 0 }, maxLinks: 3,
     });
-    await expect(warmUp(scratch, socket, () => false, { groups: 1, routes: 0, rounds: 1 })).rejects.toThrow(/refused/);
+    await expect(warmUp(scratch, socket, undefined, { groups: 1, routes: 0, rounds: 1, focusRounds: 0 })).rejects.toThrow(/refused/);
     expect(await answers(socket)).toBe(false);
+  });
+
+  it('takes no step while a real client\'s dump runs (control.busy), and goes on once it ended', async () => {
+    const socket = warmUpSocketName();
+    const scratch = new Daemon({
+      socket, strict: false, maxMessage: 1024 * 1024, rcvbuf: 212992, log: pino({ level: 'silent' }), addresses: { dadMs: 0 },
+    });
+    let busy = true;
+    const done = warmUp(scratch, socket, { stopped: () => false, busy: () => busy }, { groups: 1, routes: 0, rounds: 1, focusRounds: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(scratch.model.size).toBe(1); // lo only: not one request was sent
+    busy = false;
+    await done;
+    expect(scratch.model.size).toBe(1 + 7);
+  });
+
+  it('is told about real dumps: the daemon\'s connections report one under way, then when it ended', async () => {
+    // ~3 MB of links: more than the socket and the daemon's write budget take, so the dump stays
+    // under way until the client reads it.
+    const d = await startDaemon({ seed: { links: Array.from({ length: 2000 }, (_, i) => ({ name: `d${i}`, kind: 'dummy' })), routes: [] } });
+    const before = performance.now();
+    expect(d.daemon.connections.dumpedSince(before)).toBe(false);
+    const raw = netConnect(d.path);
+    await new Promise((resolve) => raw.once('connect', resolve));
+    raw.pause();
+    const req = Buffer.alloc(32);
+    req.writeUInt32LE(32, 0);
+    req.writeUInt16LE(18, 4); // RTM_GETLINK
+    req.writeUInt16LE(0x301, 6); // NLM_F_REQUEST | NLM_F_DUMP
+    raw.write(req);
+    await expect.poll(() => d.daemon.connections.dumpedSince(before)).toBe(true);
+    raw.resume(); // read it all: the dump ends
+    await expect.poll(() => d.daemon.connections.dumpedSince(performance.now())).toBe(false);
+    expect(d.daemon.connections.dumpedSince(before)).toBe(true); // it ended after `before`
+    raw.destroy();
+    await d.stop();
   });
 
   it('leaves the daemon\'s model alone, sends its subscribers nothing, answers meanwhile, and leaves nothing behind', async () => {

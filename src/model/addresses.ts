@@ -229,6 +229,13 @@ const isZero = (a: Uint8Array) => a.every((b) => b === 0);
 const finite = (lft: number) => lft !== INFINITY;
 
 /**
+ * Whether an address's reported lifetimes stay INFINITY whatever the time: a permanent address,
+ * except an IPv6 one with a finite preferred lifetime, which IPv6 keeps counting.
+ */
+export const isTimeless = (a: Readonly<InetAddress>): boolean =>
+  (a.flags & IFA_F_PERMANENT) !== 0 && (a.family === 'inet' || !finite(a.preferredLft));
+
+/**
  * __ipv6_addr_type() reduced to what addresses need: the kind, the source scope that orders a
  * device's list (ipv6_addr_src_scope) and the RT_SCOPE reported in ifa_scope (rt_scope).
  */
@@ -439,9 +446,7 @@ export class AddressTable {
    * (inet_fill_ifaddr / inet6_fill_ifaddr). Permanent addresses report INFINITY for both.
    */
   remaining(a: Readonly<InetAddress>): { prefered: number; valid: number } {
-    const permanent = (a.flags & IFA_F_PERMANENT) !== 0;
-    // IPv6 keeps counting a finite preferred lifetime on a permanent address; IPv4 does not.
-    if (permanent && (a.family === 'inet' || !finite(a.preferredLft))) return { prefered: INFINITY, valid: INFINITY };
+    if (isTimeless(a)) return { prefered: INFINITY, valid: INFINITY };
     let prefered = a.preferredLft;
     let valid = a.validLft;
     if (finite(prefered)) {

@@ -8,10 +8,10 @@ import { NlError } from '../../protocol/nl-error.js';
 import { attrS32, parseMessage, type AttrTable, type Policy } from '../../protocol/policy.js';
 import { decodeIfAddrMsg, IFADDRMSG_SIZE, NLMSGHDR_SIZE } from '../../protocol/structs.js';
 import type { NlWriter } from '../../protocol/writer.js';
-import { IFA_F_PERMANENT, INFINITY, type InetAddress, type InetFamily } from '../model/addresses.js';
+import { isTimeless, type InetAddress, type InetFamily } from '../model/addresses.js';
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
-import { addrMessage } from './addr-view.js';
+import { addrMessage, emptyAddrMessage, fillAddrMessage } from './addr-view.js';
 import { dumpImages, type DumpImages } from './dump-image.js';
 import { einval, toNlError } from './errors.js';
 import { addrAttr, IN6_ADDR_SIZE } from './newaddr.js';
@@ -64,11 +64,6 @@ function targetOf(req: Request, tb: AttrTable): Target | undefined {
   return ns ? { model: ns.model, nsid } : undefined;
 }
 
-/** Writes one dump entry; false when the entry shows remaining lifetimes (it changes with time). */
-function writeDumpEntry(w: NlWriter, model: NetworkModel, a: InetAddress, flags: number, seq: number, portid: number): boolean {
-  writeAddrMessage(w, RTM_NEWADDR, flags, seq, portid, addrMessage(model, a));
-  return (a.flags & IFA_F_PERMANENT) !== 0 && (a.family === 'inet' || a.preferredLft === INFINITY);
-}
 
 /** A dump that ends at once with an error in NLMSG_DONE (and whatever answer flags were set). */
 function failedDump(error: NlError, doneFlags: number): DumpCursor {
@@ -110,6 +105,8 @@ class AddrDump implements DumpCursor, Replayable {
   private list: readonly InetAddress[] = [];
   private pos = 0;
   private hasTime = false;
+  /** The message each entry is filled into and written from (no object per entry). */
+  private readonly scratch = emptyAddrMessage();
 
   constructor(
     private readonly model: NetworkModel,
@@ -157,7 +154,11 @@ class AddrDump implements DumpCursor, Replayable {
         const a = this.list[this.pos++]!;
         const target = this.target;
         if (target) writeAddrMessage(w, RTM_NEWADDR, this.entryFlags, this.seq, this.portid, { ...addrMessage(model, a), targetNetnsid: target.nsid });
-        else if (!writeDumpEntry(w, model, a, this.entryFlags, this.seq, this.portid)) this.hasTime = true;
+        else {
+          writeAddrMessage(w, RTM_NEWADDR, this.entryFlags, this.seq, this.portid, fillAddrMessage(this.scratch, model, a));
+          // An entry showing remaining lifetimes changes with time: the dump is not recorded.
+          if (!isTimeless(a)) this.hasTime = true;
+        }
         return true;
       }
       const link = this.nextLink();

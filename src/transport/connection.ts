@@ -77,6 +77,8 @@ export class Connection implements SessionState, SocketOptions {
   private readonly out = new NlWriter(16 * 1024);
   private processing = false;
   private dump: DumpRun | undefined;
+  /** When the last dump ended (performance.now()). */
+  private dumpEndedAt = -Infinity;
   private closing = false;
   /** Notifications were dropped since the client last caught up (kernel: congested + sk_err). */
   private congested = false;
@@ -126,6 +128,11 @@ export class Connection implements SessionState, SocketOptions {
 
   get dumping(): boolean {
     return this.dump !== undefined;
+  }
+
+  /** Whether a dump ran on this connection at `time` (performance.now()) or since. */
+  dumpedSince(time: number): boolean {
+    return this.dump !== undefined || this.dumpEndedAt >= time;
   }
 
   /** No request is being processed and none is queued. */
@@ -266,7 +273,10 @@ export class Connection implements SessionState, SocketOptions {
   private driveDump(): void {
     while (this.dump && this.held === 0 && this.socket.writableLength < DUMP_HIGH_WATER && !this.socket.destroyed) {
       const done = this.dump.fill(this.out, DUMP_STEP);
-      if (done) this.dump = undefined;
+      if (done) {
+        this.dump = undefined;
+        this.dumpEndedAt = performance.now();
+      }
       this.flush();
     }
   }

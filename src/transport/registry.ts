@@ -68,6 +68,12 @@ export class ConnectionRegistry implements NotificationSink {
     this.sinkFor(conn.netns).connections.set(conn.portid, conn);
   }
 
+  /** Whether any connection has dumped at `time` (performance.now()) or since (the warm-up waits meanwhile). */
+  dumpedSince(time: number): boolean {
+    for (const conn of this.connections.values()) if (conn.dumpedSince(time)) return true;
+    return false;
+  }
+
   remove(portid: number): void {
     const conn = this.connections.get(portid);
     if (!conn) return;
