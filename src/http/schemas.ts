@@ -307,11 +307,54 @@ const route6List = {
   },
 } as const;
 
-/** Every route as snapshot.json stores it (src/model/routes/routes.ts RouteSnapshot; the IPv4 columns in columns.ts). */
+const route6Template = {
+  ...routeCommon, src: hexBytes, srcLen: { type: 'integer', minimum: 0, maximum: 128 }, prefsrc: hexBytes, pref: u8,
+  expires: { type: 'number' }, addrconf: { type: 'boolean' },
+} as const;
+
+/** Every route as snapshot.json stores it (src/model/routes/routes.ts RouteSnapshot; the columns in columns.ts and columns6.ts). */
 export const routeTableSchema = {
   $id: 'RouteTable',
-  description: 'Every IPv4 and IPv6 route, in dump order; IPv4 addresses as signed 32-bit integers. Version 2 (written now) holds the IPv4 routes as columns; the list form without `version` (older snapshots) is still read.',
+  description: 'Every IPv4 and IPv6 route, in dump order; IPv4 addresses as signed 32-bit integers. Version 3 (written now) holds the routes of both families as columns; version 2 (IPv4 columns, IPv6 as a list) and the list form without `version` (older snapshots) are still read.',
   oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['version', 'inet4', 'inet6'],
+      properties: {
+        version: { const: 3 },
+        inet4: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['templates', 'dst', 'dstLen', 'template'],
+          properties: {
+            templates: {
+              type: 'array',
+              description: 'the distinct route bodies: every field of a route but its prefix',
+              items: { type: 'object', additionalProperties: false, required: ['table', 'protocol', 'scope', 'type', 'priority', 'nexthops', 'tos', 'prefsrc'], properties: route4Fields },
+            },
+            dst: { ...hexBytes, description: 'per route, its prefix: 4 bytes in network order' },
+            dstLen: { ...hexBytes, description: 'per route, its prefix length: 1 byte' },
+            template: { ...hexBytes, description: 'per route, the number of its template, little-endian in 1 byte (up to 256 templates), 2 (up to 65,536) or 4' },
+          },
+        },
+        inet6: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['templates', 'dst', 'dstLen', 'template'],
+          properties: {
+            templates: {
+              type: 'array',
+              description: 'the distinct route bodies: every field of a route but its destination prefix',
+              items: { type: 'object', additionalProperties: false, required: ['table', 'protocol', 'scope', 'type', 'priority', 'nexthops', 'src', 'srcLen', 'pref', 'addrconf'], properties: route6Template },
+            },
+            dst: { ...hexBytes, description: 'per route, the first ceil(dstLen / 8) bytes of its prefix, one route after another' },
+            dstLen: { ...hexBytes, description: 'per route, its prefix length: 1 byte' },
+            template: { ...hexBytes, description: 'per route, the number of its template, little-endian in 1 byte (up to 256 templates), 2 (up to 65,536) or 4' },
+          },
+        },
+      },
+    },
     {
       type: 'object',
       additionalProperties: false,

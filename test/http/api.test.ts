@@ -387,6 +387,11 @@ describe('snapshots and reset', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toContain('routes.inet4.dstLen of route 0 is 33');
     expect((await app.inject({ url: '/v1/routes' })).body).toBe(routes);
+    // The same for the IPv6 columns: a first prefix length of 0x81 (/129).
+    const res6 = await app.inject({ method: 'PUT', url: '/v1/snapshot', payload: edit((d) => (d.model.routes.inet6.dstLen.$hex = `81${d.model.routes.inet6.dstLen.$hex.slice(2)}`)) });
+    expect(res6.statusCode).toBe(400);
+    expect(res6.json().message).toContain('routes.inet6.dstLen of route 0 is 129');
+    expect((await app.inject({ url: '/v1/routes' })).body).toBe(routes);
   });
 
   it('exports and imports every namespace and NSID table; a bad document changes nothing in any of them', async () => {

@@ -162,8 +162,10 @@ describe('--state', () => {
     c.close();
     await first.stop();
     expect(readFileSync(join(dir, 'snapshot.json'), 'utf8')).toContain('"name":"d1"');
-    const written = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as { model: { routes: { version: number; inet4: { dstLen: { $hex: string } } } } };
-    expect(written.model.routes.version).toBe(2);
+    const written = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as { model: { routes: { version: number; inet4: { dstLen: { $hex: string } }; inet6: { dstLen: { $hex: string } } } } };
+    expect(written.model.routes.version).toBe(3);
+    // IPv6 as columns too: d0's and d1's fe80::/64 and ff00::/8 (prefix lengths 0x40, 0x08), no route objects.
+    expect(written.model.routes.inet6.dstLen.$hex).toMatch(/^(40|08|80)+$/);
     expect(written.model.routes.inet4.dstLen.$hex).toMatch(/^(18){100}/);
     // One prefix length byte made 0x21 (/33): the daemon does not start, and says which field is wrong.
     writeFileSync(join(dir, 'snapshot.json'), doc.replace('"dstLen":{"$hex":"18', '"dstLen":{"$hex":"21'));

@@ -1,4 +1,5 @@
 import { decodeRoutes4, encodeRoutes4, type Route4Columns } from './columns.js';
+import { decodeRoutes6, encodeRoutes6, type Route6Columns } from './columns6.js';
 import { followLinksAndAddresses } from './follow.js';
 import type { RouteHost } from './host.js';
 import { Inet4Routes } from './inet4.js';
@@ -16,16 +17,23 @@ export interface RouteList {
   inet6: Route6[];
 }
 
-/** The snapshot form (GET /v1/snapshot, the --state directory) since version 2: IPv4 routes as columns (columns.ts), IPv6 as values. */
-export interface RouteColumnsSnapshot {
+/** The snapshot form of version 2 (still read): IPv4 routes as columns (columns.ts), IPv6 as values. */
+export interface RouteColumns2Snapshot {
   version: 2;
   inet4: Route4Columns;
   inet6: Route6[];
 }
 
-export type RouteSnapshot = RouteList | RouteColumnsSnapshot;
+/** The snapshot form (GET /v1/snapshot, the --state directory) since version 3: both families as columns (columns.ts, columns6.ts). */
+export interface RouteColumnsSnapshot {
+  version: 3;
+  inet4: Route4Columns;
+  inet6: Route6Columns;
+}
 
-const isColumns = (s: RouteSnapshot): s is RouteColumnsSnapshot => (s as { version?: unknown }).version !== undefined;
+export type RouteSnapshot = RouteList | RouteColumns2Snapshot | RouteColumnsSnapshot;
+
+const isColumns = (s: RouteSnapshot): s is RouteColumns2Snapshot | RouteColumnsSnapshot => (s as { version?: unknown }).version !== undefined;
 
 /** The forwarding tables of one namespace, the per-family rules that change them, and how they follow links and addresses. */
 export class Routes {
@@ -45,14 +53,14 @@ export class Routes {
 
   private readonly follower: { rebuild(): void };
 
-  /** encodeRoutes: every route in dump order, IPv4 as columns (no object per route). */
+  /** encodeRoutes: every route in dump order, both families as columns (no object per route). */
   export(): RouteColumnsSnapshot {
-    let count = 0;
-    for (const c of this.tables.counts()) if (c.family === 'inet') count += c.routes;
+    const count = { inet: 0, inet6: 0 };
+    for (const c of this.tables.counts()) count[c.family] += c.routes;
     return {
-      version: 2,
-      inet4: encodeRoutes4(this.tables.routes('inet') as IterableIterator<Route4>, count),
-      inet6: [...this.tables.routes('inet6')].map((r) => structuredClone(r) as Route6),
+      version: 3,
+      inet4: encodeRoutes4(this.tables.routes('inet') as IterableIterator<Route4>, count.inet),
+      inet6: encodeRoutes6(this.tables.routes('inet6') as IterableIterator<Route6>, count.inet6),
     };
   }
 
@@ -61,9 +69,11 @@ export class Routes {
    * before routes existed) the kernel's own routes are rebuilt from the links and addresses.
    */
   import(s?: RouteSnapshot): void {
-    if (s && isColumns(s) && s.version !== 2) throw new Error(`routes.version ${String(s.version)} is not one this rtnld reads (2)`);
+    const version = s && isColumns(s) ? (s as { version: unknown }).version : undefined;
+    if (version !== undefined && version !== 2 && version !== 3) throw new Error(`routes.version ${String(version)} is not one this rtnld reads (2, 3)`);
     // decodeRoutes: the columns are checked and built into tables before anything is replaced.
     const inet = s && isColumns(s) ? decodeRoutes4(s.inet4) : undefined;
+    const inet6 = s && isColumns(s) && s.version === 3 ? decodeRoutes6(s.inet6) : undefined;
     this.tables.quietly(() => {
       this.tables.clear();
       this.tables.newInet6(RT_TABLE_MAIN);
@@ -74,6 +84,9 @@ export class Routes {
       }
       // Newest first within a bucket in the dump: adopted last-listed first, so the order survives the round trip.
       if (inet) for (let i = inet.length - 1; i >= 0; i--) this.tables.adoptInet(inet[i]!);
+      if (inet6) for (let i = inet6.length - 1; i >= 0; i--) this.tables.adoptInet6(inet6[i]!);
+      // Built whole, the tables' routes are indexed here (by device, by IPv4 source), as each insert does.
+      for (const tables of [inet, inet6]) for (const t of tables ?? []) for (const r of t.routes()) this.tables.entered(r);
       const list = (isColumns(s) ? [] : s.inet) as Array<Mutable<Route4>>;
       // The list form: its tables created in the same order (last-listed of a bucket first) before its routes go in.
       const ids = [...new Set(list.map((r) => r.table))];
@@ -85,7 +98,10 @@ export class Routes {
         r.metrics = internMetrics(r.metrics);
         this.inet.insert(r, always);
       }
-      for (const r of s.inet6 as Array<Mutable<Route6>>) {
+      const list6 = (inet6 ? [] : s.inet6) as Array<Mutable<Route6>>;
+      const ids6 = [...new Set(list6.map((r) => r.table))];
+      for (let i = ids6.length - 1; i >= 0; i--) this.tables.newInet6(ids6[i]!);
+      for (const r of list6) {
         const table = this.tables.newInet6(r.table);
         r.nexthops = internNexthops(r.nexthops);
         r.metrics = internMetrics(r.metrics);

@@ -178,6 +178,13 @@ export class RouteTables {
     this.inetLayout++;
   }
 
+  /** An IPv6 table built whole (a snapshot's columns), as adoptInet. */
+  adoptInet6(table: Fib6Table): void {
+    this.v6.set(table.id, table);
+    this.created6.set(table.id, ++this.serial);
+    this.generation++;
+  }
+
   newInet6(id: number): Fib6Table {
     let t = this.v6.get(id);
     if (!t) {

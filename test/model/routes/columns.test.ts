@@ -133,10 +133,10 @@ describe('IPv4 route columns (snapshot form)', () => {
     }
 
     it('an unknown version', () => {
-      const c = { ...columnsOf(varied()), version: 3 } as unknown as RouteColumnsSnapshot;
+      const c = { ...columnsOf(varied()), version: 4 } as unknown as RouteColumnsSnapshot;
       const target = varied();
       const before = dump(target);
-      expect(() => target.routes.import(c)).toThrow('routes.version 3 is not one this rtnld reads');
+      expect(() => target.routes.import(c)).toThrow('routes.version 4 is not one this rtnld reads');
       expect(dump(target)).toEqual(before);
     });
   });
