@@ -3,6 +3,7 @@
 // measured in turn, run after run, so the daemon and its baseline see the same conditions.
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { connect, type RouteOptions } from '../src/client/index.js';
 import {
   addMembership, addrDumpRequest, delLinkByName, getLinkByIndex, linkDumpRequest, type MessageInfo, newDummy, NLMSG_DONE,
   NLMSG_ERROR, nlConnect, type NlConnection, RTM_NEWADDR, RTM_NEWLINK, setMtuByName,
@@ -22,7 +23,8 @@ export type Job =
   | { mode: 'fanout'; path: string; subscribers: number; changes: number; runs: number }
   | { mode: 'load'; path: string; index: number; connections: number; depth: number; ms: number }
   | { mode: 'latency'; path: string; index: number; delayMs: number; ms: number }
-  | { mode: 'insert'; targets: Target[]; count: number; batch: number; base: number };
+  | { mode: 'insert'; targets: Target[]; count: number; batch: number; base: number }
+  | { mode: 'insert-lib'; targets: Target[]; count: number; batch: number; base: number };
 
 /** What a dump lists: links (RTM_GETLINK) or addresses (RTM_GETADDR, every family). */
 export type DumpWhat = 'link' | 'addr';
@@ -189,6 +191,34 @@ function insertRoutes(c: Conn, batches: Buffer[], count: number): Promise<{ rate
   });
 }
 
+/** The same routes as routeInsertBatches() as the typed API takes them (`ip route add 1.2.3.0/24 via 100.0.0.2`). */
+function routeOptions(count: number, base: number): RouteOptions[] {
+  return Array.from({ length: count }, (_, i) => {
+    const v = (base + i * 256) >>> 0;
+    return { dst: `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.0/24`, via: '100.0.0.2', protocol: 4 };
+  });
+}
+
+/**
+ * A routing daemon's push through rtnld's own client library (src/client): `batch` addRoute()
+ * calls issued at once (pipelined, one ACK each), awaited together, then the next `batch`.
+ * Routes/s and the client's CPU share.
+ */
+async function insertWithLibrary(path: string, routes: RouteOptions[], batch: number): Promise<{ rate: number; clientCpu: number }> {
+  const client = await connect(path);
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (let first = 0; first < routes.length; first += batch) {
+    const pending: Promise<void>[] = [];
+    for (let i = first; i < Math.min(first + batch, routes.length); i++) pending.push(client.addRoute(routes[i]!));
+    await Promise.all(pending);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  await client.close();
+  return { rate: routes.length / seconds, clientCpu: (used.user + used.system) / 1e6 / seconds };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isReply = () => true;
 
@@ -296,6 +326,13 @@ async function main(): Promise<unknown> {
         result[t.name] = await insertRoutes(c, batches, job.count);
         c.nl.close();
       }
+      return result;
+    }
+    case 'insert-lib': {
+      // As 'insert', through the client library's typed route API.
+      const routes = routeOptions(job.count, job.base);
+      const result: Record<string, { rate: number; clientCpu: number }> = {};
+      for (const t of job.targets) result[t.name] = await insertWithLibrary(t.path, routes, job.batch);
       return result;
     }
     case 'cycles': {

@@ -737,6 +737,20 @@ async function routeRows(): Promise<void> {
         detail: { clientCpuShareRtnld: ins.rtnld.clientCpu, clientCpuShareEcho: ins.echo.clientCpu, loadAverage: loadavg().map((l) => Math.round(l * 10) / 10) },
       });
       log('route insert from a Node client done');
+      // The same again as a user's program would: rtnld's own client library (src/client), its
+      // typed addRoute(), 64 calls in flight, then the next 64. Near 1.0 x the echo server, with the
+      // client's CPU share near 1, the client library sets the pace, not the daemon.
+      const lib = await runJob<Record<'echo' | 'rtnld', { rate: number; clientCpu: number }>>({
+        mode: 'insert-lib', targets: [{ name: 'echo', path: ackEcho.path }, { name: 'rtnld', path: daemon.path }], count, batch: 64, base: 160 << 24,
+      }, CLIENT_CPU, 900_000);
+      const libRatio = lib.rtnld.rate / lib.echo.rate;
+      rows.push({
+        id: 'route_insert_node_client_library', what: `${n} more IPv4 routes added through rtnld's client library (addRoute, 64 in flight)`, unit: 'routes/s',
+        rtnld: one('rtnld', lib.rtnld.rate), baseline: one('Node echo server (bare ACKs)', lib.echo.rate), ratio: libRatio,
+        target: '>= 0.9 x echo (the daemon not the bottleneck of a Node client)', met: libRatio >= 0.9,
+        detail: { clientCpuShareRtnld: lib.rtnld.clientCpu, clientCpuShareEcho: lib.echo.clientCpu, loadAverage: loadavg().map((l) => Math.round(l * 10) / 10) },
+      });
+      log('route insert through the client library done');
     } finally {
       await stopServer(ackEcho);
     }

@@ -61,16 +61,29 @@ export function formatInet(b: Uint8Array, family?: number): string {
 
 /** inet_pton(AF_INET): exactly four decimal parts 0-255. */
 export function parseIpv4(s: string): Uint8Array | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
+  // One pass over the characters: four dot-separated groups of 1 to 3 digits, each <= 255
+  // (no split() and no regular expression per group: clients parse one per route they add).
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    out[i] = v;
+  let part = 0;
+  let digits = 0;
+  let v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) { // '.'
+      if (digits === 0 || part === 3) return undefined;
+      out[part++] = v;
+      digits = 0;
+      v = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      v = v * 10 + (c - 48);
+      if (v > 255) return undefined;
+      digits++;
+    } else {
+      return undefined;
+    }
   }
+  if (digits === 0 || part !== 3) return undefined;
+  out[3] = v;
   return out;
 }
 
@@ -138,12 +151,18 @@ export function parsePrefix(s: string): InetPrefix | undefined {
   const addr = parseInet(slash < 0 ? s : s.slice(0, slash));
   if (!addr) return undefined;
   const max = addr.family === AF_INET ? 32 : 128;
-  if (slash < 0) return { ...addr, prefixlen: max, explicitLength: false };
-  const lenText = s.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(lenText)) return undefined;
-  const prefixlen = Number(lenText);
+  if (slash < 0) return { family: addr.family, bytes: addr.bytes, prefixlen: max, explicitLength: false };
+  // 1 to 3 decimal digits (read by hand: no regular expression and no object spread per route).
+  const digits = s.length - slash - 1;
+  if (digits < 1 || digits > 3) return undefined;
+  let prefixlen = 0;
+  for (let i = slash + 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    prefixlen = prefixlen * 10 + (c - 48);
+  }
   if (prefixlen > max) return undefined;
-  return { ...addr, prefixlen, explicitLength: true };
+  return { family: addr.family, bytes: addr.bytes, prefixlen, explicitLength: true };
 }
 
 /** The IPv4 broadcast address of a prefix (host bits all ones), as iproute2 computes for "brd +". */

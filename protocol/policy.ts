@@ -120,51 +120,53 @@ function readInt(p: AttrPolicy, data: Buffer): number {
   }
 }
 
+/** Throws validate_nla()'s error for `attr` (a function, not a closure made per attribute validated). */
+function failAttr(attr: NlAttr, p: AttrPolicy, errno: number, msg = POLICY_FAILED, withPolicy = true): never {
+  throw new NlError(errno, msg, attr.offset, withPolicy ? policyInfo(p) : undefined);
+}
+
 /** validate_nla(): one attribute against its policy entry. Throws NlError on failure. */
 function validateAttr(attr: NlAttr, p: AttrPolicy, strictAttrs: boolean): void {
   const n = attr.data.length;
-  const fail = (errno: number, msg = POLICY_FAILED, withPolicy = true): never => {
-    throw new NlError(errno, msg, attr.offset, withPolicy ? policyInfo(p) : undefined);
-  };
   const fixed = FIXED_LEN[p.kind];
-  if (fixed !== undefined && strictAttrs && n !== fixed) fail(Errno.EINVAL, 'invalid attribute length');
+  if (fixed !== undefined && strictAttrs && n !== fixed) failAttr(attr, p, Errno.EINVAL, 'invalid attribute length');
   switch (p.kind) {
     case 'reject':
-      fail(Errno.EINVAL, POLICY_FAILED, false);
+      failAttr(attr, p, Errno.EINVAL, POLICY_FAILED, false);
       break;
     case 'flag':
-      if (n > 0) fail(Errno.ERANGE);
+      if (n > 0) failAttr(attr, p, Errno.ERANGE);
       break;
     case 'string': {
-      if (n < 1) fail(Errno.ERANGE);
+      if (n < 1) failAttr(attr, p, Errno.ERANGE);
       if (p.len) {
         const len = attr.data[n - 1] === 0 ? n - 1 : n;
-        if (len > p.len) fail(Errno.ERANGE);
+        if (len > p.len) failAttr(attr, p, Errno.ERANGE);
       }
       break;
     }
     case 'nul_string': {
       const max = p.len ? p.len + 1 : 0;
-      if (n < 1 || (max && n > max)) fail(Errno.ERANGE);
-      if (attr.data.indexOf(0) < 0) fail(Errno.EINVAL);
+      if (n < 1 || (max && n > max)) failAttr(attr, p, Errno.ERANGE);
+      if (attr.data.indexOf(0) < 0) failAttr(attr, p, Errno.EINVAL);
       break;
     }
     case 'binary':
-      if (p.len && n > p.len) fail(Errno.ERANGE);
+      if (p.len && n > p.len) failAttr(attr, p, Errno.ERANGE);
       break;
     case 'nested':
-      if (n > 0 && n < NLA_HDRLEN) fail(Errno.ERANGE);
+      if (n > 0 && n < NLA_HDRLEN) failAttr(attr, p, Errno.ERANGE);
       break;
     default: {
       const minLen = p.len ?? fixed ?? 0;
-      if (n < minLen) fail(Errno.ERANGE, POLICY_FAILED, p.kind !== 'unspec');
+      if (n < minLen) failAttr(attr, p, Errno.ERANGE, POLICY_FAILED, p.kind !== 'unspec');
     }
   }
   if (p.mask !== undefined && fixed !== undefined && (readInt(p, attr.data) & ~p.mask) !== 0) {
     throw new NlError(Errno.EINVAL, 'reserved bit set', attr.offset);
   }
   if (p.min !== undefined && fixed !== undefined && readInt(p, attr.data) < p.min) {
-    fail(Errno.ERANGE, 'integer out of range');
+    failAttr(attr, p, Errno.ERANGE, 'integer out of range');
   }
 }
 

@@ -78,20 +78,26 @@ export class RouteService {
     return decodeRouteMessage(await this.core.doit((w, seq) => writeRouteRequest(w, RTM_GETROUTE, NLM_F_REQUEST, seq, req)));
   }
 
+  /**
+   * Sends the change and waits for its ACK. A route without `dev` is built and sent within the
+   * call (no await before the write), so that routes added together leave in one write.
+   */
   private async change(type: number, flags: number, o: RouteOptions): Promise<void> {
-    const req = await this.request(o, type === RTM_DELROUTE);
+    const forDelete = type === RTM_DELROUTE;
+    // Bad input is refused before the device is looked up.
+    let req = this.request(o, forDelete, undefined);
+    if (o.dev !== undefined) req = this.request(o, forDelete, await this.links.indexOf(o.dev));
     await this.core.ack((w, seq) => writeRouteRequest(w, type, NLM_F_REQUEST | flags, seq, req));
   }
 
-  /** The request `ip route add|del` would send for `o`. */
-  private async request(o: RouteOptions, forDelete: boolean): Promise<RouteRequest> {
+  /** The request `ip route add|del` would send for `o` (`oif`: its `dev`, resolved). */
+  private request(o: RouteOptions, forDelete: boolean, oif: number | undefined): RouteRequest {
     const dst = o.dst === 'default' ? undefined : parsePrefix(o.dst);
     if (o.dst !== 'default' && !dst) throw new TypeError(`invalid prefix "${o.dst}"`);
     const via = o.via !== undefined ? parseInet(o.via) : undefined;
     if (o.via !== undefined && !via) throw new TypeError(`invalid gateway "${o.via}"`);
     const family = dst?.family ?? via?.family ?? (o.family === 'inet6' ? AF_INET6 : AF_INET);
     const src = o.src !== undefined ? parseInet(o.src) : undefined;
-    const oif = o.dev !== undefined ? await this.links.indexOf(o.dev) : undefined;
     const type = o.type ?? RTN_UNICAST;
     return {
       family, dstLen: dst?.prefixlen ?? 0, dst: dst?.bytes, gateway: via?.bytes, oif, table: o.table, priority: o.metric,

@@ -245,15 +245,18 @@ export class Connection implements SessionState, SocketOptions {
     }
   }
 
-  /** One log line per request: `errno` is what the dispatcher answered (0: success). */
+  /**
+   * One log line per request: `errno` is what the dispatcher answered (0: success). The line's
+   * object is built only when its level is on (a pipelined insert would build one per route).
+   */
   private logRequest(message: Buffer, errno: number): void {
-    const type = nlmsgType(message);
-    const seq = nlmsgSeq(message);
     if (errno) {
-      this.log.info({ portid: this.portid, netns: this.netns?.name, type, seq, errno: errnoName(errno) }, 'request failed');
+      if (!this.log.isLevelEnabled('info')) return;
+      this.log.info({ portid: this.portid, netns: this.netns?.name, type: nlmsgType(message), seq: nlmsgSeq(message), errno: errnoName(errno) }, 'request failed');
       return;
     }
-    this.log.debug({ portid: this.portid, netns: this.netns?.name, type, seq, len: message.length }, 'request');
+    if (!this.log.isLevelEnabled('debug')) return;
+    this.log.debug({ portid: this.portid, netns: this.netns?.name, type: nlmsgType(message), seq: nlmsgSeq(message), len: message.length }, 'request');
   }
 
   /** A frame that cannot be delimited: answer -EINVAL and close, since a stream cannot resynchronise. */

@@ -2,7 +2,7 @@ import { createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeAck } from '../../protocol/ack.js';
 import {
   AF_INET, AF_INET6, IFF_UP, NETLINK_NO_ENOBUFS, NLM_F_DUMP, NLM_F_REQUEST, RTM_GETLINK, RTM_NEWLINK, RTNLD_SOCKET_CALL,
@@ -171,6 +171,27 @@ describe('pipelining and dumps', () => {
     expect(replies).toEqual(names);
     const missing = await Promise.allSettled([c.link('d1'), c.link('zz'), c.link('d2')]);
     expect(missing.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  it('sends the requests made in one tick in one write, each still answered on its own', async () => {
+    await c.createLink({ name: 'd0', kind: 'dummy', up: true });
+    await c.addAddress({ link: 'd0', address: '10.0.0.1/24' });
+    // Every write of the client's socket, one buffer or corked ones together, goes through net.Socket's _writeGeneric.
+    const socket = (c as unknown as { core: { socket: { _writeGeneric: () => void } } }).core.socket;
+    const writes = vi.spyOn(socket, '_writeGeneric');
+    try {
+      const dsts = Array.from({ length: 64 }, (_, i) => `10.20.${i}.0/24`);
+      const added = dsts.map((dst) => c.addRoute({ dst, via: '10.0.0.2' }));
+      const dup = c.addRoute({ dst: '10.20.5.0/24', via: '10.0.0.2' });
+      const results = await Promise.allSettled([...added, dup]);
+      expect(results.slice(0, 64).every((r) => r.status === 'fulfilled')).toBe(true);
+      expect(results[64]).toMatchObject({ status: 'rejected', reason: { code: 'EEXIST' } });
+      expect(writes).toHaveBeenCalledTimes(1);
+    } finally {
+      writes.mockRestore();
+    }
+    const routes = await c.routes({ family: 'inet' }).toArray();
+    expect(routes.filter((r) => r.dst?.[0] === 10 && r.dst[1] === 20)).toHaveLength(64);
   });
 
   it('queues concurrent dumps instead of letting the daemon answer EBUSY', async () => {

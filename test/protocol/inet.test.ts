@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AF_INET, AF_INET6 } from '../../protocol/constants.js';
 import { errnoNumber, errnoSymbol, strerror } from '../../protocol/errno-names.js';
-import { formatIpv6, ipv4Broadcast, ipv4Network, parseInet, parseIpv6, parsePrefix } from '../../protocol/inet.js';
+import { formatIpv6, ipv4Broadcast, ipv4Network, parseInet, parseIpv4, parseIpv6, parsePrefix } from '../../protocol/inet.js';
 
 const v6 = (s: string) => formatIpv6(parseIpv6(s)!);
 
@@ -20,12 +20,28 @@ describe('IPv6 text as glibc inet_ntop prints it', () => {
   });
 });
 
+describe('IPv4 text (inet_pton)', () => {
+  it('reads four dotted decimal groups', () => {
+    expect([...parseIpv4('0.0.0.0')!]).toEqual([0, 0, 0, 0]);
+    expect([...parseIpv4('255.254.1.10')!]).toEqual([255, 254, 1, 10]);
+    expect([...parseIpv4('010.001.0.9')!]).toEqual([10, 1, 0, 9]);
+  });
+
+  it('rejects anything else', () => {
+    for (const s of ['', '1.2.3', '1.2.3.4.', '.1.2.3', '1..2.3', '1.2.3.256', '1.2.3.0004', '1.2.3.-4', '1.2.3.4 ', 'a.b.c.d', '1.2.3.4/8', '１.2.3.4']) {
+      expect(parseIpv4(s), s).toBeUndefined();
+    }
+  });
+});
+
 describe('prefixes and broadcast', () => {
   it('parses prefixes with and without a length', () => {
     expect(parsePrefix('10.0.0.1/24')).toMatchObject({ family: AF_INET, prefixlen: 24, explicitLength: true });
     expect(parsePrefix('10.0.0.1')).toMatchObject({ family: AF_INET, prefixlen: 32, explicitLength: false });
     expect(parsePrefix('2001:db8::1/64')).toMatchObject({ family: AF_INET6, prefixlen: 64 });
     expect(parsePrefix('1.2.3.4/33')).toBeUndefined();
+    expect(parsePrefix('10.0.0.0/008')).toMatchObject({ prefixlen: 8 });
+    for (const bad of ['10.0.0.0/', '10.0.0.0/1234', '10.0.0.0/8a', '10.0.0.0/-1', '2001:db8::/129']) expect(parsePrefix(bad), bad).toBeUndefined();
     expect(parseInet('1.2.3')).toBeUndefined();
   });
 
