@@ -16,62 +16,6 @@ export interface Timer {
 /** setTimeout cannot wait longer than 2^31-1 ms; longer waits are chained. */
 const MAX_TIMEOUT = 0x7fffffff;
 
-interface DueWork {
-  fn: () => void;
-  cancelled: boolean;
-}
-
-/** How long due timer work may run before sockets get a turn. */
-const DUE_SLICE_MS = 1;
-
-/**
- * Timer work that fell due, run in order in slices of ~1 ms with I/O in between, as the kernel's
- * work queues run beside its sockets: Node runs every due timeout of a burst back to back (a rig's
- * 2,000 DAD completions, ~30 ms), which held up a client's dump that arrived meanwhile.
- */
-class DueQueue {
-  private readonly work: DueWork[] = [];
-  private head = 0;
-  private draining = false;
-
-  /** Queues `w`; the queue runs after the timers phase (setImmediate), so a burst is queued whole first. */
-  push(w: DueWork): void {
-    this.work.push(w);
-    if (!this.draining) {
-      this.draining = true;
-      this.later();
-    }
-  }
-
-  /** Unref'd, as the timers are: a stopping daemon just drops pending work. */
-  private later(): void {
-    setImmediate(() => this.drain()).unref();
-  }
-
-  private drain(): void {
-    const start = performance.now();
-    while (this.head < this.work.length) {
-      if (performance.now() - start > DUE_SLICE_MS) {
-        this.later();
-        return;
-      }
-      const w = this.work[this.head]!;
-      this.work[this.head++] = undefined as never;
-      try {
-        if (!w.cancelled) w.fn();
-      } catch (e) {
-        this.later(); // the rest still runs
-        throw e;
-      }
-    }
-    this.work.length = 0;
-    this.head = 0;
-    this.draining = false;
-  }
-}
-
-const due = new DueQueue();
-
 export class SystemClock implements Clock {
   private readonly startedAt = Date.now();
 
@@ -81,19 +25,13 @@ export class SystemClock implements Clock {
 
   schedule(at: number, fn: () => void): Timer {
     let handle: NodeJS.Timeout;
-    const work: DueWork = { fn, cancelled: false };
     const arm = () => {
       const wait = at - this.now();
       // Timers must not keep the process alive: a stopping daemon just drops pending work.
-      handle = setTimeout(() => (at - this.now() > 0 ? arm() : due.push(work)), Math.min(Math.max(wait, 0), MAX_TIMEOUT)).unref();
+      handle = setTimeout(() => (at - this.now() > 0 ? arm() : fn()), Math.min(Math.max(wait, 0), MAX_TIMEOUT)).unref();
     };
     arm();
-    return {
-      cancel: () => {
-        clearTimeout(handle);
-        work.cancelled = true;
-      },
-    };
+    return { cancel: () => clearTimeout(handle) };
   }
 }
 
