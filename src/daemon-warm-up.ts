@@ -52,7 +52,7 @@ const BATCH = 256;
 export interface WarmUpControl {
   /** The daemon is stopping: end now. */
   stopped(): boolean;
-  /** A real client's dump is under way: wait, since the warm-up must never slow a dump down. */
+  /** A real client's dump is under way or just ended: wait, since the warm-up must never slow a dump down. */
   busy(): boolean;
 }
 
@@ -141,8 +141,9 @@ class Client {
  * optimised code away at the first real dump ("wrong map"). The scratch daemon is stopped
  * afterwards; nothing of it reaches the real one (its own connection registry: no notification
  * crosses). Every step waits on the socket, so the event loop answers real clients meanwhile, and
- * no step starts while a real client's dump is under way (`control.busy()`): a rig's first dumps,
- * sent while the warm-up still ran, were slowed by its steps. `control.stopped()` ends it early (the daemon stops).
+ * no step starts while `control.busy()` (a real client's dump under way or just ended): a rig's
+ * first dumps, sent while the warm-up still ran, were slowed by its steps. `control.stopped()`
+ * ends it early (the daemon stops).
  */
 export async function warmUp(
   scratch: ScratchDaemon, socket: string, control: WarmUpControl = IDLE, options: WarmUpOptions = WARM_UP_DEFAULTS,
