@@ -307,6 +307,23 @@ const route6List = {
   },
 } as const;
 
+/** The IPv4 routes as columns (versions 2 and 3 alike). */
+const route4Columns = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['templates', 'dst', 'dstLen', 'template'],
+  properties: {
+    templates: {
+      type: 'array',
+      description: 'the distinct route bodies: every field of a route but its prefix',
+      items: { type: 'object', additionalProperties: false, required: ['table', 'protocol', 'scope', 'type', 'priority', 'nexthops', 'tos', 'prefsrc'], properties: route4Fields },
+    },
+    dst: { ...hexBytes, description: 'per route, its prefix: 4 bytes in network order' },
+    dstLen: { ...hexBytes, description: 'per route, its prefix length: 1 byte' },
+    template: { ...hexBytes, description: 'per route, the number of its template, little-endian in 1 byte (up to 256 templates), 2 (up to 65,536) or 4' },
+  },
+} as const;
+
 const route6Template = {
   ...routeCommon, src: hexBytes, srcLen: { type: 'integer', minimum: 0, maximum: 128 }, prefsrc: hexBytes, pref: u8,
   expires: { type: 'number' }, addrconf: { type: 'boolean' },
@@ -323,21 +340,7 @@ export const routeTableSchema = {
       required: ['version', 'inet4', 'inet6'],
       properties: {
         version: { const: 3 },
-        inet4: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['templates', 'dst', 'dstLen', 'template'],
-          properties: {
-            templates: {
-              type: 'array',
-              description: 'the distinct route bodies: every field of a route but its prefix',
-              items: { type: 'object', additionalProperties: false, required: ['table', 'protocol', 'scope', 'type', 'priority', 'nexthops', 'tos', 'prefsrc'], properties: route4Fields },
-            },
-            dst: { ...hexBytes, description: 'per route, its prefix: 4 bytes in network order' },
-            dstLen: { ...hexBytes, description: 'per route, its prefix length: 1 byte' },
-            template: { ...hexBytes, description: 'per route, the number of its template, little-endian in 1 byte (up to 256 templates), 2 (up to 65,536) or 4' },
-          },
-        },
+        inet4: route4Columns,
         inet6: {
           type: 'object',
           additionalProperties: false,
@@ -361,21 +364,7 @@ export const routeTableSchema = {
       required: ['version', 'inet4', 'inet6'],
       properties: {
         version: { const: 2 },
-        inet4: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['templates', 'dst', 'dstLen', 'template'],
-          properties: {
-            templates: {
-              type: 'array',
-              description: 'the distinct route bodies: every field of a route but its prefix',
-              items: { type: 'object', additionalProperties: false, required: ['table', 'protocol', 'scope', 'type', 'priority', 'nexthops', 'tos', 'prefsrc'], properties: route4Fields },
-            },
-            dst: { ...hexBytes, description: 'per route, its prefix: 4 bytes in network order' },
-            dstLen: { ...hexBytes, description: 'per route, its prefix length: 1 byte' },
-            template: { ...hexBytes, description: 'per route, the number of its template, little-endian in 1 byte (up to 256 templates), 2 (up to 65,536) or 4' },
-          },
-        },
+        inet4: route4Columns,
         inet6: route6List,
       },
     },
