@@ -256,8 +256,9 @@ function parseGetRequest(req: Request, v4: boolean): { flags: number; tos: numbe
   const rtm = decodeRtMsg(msg, NLMSGHDR_SIZE);
   const policy = v4 ? RTM_IPV4_POLICY : RTM_IPV6_POLICY;
   const alone = v4 && onlyDst4(msg);
+  const dst = alone ? ipv4ToInt(msg, PAYLOAD_START + 4) : undefined;
   if (!req.session.strict) {
-    if (alone) return { flags: rtm.flags, tos: rtm.tos, tb: NO_ATTRS, dst: msg.readInt32BE(PAYLOAD_START + 4) };
+    if (alone) return { flags: rtm.flags, tos: rtm.tos, tb: NO_ATTRS, dst };
     const parsed = parseAttrs(msg, PAYLOAD_START, msg.length, policy, false);
     req.warning = parsed.warning;
     return { flags: rtm.flags, tos: rtm.tos, tb: parsed.attrs };
@@ -275,7 +276,7 @@ function parseGetRequest(req: Request, v4: boolean): { flags: number; tos: numbe
   for (const type of tb.keys()) {
     if (!GET_ATTRS.has(type)) throw einval(v4 ? 'ipv4: Unsupported attribute in route get request' : 'ipv6: Unsupported attribute in get route request');
   }
-  return { flags: rtm.flags, tos: rtm.tos, tb, dst: alone ? msg.readInt32BE(PAYLOAD_START + 4) : undefined };
+  return { flags: rtm.flags, tos: rtm.tos, tb, dst };
 }
 
 /** rtm_getroute_parse_ip_proto(). */

@@ -37,8 +37,6 @@ export interface Route6Columns {
   template: Uint8Array;
 }
 
-const ZERO6 = new Uint8Array(16);
-
 const templateOf = (r: Route6): Route6Template => ({
   table: r.table, src: r.src, srcLen: r.srcLen, protocol: r.protocol, scope: r.scope, type: r.type, priority: r.priority,
   prefsrc: r.prefsrc, pref: r.pref, expires: r.expires, addrconf: r.addrconf, nexthops: r.nexthops, metrics: r.metrics,
@@ -127,8 +125,9 @@ export function decodeRoutes6(c: unknown): Fib6Table[] {
     const prev = run[run.length - 1];
     let sameNode = prev !== undefined && prev.table === t.table && prev.dstLen === len && prev.srcLen === t.srcLen && ipv6Equal(prev.src, t.src);
     for (let b = 0; sameNode && b < bytes; b++) if (prev!.dst[b] !== dsts[at + b]) sameNode = false;
-    let dst = sameNode ? prev!.dst : ZERO6;
-    if (!sameNode) {
+    let dst: Uint8Array;
+    if (sameNode) dst = prev!.dst;
+    else {
       dst = new Uint8Array(16);
       dst.set(dsts.subarray(at, at + bytes));
       if (len & 7 && dst[bytes - 1]! & (0xff >> (len & 7))) throw new RouteColumnsError('inet6', 'dst', `of route ${i} has bits set beyond its /${len}`);
