@@ -36,6 +36,18 @@ export interface ConnectionOptions {
 
 /** Bytes of a dump produced per step; the socket's backpressure decides when the next step runs. */
 const DUMP_STEP = 64 * 1024;
+/**
+ * A dump's first step: the client reads and parses it while the next steps are encoded, as a
+ * kernel client gets its first skb at once (netlink_dump fills one at a time). A whole 64 KB
+ * first step kept a client waiting ~1 ms with nothing to read; steps double up to DUMP_STEP.
+ */
+const FIRST_DUMP_STEP = 8 * 1024;
+/**
+ * Answers already written are sent once this many bytes wait (~56 ACKs), not only when the
+ * pipeline ends: the kernel sends each ACK as its request is done, so a client that keeps
+ * requests in flight refills while the rest are processed instead of taking turns with us.
+ */
+const ANSWER_FLUSH = 2 * 1024;
 /** How long one connection's pipeline may run before other connections get a turn. */
 const FAIR_SLICE_MS = 1;
 /** Stop reading requests while this much of our output is still unsent. */
@@ -77,6 +89,8 @@ export class Connection implements SessionState, SocketOptions {
   private readonly out = new NlWriter(16 * 1024);
   private processing = false;
   private dump: DumpRun | undefined;
+  /** The budget of the dump's next step (FIRST_DUMP_STEP, doubling up to DUMP_STEP). */
+  private dumpStep = FIRST_DUMP_STEP;
   /** When the last dump ended (performance.now()). */
   private dumpEndedAt = -Infinity;
   private closing = false;
@@ -229,9 +243,11 @@ export class Connection implements SessionState, SocketOptions {
         if (result instanceof Promise) result = await result;
         if (typeof result === 'number') {
           this.logRequest(message, result);
+          if (this.out.length >= ANSWER_FLUSH) this.flush();
         } else {
           this.logRequest(message, 0);
           this.dump = result;
+          this.dumpStep = FIRST_DUMP_STEP;
           this.driveDump();
         }
       }
@@ -272,7 +288,8 @@ export class Connection implements SessionState, SocketOptions {
 
   private driveDump(): void {
     while (this.dump && this.held === 0 && this.socket.writableLength < DUMP_HIGH_WATER && !this.socket.destroyed) {
-      const done = this.dump.fill(this.out, DUMP_STEP);
+      const done = this.dump.fill(this.out, this.dumpStep);
+      this.dumpStep = Math.min(this.dumpStep * 2, DUMP_STEP);
       if (done) {
         this.dump = undefined;
         this.dumpEndedAt = performance.now();

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO, NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_LIST_MEMBERSHIPS,
   NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, RTM_GETLINK,
-  RTM_NEWLINK, RTNLD_SOCKET_CALL, SOCKET_CALL_GETSOCKNAME, SOCKET_CALL_GETSOCKOPT,
+  RTM_NEWLINK, RTM_SETLINK, RTNLD_SOCKET_CALL, SOCKET_CALL_GETSOCKNAME, SOCKET_CALL_GETSOCKOPT,
 } from '../../protocol/constants.js';
 import { writeSocketCall } from '../../protocol/socket-call.js';
 import { NlWriter } from '../../protocol/writer.js';
@@ -11,8 +12,21 @@ import { ifinfomsg, message, TestClient } from '../helpers/nl-client.js';
 
 let stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const s of stops.splice(0)) await s();
 });
+
+/** The sizes of the daemon's writes (in-process: its sockets' write() calls whose first message is of `type`). */
+function daemonWrites(type: number): number[] {
+  const sizes: number[] = [];
+  const write = Socket.prototype.write;
+  vi.spyOn(Socket.prototype, 'write').mockImplementation(function (this: Socket, ...args: Parameters<Socket['write']>) {
+    const chunk = args[0];
+    if (Buffer.isBuffer(chunk) && chunk.length >= 16 && chunk.readUInt16LE(4) === type) sizes.push(chunk.length);
+    return write.apply(this, args);
+  });
+  return sizes;
+}
 
 async function setup(opts = {}) {
   const d = await startDaemon(opts);
@@ -45,6 +59,20 @@ describe('stream framing', () => {
     c.send(Buffer.concat(Array.from({ length: 50 }, (_, i) => getlinkLo(i + 1))));
     await c.waitFor((r) => r.length === 50);
     expect(c.received.map((r) => r.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('sends the answers of a long pipeline as they are made, not all at its end (as the kernel ACKs each request)', async () => {
+    const { c } = await setup();
+    const writes = daemonWrites(NLMSG_ERROR);
+    // 300 SETLINKs of lo changing nothing, each ACKed: 36 bytes an answer.
+    const setlinkLo = (seq: number) => message(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, seq, (w) => ifinfomsg(w, 1));
+    c.send(Buffer.concat(Array.from({ length: 300 }, (_, i) => setlinkLo(i + 1))));
+    await c.waitFor((r) => r.length === 300);
+    expect(c.received.every((m) => m.type === NLMSG_ERROR && m.error === 0)).toBe(true);
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(300 * 36);
+    // Sent once ~2 KB are waiting: none larger than that and one more answer.
+    expect(writes.length).toBeGreaterThanOrEqual(Math.ceil((300 * 36) / (2048 + 36)));
+    expect(Math.max(...writes)).toBeLessThanOrEqual(2048 + 36);
   });
 
   it.each([
@@ -133,6 +161,19 @@ describe('dumps', () => {
     const done = c.received.findIndex((m) => m.seq === 1 && m.type === NLMSG_DONE);
     expect(doit).toBeGreaterThanOrEqual(0);
     expect(doit).toBeLessThan(done);
+  });
+
+  it('sends a small first step of a dump at once, then steps doubling to 64 KB', async () => {
+    const { c } = await setup();
+    await createDummies(c, 400); // ~600 KB of RTM_NEWLINK
+    const writes = daemonWrites(RTM_NEWLINK);
+    await c.request(message(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 8, (w) => ifinfomsg(w)));
+    // Each step stops at the first entry past its budget (8, 16, 32, then 64 KB), a link being < 2 KB.
+    const budgets = [8, 16, 32, 64, 64, 64].map((k) => k * 1024);
+    budgets.forEach((budget, i) => {
+      expect(writes[i]).toBeGreaterThanOrEqual(budget);
+      expect(writes[i]).toBeLessThan(budget + 2048);
+    });
   });
 
   it('produces a large dump as the client reads, flagging NLM_F_DUMP_INTR after a change', async () => {
