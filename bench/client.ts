@@ -24,7 +24,7 @@ export type Job =
   | { mode: 'load'; path: string; index: number; connections: number; depth: number; ms: number }
   | { mode: 'latency'; path: string; index: number; delayMs: number; ms: number }
   | { mode: 'insert'; targets: Target[]; count: number; batch: number; base: number }
-  | { mode: 'insert-lib'; targets: Target[]; count: number; batch: number; base: number };
+  | { mode: 'insert-lib'; targets: Target[]; count: number; inFlight: number; lib: 'batch' | 'window'; base: number };
 
 /** What a dump lists: links (RTM_GETLINK) or addresses (RTM_GETADDR, every family). */
 export type DumpWhat = 'link' | 'addr';
@@ -200,18 +200,30 @@ function routeOptions(count: number, base: number): RouteOptions[] {
 }
 
 /**
- * A routing daemon's push through rtnld's own client library (src/client): `batch` addRoute()
- * calls issued at once (pipelined, one ACK each), awaited together, then the next `batch`.
- * Routes/s and the client's CPU share.
+ * A routing daemon's push through rtnld's own client library (src/client), one ACK per route.
+ * `batch` mode: `inFlight` addRoute() calls issued at once (pipelined), awaited together, then the
+ * next batch, so client and server take turns. `window` mode: `inFlight` routes outstanding at all
+ * times, each ACK releasing the next route, as a client that keeps the server fed does; what
+ * limits the rate is then the busier of the two. Routes/s and the client's CPU share.
  */
-async function insertWithLibrary(path: string, routes: RouteOptions[], batch: number): Promise<{ rate: number; clientCpu: number }> {
+async function insertWithLibrary(
+  path: string, routes: RouteOptions[], inFlight: number, mode: 'batch' | 'window',
+): Promise<{ rate: number; clientCpu: number }> {
   const client = await connect(path);
   const cpu = process.cpuUsage();
   const start = performance.now();
-  for (let first = 0; first < routes.length; first += batch) {
-    const pending: Promise<void>[] = [];
-    for (let i = first; i < Math.min(first + batch, routes.length); i++) pending.push(client.addRoute(routes[i]!));
-    await Promise.all(pending);
+  if (mode === 'batch') {
+    for (let first = 0; first < routes.length; first += inFlight) {
+      const pending: Promise<void>[] = [];
+      for (let i = first; i < Math.min(first + inFlight, routes.length); i++) pending.push(client.addRoute(routes[i]!));
+      await Promise.all(pending);
+    }
+  } else {
+    let next = 0;
+    const lane = async () => {
+      while (next < routes.length) await client.addRoute(routes[next++]!);
+    };
+    await Promise.all(Array.from({ length: inFlight }, lane));
   }
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
@@ -332,7 +344,7 @@ async function main(): Promise<unknown> {
       // As 'insert', through the client library's typed route API.
       const routes = routeOptions(job.count, job.base);
       const result: Record<string, { rate: number; clientCpu: number }> = {};
-      for (const t of job.targets) result[t.name] = await insertWithLibrary(t.path, routes, job.batch);
+      for (const t of job.targets) result[t.name] = await insertWithLibrary(t.path, routes, job.inFlight, job.lib);
       return result;
     }
     case 'cycles': {
