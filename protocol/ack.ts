@@ -44,11 +44,11 @@ export function writeAck(
   w: NlWriter, request: Buffer, errno: number, portid: number, opts: AckOptions, detail?: AckDetail,
 ): void {
   const capped = errno === 0 || opts.capAck;
-  const seq = request.readUInt32LE(8);
+  const seq = (request[8]! | (request[9]! << 8) | (request[10]! << 16) | (request[11]! << 24)) >>> 0;
   const at = w.msgStart(NLMSG_ERROR, capped ? NLM_F_CAPPED : 0, seq, portid);
   w.s32(-errno);
   if (capped) {
-    w.bytes(request.subarray(0, NLMSG_HDRLEN));
+    w.copyFrom(request, 0, NLMSG_HDRLEN);
   } else {
     w.bytes(request);
     w.zeros(align4(request.length) - request.length);

@@ -163,12 +163,15 @@ function needs(buf: Buffer, offset: number, size: number, what: string): void {
 // nlmsghdr and rtmsg are read on every request and every route change (a million per table
 // push): read directly, as binary-parser's parse() makes a subarray and a DataView per call.
 
+const u32le = (b: Buffer, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+
 /** struct nlmsghdr */
 export function decodeNlMsgHdr(buf: Buffer, offset = 0): NlMsgHdr {
   needs(buf, offset, NLMSGHDR_SIZE, 'nlmsghdr');
+  // Plain byte reads: Buffer's readUInt*LE check their arguments again on every call.
   return {
-    len: buf.readUInt32LE(offset), type: buf.readUInt16LE(offset + 4), flags: buf.readUInt16LE(offset + 6),
-    seq: buf.readUInt32LE(offset + 8), pid: buf.readUInt32LE(offset + 12),
+    len: u32le(buf, offset), type: buf[offset + 4]! | (buf[offset + 5]! << 8), flags: buf[offset + 6]! | (buf[offset + 7]! << 8),
+    seq: u32le(buf, offset + 8), pid: u32le(buf, offset + 12),
   };
 }
 

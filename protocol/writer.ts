@@ -77,6 +77,17 @@ export class NlWriter {
     return this;
   }
 
+  /** src[start, end) (no subarray object made for a few bytes, as an ACK's echoed header). */
+  copyFrom(src: Uint8Array, start: number, end: number): this {
+    const n = end - start;
+    this.ensure(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = start; i < end; i++) b[p++] = src[i]!;
+    this.pos = p;
+    return this;
+  }
+
   zeros(n: number): this {
     this.ensure(n);
     const b = this.buf;

@@ -9,6 +9,7 @@ import { Errno } from '../../protocol/errno.js';
 import { NlError } from '../../protocol/nl-error.js';
 import { attrU16, attrU32, attrU8, parseAttrs, type AttrTable, type NlAttr, type Policy } from '../../protocol/policy.js';
 import { decodeMetrics, decodeMultipath } from '../../protocol/route-decode.js';
+import { readPlainRoute4, type PlainRoute4 } from '../../protocol/route-plain.js';
 import { RTM_IPV4_POLICY, RTM_IPV6_POLICY } from '../../protocol/route-policy.js';
 import { decodeRtMsg, NLMSGHDR_SIZE, RTMSG_SIZE, type RtMsg } from '../../protocol/structs.js';
 import type { NewRouteFlags } from '../model/routes/host.js';
@@ -32,10 +33,13 @@ export function parseRouteRequest(req: Request, policy: Policy, shortMessage?: s
   return { rtm: decodeRtMsg(msg, NLMSGHDR_SIZE), tb: parsed.attrs };
 }
 
-function newRouteFlags(req: Request): NewRouteFlags {
-  const f = req.hdr.flags;
-  return { create: (f & NLM_F_CREATE) !== 0, excl: (f & NLM_F_EXCL) !== 0, replace: (f & NLM_F_REPLACE) !== 0, append: (f & NLM_F_APPEND) !== 0 };
-}
+/** The 16 combinations of NLM_F_REPLACE, EXCL, CREATE and APPEND (bits 8-11), made once. */
+const FLAG_SETS: readonly NewRouteFlags[] = Array.from({ length: 16 }, (_, i) => {
+  const f = i << 8;
+  return Object.freeze({ create: (f & NLM_F_CREATE) !== 0, excl: (f & NLM_F_EXCL) !== 0, replace: (f & NLM_F_REPLACE) !== 0, append: (f & NLM_F_APPEND) !== 0 });
+});
+
+const newRouteFlags = (req: Request): NewRouteFlags => FLAG_SETS[(req.hdr.flags >> 8) & 15]!;
 
 const requester = (req: Request) => causeOf(req, (req.hdr.flags & NLM_F_ECHO) !== 0);
 
@@ -96,8 +100,30 @@ function inetMultipath(attr: NlAttr, rtmFlags: number): Nexthop[] {
   });
 }
 
+/** Where readPlainRoute4 reads a request (one at a time: its values are copied out before the next). */
+const plain: PlainRoute4 = { dstLen: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0, dst: 0, gateway: 0, oif: 0, priority: 0, prefsrc: 0, rtaTable: -1 };
+
+/**
+ * rtm_to_fib_config() of a plain request (readPlainRoute4): the checks of inetConfig that such a
+ * request can fail, in the same order, and the same fib_config, without parsing it into a table.
+ */
+function plainInetConfig(p: PlainRoute4): Route4Config {
+  if (p.tos & 3) throw einval('Invalid dsfield (tos): ECN bits must be 0');
+  if (p.type > RTN_MAX) throw einval('Invalid route type');
+  if (p.dstLen > 32) throw einval('Invalid prefix length');
+  if ((p.dst & ~MASK4[p.dstLen]!) !== 0) throw einval('Invalid prefix for given prefix length');
+  const table = p.rtaTable >= 0 ? p.rtaTable : p.table;
+  return {
+    table: table || RT_TABLE_MAIN, dst: p.dst, dstLen: p.dstLen, tos: p.tos, protocol: p.protocol, scope: p.scope,
+    type: p.type, priority: p.priority, prefsrc: p.prefsrc, flags: p.flags,
+    nexthops: [{ ifindex: p.oif, gateway4: p.gateway || undefined, gateway6: undefined, weight: 1, flags: 0, flow: 0 }],
+    multipath: false, metrics: undefined, nhId: 0,
+  };
+}
+
 /** rtm_to_fib_config(): the request as a fib_config, with its header checks. */
 function inetConfig(req: Request): { cfg: Route4Config; multipathGiven: boolean } {
+  if (readPlainRoute4(req.message, plain)) return { cfg: plainInetConfig(plain), multipathGiven: false };
   const { rtm, tb } = parseRouteRequest(req, RTM_IPV4_POLICY);
   if (rtm.tos & 3) throw einval('Invalid dsfield (tos): ECN bits must be 0');
   if (rtm.type > RTN_MAX) throw einval('Invalid route type');

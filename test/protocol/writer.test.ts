@@ -44,4 +44,16 @@ describe('NlWriter', () => {
     w.u8(1).pad().attrString(1, 'ab');
     expect([...w.take()]).toEqual([1, 0, 0, 0, 7, 0, 1, 0, 0x61, 0x62, 0, 0]);
   });
+
+  it('copies a range of another buffer as bytes() of its subarray does', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(64), fc.nat(64), (src, a, b) => {
+        const [start, end] = [Math.min(a, b, src.length), Math.min(Math.max(a, b), src.length)];
+        const w = new NlWriter(4);
+        w.u8(9).copyFrom(src, start, end).u8(7);
+        expect([...w.take()]).toEqual([9, ...src.subarray(start, end), 7]);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
