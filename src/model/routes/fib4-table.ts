@@ -1,5 +1,6 @@
 import { RTN_UNICAST } from './numbers.js';
 import { MASK4 } from './prefix.js';
+import { PrefixMap4 } from './prefix-map4.js';
 import type { Nexthop, Route4 } from './route.js';
 
 /** The aliases of one prefix in lookup order; a lone alias is stored bare (no array per route). */
@@ -20,18 +21,18 @@ const BITMAP_MAX_LEN = 24;
 /** Entries of one second-level chunk: one per /24 of a /16 block. */
 const CHUNK = 256;
 /**
- * Prefixes a table holds before it builds the direct index. Below it a lookup probes the per-length
- * maps (a namespace's local and main tables hold a dozen prefixes, and the index's arrays, megabytes
- * at /24 and /32, would make a rig of thousands of namespaces impossible); at it the index is built
+ * Prefixes a table holds before it builds the direct index. Below it a lookup scans its few
+ * prefixes (a namespace's local and main tables hold a dozen, and the index's arrays, megabytes at
+ * /24 and /32, would make a rig of thousands of namespaces impossible); at it the index is built
  * from every prefix present and kept from then on.
  */
 const INDEX_FROM = 64;
 
 /**
  * One IPv4 table (struct fib_table). Each prefix has a slot holding its aliases, found by exact
- * prefix through a hash map per length, and by address through a two-level direct index
+ * prefix through a hash table (prefix-map4.ts), and by address through a two-level direct index
  * (DIR-16-8, the multibit idea of the kernel's LC-trie, built once the table holds INDEX_FROM
- * prefixes; a smaller table probes its per-length maps): per /16 block the slot of the longest
+ * prefixes; a smaller table scans its few prefixes): per /16 block the slot of the longest
  * prefix up to /16 covering it, and for a block holding /17…/24 prefixes a 256-entry chunk with
  * the slot of the longest of those per /24. So a longest-prefix match reads two array entries,
  * whatever the table's size; the rare /25…/32 prefixes are probed per length the block has (a
@@ -41,8 +42,8 @@ const INDEX_FROM = 64;
  * ascending address order, the longer of equal addresses first, as the fib trie does.
  */
 export class Fib4Table {
-  /** Per length: masked prefix → slot. */
-  private readonly prefixes: Array<Map<number, number> | undefined> = new Array(33);
+  /** Masked prefix and length → slot. */
+  private readonly prefixes = new PrefixMap4();
   /**
    * Per slot, side by side (one cache line for a lookup): at 2 × slot its aliases, at 2 × slot + 1
    * their plainHop (null when the aliases must be walked).
@@ -80,25 +81,23 @@ export class Fib4Table {
 
   /** The aliases of exactly dst/len (dst already masked). */
   aliases(dst: number, len: number): readonly Route4[] {
-    const slot = this.prefixes[len]?.get(dst);
-    if (slot === undefined) return NONE;
+    const slot = this.prefixes.get(dst, len);
+    if (slot < 0) return NONE;
     const node = this.slots[slot * 2] as Node4;
     return Array.isArray(node) ? node : [node];
   }
 
   /** Replaces the aliases of dst/len (an empty list removes the prefix). */
   setAliases(dst: number, len: number, list: readonly Route4[]): void {
-    let map = this.prefixes[len];
-    const slot = map?.get(dst);
-    const before = slot === undefined ? undefined : (this.slots[slot * 2] as Node4);
+    const slot = this.prefixes.get(dst, len);
+    const before = slot < 0 ? undefined : (this.slots[slot * 2] as Node4);
     this.size += list.length - (before === undefined ? 0 : Array.isArray(before) ? before.length : 1);
     const node = list.length === 1 ? list[0]! : [...list];
-    if (slot !== undefined && list.length > 0) {
+    if (slot >= 0 && list.length > 0) {
       this.slots[slot * 2] = node;
       this.slots[slot * 2 + 1] = plainHop(node);
-    } else if (slot !== undefined) {
-      map!.delete(dst);
-      if (map!.size === 0) this.prefixes[len] = undefined;
+    } else if (slot >= 0) {
+      this.prefixes.delete(dst, len);
       this.slots[slot * 2] = undefined;
       this.slots[slot * 2 + 1] = null;
       this.prefixCount--;
@@ -109,7 +108,7 @@ export class Fib4Table {
       const fresh = this.freeSlots.pop() ?? this.slots.length / 2;
       this.slots[fresh * 2] = node;
       this.slots[fresh * 2 + 1] = plainHop(node);
-      (map ??= this.prefixes[len] = new Map()).set(dst, fresh);
+      this.prefixes.add(dst, len, fresh);
       this.prefixCount++;
       if (this.indexed) this.mark(dst, len, fresh * 64 + len);
       else if (this.prefixCount >= INDEX_FROM) this.buildIndex();
@@ -122,7 +121,7 @@ export class Fib4Table {
   /** The table reached INDEX_FROM prefixes: the direct index and bitmaps, from every prefix present. */
   private buildIndex(): void {
     this.indexed = true;
-    for (let len = 0; len <= 32; len++) for (const [dst, slot] of this.prefixes[len] ?? []) this.mark(dst, len, slot * 64 + len);
+    this.prefixes.forEach((dst, len, slot) => this.mark(dst, len, slot * 64 + len));
   }
 
   /** `longest` of a table without the index: its few prefixes, longest first. */
@@ -136,16 +135,10 @@ export class Fib4Table {
   }
 
   private listFew(): Int32Array {
-    const few = new Int32Array(this.prefixCount * 3);
-    let i = 0;
-    for (let len = 32; len >= 0; len--) {
-      for (const [dst, slot] of this.prefixes[len] ?? []) {
-        few[i++] = dst;
-        few[i++] = len;
-        few[i++] = slot;
-      }
-    }
-    return (this.few = few);
+    const triples: Array<[number, number, number]> = [];
+    this.prefixes.forEach((dst, len, slot) => triples.push([dst, len, slot]));
+    triples.sort((a, b) => b[1] - a[1]);
+    return (this.few = Int32Array.from(triples.flat()));
   }
 
   /** A new prefix: its presence bit, and the direct index answers it where it is longer than what was there. */
@@ -241,7 +234,7 @@ export class Fib4Table {
 
   /** The match (slot × 64 + length) of the prefix of length len covering addr (−1 when len is −1). */
   private matchAt(addr: number, len: number): number {
-    return len < 0 ? -1 : this.prefixes[len]!.get(addr & MASK4[len]!)! * 64 + len;
+    return len < 0 ? -1 : this.prefixes.get(addr & MASK4[len]!, len) * 64 + len;
   }
 
   /**
@@ -255,8 +248,8 @@ export class Fib4Table {
       let bits = this.longLengths === undefined ? 0 : this.longLengths[block]! & ((1 << (max - BITMAP_MAX_LEN)) - 1);
       while (bits !== 0) {
         const bit = 31 - Math.clz32(bits);
-        const slot = this.prefixes[25 + bit]!.get(addr & MASK4[25 + bit]!);
-        if (slot !== undefined) return slot * 64 + 25 + bit;
+        const slot = this.prefixes.get(addr & MASK4[25 + bit]!, 25 + bit);
+        if (slot >= 0) return slot * 64 + 25 + bit;
         bits ^= 1 << bit;
       }
       max = BITMAP_MAX_LEN;
@@ -307,15 +300,11 @@ export class Fib4Table {
    */
   dumpKeys(): Float64Array {
     if (this.sorted) return this.sorted;
-    let n = 0;
-    for (const m of this.prefixes) n += m?.size ?? 0;
-    const keys = new Float64Array(n);
+    const keys = new Float64Array(this.prefixes.size);
     let i = 0;
-    for (let len = 0; len <= 32; len++) {
-      const m = this.prefixes[len];
-      if (!m) continue;
-      for (const dst of m.keys()) keys[i++] = (dst >>> 0) * 64 + (32 - len);
-    }
+    this.prefixes.forEach((dst, len) => {
+      keys[i++] = (dst >>> 0) * 64 + (32 - len);
+    });
     keys.sort();
     this.sorted = keys;
     return keys;
@@ -331,8 +320,8 @@ export class Fib4Table {
     const keys = this.dumpKeys();
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      const slot = this.prefixes[32 - (key % 64)]?.get(Math.floor(key / 64) | 0);
-      if (slot === undefined) continue;
+      const slot = this.prefixes.get(Math.floor(key / 64) | 0, 32 - (key % 64));
+      if (slot < 0) continue;
       // A lone alias is yielded as it is stored, with no list made for it.
       const node = this.slots[slot * 2] as Node4;
       if (Array.isArray(node)) yield* node;
