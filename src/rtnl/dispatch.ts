@@ -193,9 +193,11 @@ export class RtnlDispatcher {
     const family = message[NLMSGHDR_SIZE]!;
     const isGet = isGetType(hdr.type);
     if (!isGet && session.readOnly) return ack(new NlError(Errno.EPERM));
-    const model = session.netnsScope?.current.model ?? this.model;
+    // Read once: a connection's scope is a getter (the handlers see it through req.netns).
+    const netnsScope = session.netnsScope;
+    const model = netnsScope?.current.model ?? this.model;
     // A change is journaled with the namespaces it named (--state replays it without the connection).
-    const scope = !isGet && this.recorder && session.netnsScope ? new TrackedScope(session.netnsScope) : session.netnsScope;
+    const scope = !isGet && this.recorder && netnsScope ? new TrackedScope(netnsScope) : netnsScope;
     const req: Request = { model, message, hdr, session, out, netns: scope };
     if (isGet && hdr.flags & NLM_F_DUMP) {
       const handler = findHandler(family, hdr.type, 'dumpit');
@@ -221,8 +223,10 @@ export class RtnlDispatcher {
         return ack(toNlError(e));
       }
     }
+    const recorder = this.recorder;
     const change = (): Change => {
-      const before = model.changeCount + (session.netnsScope?.registry.changeCount ?? 0);
+      // Without a journal nothing is recorded, so the change counts are not read.
+      const before = recorder ? model.changeCount + (netnsScope?.registry.changeCount ?? 0) : 0;
       let error: NlError | undefined;
       try {
         handler.doit!(req);
@@ -230,8 +234,8 @@ export class RtnlDispatcher {
         error = toNlError(e);
       }
       // Even a failed request may have committed changes (do_setlink stops at the first error).
-      const after = model.changeCount + (session.netnsScope?.registry.changeCount ?? 0);
-      const durable = this.recorder && after !== before ? this.recorder.record(message, scope instanceof TrackedScope ? scope.where() : undefined) : undefined;
+      const durable = recorder && model.changeCount + (netnsScope?.registry.changeCount ?? 0) !== before
+        ? recorder.record(message, scope instanceof TrackedScope ? scope.where() : undefined) : undefined;
       return { durable, error, warning: req.warning };
     };
     const answer = ({ durable, error, warning }: Change): number | Promise<number> => {
