@@ -43,11 +43,12 @@ const DUMP_STEP = 64 * 1024;
  */
 const FIRST_DUMP_STEP = 8 * 1024;
 /**
- * Answers already written are sent once this many bytes wait (~56 ACKs), not only when the
- * pipeline ends: the kernel sends each ACK as its request is done, so a client that keeps
- * requests in flight refills while the rest are processed instead of taking turns with us.
+ * Answers already written are sent once this many bytes wait, not only when the pipeline ends:
+ * the kernel sends each ACK as its request is done, so a client keeping many requests in flight
+ * refills while the rest are processed instead of taking turns with us. Above 64 ACKs (2,304
+ * bytes), so a client writing 64 requests at a time still gets its answers in one write.
  */
-const ANSWER_FLUSH = 2 * 1024;
+const ANSWER_FLUSH = 2560;
 /** How long one connection's pipeline may run before other connections get a turn. */
 const FAIR_SLICE_MS = 1;
 /**

@@ -70,9 +70,9 @@ describe('stream framing', () => {
     await c.waitFor((r) => r.length === 300);
     expect(c.received.every((m) => m.type === NLMSG_ERROR && m.error === 0)).toBe(true);
     expect(writes.reduce((a, b) => a + b, 0)).toBe(300 * 36);
-    // Sent once ~2 KB are waiting: none larger than that and one more answer.
-    expect(writes.length).toBeGreaterThanOrEqual(Math.ceil((300 * 36) / (2048 + 36)));
-    expect(Math.max(...writes)).toBeLessThanOrEqual(2048 + 36);
+    // Sent once 2,560 bytes are waiting: none larger than that and one more answer.
+    expect(writes.length).toBeGreaterThanOrEqual(Math.ceil((300 * 36) / (2560 + 36)));
+    expect(Math.max(...writes)).toBeLessThanOrEqual(2560 + 36);
   });
 
   it.each([
