@@ -24,7 +24,7 @@ export type Job =
   | { mode: 'load'; path: string; index: number; connections: number; depth: number; ms: number }
   | { mode: 'latency'; path: string; index: number; delayMs: number; ms: number }
   | { mode: 'insert'; targets: Target[]; count: number; batch: number; base: number }
-  | { mode: 'insert-lib'; targets: Target[]; count: number; inFlight: number; lib: 'batch' | 'window'; base: number };
+  | { mode: 'insert-lib'; targets: Target[]; count: number; inFlight: number; lib: 'batch' | 'window'; base: number; rounds: number };
 
 /** What a dump lists: links (RTM_GETLINK) or addresses (RTM_GETADDR, every family). */
 export type DumpWhat = 'link' | 'addr';
@@ -341,11 +341,22 @@ async function main(): Promise<unknown> {
       return result;
     }
     case 'insert-lib': {
-      // As 'insert', through the client library's typed route API.
+      // As 'insert', through the client library's typed route API, in `rounds` parts: each target
+      // takes its turn per part (the order reversed every other part), so a drift of the machine's
+      // speed during the run reaches every target alike. Every target is sent the same routes.
       const routes = routeOptions(job.count, job.base);
-      const result: Record<string, { rate: number; clientCpu: number }> = {};
-      for (const t of job.targets) result[t.name] = await insertWithLibrary(t.path, routes, job.inFlight, job.lib);
-      return result;
+      const part = Math.ceil(routes.length / job.rounds);
+      const runs: Record<string, { rate: number[]; clientCpu: number[] }> = {};
+      for (const t of job.targets) runs[t.name] = { rate: [], clientCpu: [] };
+      for (let r = 0; r < job.rounds; r++) {
+        for (const i of turn(job.targets.length, r, true)) {
+          const t = job.targets[i]!;
+          const got = await insertWithLibrary(t.path, routes.slice(r * part, (r + 1) * part), job.inFlight, job.lib);
+          runs[t.name]!.rate.push(got.rate);
+          runs[t.name]!.clientCpu.push(got.clientCpu);
+        }
+      }
+      return runs;
     }
     case 'cycles': {
       const runs: Record<string, number[]> = {};
