@@ -3,6 +3,7 @@
 // twice. Each figure comes from a daemon started for it, beside the kernel doing the same in a
 // fresh netns, read by the same client (cold.py, kdump.py's receive loop) on the client CPU.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,40 @@ const WHAT = {
 } as const;
 
 const rate = (d: DumpTime) => d.messages / d.seconds;
+
+/** Jiffies of all CPUs: busy and total, from /proc/stat's first line. */
+function cpuTimes(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - f[3]! - f[4]!, total }; // idle and iowait are not busy
+}
+
+/** Set once a settle() waited in vain: the machine is busy with something else, so later ones wait 2 s at most. */
+let noisy = false;
+
+/**
+ * Waits until the machine is quiet: the CPUs together at most 3% busy over two 500 ms windows in
+ * a row (120 s at most). A deleted netns is torn down by the kernel afterwards, in workqueues
+ * (ipv6_addrconf, netns): ~0.5 s of a CPU for the 2,000-link build, ~90 s for the 10,000-link
+ * one, which ran into the next daemon's run and the next rows. Returns the ms waited.
+ */
+export async function settle(): Promise<number> {
+  const t0 = performance.now();
+  const limit = noisy ? 2_000 : 120_000;
+  let quiet = 0;
+  while (quiet < 2) {
+    if (performance.now() - t0 > limit) {
+      noisy = true;
+      break;
+    }
+    const a = cpuTimes();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const b = cpuTimes();
+    quiet = (b.busy - a.busy) / Math.max(1, b.total - a.total) <= 0.03 ? quiet + 1 : 0;
+  }
+  return Math.round(performance.now() - t0);
+}
+
 const loads = () => loadavg().map((l) => Math.round(l * 10) / 10);
 
 function coldPy(ctx: ColdContext, groups: number, target: string[], prefix: string[] = []): Promise<ColdRun> {
@@ -83,15 +118,22 @@ async function daemonRun(ctx: ColdContext, name: string, groups: number, extra: 
  * First link, address and route dumps after building `groups` × 4 devices (bridge, veth pair with
  * one end its port, ifb; all up; 3 addresses and their routes per group), on the kernel and on
  * daemons started for each run, with the warm-up (the default) and without it (`--no-warm-up`,
- * what the daemon did before issue 21). Runs alternate kernel, rtnld, rtnld --no-warm-up.
+ * what the daemon did before issue 21). Runs alternate kernel, rtnld, rtnld --no-warm-up, each
+ * on a quiet machine (settle()).
  */
 async function firstDumpRows(ctx: ColdContext, groups: number, runs: number): Promise<void> {
   const links = groups * 4;
   const results: Record<'kernel' | 'rtnld' | 'cold', ColdRun[]> = { kernel: [], rtnld: [], cold: [] };
   const load: number[][] = [];
+  const settled: number[] = [];
   for (let r = 0; r < runs; r++) {
-    if (ctx.kernelSkip === undefined) results.kernel.push(await kernelRun(ctx, groups));
+    if (ctx.kernelSkip === undefined) {
+      settled.push(await settle());
+      results.kernel.push(await kernelRun(ctx, groups));
+    }
+    settled.push(await settle());
     results.rtnld.push(await daemonRun(ctx, `rtnld-cold-${links}`, groups, []));
+    settled.push(await settle());
     results.cold.push(await daemonRun(ctx, `rtnld-cold-${links}-no-warm-up`, groups, ['--no-warm-up']));
     load.push(loads());
     ctx.log(`first dumps at ${links} links: run ${r + 1} of ${runs} done (load ${load.at(-1)!.join(' ')})`);
@@ -127,6 +169,7 @@ async function firstDumpRows(ctx: ColdContext, groups: number, runs: number): Pr
         },
         runs,
         loadAverage: load,
+        settleMs: settled,
       },
     });
   }

@@ -24,7 +24,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Job, Target } from './client.js';
-import { coldRows, type ColdContext } from './cold.js';
+import { coldRows, settle, type ColdContext } from './cold.js';
 import { netnsRigRows } from './netns-rig.js';
 import { newDummy } from './netlink.js';
 
@@ -684,6 +684,8 @@ async function routeRows(): Promise<void> {
     } finally {
       dropNetns(ns);
     }
+    // The kernel tears the netns and its million routes down in the background: not during rtnld's rows.
+    log(`kernel's netns torn down (${await settle()} ms)`);
   } else {
     skipped.routes_kernel = kernelSkip;
   }
