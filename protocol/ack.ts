@@ -4,6 +4,7 @@ import {
   NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_MULTI,
 } from './constants.js';
 import type { NlError } from './nl-error.js';
+import { u32le } from './structs.js';
 import type { NlWriter } from './writer.js';
 
 export interface AckOptions {
@@ -44,7 +45,7 @@ export function writeAck(
   w: NlWriter, request: Buffer, errno: number, portid: number, opts: AckOptions, detail?: AckDetail,
 ): void {
   const capped = errno === 0 || opts.capAck;
-  const seq = (request[8]! | (request[9]! << 8) | (request[10]! << 16) | (request[11]! << 24)) >>> 0;
+  const seq = u32le(request, 8);
   const at = w.msgStart(NLMSG_ERROR, capped ? NLM_F_CAPPED : 0, seq, portid);
   w.s32(-errno);
   if (capped) {

@@ -1,6 +1,6 @@
 import { NLA_HDRLEN, NLMSG_HDRLEN } from './align.js';
 import { RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PREFSRC, RTA_PRIORITY, RTA_TABLE } from './constants.js';
-import { RTMSG_SIZE } from './structs.js';
+import { be32, RTMSG_SIZE, u32le } from './structs.js';
 
 /**
  * The attributes a plain IPv4 route request carries (what `ip route add PREFIX via GW dev DEV
@@ -30,8 +30,6 @@ export interface PlainRoute4 {
 const ATTR_SIZE = NLA_HDRLEN + 4;
 const PAYLOAD_START = NLMSG_HDRLEN + RTMSG_SIZE;
 
-const be32 = (b: Buffer, at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) | 0;
-const le32 = (b: Buffer, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 
 /**
  * Reads a request into `out` in place (no attribute objects, no table of them) when it is plain:
@@ -50,7 +48,7 @@ export function readPlainRoute4(msg: Buffer, out: PlainRoute4): boolean {
   out.protocol = msg[r + 5]!;
   out.scope = msg[r + 6]!;
   out.type = msg[r + 7]!;
-  out.flags = le32(msg, r + 8);
+  out.flags = u32le(msg, r + 8);
   out.dst = 0;
   out.gateway = 0;
   out.oif = 0;
@@ -63,10 +61,10 @@ export function readPlainRoute4(msg: Buffer, out: PlainRoute4): boolean {
     switch (msg[pos + 2]) {
       case RTA_DST: out.dst = be32(msg, at); break;
       case RTA_GATEWAY: out.gateway = be32(msg, at); break;
-      case RTA_OIF: out.oif = le32(msg, at); break;
-      case RTA_PRIORITY: out.priority = le32(msg, at); break;
+      case RTA_OIF: out.oif = u32le(msg, at); break;
+      case RTA_PRIORITY: out.priority = u32le(msg, at); break;
       case RTA_PREFSRC: out.prefsrc = be32(msg, at); break;
-      case RTA_TABLE: out.rtaTable = le32(msg, at); break;
+      case RTA_TABLE: out.rtaTable = u32le(msg, at); break;
       default: return false;
     }
   }

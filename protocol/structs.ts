@@ -163,12 +163,14 @@ function needs(buf: Buffer, offset: number, size: number, what: string): void {
 // nlmsghdr and rtmsg are read on every request and every route change (a million per table
 // push): read directly, as binary-parser's parse() makes a subarray and a DataView per call.
 
-const u32le = (b: Buffer, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+/** A little-endian u32 at `at` (plain byte reads: Buffer's readUInt32LE checks its arguments again on every call). */
+export const u32le = (b: Uint8Array, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+/** A big-endian (network order) 32-bit value at `at` as a signed int, as IPv4 addresses are held. */
+export const be32 = (b: Uint8Array, at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) | 0;
 
 /** struct nlmsghdr */
 export function decodeNlMsgHdr(buf: Buffer, offset = 0): NlMsgHdr {
   needs(buf, offset, NLMSGHDR_SIZE, 'nlmsghdr');
-  // Plain byte reads: Buffer's readUInt*LE check their arguments again on every call.
   return {
     len: u32le(buf, offset), type: buf[offset + 4]! | (buf[offset + 5]! << 8), flags: buf[offset + 6]! | (buf[offset + 7]! << 8),
     seq: u32le(buf, offset + 8), pid: u32le(buf, offset + 12),
