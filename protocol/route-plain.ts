@@ -1,6 +1,6 @@
 import { NLA_HDRLEN, NLMSG_HDRLEN } from './align.js';
 import { RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PREFSRC, RTA_PRIORITY, RTA_TABLE } from './constants.js';
-import { be32, RTMSG_SIZE, u32le } from './structs.js';
+import { be32, RTMSG_SIZE, u32le, type RtMsg } from './structs.js';
 
 /**
  * The attributes a plain IPv4 route request carries (what `ip route add PREFIX via GW dev DEV
@@ -9,15 +9,8 @@ import { be32, RTMSG_SIZE, u32le } from './structs.js';
  */
 export const PLAIN_ROUTE4_ATTRS: readonly number[] = [RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY, RTA_PREFSRC, RTA_TABLE];
 
-/** A plain IPv4 route request's rtmsg and attributes as numbers (addresses as big-endian ints, 0: absent). */
-export interface PlainRoute4 {
-  dstLen: number;
-  tos: number;
-  table: number;
-  protocol: number;
-  scope: number;
-  type: number;
-  flags: number;
+/** A plain IPv4 route request's rtmsg (less the family and source length) and attributes as numbers (addresses as big-endian ints, 0: absent). */
+export interface PlainRoute4 extends Omit<RtMsg, 'family' | 'srcLen'> {
   dst: number;
   gateway: number;
   oif: number;
