@@ -307,22 +307,29 @@ const route6List = {
   },
 } as const;
 
-/** The IPv4 routes as columns (versions 2 and 3 alike). */
-const route4Columns = {
+/**
+ * A family's routes as columns (src/model/routes/template-columns.ts RouteColumns): its distinct
+ * route bodies as `templates`, and per route its prefix bytes, prefix length and template number.
+ */
+const routeColumns = <R extends readonly string[], P extends object>(required: R, templateFields: P, prefix: string, dst: string) => ({
   type: 'object',
   additionalProperties: false,
   required: ['templates', 'dst', 'dstLen', 'template'],
   properties: {
     templates: {
       type: 'array',
-      description: 'the distinct route bodies: every field of a route but its prefix',
-      items: { type: 'object', additionalProperties: false, required: ['table', 'protocol', 'scope', 'type', 'priority', 'nexthops', 'tos', 'prefsrc'], properties: route4Fields },
+      description: `the distinct route bodies: every field of a route but its ${prefix}`,
+      items: { type: 'object', additionalProperties: false, required, properties: templateFields },
     },
-    dst: { ...hexBytes, description: 'per route, its prefix: 4 bytes in network order' },
+    dst: { ...hexBytes, description: `per route, ${dst}` },
     dstLen: { ...hexBytes, description: 'per route, its prefix length: 1 byte' },
     template: { ...hexBytes, description: 'per route, the number of its template, little-endian in 1 byte (up to 256 templates), 2 (up to 65,536) or 4' },
   },
-} as const;
+} as const);
+
+/** The IPv4 routes as columns (versions 2 and 3 alike). */
+const route4Columns = routeColumns(['table', 'protocol', 'scope', 'type', 'priority', 'nexthops', 'tos', 'prefsrc'] as const, route4Fields,
+  'prefix', 'its prefix: 4 bytes in network order');
 
 const route6Template = {
   ...routeCommon, src: hexBytes, srcLen: { type: 'integer', minimum: 0, maximum: 128 }, prefsrc: hexBytes, pref: u8,
@@ -341,21 +348,8 @@ export const routeTableSchema = {
       properties: {
         version: { const: 3 },
         inet4: route4Columns,
-        inet6: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['templates', 'dst', 'dstLen', 'template'],
-          properties: {
-            templates: {
-              type: 'array',
-              description: 'the distinct route bodies: every field of a route but its destination prefix',
-              items: { type: 'object', additionalProperties: false, required: ['table', 'protocol', 'scope', 'type', 'priority', 'nexthops', 'src', 'srcLen', 'pref', 'addrconf'], properties: route6Template },
-            },
-            dst: { ...hexBytes, description: 'per route, the first ceil(dstLen / 8) bytes of its prefix, one route after another' },
-            dstLen: { ...hexBytes, description: 'per route, its prefix length: 1 byte' },
-            template: { ...hexBytes, description: 'per route, the number of its template, little-endian in 1 byte (up to 256 templates), 2 (up to 65,536) or 4' },
-          },
-        },
+        inet6: routeColumns(['table', 'protocol', 'scope', 'type', 'priority', 'nexthops', 'src', 'srcLen', 'pref', 'addrconf'] as const, route6Template,
+          'destination prefix', 'the first ceil(dstLen / 8) bytes of its prefix, one route after another'),
       },
     },
     {

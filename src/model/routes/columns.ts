@@ -8,7 +8,7 @@
 import { Fib4Table } from './fib4-table.js';
 import { MASK4 } from './prefix.js';
 import type { Metrics, Nexthop, Route4 } from './route.js';
-import { byteColumns, checkBody, isInt, RouteColumnsError, TemplateNumbering, templateNumbers } from './template-columns.js';
+import { byteColumns, checkBody, isInt, RouteColumnsError, TemplateNumbering, templateNumbers, type RouteColumns } from './template-columns.js';
 
 export { RouteColumnsError, templateWidth } from './template-columns.js';
 
@@ -26,15 +26,7 @@ export interface Route4Template {
 }
 
 /** Every IPv4 route in dump order (tables in bucket order, prefixes in address order, aliases in table order). */
-export interface Route4Columns {
-  templates: Route4Template[];
-  /** Per route: the prefix, 4 bytes in network order. */
-  dst: Uint8Array;
-  /** Per route: the prefix length, 1 byte. */
-  dstLen: Uint8Array;
-  /** Per route: its template's number, little-endian in templateWidth(templates.length) bytes. */
-  template: Uint8Array;
-}
+export type Route4Columns = RouteColumns<Route4Template>;
 
 /** The body of a route as its template (the same object shape for every template). */
 const templateOf = (r: Route4): Route4Template => ({

@@ -6,7 +6,7 @@
 import { Fib6Table } from './fib6-table.js';
 import { ipv6Equal, ipv6Key, maskIpv6 } from './prefix.js';
 import { sameGateway, type Metrics, type Nexthop, type Route6 } from './route.js';
-import { byteColumns, checkBody, isInt, RouteColumnsError, TemplateNumbering, templateNumbers } from './template-columns.js';
+import { byteColumns, checkBody, isInt, RouteColumnsError, TemplateNumbering, templateNumbers, type RouteColumns } from './template-columns.js';
 
 /** What routes of one template share: everything but the destination prefix. */
 export interface Route6Template {
@@ -27,15 +27,7 @@ export interface Route6Template {
 }
 
 /** Every IPv6 route in dump order (tables in bucket order, nodes in fib6 walk order, routes in node order). */
-export interface Route6Columns {
-  templates: Route6Template[];
-  /** Per route: the prefix's first ceil(dstLen / 8) bytes, one route after another. */
-  dst: Uint8Array;
-  /** Per route: the prefix length, 1 byte. */
-  dstLen: Uint8Array;
-  /** Per route: its template's number, little-endian in templateWidth(templates.length) bytes. */
-  template: Uint8Array;
-}
+export type Route6Columns = RouteColumns<Route6Template>;
 
 const templateOf = (r: Route6): Route6Template => ({
   table: r.table, src: r.src, srcLen: r.srcLen, protocol: r.protocol, scope: r.scope, type: r.type, priority: r.priority,

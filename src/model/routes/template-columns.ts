@@ -5,6 +5,17 @@
 import { internMetrics, internNexthops } from './intern.js';
 import type { Metrics, Nexthop } from './route.js';
 
+/** Every route of one family in dump order, as columns (columns.ts and columns6.ts say the order and the prefix bytes). */
+export interface RouteColumns<T> {
+  templates: T[];
+  /** Per route: its prefix (IPv4: 4 bytes in network order; IPv6: the first ceil(dstLen / 8) bytes), one route after another. */
+  dst: Uint8Array;
+  /** Per route: the prefix length, 1 byte. */
+  dstLen: Uint8Array;
+  /** Per route: its template's number, little-endian in templateWidth(templates.length) bytes. */
+  template: Uint8Array;
+}
+
 /** Bytes per route of the template column: the fewest that number every template. */
 export const templateWidth = (templates: number): 1 | 2 | 4 => (templates <= 0x100 ? 1 : templates <= 0x10000 ? 2 : 4);
 
