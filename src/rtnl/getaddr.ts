@@ -64,7 +64,6 @@ function targetOf(req: Request, tb: AttrTable): Target | undefined {
   return ns ? { model: ns.model, nsid } : undefined;
 }
 
-
 /** A dump that ends at once with an error in NLMSG_DONE (and whatever answer flags were set). */
 function failedDump(error: NlError, doneFlags: number): DumpCursor {
   return { doneFlags, error, generation: () => 0, next: () => false };
