@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { ModelError } from './model/errors.js';
 import type { Namespace } from './model/netns/namespace.js';
 import type { NamespaceRegistry } from './model/netns/registry.js';
+import { addressBodies } from './rtnl/addr-cache.js';
 import type { RtnlDispatcher } from './rtnl/dispatch.js';
+import { linkBodies } from './rtnl/link-cache.js';
 import type { SnapshotDocument } from './state/snapshot.js';
 import { Notifier } from './rtnl/notify.js';
 import { attachNsidNotifier } from './rtnl/nsid-notify.js';
@@ -70,6 +72,9 @@ export class DaemonNamespaces implements NetnsService {
   /** Every namespace's notifications go to its own members only: a change elsewhere costs nothing here. */
   private attach(ns: Namespace): void {
     this.detach.set(ns, new Notifier(ns.model, this.connections.sinkFor(ns)).attach());
+    // Links and addresses are encoded ahead, so even the first dump copies bytes (issue 21).
+    linkBodies(ns.model);
+    addressBodies(ns.model);
   }
 
   /**

@@ -145,13 +145,13 @@ export class LinkRegistry {
   addAltname(link: Link, name: string): void {
     link.altnames.push(name);
     this.names.set(name, link);
-    this.generation.advance();
+    this.generation.linkChanged(link.index);
   }
 
   deleteAltname(link: Link, name: string): void {
     link.altnames.splice(link.altnames.indexOf(name), 1);
     this.names.delete(name);
-    this.generation.advance();
+    this.generation.linkChanged(link.index);
   }
 
   /** The port joins or leaves its master's port list (link.master is set by the caller). */

@@ -207,7 +207,7 @@ export class LinkState {
     }
     if (next === link.operstate) return false;
     link.operstate = next;
-    this.host.generation.advance();
+    this.host.generation.linkChanged(link.index);
     return true;
   }
 }

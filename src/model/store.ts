@@ -155,7 +155,7 @@ export class NetworkModel {
 
   /** The other end of `link`, in another namespace, went up or down: its carrier follows, announced here. */
   peerChanged(link: Link): void {
-    this.generation.advance();
+    this.generation.linkChanged(link.index);
     this.state.recomputeCarrier(link, true);
     this.state.runLinkwatch();
   }
@@ -169,17 +169,17 @@ export class NetworkModel {
 
   private emit(event: ModelEvent): void {
     this.changeCount++;
-    this.generation.advance();
+    this.generation.advance('announced');
     for (const l of this.listeners) l(event);
   }
 
   /** Counts every change that reaches the --state journal; a request that leaves it unchanged changed nothing. */
   changeCount = 0;
 
-  /** A change nobody is told about (alias, group, altnames, counters...): caches must still see it. */
+  /** A table's change nobody is told about (routes, neighbours, addresses): caches must still see it. */
   private changedQuietly(): void {
     this.changeCount++;
-    this.generation.advance();
+    this.generation.advance('entries');
   }
 
   private notify(link: Link, change = 0, cause?: Cause): void {
@@ -228,6 +228,11 @@ export class NetworkModel {
   /** The ports of a master, in the order they joined (the bridge's port list). */
   portsOf(master: number): Link[] {
     return this.registry.portsOf(master);
+  }
+
+  /** The devices stacked on `parent` (vlan, macvlan). */
+  stackedOn(parent: number): ReadonlySet<Link> {
+    return this.registry.stackedOn(parent);
   }
 
   kindOf(link: Link): KindSpec {
@@ -486,7 +491,7 @@ export class NetworkModel {
     const parent = kind.needsParent && link.link ? this.byIndex(link.link) : undefined;
     this.checkMtu(kind, mtu, parent);
     if (link.bridge) link.bridge.mtuSetByUser = true;
-    this.generation.advance();
+    this.generation.linkChanged(link.index);
     if (mtu === link.mtu) return;
     this.applyMtu(link, mtu);
     // Stacked devices never exceed their parent's MTU (vlan_device_event, macvlan_device_event).
@@ -512,7 +517,7 @@ export class NetworkModel {
   /** IFLA_GROUP: stored; the caller sends the shared state-change notification. */
   setGroup(link: Link, group: number): void {
     link.group = group >>> 0;
-    this.generation.advance();
+    this.generation.linkChanged(link.index);
   }
 
   rename(link: Link, requested: string): void {
@@ -539,7 +544,7 @@ export class NetworkModel {
 
   setAlias(link: Link, alias: string): void {
     link.alias = alias;
-    this.generation.advance();
+    this.generation.linkChanged(link.index);
   }
 
   setBroadcast(link: Link, broadcast: Uint8Array): void {
@@ -561,7 +566,7 @@ export class NetworkModel {
   setCarrier(link: Link, on: boolean): void {
     if (!KINDS[link.kind].carrierSettable) throw new ModelError('EOPNOTSUPP');
     link.adminCarrier = on;
-    this.generation.advance();
+    this.generation.linkChanged(link.index);
     this.state.recomputeCarrier(link, true);
     this.state.recomputePeer(link);
     this.state.runLinkwatch();
@@ -573,7 +578,7 @@ export class NetworkModel {
    */
   setStats(link: Link, stats: Partial<LinkStats>): void {
     link.stats = { ...(link.stats ?? zeroStats()), ...stats };
-    this.generation.advance();
+    this.generation.linkChanged(link.index);
   }
 
   setTxqlen(link: Link, txqlen: number): void {
@@ -590,7 +595,7 @@ export class NetworkModel {
   setLinkmode(link: Link, mode: number): boolean {
     if (link.linkmode === mode) return false;
     link.linkmode = mode;
-    this.generation.advance();
+    this.generation.linkChanged(link.index);
     return true;
   }
 
@@ -705,7 +710,7 @@ export class NetworkModel {
     link.link = index;
     if (netns === undefined) delete link.linkNetns;
     else link.linkNetns = netns;
-    this.generation.advance();
+    this.generation.linkChanged(link.index);
   }
 
   /**

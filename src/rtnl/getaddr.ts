@@ -11,7 +11,8 @@ import type { NlWriter } from '../../protocol/writer.js';
 import { isTimeless, type InetAddress, type InetFamily } from '../model/addresses.js';
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
-import { addrMessage, emptyAddrMessage, fillAddrMessage } from './addr-view.js';
+import { addressBodies, type AddressBodies } from './addr-cache.js';
+import { addrMessage } from './addr-view.js';
 import { dumpImages, type DumpImages } from './dump-image.js';
 import { einval, toNlError } from './errors.js';
 import { addrAttr, IN6_ADDR_SIZE } from './newaddr.js';
@@ -104,8 +105,7 @@ class AddrDump implements DumpCursor, Replayable {
   private list: readonly InetAddress[] = [];
   private pos = 0;
   private hasTime = false;
-  /** The message each entry is filled into and written from (no object per entry). */
-  private readonly scratch = emptyAddrMessage();
+  private readonly bodies: AddressBodies;
 
   constructor(
     private readonly model: NetworkModel,
@@ -119,6 +119,7 @@ class AddrDump implements DumpCursor, Replayable {
     readonly doneFlags: number,
   ) {
     this.images = dumpImages(model);
+    this.bodies = addressBodies(model);
     this.key = `addr/${families.join('+')}`;
     this.replay = ifindex || target ? undefined : this;
   }
@@ -154,7 +155,7 @@ class AddrDump implements DumpCursor, Replayable {
         const target = this.target;
         if (target) writeAddrMessage(w, RTM_NEWADDR, this.entryFlags, this.seq, this.portid, { ...addrMessage(model, a), targetNetnsid: target.nsid });
         else {
-          writeAddrMessage(w, RTM_NEWADDR, this.entryFlags, this.seq, this.portid, fillAddrMessage(this.scratch, model, a));
+          this.bodies.write(w, a, this.entryFlags, this.seq, this.portid);
           // An entry showing remaining lifetimes changes with time: the dump is not recorded.
           if (!isTimeless(a)) this.hasTime = true;
         }

@@ -1,61 +1,158 @@
 import { RTM_NEWLINK } from '../../protocol/constants.js';
 import { writeLinkBody } from '../../protocol/link-message.js';
 import { NlWriter } from '../../protocol/writer.js';
+import type { ModelEvent } from '../model/events.js';
+import { KINDS } from '../model/kinds.js';
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
+import { EncodedStore } from './encoded-store.js';
 import { linkMessage } from './link-view.js';
 
-interface Entry {
-  link: Readonly<Link>;
-  skipStats: boolean;
-  body: Buffer;
-}
-
-/** Shared by every namespace's cache: a body is encoded and taken before the next begins. */
+/** Shared by every namespace's cache: a body is encoded and kept before the next begins. */
 const writer = new NlWriter(4096);
 
 /** At most this many bytes of encoded links are kept per model (~40,000 links). */
 const MAX_BYTES = 64 * 1024 * 1024;
 
+/** Links encoded per step of the background fill (~1 ms of a warm daemon's time). */
+const FILL_STEP = 256;
+
 /**
- * Encoded RTM_NEWLINK bodies (ifinfomsg + attributes, ifi_change 0) as dumps and GETs send them,
- * valid while the model's generation is unchanged: a dump of a model at rest copies bytes instead of
- * re-encoding ~50 attributes per link. Any change anywhere invalidates every entry.
+ * Encoded RTM_NEWLINK bodies (ifinfomsg + attributes, ifi_change 0, with statistics) as dumps and
+ * GETs send them, so a dump copies bytes instead of encoding ~50 attributes per link.
+ *
+ * A body is dropped when something it shows may have changed: an event about the link (or its
+ * master, ports, peer or stacked devices, whose state it shows), an IPv6 address event of the
+ * link (IFLA_INET6_FLAGS), a quiet change the model names (generation.linkChanged), and all of
+ * them at a quiet change that names no link (generation.linksWide). Bodies are encoded again in
+ * the background, a step per event-loop turn once the model is left alone, so even the first
+ * dump after a rig builds its topology finds them (issue 21). A link whose message carries
+ * another namespace's id is left out: encoding it would allocate the id (peernet2id_alloc).
  */
 class LinkBodyCache {
-  private readonly entries = new Map<number, Entry>();
-  private bytes = 0;
-  private generation = -1;
-  private readonly w = writer;
+  private readonly store = new EncodedStore<number>(MAX_BYTES);
+  private wide: number;
+  /** The fill's position (ifindex), or -1 when every link has its body. */
+  private fillAfter = 0;
+  private fillScheduled = false;
 
-  constructor(private readonly model: NetworkModel) {}
-
-  /** The cached body of `link`, if it was encoded since the model last changed. */
-  lookup(link: Readonly<Link>, skipStats: boolean): Buffer | undefined {
-    if (this.model.generation.current !== this.generation) {
-      this.entries.clear();
-      this.bytes = 0;
-      this.generation = this.model.generation.current;
-    }
-    const hit = this.entries.get(link.index);
-    return hit && hit.link === link && hit.skipStats === skipStats ? hit.body : undefined;
+  constructor(private readonly model: NetworkModel) {
+    this.wide = model.generation.linksWide;
+    model.onEvent((e) => this.onEvent(e));
+    model.generation.watchLinks((index) => {
+      const link = model.byIndex(index);
+      if (link) this.dropAround(link);
+    });
+    this.scheduleFill();
   }
 
-  /** Encodes `link` and keeps the body (within the byte limit). Call after lookup() missed. */
-  store(link: Readonly<Link>, skipStats: boolean): Buffer {
-    writeLinkBody(this.w, linkMessage(this.model, link, { skipStats }));
-    const body = this.w.take();
-    if (this.bytes + body.length <= MAX_BYTES) {
-      const old = this.entries.get(link.index);
-      if (old) this.bytes -= old.body.length;
-      this.entries.set(link.index, { link, skipStats, body });
-      this.bytes += body.length;
+  /** Writes the kept body of `link` to `w`; false when there is none. */
+  writeTo(w: NlWriter, link: Readonly<Link>): boolean {
+    this.sync();
+    return this.store.writeTo(w, link.index);
+  }
+
+  /** Encodes `link` into `w`, keeping the body when `keep` and it can be kept. */
+  encode(w: NlWriter, link: Readonly<Link>, skipStats: boolean, keep: boolean): void {
+    const start = w.length;
+    writeLinkBody(w, linkMessage(this.model, link, { skipStats }));
+    if (keep && !skipStats && keepable(link)) this.store.put(link.index, w.buffer, start, w.length);
+  }
+
+  /** The body kept for `link`, for tests. */
+  kept(link: Readonly<Link>): Buffer | undefined {
+    this.sync();
+    return this.store.get(link.index);
+  }
+
+  /** Encodes every link that has no body now (what the background fill does a step at a time). */
+  fillAll(): void {
+    while (this.fillStep(Infinity));
+  }
+
+  /** A quiet change that names no link: every body goes. */
+  private sync(): void {
+    const wide = this.model.generation.linksWide;
+    if (wide === this.wide) return;
+    this.wide = wide;
+    this.store.clear();
+    this.fillAfter = 0;
+    this.scheduleFill();
+  }
+
+  private onEvent(e: ModelEvent): void {
+    switch (e.type) {
+      case 'newlink':
+      case 'dellink':
+      case 'bridgeport':
+        this.dropAround(e.link);
+        break;
+      case 'newaddr':
+      case 'deladdr':
+        // IPv6's device state (IF_RS_SENT once a link-local address is valid) shows in the link's AF_SPEC.
+        if (e.addr.family === 'inet6') this.drop(e.link.index);
+        break;
+      default:
+        // Routes, rules, neighbours and FDB entries show in no link's message.
+        break;
     }
-    return body;
+  }
+
+  /** Drops `link`'s body and those of the links whose messages show its state. */
+  private dropAround(link: Readonly<Link>): void {
+    this.sync();
+    const model = this.model;
+    this.drop(link.index);
+    if (link.master) this.drop(link.master);
+    if (KINDS[link.kind].carrier === 'peer' && link.linkNetns === undefined && link.link) this.drop(link.link);
+    for (const port of model.portsOf(link.index)) this.drop(port.index);
+    for (const upper of model.stackedOn(link.index)) this.drop(upper.index);
+  }
+
+  /** Drops the body of link `index` (if any); the fill goes back to encode it (or a new link) again. */
+  private drop(index: number): void {
+    this.store.delete(index);
+    this.fillAfter = this.fillAfter < 0 ? index - 1 : Math.min(this.fillAfter, index - 1);
+    this.scheduleFill();
+  }
+
+  private scheduleFill(): void {
+    if (this.fillScheduled || this.fillAfter < 0) return;
+    this.fillScheduled = true;
+    setImmediate(() => {
+      this.fillScheduled = false;
+      if (this.fillStep(FILL_STEP)) this.scheduleFill();
+    });
+  }
+
+  /** Encodes up to `count` links without a body from the fill position on; true if more may lack one. */
+  private fillStep(count: number): boolean {
+    this.sync();
+    if (this.fillAfter < 0) return false;
+    const model = this.model;
+    for (let link = model.linkAfter(this.fillAfter); link; link = model.linkAfter(this.fillAfter)) {
+      this.fillAfter = link.index;
+      if (this.store.has(link.index) || !keepable(link)) continue;
+      this.encode(writer, link, false, true);
+      writer.truncate(0);
+      if (--count <= 0) return true;
+    }
+    this.fillAfter = -1;
+    return false;
   }
 }
 
+/** A message naming another namespace (IFLA_LINK_NETNSID) is not encoded ahead: that allocates the id. */
+const keepable = (link: Readonly<Link>) => link.linkNetns === undefined;
+
 const caches = new WeakMap<NetworkModel, LinkBodyCache>();
+
+/** The model's link bodies, listening to its changes from now on (the daemon makes it when a namespace is attached). */
+export function linkBodies(model: NetworkModel): LinkBodyCache {
+  let cache = caches.get(model);
+  if (!cache) caches.set(model, (cache = new LinkBodyCache(model)));
+  return cache;
+}
 
 /**
  * Writes RTM_NEWLINK for `link` (ifi_change 0), from the model's body cache when it holds the
@@ -65,11 +162,8 @@ const caches = new WeakMap<NetworkModel, LinkBodyCache>();
 export function writeCachedLink(
   w: NlWriter, model: NetworkModel, link: Readonly<Link>, flags: number, seq: number, pid: number, skipStats: boolean, keep = true,
 ): void {
-  let cache = caches.get(model);
-  if (!cache) caches.set(model, (cache = new LinkBodyCache(model)));
+  const cache = linkBodies(model);
   const at = w.msgStart(RTM_NEWLINK, flags, seq, pid);
-  const body = cache.lookup(link, skipStats) ?? (keep ? cache.store(link, skipStats) : undefined);
-  if (body) w.bytes(body);
-  else writeLinkBody(w, linkMessage(model, link, { skipStats }));
+  if (skipStats || !cache.writeTo(w, link)) cache.encode(w, link, skipStats, keep);
   w.msgEnd(at);
 }

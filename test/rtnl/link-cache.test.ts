@@ -11,7 +11,7 @@ import { requestSequences } from '../helpers/request-steps.js';
 
 type MethodsOf<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
 type LinkQueries =
-  | 'onEvent' | 'byIndex' | 'byName' | 'linkAfter' | 'iterate' | 'linksOfKind' | 'portsOf' | 'kindOf' | 'now' | 'exportLinks'
+  | 'onEvent' | 'byIndex' | 'byName' | 'linkAfter' | 'iterate' | 'linksOfKind' | 'portsOf' | 'stackedOn' | 'kindOf' | 'now' | 'exportLinks'
   | 'reportedFlags' | 'tsoMaxSize' | 'reportedOperstate' | 'indexFree' | 'nextAutoIndex' | 'arrivalName';
 type AddressQueries = 'list' | 'ipv6Mtu' | 'ipv6Flags' | 'remaining' | 'getInet6' | 'export';
 

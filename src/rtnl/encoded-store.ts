@@ -1,0 +1,99 @@
+import type { NlWriter } from '../../protocol/writer.js';
+
+/**
+ * Encoded message bodies by key, kept in one growing buffer (no Buffer object per entry: a
+ * Map entry to an offset is all the heap holds). A dump copies a kept body instead of encoding
+ * its object again. Each record is a u32 length and the body; a replaced or deleted record
+ * stays as garbage until the buffer is full, when live records are compacted into a new one.
+ */
+export class EncodedStore<K> {
+  private arena: Buffer;
+  private used = 0;
+  private garbage = 0;
+  private readonly at = new Map<K, number>();
+
+  /** `maxBytes`: live bodies beyond this are not kept (put() does nothing). */
+  constructor(private readonly maxBytes: number, initialBytes = 16 * 1024) {
+    this.arena = Buffer.allocUnsafe(initialBytes);
+  }
+
+  get size(): number {
+    return this.at.size;
+  }
+
+  /** Bytes held by live records. */
+  get liveBytes(): number {
+    return this.used - this.garbage;
+  }
+
+  has(key: K): boolean {
+    return this.at.has(key);
+  }
+
+  /** Appends the body kept for `key` to `w`; false (nothing written) when none is kept. */
+  writeTo(w: NlWriter, key: K): boolean {
+    const at = this.at.get(key);
+    if (at === undefined) return false;
+    w.copyFrom(this.arena, at + 4, at + 4 + this.lengthAt(at));
+    return true;
+  }
+
+  /** The body kept for `key` (a copy), for tests. */
+  get(key: K): Buffer | undefined {
+    const at = this.at.get(key);
+    return at === undefined ? undefined : Buffer.from(this.arena.subarray(at + 4, at + 4 + this.lengthAt(at)));
+  }
+
+  /** Keeps src[start, end) as the body of `key`, replacing any kept before. */
+  put(key: K, src: Uint8Array, start: number, end: number): void {
+    this.delete(key);
+    const need = 4 + end - start;
+    if (this.used + need > this.arena.length && !this.makeRoom(need)) return;
+    const at = this.used;
+    this.arena.writeUInt32LE(end - start, at);
+    this.arena.set(src.subarray(start, end), at + 4);
+    this.used += need;
+    this.at.set(key, at);
+  }
+
+  delete(key: K): void {
+    const at = this.at.get(key);
+    if (at === undefined) return;
+    this.garbage += 4 + this.lengthAt(at);
+    this.at.delete(key);
+  }
+
+  clear(): void {
+    this.at.clear();
+    this.used = 0;
+    this.garbage = 0;
+  }
+
+  private lengthAt(at: number): number {
+    const b = this.arena;
+    return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+  }
+
+  /**
+   * Room for `need` more bytes: the live records are copied into a buffer at least twice what
+   * they take (so compactions stay rare), dropping the garbage. False when over maxBytes.
+   */
+  private makeRoom(need: number): boolean {
+    const live = this.used - this.garbage;
+    if (live + need > this.maxBytes) return false;
+    let size = this.arena.length;
+    while (size < 2 * (live + need)) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    let used = 0;
+    for (const [key, at] of this.at) {
+      const n = 4 + this.lengthAt(at);
+      this.arena.copy(next, used, at, at + n);
+      this.at.set(key, used);
+      used += n;
+    }
+    this.arena = next;
+    this.used = used;
+    this.garbage = 0;
+    return true;
+  }
+}
