@@ -73,8 +73,9 @@ export class DaemonNamespaces implements NetnsService {
   private attach(ns: Namespace): void {
     this.detach.set(ns, new Notifier(ns.model, this.connections.sinkFor(ns)).attach());
     // Links and addresses are encoded ahead, so even the first dump copies bytes (issue 21).
-    linkBodies(ns.model);
-    addressBodies(ns.model);
+    const busy = () => this.connections.dumping();
+    linkBodies(ns.model, busy);
+    addressBodies(ns.model, busy);
   }
 
   /**

@@ -200,8 +200,10 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
   }
   for (const { g, base } of groups) {
     for (const [i, dev] of [[0, base], [1, base + 2], [2, base + 4]] as const) {
-      await add((w, s) => writeAddrRequest(w, RTM_NEWADDR, CREATE, s, { family: AF_INET, prefixlen: 24, index: dev, local: ipv4(g, i), address: ipv4(g, i) }));
-      await add((w, s) => writeAddrRequest(w, RTM_NEWADDR, CREATE, s, { family: AF_INET6, prefixlen: 64, index: dev, address: ipv6(g, i), flags: IFA_F_NODAD }));
+      // Some with lifetimes: their entries are encoded in the dump itself (addr-cache.ts keeps only timeless ones).
+      const lifetimes = i === 2 ? { valid: 3600, preferred: 3600 } : undefined;
+      await add((w, s) => writeAddrRequest(w, RTM_NEWADDR, CREATE, s, { family: AF_INET, prefixlen: 24, index: dev, local: ipv4(g, i), address: ipv4(g, i), lifetimes }));
+      await add((w, s) => writeAddrRequest(w, RTM_NEWADDR, CREATE, s, { family: AF_INET6, prefixlen: 64, index: dev, address: ipv6(g, i), flags: IFA_F_NODAD, lifetimes }));
     }
   }
   for (let r = 0; r < options.routes; r++) {

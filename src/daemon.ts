@@ -21,12 +21,6 @@ import type { NetnsLayout } from './transport/netns-paths.js';
 import { ConnectionRegistry } from './transport/registry.js';
 import { UnixServer } from './transport/unix-server.js';
 
-/**
- * The warm-up takes no step while a client dumps or within this long after (a rig dumps links,
- * addresses and routes back to back: a step taken between two of them delayed the next).
- */
-const DUMP_BURST_MS = 50;
-
 export interface DaemonOptions {
   socket: string;
   /** Admin socket file mode (default 0660) and owning group. */
@@ -209,7 +203,7 @@ export class Daemon {
       socket, strict: o.strict, maxMessage: o.maxMessage, rcvbuf: o.rcvbuf, log: log.child({ warmUp: true }, { level: 'warn' }),
       addresses: { dadMs: 0, promoteSecondaries: o.addresses?.promoteSecondaries },
     });
-    const control = { stopped: () => this.stopping, busy: () => this.connections.dumpedSince(performance.now() - DUMP_BURST_MS) };
+    const control = { stopped: () => this.stopping, busy: () => this.connections.dumping() };
     this.warming = warmUpInBackground(scratch, socket, control, (err) => log.warn({ err }, 'warm-up failed'))
       .then(() => log.debug({ ms: Math.round(performance.now() - started) }, 'warm-up done'));
   }

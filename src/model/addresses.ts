@@ -738,8 +738,10 @@ export class AddressTable {
     if (cfg.rtPriority) ifp.rtPriority = cfg.rtPriority;
     if (cfg.peer) ifp.peer = addressBytes(cfg.peer);
     this.scheduleLifetime(ifp);
-    if (ifp.flags & IFA_F_TENTATIVE) this.quietly();
-    else this.emit('newaddr', ifp);
+    if (ifp.flags & IFA_F_TENTATIVE) {
+      this.host.changed();
+      this.generation.addressChanged(ifp);
+    } else this.emit('newaddr', ifp);
     // After the RTM_NEWADDR: the prefix route follows (modify_prefix_route / cleanup_prefix_route).
     this.host.inetaddrChain.call({ type: 'modify', addr: ifp, link: this.devices.get(ifp.ifindex)!.link, oldMetric, hadPrefixRoute });
   }

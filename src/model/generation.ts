@@ -4,9 +4,10 @@
  * it in the model's emit(); a table's method that changes something without announcing it
  * advances it itself. (Caches are only filled between model calls, so one advance anywhere in
  * a change is enough.)
- * Caches of single links' messages (src/rtnl/link-cache.ts) need to know which link: the events
- * name it, a quiet change to one link says so through linkChanged(), and any other quiet change
- * that may show in a link's message advances `linksWide` (every link's message may have changed).
+ * Caches of single links' and addresses' messages (src/rtnl/link-cache.ts, addr-cache.ts) need to
+ * know which one: the events name it, a quiet change to one says so through linkChanged() or
+ * addressChanged(), and any other quiet change that may show in a link's message advances
+ * `linksWide` (every link's message may have changed).
  * Beside these, the two sequence numbers Linux checks for NLM_F_DUMP_INTR, which move only with
  * some changes (a link dump is not interrupted by an MTU change on Linux).
  */
@@ -20,6 +21,7 @@ export class ModelGeneration {
   /** dev_addr_genid: an address changed. */
   private addrGenid = 0;
   private readonly linkWatchers: ((index: number) => void)[] = [];
+  private readonly addressWatchers: ((addr: object) => void)[] = [];
 
   /**
    * Something changed: `devices` when the device list or a name (each device announced),
@@ -43,6 +45,18 @@ export class ModelGeneration {
   /** Calls `watch` with the index of every link linkChanged() names. */
   watchLinks(watch: (index: number) => void): void {
     this.linkWatchers.push(watch);
+  }
+
+  /** A quiet change of one address (a tentative one modified: announced only when DAD ends). */
+  addressChanged(addr: object): void {
+    this.current++;
+    this.addrGenid++;
+    for (const watch of this.addressWatchers) watch(addr);
+  }
+
+  /** Calls `watch` with every address addressChanged() names. */
+  watchAddresses(watch: (addr: object) => void): void {
+    this.addressWatchers.push(watch);
   }
 
   /** cb->seq of a link dump (rtnl_dump_ifinfo: dev_base_seq). */

@@ -1,13 +1,19 @@
 import { writeAddrBody } from '../../protocol/addr-message.js';
 import { RTM_NEWADDR } from '../../protocol/constants.js';
 import { NlWriter } from '../../protocol/writer.js';
-import { IFA_F_TENTATIVE, isTimeless, type InetAddress } from '../model/addresses.js';
+import { isTimeless, type InetAddress, type InetFamily } from '../model/addresses.js';
 import type { NetworkModel } from '../model/store.js';
 import { emptyAddrMessage, fillAddrMessage } from './addr-view.js';
+import { NEVER_BUSY, runInBackground, type Busy } from './background.js';
 import { EncodedStore } from './encoded-store.js';
 
 /** At most this many bytes of encoded addresses are kept per model (~400,000 addresses). */
 const MAX_BYTES = 32 * 1024 * 1024;
+
+/** Devices whose addresses the background fill looks at per step. */
+const FILL_STEP = 256;
+
+const FAMILIES: readonly InetFamily[] = ['inet', 'inet6'];
 
 /** Shared by every namespace's cache: a body is encoded and kept before the next begins. */
 const writer = new NlWriter(512);
@@ -15,38 +21,60 @@ const scratch = emptyAddrMessage();
 
 /**
  * An address's RTM_NEWADDR body depends on the address alone, and the address table announces
- * every change to one (RTM_NEWADDR / RTM_DELADDR, as Linux does): so each address's body is
- * encoded when it is announced and kept until its next announcement, and a dump copies the
- * bodies instead of encoding every address (a rig's first address dump after adding them).
- * Kept only for bodies that do not change with time: no remaining lifetimes, no tentative
- * address (whose changes are not announced until DAD ends).
+ * every change to one (RTM_NEWADDR / RTM_DELADDR, as Linux does) or, for the few it does not
+ * announce yet (a tentative address modified), names it (generation.addressChanged). So each
+ * address's body is encoded when it is announced, or in the background for the ones added
+ * quietly (link-local and NODAD addresses, announced only once DAD ends), and kept until its
+ * next change: a dump copies the bodies instead of encoding every address (a rig's first address
+ * dump after adding them, issue 21). Only bodies that do not change with time are kept (no
+ * remaining lifetimes).
  */
 export class AddressBodies {
   private readonly store = new EncodedStore<Readonly<InetAddress>>(MAX_BYTES);
+  /** The background fill's position (ifindex), or -1 when it has nothing left to look at. */
+  private fillAfter = 0;
+  private fillScheduled = false;
 
-  constructor(private readonly model: NetworkModel) {
+  constructor(private readonly model: NetworkModel, private readonly busy: Busy) {
     model.onEvent((e) => {
       if (e.type === 'newaddr') this.encode(e.addr);
       else if (e.type === 'deladdr') this.store.delete(e.addr);
+      // A device coming up gets its link-local address quietly.
+      else if (e.type === 'newlink') this.refill();
     });
+    model.generation.watchAddresses((a) => {
+      this.store.delete(a as InetAddress);
+      this.refill();
+    });
+    this.refill();
   }
 
   /**
    * Writes RTM_NEWADDR for `a` (in the model's own namespace), from the kept body when there
-   * is one; a miss is encoded from `scratch` and kept if it can be.
+   * is one; a miss is encoded and kept if it can be.
    */
   write(w: NlWriter, a: Readonly<InetAddress>, flags: number, seq: number, pid: number): void {
     const at = w.msgStart(RTM_NEWADDR, flags, seq, pid);
     if (!this.store.writeTo(w, a)) {
       const start = w.length;
       writeAddrBody(w, fillAddrMessage(scratch, this.model, a));
-      if (keepable(a)) this.store.put(a, w.buffer, start, w.length);
+      if (isTimeless(a)) this.store.put(a, w.buffer, start, w.length);
     }
     w.msgEnd(at);
   }
 
+  /** The body kept for `a`, for tests. */
+  kept(a: Readonly<InetAddress>): Buffer | undefined {
+    return this.store.get(a);
+  }
+
+  /** Encodes every address that has no body now (what the background fill does a step at a time). */
+  fillAll(): void {
+    while (this.fillStep(Infinity));
+  }
+
   private encode(a: Readonly<InetAddress>): void {
-    if (!keepable(a)) {
+    if (!isTimeless(a)) {
       this.store.delete(a);
       return;
     }
@@ -55,22 +83,42 @@ export class AddressBodies {
     writer.truncate(0);
   }
 
-  /** The body kept for `a`, for tests. */
-  kept(a: Readonly<InetAddress>): Buffer | undefined {
-    return this.store.get(a);
+  /** Addresses may have been added without an announcement: the fill looks at every device again. */
+  private refill(): void {
+    this.fillAfter = 0;
+    if (this.fillScheduled) return;
+    this.fillScheduled = true;
+    runInBackground(() => {
+      if (this.fillStep(FILL_STEP)) return true;
+      this.fillScheduled = false;
+      return false;
+    }, this.busy);
+  }
+
+  /** Encodes the addresses without a body of up to `count` devices; true if devices are left. */
+  private fillStep(count: number): boolean {
+    if (this.fillAfter < 0) return false;
+    const model = this.model;
+    for (let link = model.linkAfter(this.fillAfter); link; link = model.linkAfter(this.fillAfter)) {
+      this.fillAfter = link.index;
+      for (const family of FAMILIES) {
+        for (const a of model.addresses.list(link.index, family)) if (!this.store.has(a) && isTimeless(a)) this.encode(a);
+      }
+      if (--count <= 0) return true;
+    }
+    this.fillAfter = -1;
+    return false;
   }
 }
-
-const keepable = (a: Readonly<InetAddress>) => isTimeless(a) && !(a.flags & IFA_F_TENTATIVE);
 
 const caches = new WeakMap<NetworkModel, AddressBodies>();
 
 /**
- * The model's address bodies, listening to its events from now on: the daemon makes it when
- * a namespace is attached, so every address added later is encoded as it is announced.
+ * The model's address bodies, listening to its events from now on: the daemon makes it when a
+ * namespace is attached, with `busy` telling the background fill when to wait.
  */
-export function addressBodies(model: NetworkModel): AddressBodies {
+export function addressBodies(model: NetworkModel, busy: Busy = NEVER_BUSY): AddressBodies {
   let cache = caches.get(model);
-  if (!cache) caches.set(model, (cache = new AddressBodies(model)));
+  if (!cache) caches.set(model, (cache = new AddressBodies(model, busy)));
   return cache;
 }

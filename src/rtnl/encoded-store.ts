@@ -45,13 +45,13 @@ export class EncodedStore<K> {
   }
 
   /** Keeps src[start, end) as the body of `key`, replacing any kept before. */
-  put(key: K, src: Uint8Array, start: number, end: number): void {
+  put(key: K, src: Buffer, start: number, end: number): void {
     this.delete(key);
     const need = 4 + end - start;
     if (this.used + need > this.arena.length && !this.makeRoom(need)) return;
     const at = this.used;
     this.arena.writeUInt32LE(end - start, at);
-    this.arena.set(src.subarray(start, end), at + 4);
+    src.copy(this.arena, at + 4, start, end);
     this.used += need;
     this.at.set(key, at);
   }

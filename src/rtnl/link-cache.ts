@@ -5,6 +5,7 @@ import type { ModelEvent } from '../model/events.js';
 import { KINDS } from '../model/kinds.js';
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
+import { NEVER_BUSY, runInBackground, type Busy } from './background.js';
 import { EncodedStore } from './encoded-store.js';
 import { linkMessage } from './link-view.js';
 
@@ -36,7 +37,7 @@ class LinkBodyCache {
   private fillAfter = 0;
   private fillScheduled = false;
 
-  constructor(private readonly model: NetworkModel) {
+  constructor(private readonly model: NetworkModel, private readonly busy: Busy) {
     this.wide = model.generation.linksWide;
     model.onEvent((e) => this.onEvent(e));
     model.generation.watchLinks((index) => {
@@ -119,10 +120,11 @@ class LinkBodyCache {
   private scheduleFill(): void {
     if (this.fillScheduled || this.fillAfter < 0) return;
     this.fillScheduled = true;
-    setImmediate(() => {
+    runInBackground(() => {
+      if (this.fillStep(FILL_STEP)) return true;
       this.fillScheduled = false;
-      if (this.fillStep(FILL_STEP)) this.scheduleFill();
-    });
+      return false;
+    }, this.busy);
   }
 
   /** Encodes up to `count` links without a body from the fill position on; true if more may lack one. */
@@ -147,10 +149,13 @@ const keepable = (link: Readonly<Link>) => link.linkNetns === undefined;
 
 const caches = new WeakMap<NetworkModel, LinkBodyCache>();
 
-/** The model's link bodies, listening to its changes from now on (the daemon makes it when a namespace is attached). */
-export function linkBodies(model: NetworkModel): LinkBodyCache {
+/**
+ * The model's link bodies, listening to its changes from now on: the daemon makes it when a
+ * namespace is attached, with `busy` telling the background fill when to wait.
+ */
+export function linkBodies(model: NetworkModel, busy: Busy = NEVER_BUSY): LinkBodyCache {
   let cache = caches.get(model);
-  if (!cache) caches.set(model, (cache = new LinkBodyCache(model)));
+  if (!cache) caches.set(model, (cache = new LinkBodyCache(model, busy)));
   return cache;
 }
 

@@ -3,6 +3,12 @@ import type { Namespace } from '../model/netns/namespace.js';
 import type { NotificationSink } from '../rtnl/notify.js';
 import type { Connection } from './connection.js';
 
+/**
+ * A rig dumps links, addresses and routes back to back: background work taking a step between
+ * two of them delayed the next, so it waits until this long after a dump.
+ */
+const DUMP_BURST_MS = 50;
+
 /** The connections belonging to one namespace: its multicast groups' members. */
 class NamespaceMembers implements NotificationSink {
   readonly connections = new Map<number, Connection>();
@@ -68,10 +74,18 @@ export class ConnectionRegistry implements NotificationSink {
     this.sinkFor(conn.netns).connections.set(conn.portid, conn);
   }
 
-  /** Whether any connection has dumped at `time` (performance.now()) or since (the warm-up waits meanwhile). */
+  /** Whether any connection has dumped at `time` (performance.now()) or since. */
   dumpedSince(time: number): boolean {
     for (const conn of this.connections.values()) if (conn.dumpedSince(time)) return true;
     return false;
+  }
+
+  /**
+   * Whether a client is being served dumps: one under way or ended within DUMP_BURST_MS. Work
+   * done in the background (the warm-up, encoding bodies ahead) waits meanwhile.
+   */
+  dumping(): boolean {
+    return this.dumpedSince(performance.now() - DUMP_BURST_MS);
   }
 
   remove(portid: number): void {

@@ -5,7 +5,7 @@ import { writeLinkBody } from '../../protocol/link-message.js';
 import { NlWriter } from '../../protocol/writer.js';
 import { ManualClock } from '../../src/model/clock.js';
 import { NetworkModel } from '../../src/model/store.js';
-import type { KindName } from '../../src/model/kinds.js';
+import type { KindName } from '../../src/model/types.js';
 import { addressBodies } from '../../src/rtnl/addr-cache.js';
 import { addrMessage } from '../../src/rtnl/addr-view.js';
 import { linkBodies } from '../../src/rtnl/link-cache.js';
@@ -50,7 +50,7 @@ function apply(model: NetworkModel, clock: ManualClock, [op, n, v]: Step, serial
       const parent = kind === 'vlan' || kind === 'macvlan' ? (pick('dummy') ?? pick('veth'))?.index : undefined;
       if ((kind === 'vlan' || kind === 'macvlan') && parent === undefined) return;
       model.createLink({
-        kind, name: `l${serial}`, parent, vlan: kind === 'vlan' ? { id: 1 + (serial % 4000) } : undefined,
+        kind, name: `l${serial}`, parent, vlan: kind === 'vlan' ? { id: 1 + (serial % 4000), protocol: 0x8100, flags: 1 } : undefined,
         peer: kind === 'veth' ? { kind: 'veth', name: `p${serial}` } : undefined, flags: v & 1, change: 1,
       });
       return;
@@ -66,7 +66,7 @@ function apply(model: NetworkModel, clock: ManualClock, [op, n, v]: Step, serial
     case 9: return void model.setOperstate(link, [5, 6, 0][v % 3]!);
     case 10: return void model.deleteLink(link);
     case 11: return model.addresses.newInet4({ ifindex: link.index, prefixlen: 24, flags: 0, scope: 0, local: v4 }, { excl: v % 5 !== 0, replace: v % 5 === 0 });
-    case 12: return model.addresses.newInet6({ ifindex: link.index, prefixlen: 64, flags: v & 2, local: v6 }, { excl: true, replace: false });
+    case 12: return model.addresses.newInet6({ ifindex: link.index, prefixlen: 64, flags: v & 0x102, local: v6, rtPriority: v & 8 }, { excl: v % 4 !== 0, replace: v % 4 === 0 });
     case 13: return model.addresses.delInet4({ ifindex: link.index, prefixlen: 24, local: v4 });
     case 14: return model.addresses.delInet6({ ifindex: link.index, prefixlen: 64, local: v6 });
     case 15: return clock.advance(v * 10); // DAD ends, router solicitations go out
@@ -92,6 +92,7 @@ describe('encoded link and address bodies', () => {
           // A dump's misses are kept too: write every address through the cache now and then.
           if (step[3]) {
             linkBodies(model).fillAll();
+            addressBodies(model).fillAll();
             const w = new NlWriter();
             for (const link of model.iterate()) for (const a of [...model.addresses.list(link.index, 'inet'), ...model.addresses.list(link.index, 'inet6')]) addressBodies(model).write(w, a, 2, 1, 1);
           }
@@ -100,6 +101,25 @@ describe('encoded link and address bodies', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a tentative address modified (announced only once DAD ends) is encoded again', () => {
+    const clock = new ManualClock(1_000_000);
+    const model = new NetworkModel({ cpuCount: 2, clock, addresses: { dadMs: 500 } });
+    model.addLoopback();
+    const cache = addressBodies(model);
+    const [d] = model.createLink({ kind: 'dummy', name: 'd0', flags: 1, change: 1 });
+    const local = new Uint8Array([0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    model.addresses.newInet6({ ifindex: d!.index, prefixlen: 64, flags: 0, local }, { excl: true, replace: false });
+    cache.fillAll();
+    const a = model.addresses.list(d!.index, 'inet6').find((x) => x.prefixlen === 64 && x.address[0] === 0x20)!;
+    const before = cache.kept(a);
+    expect(before).toBeDefined();
+    model.addresses.newInet6({ ifindex: d!.index, prefixlen: 64, flags: 0, local, rtPriority: 7 }, { excl: false, replace: true });
+    expect(a.flags & 0x40).toBe(0x40); // still tentative: the change is not announced
+    cache.fillAll();
+    expect(cache.kept(a)?.toString('hex')).not.toBe(before!.toString('hex'));
+    expectBodiesFresh(model);
   });
 
   it('the background fill keeps every link once the model is left alone', async () => {
