@@ -169,6 +169,72 @@ export interface Inet4FibHop {
 export function writeInet4FibEntry(
   w: NlWriter, type: number, flags: number, seq: number, pid: number, r: Inet4FibEntry, hop: Inet4FibHop | undefined, hopFlags: number,
 ): void {
+  if (r.metrics?.length || hop?.gateway6) {
+    writeInet4FibEntryNested(w, type, flags, seq, pid, r, hop, hopFlags);
+    return;
+  }
+  // Every attribute is a bare u32: the message's length is known first, and its bytes are stored
+  // in one claimed run (a dump writes one of these per route; NlWriter's calls each check room).
+  const len = NLMSG_RTMSG_LEN + 8 + (r.dstLen ? 8 : 0) + (r.priority ? 8 : 0) + (r.prefsrc ? 8 : 0) +
+    (hop ? (hop.gateway4 !== undefined ? 8 : 0) + (hop.ifindex ? 8 : 0) + (hop.flow ? 8 : 0) : 0);
+  let p = w.claim(len);
+  const b = w.buffer;
+  p = le32(b, p, len);
+  b[p] = type & 0xff;
+  b[p + 1] = type >>> 8;
+  b[p + 2] = flags & 0xff;
+  b[p + 3] = (flags >>> 8) & 0xff;
+  p = le32(b, p + 4, seq);
+  p = le32(b, p, pid);
+  b[p] = AF_INET;
+  b[p + 1] = r.dstLen;
+  b[p + 2] = 0;
+  b[p + 3] = r.tos;
+  b[p + 4] = rtmTable(r.table);
+  b[p + 5] = r.protocol;
+  b[p + 6] = r.scope;
+  b[p + 7] = r.type;
+  p = le32(b, p + 8, hopFlags);
+  p = nlaU32(b, p, RTA_TABLE, r.table, false);
+  if (r.dstLen) p = nlaU32(b, p, RTA_DST, r.dst, true);
+  if (r.priority) p = nlaU32(b, p, RTA_PRIORITY, r.priority, false);
+  if (r.prefsrc) p = nlaU32(b, p, RTA_PREFSRC, r.prefsrc, true);
+  if (hop) {
+    if (hop.gateway4 !== undefined) p = nlaU32(b, p, RTA_GATEWAY, hop.gateway4, true);
+    if (hop.ifindex) p = nlaU32(b, p, RTA_OIF, hop.ifindex, false);
+    if (hop.flow) nlaU32(b, p, RTA_FLOW, hop.flow, false);
+  }
+}
+
+/** nlmsghdr + rtmsg. */
+const NLMSG_RTMSG_LEN = 28;
+
+function le32(b: Buffer, p: number, v: number): number {
+  b[p] = v & 0xff;
+  b[p + 1] = (v >>> 8) & 0xff;
+  b[p + 2] = (v >>> 16) & 0xff;
+  b[p + 3] = (v >>> 24) & 0xff;
+  return p + 4;
+}
+
+/** An 8-byte attribute holding a u32, in host order or (an IPv4 address) network order. */
+function nlaU32(b: Buffer, p: number, type: number, v: number, bigEndian: boolean): number {
+  b[p] = 8;
+  b[p + 1] = 0;
+  b[p + 2] = type;
+  b[p + 3] = 0;
+  if (!bigEndian) return le32(b, p + 4, v);
+  b[p + 4] = (v >>> 24) & 0xff;
+  b[p + 5] = (v >>> 16) & 0xff;
+  b[p + 6] = (v >>> 8) & 0xff;
+  b[p + 7] = v & 0xff;
+  return p + 8;
+}
+
+/** writeInet4FibEntry() with metrics or an IPv6 gateway: nested attributes, through the writer. */
+function writeInet4FibEntryNested(
+  w: NlWriter, type: number, flags: number, seq: number, pid: number, r: Inet4FibEntry, hop: Inet4FibHop | undefined, hopFlags: number,
+): void {
   const at = w.msgStart(type, flags, seq, pid);
   w.u8(AF_INET).u8(r.dstLen).u8(0).u8(r.tos).u8(rtmTable(r.table)).u8(r.protocol).u8(r.scope).u8(r.type).u32(hopFlags >>> 0);
   w.attrU32(RTA_TABLE, r.table);

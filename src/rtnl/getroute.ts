@@ -187,8 +187,14 @@ class RouteWalk {
         if (keep(r, this.filter)) return r;
       }
       if (this.v4 && this.at < this.keys.length) {
-        this.list = this.v4.aliasesAt(this.keys[this.at++]!);
-        this.i = 0;
+        // Array.isArray does not narrow a readonly array type away: hence the casts.
+        const aliases = this.v4.aliasesAt(this.keys[this.at++]!);
+        if (Array.isArray(aliases)) {
+          this.list = aliases as readonly Route[];
+          this.i = 0;
+        } else if (aliases && keep(aliases as Route, this.filter)) {
+          return aliases as Route;
+        }
       } else if (this.at < this.nodes.length) {
         this.list = this.nodes[this.at++]!.routes;
         this.i = 0;

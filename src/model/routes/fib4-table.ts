@@ -310,10 +310,10 @@ export class Fib4Table {
     return keys;
   }
 
-  /** The aliases of a dump key. */
-  aliasesAt(key: number): readonly Route4[] {
-    const len = 32 - (key % 64);
-    return this.aliases(Math.floor(key / 64) | 0, len);
+  /** The aliases of a dump key: a lone alias as it is stored (no list made for it), undefined if none. */
+  aliasesAt(key: number): Route4 | readonly Route4[] | undefined {
+    const slot = this.prefixes.get(Math.floor(key / 64) | 0, 32 - (key % 64));
+    return slot < 0 ? undefined : (this.slots[slot * 2] as Node4);
   }
 
   *routes(): IterableIterator<Route4> {
