@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Daemon } from '../src/daemon.js';
+import { backgroundIdle } from '../src/rtnl/background.js';
 import { readSeed } from '../src/seed.js';
 
 interface MemoryJob {
@@ -23,8 +24,12 @@ interface MemoryJob {
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
 
-/** heapUsed after full collections, with pending callbacks run in between (they may hold garbage). */
+/**
+ * heapUsed after full collections, with pending callbacks run in between (they may hold garbage),
+ * once the daemons' background work (encoding bodies ahead, src/rtnl/background.ts) has ended.
+ */
 async function heap(): Promise<number> {
+  await backgroundIdle();
   for (let i = 0; i < 3; i++) {
     await new Promise((r) => setTimeout(r, 50));
     gc!();

@@ -11,6 +11,7 @@
 //   --only cli-start    run only the `rtnl` cold-start row and update it in bench/results.json
 //   --only cold         run only the fresh-daemon rows (bench/cold.ts) and update them likewise
 //   --only rules        run only the `ip route get` with 100 FIB rules row (bench/rules-lookup.ts)
+//   --only memory       run only the heap rows (per link, per address, per idle connection)
 //   --only routes       run only the route rows (1,000,000 IPv4 routes vs the kernel, route get,
 //                       start-up from --state, subscriber cost) and update them likewise
 //   --only neighbours   run only the neighbour rows (dump of 100,000 vs the kernel, heap per
@@ -50,7 +51,7 @@ const ONLY_GROUPS: Record<string, () => Promise<void>> = {
   },
   // The in-process model rows alone (about a minute): lookups/s, inserts, heap per route.
   'routes-model': () => routeModelRows(),
-  neighbours: () => neighbourRows(), rules: () => ruleLookupRows(),
+  neighbours: () => neighbourRows(), rules: () => ruleLookupRows(), memory: () => memoryRows(),
 };
 if (ONLY !== undefined && !Object.hasOwn(ONLY_GROUPS, ONLY)) throw new Error(`--only: unknown group ${ONLY} (known: ${Object.keys(ONLY_GROUPS).join(', ')})`);
 

@@ -1,5 +1,7 @@
 import { align4, NLA_HDRLEN } from './align.js';
 
+const NLMSG_HDRLEN = 16;
+
 /**
  * A growable little-endian byte writer for netlink messages and attributes.
  * binary-parser only decodes, so encoding is this small hand-written writer.
@@ -220,9 +222,43 @@ export class NlWriter {
 
   /** Starts a message; close it with msgEnd(returned offset). */
   msgStart(type: number, flags: number, seq: number, pid: number): number {
-    const at = this.pos;
-    this.u32(0).u16(type).u16(flags).u32(seq).u32(pid);
+    const at = this.claim(NLMSG_HDRLEN);
+    this.header(at, 0, type, flags, seq, pid);
     return at;
+  }
+
+  /**
+   * A whole message whose body is src[start, end), a kept encoding (4-byte aligned, as every
+   * body is): one room check, the header, the copy, instead of msgStart/bytes/msgEnd.
+   */
+  messageFrom(type: number, flags: number, seq: number, pid: number, src: Buffer, start: number, end: number): this {
+    const len = NLMSG_HDRLEN + end - start;
+    const at = this.claim(len);
+    this.header(at, len, type, flags, seq, pid);
+    const b = this.buf;
+    if (end - start > 128) src.copy(b, at + NLMSG_HDRLEN, start, end);
+    else for (let i = start, p = at + NLMSG_HDRLEN; i < end; i++) b[p++] = src[i]!;
+    return this;
+  }
+
+  private header(at: number, len: number, type: number, flags: number, seq: number, pid: number): void {
+    const b = this.buf;
+    b[at] = len & 0xff;
+    b[at + 1] = (len >>> 8) & 0xff;
+    b[at + 2] = (len >>> 16) & 0xff;
+    b[at + 3] = (len >>> 24) & 0xff;
+    b[at + 4] = type & 0xff;
+    b[at + 5] = (type >>> 8) & 0xff;
+    b[at + 6] = flags & 0xff;
+    b[at + 7] = (flags >>> 8) & 0xff;
+    b[at + 8] = seq & 0xff;
+    b[at + 9] = (seq >>> 8) & 0xff;
+    b[at + 10] = (seq >>> 16) & 0xff;
+    b[at + 11] = (seq >>> 24) & 0xff;
+    b[at + 12] = pid & 0xff;
+    b[at + 13] = (pid >>> 8) & 0xff;
+    b[at + 14] = (pid >>> 16) & 0xff;
+    b[at + 15] = (pid >>> 24) & 0xff;
   }
 
   msgEnd(at: number): this {

@@ -54,12 +54,10 @@ export class AddressBodies {
    * is one; a miss is encoded and kept if it can be.
    */
   write(w: NlWriter, a: Readonly<InetAddress>, flags: number, seq: number, pid: number): void {
+    if (this.store.writeMessage(w, a, RTM_NEWADDR, flags, seq, pid)) return;
     const at = w.msgStart(RTM_NEWADDR, flags, seq, pid);
-    if (!this.store.writeTo(w, a)) {
-      const start = w.length;
-      writeAddrBody(w, fillAddrMessage(scratch, this.model, a));
-      if (isTimeless(a)) this.store.put(a, w.buffer, start, w.length);
-    }
+    writeAddrBody(w, fillAddrMessage(scratch, this.model, a));
+    if (isTimeless(a)) this.store.put(a, w.buffer, at + 16, w.length);
     w.msgEnd(at);
   }
 

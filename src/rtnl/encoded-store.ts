@@ -30,11 +30,11 @@ export class EncodedStore<K> {
     return this.at.has(key);
   }
 
-  /** Appends the body kept for `key` to `w`; false (nothing written) when none is kept. */
-  writeTo(w: NlWriter, key: K): boolean {
+  /** Appends a whole message (header, then the body kept for `key`) to `w`; false (nothing written) when none is kept. */
+  writeMessage(w: NlWriter, key: K, type: number, flags: number, seq: number, pid: number): boolean {
     const at = this.at.get(key);
     if (at === undefined) return false;
-    w.copyFrom(this.arena, at + 4, at + 4 + this.lengthAt(at));
+    w.messageFrom(type, flags, seq, pid, this.arena, at + 4, at + 4 + this.lengthAt(at));
     return true;
   }
 

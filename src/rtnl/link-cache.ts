@@ -47,10 +47,10 @@ class LinkBodyCache {
     this.scheduleFill();
   }
 
-  /** Writes the kept body of `link` to `w`; false when there is none. */
-  writeTo(w: NlWriter, link: Readonly<Link>): boolean {
+  /** Writes RTM_NEWLINK with the kept body of `link` to `w`; false (nothing written) when there is none. */
+  writeMessage(w: NlWriter, link: Readonly<Link>, flags: number, seq: number, pid: number): boolean {
     this.sync();
-    return this.store.writeTo(w, link.index);
+    return this.store.writeMessage(w, link.index, RTM_NEWLINK, flags, seq, pid);
   }
 
   /** Encodes `link` into `w`, keeping the body when `keep` and it can be kept. */
@@ -168,7 +168,8 @@ export function writeCachedLink(
   w: NlWriter, model: NetworkModel, link: Readonly<Link>, flags: number, seq: number, pid: number, skipStats: boolean, keep = true,
 ): void {
   const cache = linkBodies(model);
+  if (!skipStats && cache.writeMessage(w, link, flags, seq, pid)) return;
   const at = w.msgStart(RTM_NEWLINK, flags, seq, pid);
-  if (skipStats || !cache.writeTo(w, link)) cache.encode(w, link, skipStats, keep);
+  cache.encode(w, link, skipStats, keep);
   w.msgEnd(at);
 }

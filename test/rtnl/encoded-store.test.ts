@@ -27,11 +27,17 @@ describe('EncodedStore', () => {
         for (const [key, body] of ref) {
           expect(store.get(key)?.toString('hex')).toBe(body.toString('hex'));
           const w = new NlWriter(16);
-          w.u8(0xaa);
-          expect(store.writeTo(w, key)).toBe(true);
-          expect(w.take().toString('hex')).toBe('aa' + body.toString('hex'));
+          w.u32(0xaabbccdd);
+          expect(store.writeMessage(w, key, 0x1234, 0x302, 7, 0x10203)).toBe(true);
+          const header = Buffer.alloc(16);
+          header.writeUInt32LE(16 + body.length, 0);
+          header.writeUInt16LE(0x1234, 4);
+          header.writeUInt16LE(0x302, 6);
+          header.writeUInt32LE(7, 8);
+          header.writeUInt32LE(0x10203, 12);
+          expect(w.take().toString('hex')).toBe('ddccbbaa' + header.toString('hex') + body.toString('hex'));
         }
-        expect(store.writeTo(new NlWriter(), 999)).toBe(false);
+        expect(store.writeMessage(new NlWriter(), 999, 1, 0, 0, 0)).toBe(false);
       }),
       { numRuns: 300 },
     );
