@@ -79,20 +79,12 @@ export class NlWriter {
     return this;
   }
 
-  /**
-   * src[start, end), with no subarray object made: a loop for a few bytes (an ACK's echoed
-   * header, an address body), Buffer.copy's native call for more (a link body).
-   */
+  /** src[start, end) (no subarray object made for a few bytes, as an ACK's echoed header). */
   copyFrom(src: Uint8Array, start: number, end: number): this {
     const n = end - start;
     this.ensure(n);
     const b = this.buf;
     let p = this.pos;
-    if (n > 128 && src instanceof Buffer) {
-      src.copy(b, p, start, end);
-      this.pos = p + n;
-      return this;
-    }
     for (let i = start; i < end; i++) b[p++] = src[i]!;
     this.pos = p;
     return this;

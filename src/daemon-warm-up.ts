@@ -200,7 +200,8 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
   }
   for (const { g, base } of groups) {
     for (const [i, dev] of [[0, base], [1, base + 2], [2, base + 4]] as const) {
-      // Some with lifetimes: their entries are encoded in the dump itself (addr-cache.ts keeps only timeless ones).
+      // Some with lifetimes: their entries are encoded in the dump itself (addr-cache.ts keeps
+      // only timeless ones), and an address dump showing them is not recorded (dump-image.ts).
       const lifetimes = i === 2 ? { valid: 3600, preferred: 3600 } : undefined;
       await add((w, s) => writeAddrRequest(w, RTM_NEWADDR, CREATE, s, { family: AF_INET, prefixlen: 24, index: dev, local: ipv4(g, i), address: ipv4(g, i), lifetimes }));
       await add((w, s) => writeAddrRequest(w, RTM_NEWADDR, CREATE, s, { family: AF_INET6, prefixlen: 64, index: dev, address: ipv6(g, i), flags: IFA_F_NODAD, lifetimes }));
