@@ -6,15 +6,23 @@ import type { NlWriter } from '../../protocol/writer.js';
  * its object again. Each record is a u32 length and the body; a replaced or deleted record
  * stays as garbage until the buffer is full, when live records are compacted into a new one.
  */
+const EMPTY = Buffer.alloc(0);
+/** The smallest buffer made (Buffer.allocUnsafe takes one this small from Node's shared pool). */
+const MIN_BYTES = 256;
+
 export class EncodedStore<K> {
   private arena: Buffer;
   private used = 0;
   private garbage = 0;
   private readonly at = new Map<K, number>();
 
-  /** `maxBytes`: live bodies beyond this are not kept (put() does nothing). */
-  constructor(private readonly maxBytes: number, initialBytes = 16 * 1024) {
-    this.arena = Buffer.allocUnsafe(initialBytes);
+  /**
+   * `maxBytes`: live bodies beyond this are not kept (put() does nothing). The buffer starts
+   * empty and grows as bodies come: a namespace holding only lo keeps ~2 KB, and a rig may have
+   * 10,000 of them.
+   */
+  constructor(private readonly maxBytes: number) {
+    this.arena = EMPTY;
   }
 
   get size(): number {
@@ -81,7 +89,7 @@ export class EncodedStore<K> {
   private makeRoom(need: number): boolean {
     const live = this.used - this.garbage;
     if (live + need > this.maxBytes) return false;
-    let size = this.arena.length;
+    let size = Math.max(this.arena.length, MIN_BYTES);
     while (size < 2 * (live + need)) size *= 2;
     const next = Buffer.allocUnsafe(size);
     let used = 0;

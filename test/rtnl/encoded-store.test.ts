@@ -7,7 +7,7 @@ describe('EncodedStore', () => {
   it('holds what a Map would, through replacements, deletions and compactions', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(30), fc.uint8Array({ maxLength: 300 }), fc.nat(9)), { maxLength: 300 }), (ops) => {
-        const store = new EncodedStore<number>(1 << 20, 64);
+        const store = new EncodedStore<number>(1 << 20);
         const ref = new Map<number, Buffer>();
         for (const [key, body, what] of ops) {
           if (what === 0) {
@@ -44,7 +44,7 @@ describe('EncodedStore', () => {
   });
 
   it('keeps nothing beyond its byte limit', () => {
-    const store = new EncodedStore<number>(1000, 64);
+    const store = new EncodedStore<number>(1000);
     const body = Buffer.alloc(300, 1);
     for (let i = 0; i < 5; i++) store.put(i, body, 0, body.length);
     expect(store.size).toBe(3); // 3 x (4 + 300) fit in 1000, a fourth does not
