@@ -72,7 +72,20 @@ export class DaemonNamespaces implements NetnsService {
   /** Every namespace's notifications go to its own members only: a change elsewhere costs nothing here. */
   private attach(ns: Namespace): void {
     this.detach.set(ns, new Notifier(ns.model, this.connections.sinkFor(ns)).attach());
-    // Links and addresses are encoded ahead, so even the first dump copies bytes (issue 21).
+    if (this.encodingAhead) this.encodeAhead(ns);
+  }
+
+  /** Set once the daemon serves: not while a seed or state loads (10,000 namespaces of 4 links each). */
+  private encodingAhead = false;
+
+  /** From now on every namespace's links and addresses are encoded ahead (the daemon is serving). */
+  startEncodingAhead(): void {
+    this.encodingAhead = true;
+    for (const ns of this.namespaces.all()) this.encodeAhead(ns);
+  }
+
+  /** Links and addresses encoded ahead, so even the first dump copies bytes (issue 21). */
+  private encodeAhead(ns: Namespace): void {
     const busy = () => this.connections.dumping();
     linkBodies(ns.model, busy);
     addressBodies(ns.model, busy);

@@ -187,6 +187,7 @@ export class Daemon {
     }
     if (this.stopping) return;
     this.ready = true;
+    this.netns.startEncodingAhead();
     this.options.log.info({ links: this.model.size }, 'model loaded');
     if (this.options.warmUp) this.startWarmUp();
   }
