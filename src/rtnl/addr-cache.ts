@@ -4,14 +4,11 @@ import { NlWriter } from '../../protocol/writer.js';
 import { isTimeless, type InetAddress, type InetFamily } from '../model/addresses.js';
 import type { NetworkModel } from '../model/store.js';
 import { emptyAddrMessage, fillAddrMessage } from './addr-view.js';
-import { NEVER_BUSY, runInBackground, type Busy } from './background.js';
+import { BackgroundWalk, NEVER_BUSY, type Busy } from './background.js';
 import { EncodedStore } from './encoded-store.js';
 
 /** At most this many bytes of encoded addresses are kept per model (~400,000 addresses). */
 const MAX_BYTES = 32 * 1024 * 1024;
-
-/** Devices whose addresses the background fill looks at per step. */
-const FILL_STEP = 256;
 
 const FAMILIES: readonly InetFamily[] = ['inet', 'inet6'];
 
@@ -31,22 +28,25 @@ const scratch = emptyAddrMessage();
  */
 export class AddressBodies {
   private readonly store = new EncodedStore<Readonly<InetAddress>>(MAX_BYTES);
-  /** The background fill's position (ifindex), or -1 when it has nothing left to look at. */
-  private fillAfter = 0;
-  private fillScheduled = false;
+  private readonly fill: BackgroundWalk;
 
-  constructor(private readonly model: NetworkModel, private readonly busy: Busy) {
+  constructor(private readonly model: NetworkModel, busy: Busy) {
+    this.fill = new BackgroundWalk(model, (link) => {
+      for (const family of FAMILIES) {
+        for (const a of model.addresses.list(link.index, family)) if (!this.store.has(a) && isTimeless(a)) this.encode(a);
+      }
+    }, busy);
     model.onEvent((e) => {
       if (e.type === 'newaddr') this.encode(e.addr);
       else if (e.type === 'deladdr') this.store.delete(e.addr);
       // A device coming up gets its link-local address quietly.
-      else if (e.type === 'newlink') this.refill();
+      else if (e.type === 'newlink') this.fill.rewind(e.link.index);
     });
     model.generation.watchAddresses((a) => {
-      this.store.delete(a as InetAddress);
-      this.refill();
+      const addr = a as InetAddress;
+      this.store.delete(addr);
+      this.fill.rewind(addr.ifindex);
     });
-    this.refill();
   }
 
   /**
@@ -68,7 +68,7 @@ export class AddressBodies {
 
   /** Encodes every address that has no body now (what the background fill does a step at a time). */
   fillAll(): void {
-    while (this.fillStep(Infinity));
+    this.fill.runAll();
   }
 
   private encode(a: Readonly<InetAddress>): void {
@@ -79,33 +79,6 @@ export class AddressBodies {
     writeAddrBody(writer, fillAddrMessage(scratch, this.model, a));
     this.store.put(a, writer.buffer, 0, writer.length);
     writer.truncate(0);
-  }
-
-  /** Addresses may have been added without an announcement: the fill looks at every device again. */
-  private refill(): void {
-    this.fillAfter = 0;
-    if (this.fillScheduled) return;
-    this.fillScheduled = true;
-    runInBackground(() => {
-      if (this.fillStep(FILL_STEP)) return true;
-      this.fillScheduled = false;
-      return false;
-    }, this.busy);
-  }
-
-  /** Encodes the addresses without a body of up to `count` devices; true if devices are left. */
-  private fillStep(count: number): boolean {
-    if (this.fillAfter < 0) return false;
-    const model = this.model;
-    for (let link = model.linkAfter(this.fillAfter); link; link = model.linkAfter(this.fillAfter)) {
-      this.fillAfter = link.index;
-      for (const family of FAMILIES) {
-        for (const a of model.addresses.list(link.index, family)) if (!this.store.has(a) && isTimeless(a)) this.encode(a);
-      }
-      if (--count <= 0) return true;
-    }
-    this.fillAfter = -1;
-    return false;
   }
 }
 

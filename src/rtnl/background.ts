@@ -1,3 +1,5 @@
+import type { Link } from '../model/types.js';
+
 /**
  * Work done ahead of requests (encoding the bodies a dump will copy: link-cache.ts, addr-cache.ts).
  * One queue for every namespace's caches: each event-loop turn runs steps for about a
@@ -62,3 +64,65 @@ function turn(): void {
 export function backgroundIdle(): Promise<void> {
   return head === queue.length ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
 }
+
+/** What a BackgroundWalk walks: a model's links in ascending ifindex order. */
+interface LinkOrder {
+  linkAfter(index: number): Readonly<Link> | undefined;
+}
+
+/**
+ * A resumable walk over a model's links in ifindex order, run in the background (a few dozen
+ * links a step) and rewound when links need visiting again: the fill of a body cache.
+ */
+export class BackgroundWalk {
+  /** The last link visited (the walk goes on after it), or undefined once every link was. */
+  private after: number | undefined = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly links: LinkOrder,
+    private readonly visit: (link: Readonly<Link>) => void,
+    private readonly busy: Busy,
+  ) {
+    this.schedule();
+  }
+
+  /** Links from `index` on need visiting (1: all of them). */
+  rewind(index: number): void {
+    this.after = this.after === undefined ? index - 1 : Math.min(this.after, index - 1);
+    this.schedule();
+  }
+
+  /** Visits every link left now (what the background does a step at a time). */
+  runAll(): void {
+    while (this.step(Infinity));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.after === undefined) return;
+    this.scheduled = true;
+    runInBackground(() => {
+      if (this.step(WALK_STEP)) return true;
+      this.scheduled = false;
+      return false;
+    }, this.busy);
+  }
+
+  /** Visits up to `count` links; true if links are left. */
+  private step(count: number): boolean {
+    for (let link = this.next(); link; link = this.next()) {
+      this.after = link.index;
+      this.visit(link);
+      if (--count <= 0) return true;
+    }
+    this.after = undefined;
+    return false;
+  }
+
+  private next(): Readonly<Link> | undefined {
+    return this.after === undefined ? undefined : this.links.linkAfter(this.after);
+  }
+}
+
+/** Links a walk visits per step (a link body is a few microseconds to encode). */
+const WALK_STEP = 64;

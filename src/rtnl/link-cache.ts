@@ -5,7 +5,7 @@ import type { ModelEvent } from '../model/events.js';
 import { KINDS } from '../model/kinds.js';
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
-import { NEVER_BUSY, runInBackground, type Busy } from './background.js';
+import { BackgroundWalk, NEVER_BUSY, type Busy } from './background.js';
 import { EncodedStore } from './encoded-store.js';
 import { linkMessage } from './link-view.js';
 
@@ -14,9 +14,6 @@ const writer = new NlWriter(4096);
 
 /** At most this many bytes of encoded links are kept per model (~40,000 links). */
 const MAX_BYTES = 64 * 1024 * 1024;
-
-/** Links encoded per step of the background fill (~1 ms of a warm daemon's time). */
-const FILL_STEP = 256;
 
 /**
  * Encoded RTM_NEWLINK bodies (ifinfomsg + attributes, ifi_change 0, with statistics) as dumps and
@@ -33,18 +30,22 @@ const FILL_STEP = 256;
 class LinkBodyCache {
   private readonly store = new EncodedStore<number>(MAX_BYTES);
   private wide: number;
-  /** The fill's position (ifindex), or -1 when every link has its body. */
-  private fillAfter = 0;
-  private fillScheduled = false;
+  private readonly fill: BackgroundWalk;
 
-  constructor(private readonly model: NetworkModel, private readonly busy: Busy) {
+  constructor(private readonly model: NetworkModel, busy: Busy) {
     this.wide = model.generation.linksWide;
     model.onEvent((e) => this.onEvent(e));
     model.generation.watchLinks((index) => {
       const link = model.byIndex(index);
       if (link) this.dropAround(link);
     });
-    this.scheduleFill();
+    this.fill = new BackgroundWalk(model, (link) => {
+      this.sync();
+      if (!this.store.has(link.index) && keepable(link)) {
+        this.encode(writer, link, false, true);
+        writer.truncate(0);
+      }
+    }, busy);
   }
 
   /** Writes RTM_NEWLINK with the kept body of `link` to `w`; false (nothing written) when there is none. */
@@ -68,7 +69,7 @@ class LinkBodyCache {
 
   /** Encodes every link that has no body now (what the background fill does a step at a time). */
   fillAll(): void {
-    while (this.fillStep(Infinity));
+    this.fill.runAll();
   }
 
   /** A quiet change that names no link: every body goes. */
@@ -77,8 +78,7 @@ class LinkBodyCache {
     if (wide === this.wide) return;
     this.wide = wide;
     this.store.clear();
-    this.fillAfter = 0;
-    this.scheduleFill();
+    this.fill.rewind(1);
   }
 
   private onEvent(e: ModelEvent): void {
@@ -113,34 +113,7 @@ class LinkBodyCache {
   /** Drops the body of link `index` (if any); the fill goes back to encode it (or a new link) again. */
   private drop(index: number): void {
     this.store.delete(index);
-    this.fillAfter = this.fillAfter < 0 ? index - 1 : Math.min(this.fillAfter, index - 1);
-    this.scheduleFill();
-  }
-
-  private scheduleFill(): void {
-    if (this.fillScheduled || this.fillAfter < 0) return;
-    this.fillScheduled = true;
-    runInBackground(() => {
-      if (this.fillStep(FILL_STEP)) return true;
-      this.fillScheduled = false;
-      return false;
-    }, this.busy);
-  }
-
-  /** Encodes up to `count` links without a body from the fill position on; true if more may lack one. */
-  private fillStep(count: number): boolean {
-    this.sync();
-    if (this.fillAfter < 0) return false;
-    const model = this.model;
-    for (let link = model.linkAfter(this.fillAfter); link; link = model.linkAfter(this.fillAfter)) {
-      this.fillAfter = link.index;
-      if (this.store.has(link.index) || !keepable(link)) continue;
-      this.encode(writer, link, false, true);
-      writer.truncate(0);
-      if (--count <= 0) return true;
-    }
-    this.fillAfter = -1;
-    return false;
+    this.fill.rewind(index);
   }
 }
 

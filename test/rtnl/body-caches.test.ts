@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/model/clock.js';
 import { NetworkModel } from '../../src/model/store.js';
 import type { KindName } from '../../src/model/types.js';
 import { addressBodies } from '../../src/rtnl/addr-cache.js';
+import { backgroundIdle } from '../../src/rtnl/background.js';
 import { addrMessage } from '../../src/rtnl/addr-view.js';
 import { linkBodies } from '../../src/rtnl/link-cache.js';
 import { linkMessage } from '../../src/rtnl/link-view.js';
@@ -128,7 +129,7 @@ describe('encoded link and address bodies', () => {
     const cache = linkBodies(model);
     for (let i = 0; i < 600; i++) model.createLink({ kind: i % 2 ? 'bridge' : 'veth', name: `x${i}`, peer: i % 2 ? undefined : { kind: 'veth', name: `y${i}` } });
     expect(cache.kept(model.byName('x599')!)).toBeUndefined();
-    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+    await backgroundIdle();
     for (const link of model.iterate()) expect(cache.kept(link), link.name).toBeDefined();
     expectBodiesFresh(model);
   });
