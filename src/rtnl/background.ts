@@ -43,10 +43,17 @@ function schedule(later: boolean): void {
 function turn(): void {
   scheduled = false;
   const started = performance.now();
+  // Tasks whose daemon is serving a dump wait at the back; the others go on (the warm-up's
+  // scratch daemon dumps all the time, and must not hold up the real one's work, nor it the warm-up's).
+  let waiting = 0;
   while (head < queue.length) {
-    const task = queue[head]!;
-    if (task.busy()) return schedule(true);
-    head++;
+    const task = queue[head++]!;
+    if (task.busy()) {
+      queue.push(task);
+      if (++waiting >= queue.length - head) return schedule(true);
+      continue;
+    }
+    waiting = 0;
     if (task.step()) queue.push(task);
     if (performance.now() - started > TURN_MS) break;
   }

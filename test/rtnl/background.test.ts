@@ -15,4 +15,16 @@ describe('background work', () => {
     await backgroundIdle();
     expect(done.sort()).toEqual(['a', 'a', 'a', 'b', 'b']);
   });
+
+  it('lets one daemon\'s work go on while another daemon serves a dump', async () => {
+    let busy = true;
+    const done: string[] = [];
+    runInBackground(() => (done.push('scratch'), false), () => busy);
+    runInBackground(() => (done.push('real'), false), () => false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(done).toEqual(['real']);
+    busy = false;
+    await backgroundIdle();
+    expect(done).toEqual(['real', 'scratch']);
+  });
 });
