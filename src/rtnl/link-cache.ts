@@ -24,8 +24,9 @@ const MAX_BYTES = 64 * 1024 * 1024;
  * link (IFLA_INET6_FLAGS), a quiet change the model names (generation.linkChanged), and all of
  * them at a quiet change that names no link (generation.linksWide). Bodies are encoded again in
  * the background (background.ts: between requests, never while a client is served dumps), so
- * even the first dump after a rig builds its topology finds most of them (issue 21). A link whose message carries
- * another namespace's id is left out: encoding it would allocate the id (peernet2id_alloc).
+ * even the first dump after a rig builds its topology finds most of them (issue 21). A link
+ * whose message carries another namespace's id is left out: encoding it would allocate the id
+ * (peernet2id_alloc).
  */
 class LinkBodyCache {
   private readonly store = new EncodedStore<number>(MAX_BYTES);
