@@ -74,8 +74,16 @@ export function backgroundIdle(): Promise<void> {
 
 /** What a BackgroundWalk walks: a model's links in ascending ifindex order. */
 interface LinkOrder {
+  readonly size: number;
   linkAfter(index: number): Readonly<Link> | undefined;
 }
+
+/**
+ * Below this many links a model is not walked ahead: its first dump encodes in well under a
+ * millisecond anyway, and a daemon of a few links (tests, small rigs) then does no work between
+ * requests beyond what they ask.
+ */
+const WALK_MIN_LINKS = 256;
 
 /**
  * A resumable walk over a model's links in ifindex order, run in the background (a few dozen
@@ -106,7 +114,7 @@ export class BackgroundWalk {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.after === undefined) return;
+    if (this.scheduled || this.after === undefined || this.links.size < WALK_MIN_LINKS) return;
     this.scheduled = true;
     runInBackground(() => {
       if (this.step(WALK_STEP)) return true;
