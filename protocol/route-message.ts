@@ -2,7 +2,8 @@ import {
   AF_INET, AF_INET6, RTAX_CC_ALGO, RTA_CACHEINFO, RTA_DST, RTA_FLOW, RTA_GATEWAY, RTA_IIF, RTA_MARK, RTA_METRICS,
   RTA_MULTIPATH, RTA_OIF, RTA_PREF, RTA_PREFSRC, RTA_PRIORITY, RTA_SRC, RTA_TABLE, RTA_UID, RTA_VIA, RT_TABLE_COMPAT,
 } from './constants.js';
-import { RTA_CACHEINFO_SIZE, type RtMsg } from './structs.js';
+import { NLMSG_HDRLEN } from './align.js';
+import { putU32le, RTA_CACHEINFO_SIZE, RTMSG_SIZE, type RtMsg } from './structs.js';
 import type { NlWriter } from './writer.js';
 
 /** One nexthop as a message carries it (struct fib_nh_common reduced to what is reported). */
@@ -175,17 +176,17 @@ export function writeInet4FibEntry(
   }
   // Every attribute is a bare u32: the message's length is known first, and its bytes are stored
   // in one claimed run (a dump writes one of these per route; NlWriter's calls each check room).
-  const len = NLMSG_RTMSG_LEN + 8 + (r.dstLen ? 8 : 0) + (r.priority ? 8 : 0) + (r.prefsrc ? 8 : 0) +
+  const len = NLMSG_HDRLEN + RTMSG_SIZE + 8 + (r.dstLen ? 8 : 0) + (r.priority ? 8 : 0) + (r.prefsrc ? 8 : 0) +
     (hop ? (hop.gateway4 !== undefined ? 8 : 0) + (hop.ifindex ? 8 : 0) + (hop.flow ? 8 : 0) : 0);
   let p = w.claim(len);
   const b = w.buffer;
-  p = le32(b, p, len);
+  p = putU32le(b, p, len);
   b[p] = type & 0xff;
   b[p + 1] = type >>> 8;
   b[p + 2] = flags & 0xff;
   b[p + 3] = (flags >>> 8) & 0xff;
-  p = le32(b, p + 4, seq);
-  p = le32(b, p, pid);
+  p = putU32le(b, p + 4, seq);
+  p = putU32le(b, p, pid);
   b[p] = AF_INET;
   b[p + 1] = r.dstLen;
   b[p + 2] = 0;
@@ -194,7 +195,7 @@ export function writeInet4FibEntry(
   b[p + 5] = r.protocol;
   b[p + 6] = r.scope;
   b[p + 7] = r.type;
-  p = le32(b, p + 8, hopFlags);
+  p = putU32le(b, p + 8, hopFlags);
   p = nlaU32(b, p, RTA_TABLE, r.table, false);
   if (r.dstLen) p = nlaU32(b, p, RTA_DST, r.dst, true);
   if (r.priority) p = nlaU32(b, p, RTA_PRIORITY, r.priority, false);
@@ -206,24 +207,13 @@ export function writeInet4FibEntry(
   }
 }
 
-/** nlmsghdr + rtmsg. */
-const NLMSG_RTMSG_LEN = 28;
-
-function le32(b: Buffer, p: number, v: number): number {
-  b[p] = v & 0xff;
-  b[p + 1] = (v >>> 8) & 0xff;
-  b[p + 2] = (v >>> 16) & 0xff;
-  b[p + 3] = (v >>> 24) & 0xff;
-  return p + 4;
-}
-
 /** An 8-byte attribute holding a u32, in host order or (an IPv4 address) network order. */
 function nlaU32(b: Buffer, p: number, type: number, v: number, bigEndian: boolean): number {
   b[p] = 8;
   b[p + 1] = 0;
   b[p + 2] = type;
   b[p + 3] = 0;
-  if (!bigEndian) return le32(b, p + 4, v);
+  if (!bigEndian) return putU32le(b, p + 4, v);
   b[p + 4] = (v >>> 24) & 0xff;
   b[p + 5] = (v >>> 16) & 0xff;
   b[p + 6] = (v >>> 8) & 0xff;

@@ -168,6 +168,15 @@ export const u32le = (b: Uint8Array, at: number) => (b[at]! | (b[at + 1]! << 8) 
 /** A big-endian (network order) 32-bit value at `at` as a signed int, as IPv4 addresses are held. */
 export const be32 = (b: Uint8Array, at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) | 0;
 
+/** Stores `v` as a little-endian u32 at `at` (u32le's twin, for encoders writing in place); returns where the next field starts. */
+export function putU32le(b: Uint8Array, at: number, v: number): number {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+  b[at + 3] = (v >>> 24) & 0xff;
+  return at + 4;
+}
+
 /** struct nlmsghdr */
 export function decodeNlMsgHdr(buf: Buffer, offset = 0): NlMsgHdr {
   needs(buf, offset, NLMSGHDR_SIZE, 'nlmsghdr');

@@ -1,6 +1,5 @@
-import { align4, NLA_HDRLEN } from './align.js';
-
-const NLMSG_HDRLEN = 16;
+import { align4, NLA_HDRLEN, NLMSG_HDRLEN } from './align.js';
+import { putU32le } from './structs.js';
 
 /**
  * A growable little-endian byte writer for netlink messages and attributes.
@@ -235,22 +234,13 @@ export class NlWriter {
 
   private header(at: number, len: number, type: number, flags: number, seq: number, pid: number): void {
     const b = this.buf;
-    b[at] = len & 0xff;
-    b[at + 1] = (len >>> 8) & 0xff;
-    b[at + 2] = (len >>> 16) & 0xff;
-    b[at + 3] = (len >>> 24) & 0xff;
+    putU32le(b, at, len);
     b[at + 4] = type & 0xff;
     b[at + 5] = (type >>> 8) & 0xff;
     b[at + 6] = flags & 0xff;
     b[at + 7] = (flags >>> 8) & 0xff;
-    b[at + 8] = seq & 0xff;
-    b[at + 9] = (seq >>> 8) & 0xff;
-    b[at + 10] = (seq >>> 16) & 0xff;
-    b[at + 11] = (seq >>> 24) & 0xff;
-    b[at + 12] = pid & 0xff;
-    b[at + 13] = (pid >>> 8) & 0xff;
-    b[at + 14] = (pid >>> 16) & 0xff;
-    b[at + 15] = (pid >>> 24) & 0xff;
+    putU32le(b, at + 8, seq);
+    putU32le(b, at + 12, pid);
   }
 
   msgEnd(at: number): this {
