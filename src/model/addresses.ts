@@ -390,10 +390,13 @@ export class AddressTable {
     this.host.inetaddrChain.call({ type: 'up', addr, link: this.devices.get(addr.ifindex)!.link });
   }
 
-  /** A change with no notification now (a NODAD address is announced after DAD's work runs). */
-  private quietly(): void {
-    this.generation.advance('addresses');
+  /**
+   * A change to `addr` with no notification now (a NODAD address is announced after DAD's work
+   * runs, a tentative one's change once DAD ends): caches of its message still hear of it.
+   */
+  private quietly(addr: InetAddress): void {
     this.host.changed();
+    this.generation.addressChanged(addr);
   }
 
   // --- queries ---
@@ -709,7 +712,7 @@ export class AddressTable {
     });
     // inet6_addr_add(): announced now while tentative; a NODAD address only once DAD "completes".
     if (!(a.flags & (IFA_F_OPTIMISTIC | IFA_F_NODAD))) this.emit('newaddr', a);
-    else this.quietly();
+    else this.quietly(a);
     this.dadStart(a);
     this.scheduleLifetime(a);
   }
@@ -738,10 +741,8 @@ export class AddressTable {
     if (cfg.rtPriority) ifp.rtPriority = cfg.rtPriority;
     if (cfg.peer) ifp.peer = addressBytes(cfg.peer);
     this.scheduleLifetime(ifp);
-    if (ifp.flags & IFA_F_TENTATIVE) {
-      this.host.changed();
-      this.generation.addressChanged(ifp);
-    } else this.emit('newaddr', ifp);
+    if (ifp.flags & IFA_F_TENTATIVE) this.quietly(ifp);
+    else this.emit('newaddr', ifp);
     // After the RTM_NEWADDR: the prefix route follows (modify_prefix_route / cleanup_prefix_route).
     this.host.inetaddrChain.call({ type: 'modify', addr: ifp, link: this.devices.get(ifp.ifindex)!.link, oldMetric, hadPrefixRoute });
   }

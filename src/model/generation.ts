@@ -47,7 +47,7 @@ export class ModelGeneration {
     this.linkWatchers.push(watch);
   }
 
-  /** A quiet change of one address (a tentative one modified: announced only when DAD ends). */
+  /** A quiet change of one address (added NODAD, or modified while tentative: announced when DAD ends). */
   addressChanged(addr: object): void {
     this.current++;
     this.addrGenid++;

@@ -1,4 +1,5 @@
 import { writeAddrBody } from '../../protocol/addr-message.js';
+import { NLMSG_HDRLEN } from '../../protocol/align.js';
 import { RTM_NEWADDR } from '../../protocol/constants.js';
 import { NlWriter } from '../../protocol/writer.js';
 import { isTimeless, type InetAddress, type InetFamily } from '../model/addresses.js';
@@ -19,7 +20,8 @@ const scratch = emptyAddrMessage();
 /**
  * An address's RTM_NEWADDR body depends on the address alone, and the address table announces
  * every change to one (RTM_NEWADDR / RTM_DELADDR, as Linux does) or, for the few it does not
- * announce yet (a tentative address modified), names it (generation.addressChanged). So each
+ * announce yet (a NODAD address added, a tentative one modified), names it
+ * (generation.addressChanged). So each
  * address's body is encoded when it is announced, or in the background for the ones added
  * quietly (link-local and NODAD addresses, announced only once DAD ends), and kept until its
  * next change: a dump copies the bodies instead of encoding every address (a rig's first address
@@ -57,7 +59,7 @@ export class AddressBodies {
     if (this.store.writeMessage(w, a, RTM_NEWADDR, flags, seq, pid)) return;
     const at = w.msgStart(RTM_NEWADDR, flags, seq, pid);
     writeAddrBody(w, fillAddrMessage(scratch, this.model, a));
-    if (isTimeless(a)) this.store.put(a, w.buffer, at + 16, w.length);
+    if (isTimeless(a)) this.store.put(a, w.buffer, at + NLMSG_HDRLEN, w.length);
     w.msgEnd(at);
   }
 

@@ -1,15 +1,15 @@
 import type { NlWriter } from '../../protocol/writer.js';
 
+const EMPTY = Buffer.alloc(0);
+/** The smallest buffer made (Buffer.allocUnsafe takes one this small from Node's shared pool). */
+const MIN_BYTES = 256;
+
 /**
  * Encoded message bodies by key, kept in one growing buffer (no Buffer object per entry: a
  * Map entry to an offset is all the heap holds). A dump copies a kept body instead of encoding
  * its object again. Each record is a u32 length and the body; a replaced or deleted record
  * stays as garbage until the buffer is full, when live records are compacted into a new one.
  */
-const EMPTY = Buffer.alloc(0);
-/** The smallest buffer made (Buffer.allocUnsafe takes one this small from Node's shared pool). */
-const MIN_BYTES = 256;
-
 export class EncodedStore<K> {
   private arena: Buffer;
   private used = 0;
