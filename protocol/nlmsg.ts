@@ -20,3 +20,10 @@ export function* eachMessage(buf: Buffer): Generator<Buffer> {
     pos += align4(len);
   }
 }
+
+/** Where each message of buf[start, end) starts, relative to `start` (messages the writer just wrote: well-formed). */
+export function messageOffsets(buf: Buffer, start: number, end: number): number[] {
+  const offsets: number[] = [];
+  for (let pos = start; pos < end; pos += align4(buf.readUInt32LE(pos))) offsets.push(pos - start);
+  return offsets;
+}

@@ -1,5 +1,5 @@
 import { align4, NLA_HDRLEN, NLMSG_HDRLEN } from './align.js';
-import { putU32le } from './structs.js';
+import { putU32le, u32le } from './structs.js';
 
 /**
  * A growable little-endian byte writer for netlink messages and attributes.
@@ -229,6 +229,23 @@ export class NlWriter {
     const b = this.buf;
     if (end - start > 128) src.copy(b, at + NLMSG_HDRLEN, start, end);
     else for (let i = start, p = at + NLMSG_HDRLEN; i < end; i++) b[p++] = src[i]!;
+    return this;
+  }
+
+  /**
+   * Copies src[start, end), whole messages kept with their headers (a block of a dump's entries),
+   * and gives each the flags, seq and port id of this answer.
+   */
+  messagesFrom(src: Buffer, start: number, end: number, flags: number, seq: number, pid: number): this {
+    const at = this.claim(end - start);
+    const b = this.buf;
+    src.copy(b, at, start, end);
+    for (let p = at; p < this.pos; p += align4(u32le(b, p))) {
+      b[p + 6] = flags & 0xff;
+      b[p + 7] = (flags >>> 8) & 0xff;
+      putU32le(b, p + 8, seq);
+      putU32le(b, p + 12, pid);
+    }
     return this;
   }
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import {
-  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, IFF_UP, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST,
-  NLMSG_DONE, NLMSG_ERROR, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_GETADDR, RTM_GETLINK, RTM_GETROUTE,
+  AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC, IFF_UP, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
+  NLMSG_DONE, NLMSG_ERROR, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR, RTM_GETADDR, RTM_GETLINK, RTM_GETROUTE,
   RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE, RTM_SETLINK,
 } from '../protocol/constants.js';
 import { writeAddrRequest } from '../protocol/addr-request.js';
@@ -185,7 +185,14 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
   const ipv6 = (g: number, i: number) => new Uint8Array([0x20, 0x01, 0x0d, 0xb8, i, g, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
 
   // Devices first, then masters and up, then addresses and routes: the order a rig's script uses.
-  const groups = Array.from({ length: options.groups }, (_, g) => ({ g, base: 2 + 7 * g }));
+  // Two groups to a block of 64 ifindexes (addr-cache.ts), so an address dump copies blocks.
+  const groups = Array.from({ length: options.groups }, (_, g) => ({ g, base: 2 + 64 * (g >> 1) + 7 * (g & 1) }));
+  const timed = (g: number) => g % 6 === 0;
+  // An address announced again (its block is made anew by the next dump, as after a rig's DAD completions).
+  const replaceAddress = (r: number) => {
+    const { g, base } = groups[(r * 5) % groups.length]!;
+    return (w: NlWriter, s: number) => writeAddrRequest(w, RTM_NEWADDR, CHANGE | NLM_F_CREATE | NLM_F_REPLACE, s, { family: AF_INET, prefixlen: 24, index: base, local: ipv4(g, 0), address: ipv4(g, 0) });
+  };
   for (const { g, base } of groups) {
     await add(link(RTM_NEWLINK, CREATE, { index: base, name: `br${g}`, kind: 'bridge' }));
     await add(link(RTM_NEWLINK, CREATE, { index: base + 1, name: `va${g}`, kind: 'veth', peer: { index: base + 2, name: `vb${g}` } }));
@@ -201,8 +208,9 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
   for (const { g, base } of groups) {
     for (const [i, dev] of [[0, base], [1, base + 2], [2, base + 4]] as const) {
       // Some with lifetimes: their entries are encoded in the dump itself (addr-cache.ts keeps
-      // only timeless ones), and an address dump showing them is not recorded (dump-image.ts).
-      const lifetimes = i === 2 ? { valid: 3600, preferred: 3600 } : undefined;
+      // only timeless ones, and no block of them), and an address dump showing them is not
+      // recorded (dump-image.ts).
+      const lifetimes = i === 2 && timed(g) ? { valid: 3600, preferred: 3600 } : undefined;
       await add((w, s) => writeAddrRequest(w, RTM_NEWADDR, CREATE, s, { family: AF_INET, prefixlen: 24, index: dev, local: ipv4(g, i), address: ipv4(g, i), lifetimes }));
       await add((w, s) => writeAddrRequest(w, RTM_NEWADDR, CREATE, s, { family: AF_INET6, prefixlen: 64, index: dev, address: ipv6(g, i), flags: IFA_F_NODAD, lifetimes }));
     }
@@ -218,6 +226,15 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
   await new Promise((resolve) => setTimeout(resolve, 1)); // DAD ends (a scratch daemon with dadMs 0)
 
   for (let r = 0; r < options.rounds; r++) {
+    // Halfway, the addresses with lifetimes go: address dumps are recorded from then on (a
+    // recording's path first taken by a real client threw the dump driver's optimised code away).
+    if (r === options.rounds >> 1) {
+      for (const { g, base } of groups) {
+        if (!timed(g)) continue;
+        await add((w, s) => writeAddrRequest(w, RTM_DELADDR, CHANGE, s, { family: AF_INET, prefixlen: 24, index: base + 4, local: ipv4(g, 2), address: ipv4(g, 2) }));
+        await add((w, s) => writeAddrRequest(w, RTM_DELADDR, CHANGE, s, { family: AF_INET6, prefixlen: 64, index: base + 4, address: ipv6(g, 2) }));
+      }
+    }
     // The first dump of each kind after a change encodes, the second also records, the third
     // replays (dump-image.ts): a rig polling a topology reaches all three, and a path first taken
     // by a real client (the first replay made DumpRun.fill's fields mutable) threw away the
@@ -236,6 +253,7 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
     for (const { base } of groups) await add(link(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, { index: base + (r % 7) }));
     // A change between rounds: the next dumps cannot be served from a recording (dump-image.ts).
     await add(link(RTM_SETLINK, CHANGE, { index: 1, mtu: 65536 - (r & 1) }));
+    await add(replaceAddress(r));
     await flush();
   }
   // V8 goes on improving the encoders' optimised code over tens of dumps (a first address dump
@@ -245,6 +263,7 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
     await one((w, s) => writeAddrRequest(w, RTM_GETADDR, DUMP, s, { family: AF_UNSPEC }));
     await one((w, s) => writeRouteRequest(w, RTM_GETROUTE, DUMP, s, { family: AF_INET }));
     await add(link(RTM_SETLINK, CHANGE, { index: 1, mtu: 65536 - (r & 1) }));
+    await add(replaceAddress(r));
     await flush();
   }
 }

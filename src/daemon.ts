@@ -2,7 +2,7 @@ import { Mutex } from 'async-mutex';
 import type { Logger } from 'pino';
 import { NlWriter } from '../protocol/writer.js';
 import type { AddressOptions } from './model/addresses.js';
-import { ManualClock } from './model/clock.js';
+import { ManualClock, SystemClock } from './model/clock.js';
 import { NetworkModel } from './model/store.js';
 import type { AdminContext } from './http/context.js';
 import type { ListenAddress } from './http/listen-address.js';
@@ -86,10 +86,12 @@ export class Daemon {
 
   /** `options.seed` and `options.seedNetns` stay: POST /v1/reset rebuilds every namespace from them (seedSnapshot). */
   constructor(private readonly options: DaemonOptions) {
-    this.model = new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses });
+    // Each namespace's timers wait while a client is being served dumps (SystemClock).
+    const clock = () => new SystemClock(() => this.connections.dumping());
+    this.model = new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses, clock: clock() });
     this.model.addLoopback();
     const cpuCount = this.model.cpuCount;
-    this.namespaces = new NamespaceRegistry(() => new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses, cpuCount }), this.model);
+    this.namespaces = new NamespaceRegistry(() => new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses, cpuCount, clock: clock() }), this.model);
     this.state = options.stateDir ? new DurableState(options.stateDir, this.namespaces, options.log, options.stateCompactEvery) : undefined;
     // A state directory that already holds state wins over the seed.
     const seeding = !this.state?.hasState();

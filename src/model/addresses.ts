@@ -976,8 +976,12 @@ export class AddressTable {
       flags: IFA_F_PERMANENT | (loopback ? 0 : IFA_F_TENTATIVE), proto: loopback ? IFAPROT_KERNEL_LO : IFAPROT_KERNEL_LL,
       rtPriority: 0, validLft: INFINITY, preferredLft: INFINITY, ...this.createdNow(), serial: ++this.serial,
     });
-    if (loopback) this.emit('newaddr', a); // add_addr(): no DAD, announced at once
-    else this.dadStart(a); // addrconf_add_linklocal(): announced when DAD completes
+    if (loopback) {
+      this.emit('newaddr', a); // add_addr(): no DAD, announced at once
+      return;
+    }
+    this.quietly(a); // addrconf_add_linklocal(): announced when DAD completes
+    this.dadStart(a);
   }
 
   /**

@@ -15,9 +15,26 @@ export interface Timer {
 
 /** setTimeout cannot wait longer than 2^31-1 ms; longer waits are chained. */
 const MAX_TIMEOUT = 0x7fffffff;
+/**
+ * SystemClock's `defer` puts off timers set at least DEFER_FROM_MS ahead (DAD's second, a
+ * lifetime; not the work Linux queues to run at once, as a NODAD address's announcement), by
+ * at most MAX_DEFER_MS, looking again every DEFER_RETRY_MS.
+ */
+const DEFER_FROM_MS = 100;
+const DEFER_RETRY_MS = 5;
+const MAX_DEFER_MS = 100;
 
 export class SystemClock implements Clock {
   private readonly startedAt = Date.now();
+
+  /**
+   * `defer`: while it says so, due timers set for later wait a little (DEFER_FROM_MS). The
+   * daemon passes "a client is being served dumps": the work Linux does on its timers and work
+   * queues (DAD completions, router solicitations; on other CPUs there) runs on the daemon's one
+   * thread, and a rig's first dumps, sent right after it built its devices, came in the middle
+   * of 2,000 DAD completions. Linux's own DAD starts after a random delay of up to a second.
+   */
+  constructor(private readonly defer: () => boolean = () => false) {}
 
   now(): number {
     return Date.now() - this.startedAt;
@@ -25,12 +42,18 @@ export class SystemClock implements Clock {
 
   schedule(at: number, fn: () => void): Timer {
     let handle: NodeJS.Timeout;
-    const arm = () => {
-      const wait = at - this.now();
-      // Timers must not keep the process alive: a stopping daemon just drops pending work.
-      handle = setTimeout(() => (at - this.now() > 0 ? arm() : fn()), Math.min(Math.max(wait, 0), MAX_TIMEOUT)).unref();
+    const deferrable = at - this.now() >= DEFER_FROM_MS;
+    // Timers must not keep the process alive: a stopping daemon just drops pending work.
+    const arm = (wait: number) => {
+      handle = setTimeout(fire, Math.min(Math.max(wait, 0), MAX_TIMEOUT)).unref();
     };
-    arm();
+    const fire = () => {
+      const late = this.now() - at;
+      if (late < 0) arm(-late);
+      else if (deferrable && late < MAX_DEFER_MS && this.defer()) arm(DEFER_RETRY_MS);
+      else fn();
+    };
+    arm(at - this.now());
     return { cancel: () => clearTimeout(handle) };
   }
 }

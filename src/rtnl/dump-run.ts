@@ -1,6 +1,7 @@
 import { writeDone } from '../../protocol/ack.js';
 import { NLM_F_DUMP_INTR } from '../../protocol/constants.js';
 import { NlError } from '../../protocol/nl-error.js';
+import { messageOffsets } from '../../protocol/nlmsg.js';
 import type { NlWriter } from '../../protocol/writer.js';
 import type { DumpImage } from './dump-image.js';
 import type { DumpCursor, Replayable, SessionView } from './request.js';
@@ -52,7 +53,6 @@ export class DumpRun {
     this.prevGeneration = generation;
     if (this.replaying && this.copyRecorded(w, budget)) return this.finished;
     const start = w.length;
-    const offsets: number[] = [];
     let done = false;
     while (w.length - start < budget) {
       const at = w.length;
@@ -60,9 +60,10 @@ export class DumpRun {
         done = true;
         break;
       }
-      if (offsets.length === 0 && interrupted) w.orMsgFlags(at, NLM_F_DUMP_INTR);
-      offsets.push(at - start);
+      if (at === start && interrupted) w.orMsgFlags(at, NLM_F_DUMP_INTR);
     }
+    // A step of a cursor may write several entries (a block of kept addresses): counted after.
+    const offsets = messageOffsets(w.buffer, start, w.length);
     this.stepEntries = offsets.length;
     if (this.recording) this.record(w.peek(start, w.length - start), offsets, done);
     if (!done) return false;

@@ -46,6 +46,14 @@ export class EncodedStore<K> {
     return true;
   }
 
+  /** Appends the whole messages kept for `key` with these flags, seq and port id; false (nothing written) when none are kept. */
+  writeMessages(w: NlWriter, key: K, flags: number, seq: number, pid: number): boolean {
+    const at = this.at.get(key);
+    if (at === undefined) return false;
+    w.messagesFrom(this.arena, at + 4, at + 4 + this.lengthAt(at), flags, seq, pid);
+    return true;
+  }
+
   /** The body kept for `key` (a copy), for tests. */
   get(key: K): Buffer | undefined {
     const at = this.at.get(key);

@@ -11,7 +11,7 @@ import type { NlWriter } from '../../protocol/writer.js';
 import { isTimeless, type InetAddress, type InetFamily } from '../model/addresses.js';
 import type { NetworkModel } from '../model/store.js';
 import type { Link } from '../model/types.js';
-import { addressBodies, type AddressBodies } from './addr-cache.js';
+import { addressBodies, blockEnd, blockOf, type AddressBodies } from './addr-cache.js';
 import { addrMessage } from './addr-view.js';
 import { dumpImages, type DumpImages } from './dump-image.js';
 import { einval, toNlError } from './errors.js';
@@ -106,6 +106,8 @@ class AddrDump implements DumpCursor, Replayable {
   private pos = 0;
   private hasTime = false;
   private readonly bodies: AddressBodies;
+  /** Every device's addresses in this namespace (no ifindex, no target): kept blocks apply. */
+  private readonly whole: boolean;
 
   constructor(
     private readonly model: NetworkModel,
@@ -121,7 +123,8 @@ class AddrDump implements DumpCursor, Replayable {
     this.images = dumpImages(model);
     this.bodies = addressBodies(model);
     this.key = `addr/${families.join('+')}`;
-    this.replay = ifindex || target ? undefined : this;
+    this.whole = !ifindex && !target;
+    this.replay = this.whole ? this : undefined;
   }
 
   generation(): number {
@@ -163,6 +166,17 @@ class AddrDump implements DumpCursor, Replayable {
       }
       const link = this.nextLink();
       if (link) {
+        // An unfiltered dump reaching a block's first device copies the block's messages at once.
+        if (this.whole && (this.at === 0 || blockOf(link.index) !== blockOf(this.at))) {
+          const block = blockOf(link.index);
+          const before = w.length;
+          if (this.bodies.writeBlock(w, families[this.fam]!, block, this.entryFlags, this.seq, this.portid)) {
+            this.at = blockEnd(block);
+            this.list = [];
+            if (w.length > before) return true;
+            continue;
+          }
+        }
         this.at = link.index;
         this.list = model.addresses.list(this.at, families[this.fam]!);
         this.pos = 0;

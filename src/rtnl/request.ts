@@ -50,7 +50,7 @@ export function causeOf(req: Request, echo: boolean): Cause {
 
 /** A dump in progress: produces entries as the client reads. */
 export interface DumpCursor {
-  /** Writes the next entry; false when the dump is complete. */
+  /** Writes the next entry, or several (at least one); false when the dump is complete. */
   next(w: NlWriter): boolean;
   /** cb->answer_flags, carried by NLMSG_DONE too (NLM_F_DUMP_FILTERED for address dumps). */
   readonly doneFlags: number;

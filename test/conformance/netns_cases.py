@@ -4,7 +4,9 @@ the replies and what the monitor of every namespace saw (link, address and NSID 
 
 Namespaces are fresh on both sides, so ifindexes are compared as numbers. Devices stay down
 unless a step brings one up whose peer is down (no carrier: no IPv6 link-local address, no
-DAD, no linkwatch), so every event is synchronous on both sides.
+DAD), so every event is synchronous on both sides, but one: Linux settles a new veth's
+operstate in linkwatch (up to 1 s later), so a device brought up soon after it is made waits
+for that first (Settle).
 """
 
 import socket
@@ -35,6 +37,12 @@ def Do(ns, label, build):
 
 def DelNs(ns):
     return Step('delns', ns, 'delete namespace %s' % ns)
+
+
+def Settle(why):
+    """Wait until the kernel's linkwatch has run (rtnld runs it at once): a device made up to 1 s
+    earlier has its operstate only then, and coming up before that is announced twice."""
+    return Step('settle', None, 'settle: %s' % why)
 
 
 def Opt(ns, name, value):
@@ -278,6 +286,7 @@ NS_CASES = [
         Do('A', 'NEWNSID FD=C NSID=-1 (C already has 1)', nsid_req(RTM_NEWNSID, fd_ns='C', nsid=-1)),
         Do('A', 'veth a2 peer c2 in C', veth('a2', 'c2', peer_ns='C')),
         Do('A', 'a1 up', setlink(3, IFF_UP, IFF_UP)),
+        Settle("a2's operstate after its creation"),
         Do('A', 'a2 up', setlink(4, IFF_UP, IFF_UP)),
         Do('A', 'addr 10.3.0.1/24 on a1', addr4(3, '10.3.0.1')),
         Do('A', 'addr 10.4.0.1/24 on a2', addr4(4, '10.4.0.1')),

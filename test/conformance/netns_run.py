@@ -132,6 +132,8 @@ class DaemonNsDriver(DaemonDriver):
 
 class World:
     settle = 0.05
+    # How long a Settle step waits: the kernel's linkwatch batches events up to 1 s apart.
+    linkwatch = 0.0
 
     def __init__(self, names):
         self.names = list(names)
@@ -168,6 +170,7 @@ def setns(fd):
 
 class KernelWorld(World):
     settle = 0.4
+    linkwatch = 1.3
 
     def __init__(self, names, tag, unmonitored=()):
         super().__init__(names)
@@ -391,6 +394,9 @@ def run_case(case, world):
         elif kind == 'delns':
             world.delete(st.ns)
             rec['events'] = _events(world, base, {}, world.wait_teardown(drain))
+        elif kind == 'settle':
+            time.sleep(world.linkwatch)
+            rec['events'] = _events(world, base, {}, [drain(0.0)])
         elif kind == 'listen_all':
             d = world.extra_socket(st.ns, KERNEL_PORTID_BASE + 0x100 + i)
             d.bind(MONITOR_GROUPS)

@@ -35,3 +35,32 @@ describe('SystemClock', () => {
     expect(ran).toEqual(['now']);
   });
 });
+
+describe('SystemClock with defer', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('puts timers set for later off while defer() says so, then runs them in time order; work due at once is not put off', async () => {
+    let busy = true;
+    const clock = new SystemClock(() => busy);
+    const ran: string[] = [];
+    clock.schedule(clock.now() + 100, () => ran.push('first'));
+    clock.schedule(clock.now() + 101, () => ran.push('second'));
+    clock.schedule(clock.now(), () => ran.push('at once'));
+    await sleep(150);
+    expect(ran).toEqual(['at once']);
+    busy = false;
+    await sleep(40);
+    expect(ran).toEqual(['at once', 'first', 'second']);
+  });
+
+  it('runs a timer anyway once it is 100 ms late, however long defer() says so', async () => {
+    const clock = new SystemClock(() => true);
+    let ranAt: number | undefined;
+    const at = clock.now() + 100;
+    clock.schedule(at, () => (ranAt = clock.now()));
+    await sleep(160);
+    expect(ranAt).toBeUndefined();
+    await sleep(200);
+    expect(ranAt! - at).toBeGreaterThanOrEqual(100);
+  });
+});

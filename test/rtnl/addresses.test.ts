@@ -212,12 +212,19 @@ describe('dumps and GET', () => {
 
   it('marks the first entry of a chunk NLM_F_DUMP_INTR when addresses changed since the previous chunk', async () => {
     const { h, a, model } = await populated();
-    const run = h.dispatcher.handle(request(RTM_GETADDR, DUMP, { family: AF_INET }), h.session, new NlWriter()) as DumpRun;
-    const w = new NlWriter();
-    run.fill(w, 1);
-    model.addresses.newInet4({ ifindex: a, prefixlen: 24, flags: 0, scope: 0, local: ipv4('10.9.0.1') }, { excl: true, replace: false });
-    run.fill(w, 1);
-    expect(decodeAll(w.take()).map((r) => r.flags & NLM_F_DUMP_INTR)).toEqual([0, NLM_F_DUMP_INTR]);
+    // A device far enough from the others that the unfiltered dump copies its own block for it (addr-cache.ts).
+    const far = model.createLink({ kind: 'dummy', name: 'far', index: 200 })[0]!.index;
+    model.addresses.newInet4({ ifindex: far, prefixlen: 24, flags: 0, scope: 0, local: ipv4('10.8.0.1') }, { excl: true, replace: false });
+    for (const filter of [0, a]) {
+      h.session.strict = filter !== 0; // ifa_index filters strict dumps only
+      const run = h.dispatcher.handle(request(RTM_GETADDR, DUMP, { family: AF_INET, index: filter }), h.session, new NlWriter()) as DumpRun;
+      const w = new NlWriter();
+      run.fill(w, 1);
+      const first = decodeAll(w.take()).length;
+      model.addresses.newInet4({ ifindex: a, prefixlen: 24, flags: 0, scope: 0, local: ipv4(`10.9.0.${filter ? 2 : 1}`) }, { excl: true, replace: false });
+      run.fill(w, 1);
+      expect([first, decodeAll(w.take()).map((r) => r.flags & NLM_F_DUMP_INTR)]).toEqual([filter ? 1 : 2, [NLM_F_DUMP_INTR]]);
+    }
   });
 });
 

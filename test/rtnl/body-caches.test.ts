@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { writeAddrBody } from '../../protocol/addr-message.js';
 import { writeLinkBody } from '../../protocol/link-message.js';
+import { RTM_NEWADDR } from '../../protocol/constants.js';
+import { eachMessage } from '../../protocol/nlmsg.js';
 import { NlWriter } from '../../protocol/writer.js';
 import { ManualClock } from '../../src/model/clock.js';
 import { NetworkModel } from '../../src/model/store.js';
 import type { KindName } from '../../src/model/types.js';
-import { addressBodies } from '../../src/rtnl/addr-cache.js';
+import { addressBodies, blockOf } from '../../src/rtnl/addr-cache.js';
 import { backgroundIdle } from '../../src/rtnl/background.js';
 import { addrMessage } from '../../src/rtnl/addr-view.js';
 import { linkBodies } from '../../src/rtnl/link-cache.js';
@@ -32,6 +34,18 @@ function expectBodiesFresh(model: NetworkModel): void {
       }
     }
   }
+  // A kept block holds the messages of its devices' addresses, in dump order, each as encoded now.
+  const last = Math.max(...[...model.iterate()].map((l) => l.index));
+  for (let block = 0; block <= blockOf(last); block++) {
+    for (const family of ['inet', 'inet6'] as const) {
+      const kept = addresses.keptBlock(family, block);
+      if (!kept) continue;
+      const fresh = [...model.iterate()].filter((l) => blockOf(l.index) === block)
+        .flatMap((l) => model.addresses.list(l.index, family).map((a) => hexOf((w) => writeAddrBody(w, addrMessage(model, a)))));
+      expect([...eachMessage(kept)].map((m) => [m.readUInt16LE(4), m.subarray(16).toString('hex')]), `${family} block ${block}`)
+        .toEqual(fresh.map((body) => [RTM_NEWADDR, body]));
+    }
+  }
 }
 
 const KINDS: KindName[] = ['dummy', 'bridge', 'veth', 'ifb', 'vlan', 'macvlan'];
@@ -51,7 +65,7 @@ function apply(model: NetworkModel, clock: ManualClock, [op, n, v]: Step, serial
       const parent = kind === 'vlan' || kind === 'macvlan' ? (pick('dummy') ?? pick('veth'))?.index : undefined;
       if ((kind === 'vlan' || kind === 'macvlan') && parent === undefined) return;
       model.createLink({
-        kind, name: `l${serial}`, parent, vlan: kind === 'vlan' ? { id: 1 + (serial % 4000), protocol: 0x8100, flags: 1 } : undefined,
+        kind, name: `l${serial}`, parent, index: v & 2 ? 60 + serial * 3 : undefined, vlan: kind === 'vlan' ? { id: 1 + (serial % 4000), protocol: 0x8100, flags: 1 } : undefined,
         peer: kind === 'veth' ? { kind: 'veth', name: `p${serial}` } : undefined, flags: v & 1, change: 1,
       });
       return;
@@ -96,6 +110,8 @@ describe('encoded link and address bodies', () => {
             addressBodies(model).fillAll();
             const w = new NlWriter();
             for (const link of model.iterate()) for (const a of [...model.addresses.list(link.index, 'inet'), ...model.addresses.list(link.index, 'inet6')]) addressBodies(model).write(w, a, 2, 1, 1);
+            // And the blocks a dump makes as it reaches them (serial picks which are left to the fill).
+            for (let block = serial % 2; block < 4; block += 2) for (const family of ['inet', 'inet6'] as const) addressBodies(model).writeBlock(w, family, block, 2, 1, 1);
           }
           expectBodiesFresh(model);
         });
