@@ -6,6 +6,7 @@ import { ModelError } from './model/errors.js';
 import type { Namespace } from './model/netns/namespace.js';
 import type { NamespaceRegistry } from './model/netns/registry.js';
 import { addressBodies } from './rtnl/addr-cache.js';
+import { routeBlocks } from './rtnl/route-cache.js';
 import type { RtnlDispatcher } from './rtnl/dispatch.js';
 import { linkBodies } from './rtnl/link-cache.js';
 import type { SnapshotDocument } from './state/snapshot.js';
@@ -78,17 +79,18 @@ export class DaemonNamespaces implements NetnsService {
   /** Set once the daemon serves: not while a seed or state loads (10,000 namespaces of 4 links each). */
   private encodingAhead = false;
 
-  /** From now on every namespace's links and addresses are encoded ahead (the daemon is serving). */
+  /** From now on every namespace's links, addresses and IPv4 routes are encoded ahead (the daemon is serving). */
   startEncodingAhead(): void {
     this.encodingAhead = true;
     for (const ns of this.namespaces.all()) this.encodeAhead(ns);
   }
 
-  /** Links and addresses encoded ahead, so even the first dump copies bytes (issue 21). */
+  /** Links, addresses and IPv4 routes encoded ahead, so even the first dump copies bytes (issue 21). */
   private encodeAhead(ns: Namespace): void {
     const busy = () => this.connections.dumping();
     linkBodies(ns.model, busy);
     addressBodies(ns.model, busy);
+    routeBlocks(ns.model, busy);
   }
 
   /**

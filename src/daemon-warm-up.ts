@@ -188,6 +188,12 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
   // Two groups to a block of 64 ifindexes (addr-cache.ts), so an address dump copies blocks.
   const groups = Array.from({ length: options.groups }, (_, g) => ({ g, base: 2 + 64 * (g >> 1) + 7 * (g & 1) }));
   const timed = (g: number) => g % 6 === 0;
+  const route = (r: number, flags: number, host: number) => (w: NlWriter, s: number) => writeRouteRequest(w, RTM_NEWROUTE, flags, s, {
+    family: AF_INET, dstLen: 24, table: 254, protocol: 3, scope: 0, type: 1, dst: new Uint8Array([11 + (r >> 16), (r >> 8) & 255, r & 255, 0]),
+    gateway: new Uint8Array([10, 100, r % options.groups, host]),
+  });
+  // A route changed: its block is made anew by the next dump (route-cache.ts).
+  const replaceRoute = (r: number) => route((r * 37) % options.routes, CHANGE | NLM_F_CREATE | NLM_F_REPLACE, 2 + (r & 1));
   // An address announced again (its block is made anew by the next dump, as after a rig's DAD completions).
   const replaceAddress = (r: number) => {
     const { g, base } = groups[(r * 5) % groups.length]!;
@@ -215,13 +221,7 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
       await add((w, s) => writeAddrRequest(w, RTM_NEWADDR, CREATE, s, { family: AF_INET6, prefixlen: 64, index: dev, address: ipv6(g, i), flags: IFA_F_NODAD, lifetimes }));
     }
   }
-  for (let r = 0; r < options.routes; r++) {
-    const g = r % options.groups;
-    await add((w, s) => writeRouteRequest(w, RTM_NEWROUTE, CREATE, s, {
-      family: AF_INET, dstLen: 24, table: 254, protocol: 3, scope: 0, type: 1, dst: new Uint8Array([11 + (r >> 16), (r >> 8) & 255, r & 255, 0]),
-      gateway: new Uint8Array([10, 100, g, 2]),
-    }));
-  }
+  for (let r = 0; r < options.routes; r++) await add(route(r, CREATE, 2));
   await flush();
   await new Promise((resolve) => setTimeout(resolve, 1)); // DAD ends (a scratch daemon with dadMs 0)
 
@@ -254,6 +254,7 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
     // A change between rounds: the next dumps cannot be served from a recording (dump-image.ts).
     await add(link(RTM_SETLINK, CHANGE, { index: 1, mtu: 65536 - (r & 1) }));
     await add(replaceAddress(r));
+    await add(replaceRoute(r));
     await flush();
   }
   // V8 goes on improving the encoders' optimised code over tens of dumps (a first address dump
@@ -264,6 +265,7 @@ async function drive(client: Client, control: WarmUpControl, options: WarmUpOpti
     await one((w, s) => writeRouteRequest(w, RTM_GETROUTE, DUMP, s, { family: AF_INET }));
     await add(link(RTM_SETLINK, CHANGE, { index: 1, mtu: 65536 - (r & 1) }));
     await add(replaceAddress(r));
+    await add(replaceRoute(r));
     await flush();
   }
 }

@@ -26,6 +26,9 @@ const MAX_DEFER_MS = 100;
 
 export class SystemClock implements Clock {
   private readonly startedAt = Date.now();
+  /** Due timers being put off, in time order (`defer`). */
+  private deferred: { at: number; fn: () => void; cancelled: boolean }[] = [];
+  private retry: NodeJS.Timeout | undefined;
 
   /**
    * `defer`: while it says so, due timers set for later wait a little (DEFER_FROM_MS). The
@@ -43,6 +46,7 @@ export class SystemClock implements Clock {
   schedule(at: number, fn: () => void): Timer {
     let handle: NodeJS.Timeout;
     const deferrable = at - this.now() >= DEFER_FROM_MS;
+    const entry = { at, fn, cancelled: false };
     // Timers must not keep the process alive: a stopping daemon just drops pending work.
     const arm = (wait: number) => {
       handle = setTimeout(fire, Math.min(Math.max(wait, 0), MAX_TIMEOUT)).unref();
@@ -50,11 +54,35 @@ export class SystemClock implements Clock {
     const fire = () => {
       const late = this.now() - at;
       if (late < 0) arm(-late);
-      else if (deferrable && late < MAX_DEFER_MS && this.defer()) arm(DEFER_RETRY_MS);
+      // Behind timers already put off, or put off itself: they run in time order.
+      else if (deferrable && late < MAX_DEFER_MS && (this.deferred.length > 0 || this.defer())) this.putOff(entry);
       else fn();
     };
     arm(at - this.now());
-    return { cancel: () => clearTimeout(handle) };
+    return {
+      cancel: () => {
+        clearTimeout(handle);
+        entry.cancelled = true;
+      },
+    };
+  }
+
+  private putOff(entry: { at: number; fn: () => void; cancelled: boolean }): void {
+    let i = this.deferred.length;
+    while (i > 0 && this.deferred[i - 1]!.at > entry.at) i--;
+    this.deferred.splice(i, 0, entry);
+    this.retry ??= setTimeout(() => this.runDeferred(), DEFER_RETRY_MS).unref();
+  }
+
+  private runDeferred(): void {
+    this.retry = undefined;
+    while (this.deferred.length > 0) {
+      const head = this.deferred[0]!;
+      if (this.now() - head.at < MAX_DEFER_MS && this.defer()) break;
+      this.deferred.shift();
+      if (!head.cancelled) head.fn();
+    }
+    if (this.deferred.length > 0) this.retry = setTimeout(() => this.runDeferred(), DEFER_RETRY_MS).unref();
   }
 }
 

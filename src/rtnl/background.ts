@@ -85,6 +85,9 @@ interface LinkOrder {
  */
 const WALK_MIN_LINKS = 256;
 
+/** Whether a model is big enough to be encoded ahead (WALK_MIN_LINKS). */
+export const aheadWorthIt = (links: LinkOrder): boolean => links.size >= WALK_MIN_LINKS;
+
 /**
  * A resumable walk over a model's links in ifindex order, run in the background (a few dozen
  * links a step) and rewound when links need visiting again: the fill of a body cache.
@@ -114,7 +117,7 @@ export class BackgroundWalk {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.after === undefined || this.links.size < WALK_MIN_LINKS) return;
+    if (this.scheduled || this.after === undefined || !aheadWorthIt(this.links)) return;
     this.scheduled = true;
     runInBackground(() => {
       if (this.step(WALK_STEP)) return true;

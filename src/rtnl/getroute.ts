@@ -23,6 +23,7 @@ import { einval, toNlError } from './errors.js';
 import type { DumpCursor, Replayable, Request } from './request.js';
 import { dumpImages, type DumpImages } from './dump-image.js';
 import { routeMessage, writeRouteEntry } from './route-view.js';
+import { routeBlocks, type RouteBlocks } from './route-cache.js';
 
 const PAYLOAD_START = NLMSGHDR_SIZE + RTMSG_SIZE;
 const IPPROTO_ICMP = 1;
@@ -118,6 +119,8 @@ class RouteDump implements DumpCursor, Replayable {
   readonly replay: Replayable | undefined;
   readonly images: DumpImages;
   readonly key: string;
+  /** Kept blocks of IPv4 routes (route-cache.ts), for an unfiltered dump. */
+  private readonly blocks: RouteBlocks | undefined;
 
   constructor(req: Request, walk: RouteWalk, readonly doneFlags: number, readonly error: NlError | undefined, replayKey: string | undefined) {
     this.seq = req.hdr.seq;
@@ -129,6 +132,7 @@ class RouteDump implements DumpCursor, Replayable {
     this.images = dumpImages(req.model);
     this.key = replayKey ?? '';
     this.replay = replayKey === undefined ? undefined : this;
+    this.blocks = replayKey === undefined ? undefined : routeBlocks(req.model);
   }
 
   generation(): number {
@@ -148,6 +152,8 @@ class RouteDump implements DumpCursor, Replayable {
   }
 
   next(w: NlWriter): boolean {
+    // An unfiltered dump between two IPv4 prefixes copies the kept block starting there.
+    if (this.blocks && this.walk.writeBlock(w, this.blocks, this.model, this.entryFlags, this.seq, this.portid)) return true;
     const r = this.walk.next();
     if (!r) return false;
     if (r.family === 'inet6' && r.expires !== undefined) this.hasTime = true;
@@ -198,15 +204,40 @@ class RouteWalk {
       } else if (this.at < this.nodes.length) {
         this.list = this.nodes[this.at++]!.routes;
         this.i = 0;
-      } else if (this.table < this.ids.length) {
-        this.enterTable(this.ids[this.table++]!);
-      } else if (++this.family < this.families.length) {
-        this.ids = this.tables.tableIds(this.families[this.family]!);
-        this.table = 0;
-      } else {
+      } else if (!this.nextTable()) {
         return undefined;
       }
     }
+  }
+
+  /** The current table has nothing left: on to the next (of this family, or the next family's first); false at the end. */
+  private nextTable(): boolean {
+    if (this.table < this.ids.length) {
+      this.enterTable(this.ids[this.table++]!);
+      return true;
+    }
+    if (++this.family < this.families.length) {
+      this.ids = this.tables.tableIds(this.families[this.family]!);
+      this.table = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Between two prefixes of an IPv4 table, writes the kept block of routes that starts at the
+   * next one (route-cache.ts) and goes on after it; false (nothing written) when there is none.
+   */
+  writeBlock(w: NlWriter, blocks: RouteBlocks, model: NetworkModel, flags: number, seq: number, pid: number): boolean {
+    if (this.i < this.list.length) return false;
+    // Past a table's last prefix (or before the first table): on to the next table that has some.
+    while (!this.v4 || this.at >= this.keys.length) {
+      if (this.at < this.nodes.length || !this.nextTable()) return false;
+    }
+    const end = blocks.of(this.v4)?.write(w, model, this.keys, this.at, flags, seq, pid) ?? -1;
+    if (end < 0) return false;
+    this.at = end;
+    return true;
   }
 
   private enterTable(id: number): void {

@@ -8,6 +8,9 @@ type Node4 = Route4 | Route4[];
 
 const NONE: readonly Route4[] = Object.freeze([]);
 
+/** A prefix's dump key: (unsigned address × 64 + 32 − len), so ascending keys are address order, the longer prefix first. */
+export const prefixKey = (dst: number, len: number): number => (dst >>> 0) * 64 + (32 - len);
+
 /**
  * The hop of a prefix whose lone alias any flow of scope 0 takes on its hop alone: unicast,
  * universe scope, tos 0, one nexthop (nearly every route of a full table). A lookup reads it
@@ -76,6 +79,7 @@ export class Fib4Table {
   size = 0;
   /** Bumped on every change (dump cursors resume by key, so a change never repeats an entry). */
   generation = 0;
+  private readonly keyWatchers: ((key: number) => void)[] = [];
 
   constructor(readonly id: number) {}
 
@@ -116,6 +120,12 @@ export class Fib4Table {
     }
     this.few = undefined;
     this.generation++;
+    for (const watch of this.keyWatchers) watch(prefixKey(dst, len));
+  }
+
+  /** Calls `watch` with the dump key of every prefix whose aliases change from now on (kept encodings of them, src/rtnl/route-cache.ts). */
+  watchKeys(watch: (key: number) => void): void {
+    this.keyWatchers.push(watch);
   }
 
   /** The table reached INDEX_FROM prefixes: the direct index and bitmaps, from every prefix present. */
@@ -294,16 +304,13 @@ export class Fib4Table {
     return undefined;
   }
 
-  /**
-   * Every prefix as (unsigned address × 64 + 32 − len), ascending: address order, the longer
-   * prefix first. Cached until a prefix is added or removed.
-   */
+  /** Every prefix's key (prefixKey), ascending. Cached until a prefix is added or removed. */
   dumpKeys(): Float64Array {
     if (this.sorted) return this.sorted;
     const keys = new Float64Array(this.prefixes.size);
     let i = 0;
     this.prefixes.forEach((dst, len) => {
-      keys[i++] = (dst >>> 0) * 64 + (32 - len);
+      keys[i++] = prefixKey(dst, len);
     });
     keys.sort();
     this.sorted = keys;
