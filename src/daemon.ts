@@ -2,7 +2,7 @@ import { Mutex } from 'async-mutex';
 import type { Logger } from 'pino';
 import { NlWriter } from '../protocol/writer.js';
 import type { AddressOptions } from './model/addresses.js';
-import { ManualClock, SystemClock } from './model/clock.js';
+import { ManualClock, SystemClock, TimerGate } from './model/clock.js';
 import { NetworkModel } from './model/store.js';
 import type { AdminContext } from './http/context.js';
 import type { ListenAddress } from './http/listen-address.js';
@@ -86,8 +86,9 @@ export class Daemon {
 
   /** `options.seed` and `options.seedNetns` stay: POST /v1/reset rebuilds every namespace from them (seedSnapshot). */
   constructor(private readonly options: DaemonOptions) {
-    // Each namespace's timers wait while a client is being served dumps (SystemClock).
-    const clock = () => new SystemClock(() => this.connections.dumping());
+    // Every namespace's timers wait while a client is being served dumps (TimerGate).
+    const gate = new TimerGate(() => this.connections.dumping());
+    const clock = () => new SystemClock(gate);
     this.model = new NetworkModel({ maxLinks: options.maxLinks, addresses: options.addresses, clock: clock() });
     this.model.addLoopback();
     const cpuCount = this.model.cpuCount;

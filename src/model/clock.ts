@@ -16,28 +16,62 @@ export interface Timer {
 /** setTimeout cannot wait longer than 2^31-1 ms; longer waits are chained. */
 const MAX_TIMEOUT = 0x7fffffff;
 /**
- * SystemClock's `defer` puts off timers set at least DEFER_FROM_MS ahead (DAD's second, a
- * lifetime; not the work Linux queues to run at once, as a NODAD address's announcement), by
- * at most MAX_DEFER_MS, looking again every DEFER_RETRY_MS.
+ * A TimerGate puts off timers set at least DEFER_FROM_MS ahead (DAD's second, a lifetime; not
+ * the work Linux queues to run at once, as a NODAD address's announcement), by at most
+ * MAX_DEFER_MS, looking again every DEFER_RETRY_MS.
  */
 const DEFER_FROM_MS = 100;
 const DEFER_RETRY_MS = 5;
 const MAX_DEFER_MS = 100;
 
-export class SystemClock implements Clock {
-  private readonly startedAt = Date.now();
-  /** Due timers being put off, in time order (`defer`). */
-  private deferred: { at: number; fn: () => void; cancelled: boolean }[] = [];
+interface GatedTimer {
+  /** When it fell due (Date.now() ms: the clocks sharing a gate started at different times). */
+  due: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * Due timers of every SystemClock sharing it wait, in time order, while `busy()` says so. The
+ * daemon passes "a client is being served dumps": the work Linux does on its timers and work
+ * queues (DAD completions, router solicitations; on other CPUs there) runs on the daemon's one
+ * thread, and a rig's first dumps, sent right after it built its devices, came in the middle of
+ * 2,000 DAD completions. Linux's own DAD starts after a random delay of up to a second. One gate
+ * for every namespace: one retry timer, however many namespaces have timers waiting.
+ */
+export class TimerGate {
+  private waiting: GatedTimer[] = [];
   private retry: NodeJS.Timeout | undefined;
 
-  /**
-   * `defer`: while it says so, due timers set for later wait a little (DEFER_FROM_MS). The
-   * daemon passes "a client is being served dumps": the work Linux does on its timers and work
-   * queues (DAD completions, router solicitations; on other CPUs there) runs on the daemon's one
-   * thread, and a rig's first dumps, sent right after it built its devices, came in the middle
-   * of 2,000 DAD completions. Linux's own DAD starts after a random delay of up to a second.
-   */
-  constructor(private readonly defer: () => boolean = () => false) {}
+  constructor(private readonly busy: () => boolean) {}
+
+  /** Whether `t`, due now, runs now; if not, it runs later, after the timers put off before it. */
+  admit(t: GatedTimer): boolean {
+    if (Date.now() - t.due >= MAX_DEFER_MS || (this.waiting.length === 0 && !this.busy())) return true;
+    let i = this.waiting.length;
+    while (i > 0 && this.waiting[i - 1]!.due > t.due) i--;
+    this.waiting.splice(i, 0, t);
+    this.retry ??= setTimeout(() => this.runWaiting(), DEFER_RETRY_MS).unref();
+    return false;
+  }
+
+  private runWaiting(): void {
+    this.retry = undefined;
+    while (this.waiting.length > 0) {
+      const head = this.waiting[0]!;
+      if (Date.now() - head.due < MAX_DEFER_MS && this.busy()) break;
+      this.waiting.shift();
+      if (!head.cancelled) head.fn();
+    }
+    if (this.waiting.length > 0) this.retry = setTimeout(() => this.runWaiting(), DEFER_RETRY_MS).unref();
+  }
+}
+
+export class SystemClock implements Clock {
+  private readonly startedAt = Date.now();
+
+  /** `gate`: due timers set for later may wait while it says so (TimerGate). */
+  constructor(private readonly gate?: TimerGate) {}
 
   now(): number {
     return Date.now() - this.startedAt;
@@ -45,44 +79,24 @@ export class SystemClock implements Clock {
 
   schedule(at: number, fn: () => void): Timer {
     let handle: NodeJS.Timeout;
-    const deferrable = at - this.now() >= DEFER_FROM_MS;
-    const entry = { at, fn, cancelled: false };
+    const gate = at - this.now() >= DEFER_FROM_MS ? this.gate : undefined;
+    const timer: GatedTimer = { due: this.startedAt + at, fn, cancelled: false };
     // Timers must not keep the process alive: a stopping daemon just drops pending work.
     const arm = (wait: number) => {
       handle = setTimeout(fire, Math.min(Math.max(wait, 0), MAX_TIMEOUT)).unref();
     };
     const fire = () => {
-      const late = this.now() - at;
-      if (late < 0) arm(-late);
-      // Behind timers already put off, or put off itself: they run in time order.
-      else if (deferrable && late < MAX_DEFER_MS && (this.deferred.length > 0 || this.defer())) this.putOff(entry);
-      else fn();
+      const early = at - this.now();
+      if (early > 0) arm(early);
+      else if (!gate || gate.admit(timer)) fn();
     };
     arm(at - this.now());
     return {
       cancel: () => {
         clearTimeout(handle);
-        entry.cancelled = true;
+        timer.cancelled = true;
       },
     };
-  }
-
-  private putOff(entry: { at: number; fn: () => void; cancelled: boolean }): void {
-    let i = this.deferred.length;
-    while (i > 0 && this.deferred[i - 1]!.at > entry.at) i--;
-    this.deferred.splice(i, 0, entry);
-    this.retry ??= setTimeout(() => this.runDeferred(), DEFER_RETRY_MS).unref();
-  }
-
-  private runDeferred(): void {
-    this.retry = undefined;
-    while (this.deferred.length > 0) {
-      const head = this.deferred[0]!;
-      if (this.now() - head.at < MAX_DEFER_MS && this.defer()) break;
-      this.deferred.shift();
-      if (!head.cancelled) head.fn();
-    }
-    if (this.deferred.length > 0) this.retry = setTimeout(() => this.runDeferred(), DEFER_RETRY_MS).unref();
   }
 }
 

@@ -97,8 +97,8 @@ export class Connection implements SessionState, SocketOptions {
   private dump: DumpRun | undefined;
   /** The budget of the dump's next step (FIRST_DUMP_STEP, doubling up to DUMP_STEP). */
   private dumpStep = FIRST_DUMP_STEP;
-  /** When the last dump ended (performance.now()). */
-  private dumpEndedAt = -Infinity;
+  /** Told when a dump starts and when it ends (ConnectionRegistry.dumping()). */
+  dumpListener: ((conn: Connection, underWay: boolean) => void) | undefined;
   private closing = false;
   /** Notifications were dropped since the client last caught up (kernel: congested + sk_err). */
   private congested = false;
@@ -148,11 +148,6 @@ export class Connection implements SessionState, SocketOptions {
 
   get dumping(): boolean {
     return this.dump !== undefined;
-  }
-
-  /** Whether a dump ran on this connection at `time` (performance.now()) or since. */
-  dumpedSince(time: number): boolean {
-    return this.dump !== undefined || this.dumpEndedAt >= time;
   }
 
   /** No request is being processed and none is queued. */
@@ -257,6 +252,7 @@ export class Connection implements SessionState, SocketOptions {
         } else {
           this.logRequest(message, 0);
           this.dump = result;
+          this.dumpListener?.(this, true);
           this.dumpStep = FIRST_DUMP_STEP;
           this.driveDump();
         }
@@ -302,7 +298,7 @@ export class Connection implements SessionState, SocketOptions {
       this.dumpStep = Math.min(this.dumpStep * 2, DUMP_STEP);
       if (done) {
         this.dump = undefined;
-        this.dumpEndedAt = performance.now();
+        this.dumpListener?.(this, false);
       }
       this.flush();
     }

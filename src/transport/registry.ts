@@ -52,6 +52,13 @@ function nsidMark(nsid: number): Buffer {
  */
 export class ConnectionRegistry implements NotificationSink {
   private readonly connections = new Map<number, Connection>();
+  /**
+   * Connections with a dump under way, and when the last one ended: dumping() is asked by every
+   * model timer and background step, so it is kept here rather than asked of each of (say)
+   * 10,000 connections, one per namespace of a rig.
+   */
+  private readonly dumpsUnderWay = new Set<Connection>();
+  private lastDumpEnded = -Infinity;
   /** Members by namespace (connections without a namespace: the key undefined). */
   private readonly members = new Map<Namespace | undefined, NamespaceMembers>();
   /** Connections with NETLINK_LISTEN_ALL_NSID on: usually none, so other namespaces pay nothing. */
@@ -72,12 +79,19 @@ export class ConnectionRegistry implements NotificationSink {
   add(conn: Connection): void {
     this.connections.set(conn.portid, conn);
     this.sinkFor(conn.netns).connections.set(conn.portid, conn);
+    conn.dumpListener = (c, underWay) => {
+      if (underWay) this.dumpsUnderWay.add(c);
+      else this.dumpEnded(c);
+    };
+  }
+
+  private dumpEnded(conn: Connection): void {
+    if (this.dumpsUnderWay.delete(conn)) this.lastDumpEnded = performance.now();
   }
 
   /** Whether any connection has dumped at `time` (performance.now()) or since. */
   dumpedSince(time: number): boolean {
-    for (const conn of this.connections.values()) if (conn.dumpedSince(time)) return true;
-    return false;
+    return this.dumpsUnderWay.size > 0 || this.lastDumpEnded >= time;
   }
 
   /**
@@ -92,6 +106,7 @@ export class ConnectionRegistry implements NotificationSink {
     const conn = this.connections.get(portid);
     if (!conn) return;
     this.connections.delete(portid);
+    this.dumpEnded(conn);
     this.members.get(conn.netns)?.connections.delete(portid);
     this.listenAllNsid.delete(conn);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, SystemClock } from '../../src/model/clock.js';
+import { ManualClock, SystemClock, TimerGate } from '../../src/model/clock.js';
 
 describe('ManualClock', () => {
   it('runs due timers in time order, then scheduling order, including ones scheduled while advancing', () => {
@@ -36,15 +36,16 @@ describe('SystemClock', () => {
   });
 });
 
-describe('SystemClock with defer', () => {
+describe('SystemClock with a TimerGate', () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  it('puts timers set for later off while defer() says so, then runs them in time order; work due at once is not put off', async () => {
+  it('puts timers set for later off while the gate says so, then runs those of every clock in time order; work due at once is not put off', async () => {
     let busy = true;
-    const clock = new SystemClock(() => busy);
+    const gate = new TimerGate(() => busy);
+    const [clock, other] = [new SystemClock(gate), new SystemClock(gate)];
     const ran: string[] = [];
     clock.schedule(clock.now() + 100, () => ran.push('first'));
-    clock.schedule(clock.now() + 101, () => ran.push('second'));
+    other.schedule(other.now() + 101, () => ran.push('second'));
     clock.schedule(clock.now(), () => ran.push('at once'));
     await sleep(150);
     expect(ran).toEqual(['at once']);
@@ -53,8 +54,8 @@ describe('SystemClock with defer', () => {
     expect(ran).toEqual(['at once', 'first', 'second']);
   });
 
-  it('runs a timer anyway once it is 100 ms late, however long defer() says so', async () => {
-    const clock = new SystemClock(() => true);
+  it('runs a timer anyway once it is 100 ms late, however long the gate says so', async () => {
+    const clock = new SystemClock(new TimerGate(() => true));
     let ranAt: number | undefined;
     const at = clock.now() + 100;
     clock.schedule(at, () => (ranAt = clock.now()));
