@@ -288,10 +288,13 @@ cid() { $COMPOSE -p "$RUN" ps -q "$1" 2>/dev/null | head -n1; }
 limit 120 $COMPOSE -p "$RUN" up -d --no-build >"$LOGS/compose-up-notoken.log" 2>&1
 rt=$(cid rtnld)
 for _ in $(seq 1 150); do [ "$(docker inspect -f '{{.State.Status}}' "$rt" 2>/dev/null)" = exited ] && break; sleep 0.2; done
+# `up -d` may still be starting the others when rtnld exits: give them 10 s to give up too.
+running() { docker ps --format '{{.Names}}' --filter "label=com.docker.compose.project=$RUN" --filter status=running; }
+for _ in $(seq 1 50); do [ -z "$(running)" ] && break; sleep 0.2; done
 if [ "$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$rt" 2>&1)" = "exited 1" ] &&
-   docker logs "$rt" 2>&1 | grep -qi token && [ -z "$(docker ps -q --filter "label=com.docker.compose.project=$RUN" --filter status=running)" ]; then
+   docker logs "$rt" 2>&1 | grep -qi token && [ -z "$(running)" ]; then
   pass "compose without RTNLD_HTTP_TOKEN: rtnld refuses to start (its API is on the network), nothing runs"
-else fail "compose without RTNLD_HTTP_TOKEN: the rig refuses to start" "rtnld: $(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$rt" 2>&1) $(docker logs --tail 2 "$rt" 2>&1 | tr '\n' ' ' | cut -c1-200)"; fi
+else fail "compose without RTNLD_HTTP_TOKEN: the rig refuses to start" "rtnld: $(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$rt" 2>&1) $(docker logs --tail 2 "$rt" 2>&1 | tr '\n' ' ' | cut -c1-200) running: $(running | tr '\n' ' ')"; fi
 limit 120 $COMPOSE -p "$RUN" down -v >>"$LOGS/compose-up-notoken.log" 2>&1
 TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 echo "RTNLD_HTTP_TOKEN=$TOKEN" >.env    # README: once, then every compose command has it
