@@ -84,11 +84,20 @@ class TableBlocks {
   write(w: NlWriter, model: NetworkModel, keys: Float64Array, at: number, flags: number, seq: number, pid: number): number {
     if (keys !== this.table.dumpKeys()) return -1;
     this.sync();
-    let b = this.blockOf(keys[at]!);
+    const b = this.blockOf(keys[at]!);
     if (at > 0 && keys[at - 1]! >= this.starts[b]!) return -1;
-    const end = b + 1 < this.starts.length ? lowerBound(keys, this.starts[b + 1]!, at) : keys.length;
-    if (this.store.writeMessages(w, this.starts[b]!, flags, seq, pid)) return end;
-    // Encoded now, and kept as blocks of BLOCK_PREFIXES (a new table's one block is split up).
+    const end = this.endOf(keys, b, at);
+    if (!this.store.writeMessages(w, this.starts[b]!, flags, seq, pid)) this.make(w, model, keys, b, at, end, flags, seq, pid);
+    return end;
+  }
+
+  /** The index after block b's last prefix in `keys`, looking from `from` (its first). */
+  private endOf(keys: Float64Array, b: number, from: number): number {
+    return b + 1 < this.starts.length ? lowerBound(keys, this.starts[b + 1]!, from) : keys.length;
+  }
+
+  /** Encodes block b, prefixes keys[at, end), and keeps it as blocks of BLOCK_PREFIXES (a new table's one block is split up). */
+  private make(w: NlWriter, model: NetworkModel, keys: Float64Array, b: number, at: number, end: number, flags: number, seq: number, pid: number): void {
     let first = this.starts[b]!;
     let from = w.length;
     for (let i = at; i < end; i++) {
@@ -104,7 +113,6 @@ class TableBlocks {
       else if (aliases) writeRouteEntry(w, RTM_NEWROUTE, flags, seq, pid, model, aliases as Route4);
     }
     this.store.put(first, w.buffer, from, w.length);
-    return end;
   }
 
   /** Makes up to `count` missing blocks; returns how many it made. */
@@ -115,10 +123,10 @@ class TableBlocks {
     let made = 0;
     for (let at = 0; at < keys.length && made < count;) {
       const b = this.blockOf(keys[at]!);
-      const end = b + 1 < this.starts.length ? lowerBound(keys, this.starts[b + 1]!, at) : keys.length;
+      const end = this.endOf(keys, b, at);
       const first = this.starts[b]!;
       if (!this.store.has(first)) {
-        this.write(scratch, model, keys, at, 0, 0, 0);
+        this.make(scratch, model, keys, b, at, end, 0, 0, 0);
         scratch.truncate(0);
         // Over the byte limit: not kept, and not tried again until the table changes.
         if (!this.store.has(first)) {

@@ -98,7 +98,7 @@ export class Connection implements SessionState, SocketOptions {
   /** The budget of the dump's next step (FIRST_DUMP_STEP, doubling up to DUMP_STEP). */
   private dumpStep = FIRST_DUMP_STEP;
   /** Told when a dump starts and when it ends (ConnectionRegistry.dumping()). */
-  dumpListener: ((conn: Connection, underWay: boolean) => void) | undefined;
+  dumpListener: ((underWay: boolean) => void) | undefined;
   private closing = false;
   /** Notifications were dropped since the client last caught up (kernel: congested + sk_err). */
   private congested = false;
@@ -252,7 +252,7 @@ export class Connection implements SessionState, SocketOptions {
         } else {
           this.logRequest(message, 0);
           this.dump = result;
-          this.dumpListener?.(this, true);
+          this.dumpListener?.(true);
           this.dumpStep = FIRST_DUMP_STEP;
           this.driveDump();
         }
@@ -298,7 +298,7 @@ export class Connection implements SessionState, SocketOptions {
       this.dumpStep = Math.min(this.dumpStep * 2, DUMP_STEP);
       if (done) {
         this.dump = undefined;
-        this.dumpListener?.(this, false);
+        this.dumpListener?.(false);
       }
       this.flush();
     }

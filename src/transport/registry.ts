@@ -79,9 +79,9 @@ export class ConnectionRegistry implements NotificationSink {
   add(conn: Connection): void {
     this.connections.set(conn.portid, conn);
     this.sinkFor(conn.netns).connections.set(conn.portid, conn);
-    conn.dumpListener = (c, underWay) => {
-      if (underWay) this.dumpsUnderWay.add(c);
-      else this.dumpEnded(c);
+    conn.dumpListener = (underWay) => {
+      if (underWay) this.dumpsUnderWay.add(conn);
+      else this.dumpEnded(conn);
     };
   }
 
